@@ -1,0 +1,13 @@
+# External libraries, all from Debian packages (scripts/setup installs them).
+find_package(PkgConfig REQUIRED)
+find_package(Threads REQUIRED)
+if(WL_STATIC)
+  set(_wl_static STATIC)
+endif()
+pkg_check_modules(SQLITE3 REQUIRED IMPORTED_TARGET ${_wl_static} sqlite3)
+pkg_check_modules(ZSTD REQUIRED IMPORTED_TARGET ${_wl_static} libzstd)
+pkg_check_modules(ARCHIVE REQUIRED IMPORTED_TARGET ${_wl_static} libarchive)
+pkg_check_modules(XXHASH REQUIRED IMPORTED_TARGET ${_wl_static} libxxhash)
+if(WL_BUILD_TESTS)
+  pkg_check_modules(CMOCKA REQUIRED IMPORTED_TARGET cmocka)
+endif()

@@ -1,0 +1,220 @@
+/* Index schema: the DDL both programs agree on. wsuslog-index creates it,
+ * wsuslog-query checks its version. Secondary indexes are separate so the
+ * writer can build them after a bulk load (PERFORMANCE.md: building them
+ * afterwards is ~10x faster than inserting random GUID keys into them). */
+#include "wsuslog/schema.h"
+
+#include <stdio.h>
+
+static const char ddl_tables[] =
+	"CREATE TABLE IF NOT EXISTS meta("
+	"  key TEXT PRIMARY KEY, value TEXT NOT NULL);\n"
+	"CREATE TABLE IF NOT EXISTS sources("
+	"  source_id  INTEGER PRIMARY KEY,"
+	"  source_key TEXT NOT NULL,"
+	"  path       TEXT NOT NULL,"
+	"  member     TEXT NOT NULL DEFAULT '',"
+	"  format     TEXT NOT NULL,"
+	"  role       TEXT NOT NULL,"
+	"  host       TEXT,"
+	"  bytes      INTEGER NOT NULL DEFAULT 0,"
+	"  lines      INTEGER NOT NULL DEFAULT 0,"
+	"  events     INTEGER NOT NULL DEFAULT 0,"
+	"  first_ts   INTEGER,"
+	"  last_ts    INTEGER,"
+	"  complete   INTEGER NOT NULL DEFAULT 0,"
+	"  indexed_at TEXT NOT NULL);\n"
+	"CREATE INDEX IF NOT EXISTS sources_by_key ON sources(source_key);\n"
+	"CREATE INDEX IF NOT EXISTS sources_by_path ON sources(path, member);\n"
+	"CREATE TABLE IF NOT EXISTS hosts("
+	"  host_id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);\n"
+	"CREATE TABLE IF NOT EXISTS components("
+	"  component_id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);\n"
+	"CREATE TABLE IF NOT EXISTS guids("
+	"  guid_id INTEGER PRIMARY KEY, guid TEXT NOT NULL UNIQUE);\n"
+	"CREATE TABLE IF NOT EXISTS events("
+	"  event_id      INTEGER PRIMARY KEY,"
+	"  source_id     INTEGER NOT NULL REFERENCES sources(source_id),"
+	"  line          INTEGER NOT NULL,"
+	"  ts            INTEGER,"
+	"  role          INTEGER NOT NULL,"
+	"  kind          INTEGER NOT NULL,"
+	"  host_id       INTEGER REFERENCES hosts(host_id),"
+	"  server_id     INTEGER REFERENCES hosts(host_id),"
+	"  client_guid_id INTEGER REFERENCES guids(guid_id),"
+	"  component_id  INTEGER REFERENCES components(component_id),"
+	"  hresult       INTEGER,"
+	"  fault_code    TEXT,"
+	"  parameter     TEXT,"
+	"  fault_guid_id INTEGER REFERENCES guids(guid_id),"
+	"  raw           TEXT NOT NULL);\n"
+	"CREATE TABLE IF NOT EXISTS event_guids("
+	"  guid_id  INTEGER NOT NULL,"
+	"  event_id INTEGER NOT NULL,"
+	"  what     INTEGER NOT NULL,"
+	"  PRIMARY KEY(guid_id, event_id)) WITHOUT ROWID;\n"
+	"CREATE TABLE IF NOT EXISTS scans("
+	"  scan_id        INTEGER PRIMARY KEY,"
+	"  source_id      INTEGER NOT NULL REFERENCES sources(source_id),"
+	"  line           INTEGER NOT NULL,"
+	"  ts             INTEGER,"
+	"  host_id        INTEGER REFERENCES hosts(host_id),"
+	"  server_id      INTEGER REFERENCES hosts(host_id),"
+	"  client_guid_id INTEGER REFERENCES guids(guid_id),"
+	"  exit_code      INTEGER,"
+	"  round_trips    INTEGER,"
+	"  evaluated      INTEGER,"
+	"  deployed       INTEGER);\n"
+	"CREATE TABLE IF NOT EXISTS problems("
+	"  problem_id INTEGER PRIMARY KEY,"
+	"  path       TEXT NOT NULL,"
+	"  member     TEXT NOT NULL DEFAULT '',"
+	"  offset     INTEGER,"
+	"  line       INTEGER,"
+	"  kind       TEXT NOT NULL,"
+	"  message    TEXT NOT NULL,"
+	"  at         TEXT NOT NULL);\n"
+	/* Analysts' view: names instead of ids, ISO 8601 UTC times, only
+	 * inputs that were indexed completely. */
+	"CREATE VIEW IF NOT EXISTS events_v AS SELECT"
+	"  e.event_id, s.source_key, s.path, s.member, e.line,"
+	"  strftime('%Y-%m-%dT%H:%M:%fZ', e.ts / 1000000.0, 'unixepoch') AS time,"
+	"  CASE e.role WHEN 0 THEN 'client' ELSE 'server' END AS role,"
+	"  e.kind, h.name AS host, sv.name AS server, cg.guid AS client_id,"
+	"  c.name AS component,"
+	"  CASE WHEN e.hresult IS NULL THEN NULL ELSE printf('%08X', e.hresult) END"
+	"    AS code,"
+	"  e.fault_code, e.parameter, fg.guid AS fault_guid, e.raw"
+	" FROM events e JOIN sources s ON s.source_id = e.source_id"
+	" LEFT JOIN hosts h ON h.host_id = e.host_id"
+	" LEFT JOIN hosts sv ON sv.host_id = e.server_id"
+	" LEFT JOIN guids cg ON cg.guid_id = e.client_guid_id"
+	" LEFT JOIN components c ON c.component_id = e.component_id"
+	" LEFT JOIN guids fg ON fg.guid_id = e.fault_guid_id"
+	" WHERE s.complete = 1;\n";
+
+static const char ddl_indexes[] =
+	"CREATE INDEX IF NOT EXISTS events_by_fault ON events(fault_guid_id)"
+	"  WHERE fault_guid_id IS NOT NULL;\n"
+	"CREATE INDEX IF NOT EXISTS events_by_param ON events(parameter, server_id)"
+	"  WHERE parameter IS NOT NULL;\n"
+	"CREATE INDEX IF NOT EXISTS events_by_code ON events(hresult, server_id)"
+	"  WHERE hresult IS NOT NULL;\n"
+	"CREATE INDEX IF NOT EXISTS events_by_client ON events(client_guid_id);\n"
+	"CREATE INDEX IF NOT EXISTS events_by_source ON events(source_id, line);\n"
+	"CREATE INDEX IF NOT EXISTS events_by_ts ON events(ts);\n"
+	"CREATE INDEX IF NOT EXISTS scans_by_server ON scans(server_id, ts);\n"
+	"CREATE INDEX IF NOT EXISTS scans_by_source ON scans(source_id);\n";
+
+static const char ddl_drop_indexes[] =
+	"DROP INDEX IF EXISTS events_by_fault;"
+	"DROP INDEX IF EXISTS events_by_param;"
+	"DROP INDEX IF EXISTS events_by_code;"
+	"DROP INDEX IF EXISTS events_by_client;"
+	"DROP INDEX IF EXISTS events_by_source;"
+	"DROP INDEX IF EXISTS events_by_ts;"
+	"DROP INDEX IF EXISTS scans_by_server;"
+	"DROP INDEX IF EXISTS scans_by_source;";
+
+static wl_status exec(sqlite3 *db, const char *sql, char *err, size_t errlen)
+{
+	char *msg = NULL;
+	if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		snprintf(err, errlen, "%s", msg ? msg : sqlite3_errmsg(db));
+		sqlite3_free(msg);
+		return WL_E_DB;
+	}
+	return WL_OK;
+}
+
+static wl_status user_version(sqlite3 *db, int *out, char *err, size_t errlen)
+{
+	sqlite3_stmt *st = NULL;
+	wl_status rc = WL_E_DB;
+	if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK)
+		goto out;
+	if (sqlite3_step(st) != SQLITE_ROW)
+		goto out;
+	*out = sqlite3_column_int(st, 0);
+	rc = WL_OK;
+out:
+	if (rc != WL_OK)
+		snprintf(err, errlen, "%s", sqlite3_errmsg(db));
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static int has_table(sqlite3 *db, const char *name)
+{
+	sqlite3_stmt *st = NULL;
+	int found = 0;
+	if (sqlite3_prepare_v2(db,
+			       "SELECT 1 FROM sqlite_master WHERE type='table' AND name=?1",
+			       -1, &st, NULL) == SQLITE_OK) {
+		sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+		found = sqlite3_step(st) == SQLITE_ROW;
+	}
+	sqlite3_finalize(st);
+	return found;
+}
+
+wl_status wl_schema_check(sqlite3 *db, char *err, size_t errlen)
+{
+	int v = 0;
+	wl_status rc = user_version(db, &v, err, errlen);
+	if (rc != WL_OK)
+		return rc;
+	if (v != WL_SCHEMA_VERSION || !has_table(db, "events")) {
+		snprintf(err, errlen,
+			 "not a wsuslog index of schema version %d (user_version %d)",
+			 WL_SCHEMA_VERSION, v);
+		return WL_E_SCHEMA;
+	}
+	return WL_OK;
+}
+
+wl_status wl_schema_init(sqlite3 *db, char *err, size_t errlen)
+{
+	int v = 0;
+	wl_status rc = user_version(db, &v, err, errlen);
+	if (rc != WL_OK)
+		return rc;
+	if (v == WL_SCHEMA_VERSION)
+		return wl_schema_check(db, err, errlen);
+	if (v != 0 || has_table(db, "events")) {
+		snprintf(err, errlen,
+			 "database has schema version %d; this wsuslog writes version %d",
+			 v, WL_SCHEMA_VERSION);
+		return WL_E_SCHEMA;
+	}
+	rc = exec(db, "BEGIN IMMEDIATE", err, errlen);
+	if (rc != WL_OK)
+		return rc;
+	rc = exec(db, ddl_tables, err, errlen);
+	if (rc == WL_OK) {
+		char sql[128];
+		snprintf(sql, sizeof sql, "PRAGMA user_version = %d", WL_SCHEMA_VERSION);
+		rc = exec(db, sql, err, errlen);
+	}
+	if (rc == WL_OK)
+		rc = exec(db,
+			  "INSERT OR REPLACE INTO meta(key, value) VALUES"
+			  " ('created', strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),"
+			  " ('time_zone', 'UTC'), ('ts_unit', 'microseconds since 1970-01-01 UTC')",
+			  err, errlen);
+	if (rc != WL_OK) {
+		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+		return rc;
+	}
+	return exec(db, "COMMIT", err, errlen);
+}
+
+wl_status wl_schema_finish(sqlite3 *db, char *err, size_t errlen)
+{
+	return exec(db, ddl_indexes, err, errlen);
+}
+
+wl_status wl_schema_drop_indexes(sqlite3 *db, char *err, size_t errlen)
+{
+	return exec(db, ddl_drop_indexes, err, errlen);
+}

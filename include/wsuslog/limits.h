@@ -1,0 +1,57 @@
+/* Every cap wsuslog enforces, with the reason for the number. Hitting one is
+ * a reported problem (WL_E_TOO_BIG / WL_E_LINE_TOO_LONG), never unbounded
+ * growth. */
+#ifndef WSUSLOG_LIMITS_H
+#define WSUSLOG_LIMITS_H
+
+/* Longest line kept whole. Real WindowsUpdate.log lines reach ~1 KiB
+ * (REPORT EVENT, long criteria); 64 KiB leaves a wide margin while bounding
+ * the carry-over buffer of the line splitter. Longer lines are cut and
+ * recorded. */
+#define WL_LINE_MAX (64u * 1024u)
+
+/* Bytes of a line stored in events.raw. Analysts need the line, not a
+ * megabyte of it; the source path and line number locate the rest. */
+#define WL_RAW_MAX 4096u
+
+/* Decompressed bytes per input file or archive member (default; the
+ * --max-member-bytes option overrides). A decompression bomb (1 GiB of zeros
+ * is 33 KB of zstd) must not run forever; 64 GiB is far above any real
+ * WindowsUpdate.log or SoftwareDistribution.log (which rolls at 20 MB). */
+#define WL_MEMBER_BYTES_MAX (64ull * 1024 * 1024 * 1024)
+
+/* zstd window: 2^31 so `zstd --long=31` archives open (PERFORMANCE.md);
+ * the decoder allocates the window, so this also caps its memory. */
+#define WL_ZSTD_WINDOW_LOG_MAX 31
+
+/* Read block for raw files and decompressor output. PERFORMANCE.md measured
+ * 128-256 KiB per ZSTD_decompressStream call as fastest; 1-4 MiB was slower. */
+#define WL_BLOCK_SIZE (256u * 1024u)
+
+/* Archives inside archives: a zip of tar.zst is common, deeper is abuse. */
+#define WL_ARCHIVE_DEPTH_MAX 4
+
+/* Directory recursion depth: protects against symlink loops the inode check
+ * could miss (bind mounts). */
+#define WL_DIR_DEPTH_MAX 64
+
+/* Events per message from a parser worker to the writer: large enough to
+ * amortise the queue lock, small enough that WL_QUEUE_DEPTH batches stay in
+ * a few MiB. */
+#define WL_BATCH_EVENTS 4096u
+
+/* Batches in flight between workers and the writer (back-pressure bound). */
+#define WL_QUEUE_DEPTH 64u
+
+/* Rows per SQLite transaction in the writer. One transaction per input is
+ * the crash-safety unit; inputs smaller than this are grouped. */
+#define WL_TXN_ROWS 200000u
+
+/* Events of one input buffered before the writer starts streaming it in
+ * pieces (then the input is marked complete only at its end). */
+#define WL_SOURCE_EVENTS_BUFFERED 262144u
+
+/* Worker threads: -j above this is clamped. */
+#define WL_THREADS_MAX 64
+
+#endif
