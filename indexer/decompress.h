@@ -1,0 +1,58 @@
+/* Decompress: zstd streams (our own decoder, so truncation, window size and
+ * decompression bombs are checked) and archives through libarchive (tar,
+ * zip, gzip, bzip2, xz, 7z, ...), members streamed, never extracted.
+ * Internal to wsuslog-index. */
+#ifndef WL_DECOMPRESS_H
+#define WL_DECOMPRESS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <zstd.h>
+
+#include "source.h"
+
+typedef enum wl_container {
+	WL_CONT_NONE = 0, /* plain bytes (maybe a log) */
+	WL_CONT_ZSTD,     /* a zstd stream (or skippable frame) */
+	WL_CONT_ARCHIVE,  /* anything libarchive opens: tar, zip, gz, xz, ... */
+} wl_container;
+
+/* Decide from the first bytes (pass at least 512 when available, for tar). */
+wl_container wl_sniff_container(const unsigned char *p, size_t n);
+
+/* A zstd-decompressing reader over `under`. dctx is borrowed (a worker owns
+ * one per nesting level and reuses it). max_out caps decompressed bytes. */
+typedef struct wl_zstd_reader {
+	wl_reader base;
+	wl_reader *under;
+	ZSTD_DCtx *dctx;
+	char *in;       /* owned; ZSTD_DStreamInSize() bytes */
+	size_t in_cap;
+	ZSTD_inBuffer ib;
+	bool under_eof;
+	size_t last_ret; /* 0 = at a frame boundary */
+	uint64_t consumed; /* compressed bytes handed to zstd */
+	uint64_t out_total;
+	uint64_t max_out;
+} wl_zstd_reader;
+
+/* Returns WL_E_NOMEM or WL_OK. Free with wl_zstd_reader_close. */
+wl_status wl_zstd_reader_open(wl_zstd_reader *zr, wl_reader *under, ZSTD_DCtx *dctx,
+			      uint64_t max_out);
+void wl_zstd_reader_close(wl_zstd_reader *zr);
+
+/* Called for each regular-file member; `member` reads its bytes. */
+typedef wl_status (*wl_member_fn)(void *ctx, wl_reader *member, const char *name);
+
+/* Not a regular file, or an unsafe name: reported, never read. */
+typedef void (*wl_member_skip_fn)(void *ctx, const char *name, wl_status st, const char *why);
+
+/* Iterate the members of the archive read from r. A damaged archive
+ * returns WL_E_ARCHIVE with the reason in msg after the members before the
+ * damage were delivered. A callback's error other than a per-member one
+ * (WL_E_NOMEM, WL_E_DB) stops the iteration and is returned. */
+wl_status wl_archive_each(wl_reader *r, wl_member_fn on_member, wl_member_skip_fn on_skip,
+			  void *ctx, char *msg, size_t msglen);
+
+#endif

@@ -1,0 +1,910 @@
+/* Pipeline stage 4b: tokenized lines -> events. Most lines only update
+ * nothing: the message's first significant byte selects the few patterns
+ * worth a closer look, so ordinary lines cost one switch. Context that
+ * carries forward lives here, per input, never in statics. */
+#include "extract.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "tokenize.h"
+#include "wsuslog/limits.h"
+
+#define HOST_MAX 256
+#define FIELD_MAX 128
+#define PID_SLOTS 64
+#define TID_SLOTS 64
+
+typedef struct pid_tz {
+	uint32_t pid;
+	int minutes;
+	int used;
+} pid_tz;
+
+/* Per-thread state: the Windows 7 SOAP block arrives one field per line,
+ * and scan statistics precede the scan's END line. */
+typedef struct tid_state {
+	uint32_t pid, tid;
+	int used;
+	char err[FIELD_MAX];
+	size_t err_n;
+	char msg[FIELD_MAX];
+	size_t msg_n;
+	int have_err;
+	int64_t round_trips, evaluated, deployed;
+	int have_exit;
+	uint32_t exit_code;
+} tid_state;
+
+struct wl_extract {
+	wl_extract_cfg cfg;
+	wl_event_fn on_event;
+	wl_bad_line_fn on_bad;
+	void *ctx;
+
+	wl_format fmt;
+	char hint[HOST_MAX];
+	size_t hint_n;
+	char learned[HOST_MAX]; /* DNS name (client) or actor host (server) */
+	size_t learned_n;
+	char server[HOST_MAX];
+	size_t server_n;
+	int has_client;
+	wl_guid client;
+
+	pid_tz tz[PID_SLOTS];
+	unsigned tz_next;
+	int has_last_tz;
+	int last_tz;
+
+	tid_state tids[TID_SLOTS];
+	unsigned tid_next;
+
+	/* A server entry waits for its continuation lines. */
+	int pending;
+	wl_event pend;
+	char pend_raw[WL_RAW_MAX];
+	size_t pend_raw_n;
+	char pend_server[HOST_MAX];
+	char pend_fault[FIELD_MAX];
+	char pend_param[FIELD_MAX];
+	char pend_comp[FIELD_MAX];
+
+	uint64_t bad;
+	int64_t first_ts, last_ts;
+};
+
+/* ---- small span helpers ---- */
+
+static inline bool starts(const char *p, size_t n, const char *lit, size_t ln)
+{
+	return n >= ln && memcmp(p, lit, ln) == 0;
+}
+#define STARTS(p, n, lit) starts((p), (n), (lit), sizeof(lit) - 1)
+
+static inline const char *find(const char *p, size_t n, const char *lit, size_t ln)
+{
+	return n >= ln ? memmem(p, n, lit, ln) : NULL;
+}
+#define FIND(p, n, lit) find((p), (n), (lit), sizeof(lit) - 1)
+
+static inline int hexv(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+static inline char lower(char c)
+{
+	return (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
+}
+
+static bool hex8(const char *p, size_t n, uint32_t *out)
+{
+	if (n < 8)
+		return false;
+	uint32_t v = 0;
+	for (int i = 0; i < 8; i++) {
+		int h = hexv(p[i]);
+		if (h < 0)
+			return false;
+		v = (v << 4) | (uint32_t)h;
+	}
+	if (n > 8 && hexv(p[8]) >= 0)
+		return false; /* more than 8 digits: not an HRESULT */
+	*out = v;
+	return true;
+}
+
+static int64_t parse_i64(const char *p, size_t n, size_t *used)
+{
+	size_t i = 0;
+	int64_t v = 0;
+	while (i < n && p[i] >= '0' && p[i] <= '9' && i < 18)
+		v = v * 10 + (p[i++] - '0');
+	*used = i;
+	return i ? v : -1;
+}
+
+static void skip_blanks(const char **p, size_t *n)
+{
+	while (*n > 0 && (**p == ' ' || **p == '\t')) {
+		(*p)++;
+		(*n)--;
+	}
+}
+
+static size_t copy_trim(char *dst, size_t cap, const char *p, size_t n)
+{
+	while (n > 0 && (p[0] == ' ' || p[0] == '\t' || p[0] == '"' || p[0] == '\''))
+		p++, n--;
+	while (n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\t' || p[n - 1] == '"' ||
+			 p[n - 1] == '\'' || p[n - 1] == '\r'))
+		n--;
+	if (n >= cap)
+		n = cap - 1;
+	memcpy(dst, p, n);
+	dst[n] = 0;
+	return n;
+}
+
+/* ---- exported helpers ---- */
+
+size_t wl_url_host(const char *p, size_t n, char *out, size_t cap)
+{
+	const char *s = FIND(p, n, "://");
+	if (!s)
+		return 0;
+	s += 3;
+	const char *end = p + n;
+	size_t o = 0;
+	while (s < end && *s != ':' && *s != '/' && *s != '"' && *s != ' ' && *s != ',' &&
+	       *s != '\'' && *s != '\t' && *s != '\\') {
+		if (o + 1 < cap)
+			out[o++] = lower(*s);
+		s++;
+	}
+	out[o] = 0;
+	return o;
+}
+
+bool wl_find_hresult(const char *p, size_t n, uint32_t *out)
+{
+	for (size_t i = 0; i + 2 <= n; i++) {
+		const char *q = p + i;
+		uint32_t v;
+		if (q[0] == '0' && (q[1] == 'x' || q[1] == 'X') && (i == 0 || hexv(p[i - 1]) < 0)) {
+			if (hex8(q + 2, n - i - 2, &v) && (v & 0x80000000u)) {
+				*out = v;
+				return true;
+			}
+		} else if ((q[0] == 'h' || q[0] == 'H') && (q[1] == 'r' || q[1] == 'R') &&
+			   (i == 0 || p[i - 1] == ' ' || p[i - 1] == ',')) {
+			size_t j = i + 2;
+			while (j < n && p[j] == ' ')
+				j++;
+			if (j < n && (p[j] == '=' || p[j] == ':')) {
+				j++;
+				while (j < n && p[j] == ' ')
+					j++;
+				if (hex8(p + j, n - j, &v) && (v & 0x80000000u)) {
+					*out = v;
+					return true;
+				}
+			}
+		}
+	}
+	return false;
+}
+
+bool wl_banner_tz(const char *p, size_t n, int *minutes)
+{
+	const char *t = FIND(p, n, "tz: ");
+	if (!t)
+		return false;
+	t += 4;
+	size_t left = (size_t)(p + n - t);
+	if (left < 5 || (t[0] != '+' && t[0] != '-'))
+		return false;
+	int v = 0;
+	for (int i = 1; i <= 4; i++) {
+		if (t[i] < '0' || t[i] > '9')
+			return false;
+		v = v * 10 + (t[i] - '0');
+	}
+	int hh = v / 100, mm = v % 100;
+	if (hh > 14 || mm > 59)
+		return false;
+	*minutes = (t[0] == '-' ? -1 : 1) * (hh * 60 + mm);
+	return true;
+}
+
+/* ---- lifecycle ---- */
+
+wl_extract *wl_extract_new(const wl_extract_cfg *cfg, wl_event_fn on_event,
+			   wl_bad_line_fn on_bad, void *ctx)
+{
+	wl_extract *x = calloc(1, sizeof *x);
+	if (!x)
+		return NULL;
+	x->cfg = *cfg;
+	x->on_event = on_event;
+	x->on_bad = on_bad;
+	x->ctx = ctx;
+	return x;
+}
+
+void wl_extract_free(wl_extract *x)
+{
+	free(x);
+}
+
+void wl_extract_begin(wl_extract *x, wl_format fmt, const char *host_hint, size_t host_n)
+{
+	x->fmt = fmt;
+	if (host_n >= HOST_MAX)
+		host_n = HOST_MAX - 1;
+	memcpy(x->hint, host_hint, host_n);
+	x->hint[host_n] = 0;
+	x->hint_n = host_n;
+	x->learned_n = 0;
+	x->learned[0] = 0;
+	x->server_n = 0;
+	x->server[0] = 0;
+	x->has_client = 0;
+	memset(x->tz, 0, sizeof x->tz);
+	x->tz_next = 0;
+	x->has_last_tz = 0;
+	memset(x->tids, 0, sizeof x->tids);
+	x->tid_next = 0;
+	x->pending = 0;
+	x->bad = 0;
+	x->first_ts = WL_TS_NONE;
+	x->last_ts = WL_TS_NONE;
+}
+
+uint64_t wl_extract_bad_lines(const wl_extract *x)
+{
+	return x->bad;
+}
+
+int64_t wl_extract_first_ts(const wl_extract *x)
+{
+	return x->first_ts;
+}
+
+int64_t wl_extract_last_ts(const wl_extract *x)
+{
+	return x->last_ts;
+}
+
+const char *wl_extract_host(const wl_extract *x)
+{
+	return x->hint_n ? x->hint : x->learned;
+}
+
+static wl_span host_span(const wl_extract *x)
+{
+	if (x->hint_n)
+		return (wl_span){x->hint, x->hint_n};
+	return (wl_span){x->learned, x->learned_n};
+}
+
+static void note_ts(wl_extract *x, int64_t ts)
+{
+	if (x->first_ts == WL_TS_NONE || ts < x->first_ts)
+		x->first_ts = ts;
+	if (x->last_ts == WL_TS_NONE || ts > x->last_ts)
+		x->last_ts = ts;
+}
+
+/* Other GUIDs in the line (update IDs, call IDs): indexed for look-up. */
+static void collect_guids(wl_event *ev)
+{
+	const char *p = ev->raw.p;
+	size_t n = ev->raw.n;
+	ev->n_other = 0;
+	for (size_t i = 0; i + 36 <= n && ev->n_other < WL_EVENT_GUIDS_MAX; i++) {
+		if (p[i + 8] != '-' || hexv(p[i]) < 0 || (i > 0 && hexv(p[i - 1]) >= 0))
+			continue;
+		wl_guid g;
+		if (wl_guid_parse(p + i, n - i, &g) == 0)
+			continue;
+		i += 35;
+		if (ev->has_fault_guid && memcmp(g.s, ev->fault_guid.s, 36) == 0)
+			continue;
+		if (ev->has_client_id && memcmp(g.s, ev->client_id.s, 36) == 0)
+			continue;
+		int dup = 0;
+		for (unsigned k = 0; k < ev->n_other; k++)
+			dup |= memcmp(ev->other[k].s, g.s, 36) == 0;
+		if (!dup)
+			ev->other[ev->n_other++] = g;
+	}
+}
+
+static void emit(wl_extract *x, wl_event *ev)
+{
+	collect_guids(ev);
+	x->on_event(x->ctx, ev);
+}
+
+/* ---- client side (WindowsUpdate.log, both formats) ---- */
+
+static tid_state *tid_get(wl_extract *x, uint32_t pid, uint32_t tid)
+{
+	for (unsigned i = 0; i < TID_SLOTS; i++)
+		if (x->tids[i].used && x->tids[i].pid == pid && x->tids[i].tid == tid)
+			return &x->tids[i];
+	tid_state *t = &x->tids[x->tid_next++ % TID_SLOTS];
+	memset(t, 0, sizeof *t);
+	t->used = 1;
+	t->pid = pid;
+	t->tid = tid;
+	t->round_trips = t->evaluated = t->deployed = -1;
+	return t;
+}
+
+static void set_tz(wl_extract *x, uint32_t pid, int minutes)
+{
+	pid_tz *slot = NULL;
+	for (unsigned i = 0; i < PID_SLOTS; i++)
+		if (x->tz[i].used && x->tz[i].pid == pid)
+			slot = &x->tz[i];
+	if (!slot)
+		slot = &x->tz[x->tz_next++ % PID_SLOTS];
+	slot->used = 1;
+	slot->pid = pid;
+	slot->minutes = minutes;
+	x->has_last_tz = 1;
+	x->last_tz = minutes;
+}
+
+/* UTC time of a client line. Classic: the tz of the process's banner, else
+ * of the last banner, else --tz. ETW: --tz, else the time is UTC. */
+static int64_t client_utc(const wl_extract *x, const wl_fields *f)
+{
+	if (x->fmt == WL_FMT_WU_CLASSIC) {
+		for (unsigned i = 0; i < PID_SLOTS; i++)
+			if (x->tz[i].used && x->tz[i].pid == f->pid)
+				return f->ts_us - (int64_t)x->tz[i].minutes * 60000000;
+		if (x->has_last_tz)
+			return f->ts_us - (int64_t)x->last_tz * 60000000;
+	}
+	if (x->cfg.has_tz)
+		return f->ts_us - (int64_t)x->cfg.tz_minutes * 60000000;
+	return f->ts_us;
+}
+
+static void client_event(wl_extract *x, wl_event *ev, wl_event_kind kind, const wl_fields *f,
+			 const char *line, size_t n, uint64_t lineno)
+{
+	memset(ev, 0, sizeof *ev);
+	ev->kind = kind;
+	ev->role = WL_ROLE_CLIENT;
+	ev->line = lineno;
+	ev->ts_us = client_utc(x, f);
+	ev->host = host_span(x);
+	ev->server = (wl_span){x->server, x->server_n};
+	ev->component = f->component;
+	ev->has_client_id = x->has_client != 0;
+	if (x->has_client)
+		ev->client_id = x->client;
+	ev->raw = (wl_span){line, n};
+	ev->round_trips = ev->evaluated = ev->deployed = -1;
+}
+
+static void set_server_from_url(wl_extract *x, const char *p, size_t n)
+{
+	char h[HOST_MAX];
+	size_t hn = wl_url_host(p, n, h, sizeof h);
+	if (hn == 0)
+		return;
+	memcpy(x->server, h, hn + 1);
+	x->server_n = hn;
+}
+
+static void set_client_from(wl_extract *x, const char *p, size_t n)
+{
+	/* The first GUID after the keyword ("Old Id: …" comes later). */
+	for (size_t i = 0; i + 36 <= n; i++) {
+		if (hexv(p[i]) < 0 && p[i] != '{')
+			continue;
+		wl_guid g;
+		if (wl_guid_parse(p + i, n - i, &g)) {
+			x->client = g;
+			x->has_client = 1;
+			return;
+		}
+		if (p[i] == ',' || p[i] == '.')
+			return;
+	}
+}
+
+/* Value of a SOAP field: "<Tag>v</Tag>" (XML detail) */
+static bool xml_field(const char *p, size_t n, const char *open, size_t on, const char *close,
+		      size_t cn, const char **v, size_t *vn)
+{
+	const char *a = find(p, n, open, on);
+	if (!a)
+		return false;
+	a += on;
+	const char *b = find(a, (size_t)(p + n - a), close, cn);
+	if (!b)
+		return false;
+	*v = a;
+	*vn = (size_t)(b - a);
+	return true;
+}
+
+/* Value of "key='v'" (Windows 8 "Soap fault detail:" line). */
+static bool quoted_field(const char *p, size_t n, const char *key, size_t kn, const char **v,
+			 size_t *vn)
+{
+	const char *a = find(p, n, key, kn);
+	if (!a)
+		return false;
+	a += kn;
+	const char *end = p + n;
+	const char *b = memchr(a, '\'', (size_t)(end - a));
+	if (!b)
+		return false;
+	*v = a;
+	*vn = (size_t)(b - a);
+	return true;
+}
+
+/* Fills fault_code / parameter / fault guid of a SOAP fault event. The
+ * spans must point into storage that outlives the event: x's buffers. */
+static void soap_fields(wl_extract *x, wl_event *ev, const char *code, size_t code_n,
+			const char *msg, size_t msg_n, const char *id, size_t id_n)
+{
+	ev->has_hresult = true;
+	ev->hresult = 0x80244007u; /* WU_E_PT_SOAPCLIENT_SOAPFAULT by definition */
+	size_t cn = copy_trim(x->pend_fault, sizeof x->pend_fault, code, code_n);
+	ev->fault_code = (wl_span){x->pend_fault, cn};
+	size_t mn = copy_trim(x->pend_param, sizeof x->pend_param, msg, msg_n);
+	const char *mp = x->pend_param;
+	if (STARTS(mp, mn, "parameters.")) {
+		mp += 11;
+		mn -= 11;
+	}
+	if (mn == 6 && memcmp(mp, "(null)", 6) == 0)
+		mn = 0;
+	ev->parameter = (wl_span){mp, mn};
+	const char *ip = id;
+	size_t in = id_n;
+	skip_blanks(&ip, &in);
+	ev->has_fault_guid = wl_guid_parse(ip, in, &ev->fault_guid) != 0;
+}
+
+static void soap_xml(wl_extract *x, const wl_fields *f, const char *line, size_t n,
+		     uint64_t lineno, const char *d, size_t dn)
+{
+	const char *c = "", *m = "", *id = "";
+	size_t cn = 0, mn = 0, idn = 0;
+	if (!xml_field(d, dn, "<ErrorCode>", 11, "</ErrorCode>", 12, &c, &cn))
+		return; /* not a fault detail */
+	xml_field(d, dn, "<Message>", 9, "</Message>", 10, &m, &mn);
+	xml_field(d, dn, "<ID>", 4, "</ID>", 5, &id, &idn);
+	wl_event ev;
+	client_event(x, &ev, WL_EV_SOAP_FAULT, f, line, n, lineno);
+	soap_fields(x, &ev, c, cn, m, mn, id, idn);
+	emit(x, &ev);
+}
+
+static void soap_win8(wl_extract *x, const wl_fields *f, const char *line, size_t n,
+		      uint64_t lineno, const char *d, size_t dn)
+{
+	const char *c = "", *m = "", *id = "";
+	size_t cn = 0, mn = 0, idn = 0;
+	if (!quoted_field(d, dn, "errorCode='", 11, &c, &cn))
+		return;
+	quoted_field(d, dn, "message='", 9, &m, &mn);
+	quoted_field(d, dn, "id='", 4, &id, &idn);
+	wl_event ev;
+	client_event(x, &ev, WL_EV_SOAP_FAULT, f, line, n, lineno);
+	soap_fields(x, &ev, c, cn, m, mn, id, idn);
+	emit(x, &ev);
+}
+
+static void hresult_event(wl_extract *x, wl_event_kind kind, const wl_fields *f,
+			  const char *line, size_t n, uint64_t lineno, const char *r, size_t rn)
+{
+	uint32_t hr;
+	if (!wl_find_hresult(r, rn, &hr))
+		return;
+	wl_event ev;
+	client_event(x, &ev, kind, f, line, n, lineno);
+	ev.has_hresult = true;
+	ev.hresult = hr;
+	emit(x, &ev);
+}
+
+/* "WARNING: …" / "FATAL: …" (r is the text after the colon). */
+static void client_warning(wl_extract *x, wl_event_kind kind, const wl_fields *f,
+			   const char *line, size_t n, uint64_t lineno, const char *r, size_t rn)
+{
+	skip_blanks(&r, &rn);
+	if (STARTS(r, rn, "detail:")) {
+		soap_xml(x, f, line, n, lineno, r, rn);
+		return;
+	}
+	if (STARTS(r, rn, "Soap fault detail:")) {
+		soap_win8(x, f, line, n, lineno, r, rn);
+		return;
+	}
+	tid_state *t = tid_get(x, f->pid, f->tid);
+	if (STARTS(r, rn, "ErrorCode:")) {
+		const char *v = r + 10;
+		size_t vn = rn - 10;
+		const char *paren = memchr(v, '(', vn);
+		if (paren)
+			vn = (size_t)(paren - v);
+		t->err_n = copy_trim(t->err, sizeof t->err, v, vn);
+		t->have_err = 1;
+		return;
+	}
+	if (STARTS(r, rn, "Message:")) {
+		t->msg_n = copy_trim(t->msg, sizeof t->msg, r + 8, rn - 8);
+		return;
+	}
+	if (STARTS(r, rn, "ID:")) {
+		if (!t->have_err)
+			return;
+		wl_event ev;
+		client_event(x, &ev, WL_EV_SOAP_FAULT, f, line, n, lineno);
+		soap_fields(x, &ev, t->err, t->err_n, t->msg, t->msg_n, r + 3, rn - 3);
+		t->have_err = 0;
+		t->msg_n = 0;
+		emit(x, &ev);
+		return;
+	}
+	if (STARTS(r, rn, "SOAP Fault:") || STARTS(r, rn, "faultstring:") ||
+	    STARTS(r, rn, "Method:"))
+		return;
+	if (STARTS(r, rn, "SyncUpdates failure")) {
+		t->have_err = 0;
+		t->msg_n = 0;
+	}
+	const char *ec = FIND(r, rn, "Exit code = ");
+	if (ec) {
+		uint32_t v;
+		const char *q = ec + 12;
+		size_t qn = (size_t)(r + rn - q);
+		if (qn > 2 && q[0] == '0' && (q[1] == 'x' || q[1] == 'X') &&
+		    hex8(q + 2, qn - 2, &v)) {
+			t->have_exit = 1;
+			t->exit_code = v;
+		}
+	}
+	hresult_event(x, kind, f, line, n, lineno, r, rn);
+}
+
+static void scan_end(wl_extract *x, const wl_fields *f, const char *line, size_t n,
+		     uint64_t lineno, const char *s, size_t sn)
+{
+	tid_state *t = tid_get(x, f->pid, f->tid);
+	wl_event ev;
+	client_event(x, &ev, WL_EV_SCAN, f, line, n, lineno);
+	const char *ec = FIND(s, sn, "Exit code = 0x");
+	uint32_t v = 0;
+	if (ec && hex8(ec + 14, (size_t)(s + sn - ec - 14), &v)) {
+		ev.hresult = v;
+	} else {
+		ev.hresult = t->have_exit ? t->exit_code : 0;
+	}
+	ev.has_hresult = true;
+	ev.round_trips = t->round_trips;
+	ev.evaluated = t->evaluated;
+	ev.deployed = t->deployed;
+	t->round_trips = t->evaluated = t->deployed = -1;
+	t->have_exit = 0;
+	x->on_event(x->ctx, &ev);
+}
+
+static void client_line(wl_extract *x, const char *line, size_t n, uint64_t lineno)
+{
+	wl_fields f;
+	bool ok = x->fmt == WL_FMT_WU_CLASSIC ? wl_tok_classic(line, n, &f)
+					      : wl_tok_etw(line, n, &f);
+	if (!ok) {
+		x->bad++;
+		if (x->on_bad)
+			x->on_bad(x->ctx, lineno, "line does not match the WindowsUpdate.log grammar");
+		return;
+	}
+	const char *m = f.message.p;
+	size_t mn = f.message.n;
+	skip_blanks(&m, &mn);
+	if (mn == 0)
+		return;
+	if (STARTS(m, mn, "*FAILED* [")) {
+		uint32_t hr;
+		note_ts(x, client_utc(x, &f));
+		if (mn >= 19 && m[18] == ']' && hex8(m + 10, 8, &hr)) {
+			wl_event ev;
+			client_event(x, &ev, WL_EV_FAILED, &f, line, n, lineno);
+			ev.has_hresult = true;
+			ev.hresult = hr;
+			emit(x, &ev);
+		}
+		return;
+	}
+	if (m[0] == '=') {
+		int tz;
+		if (FIND(m, mn, "Logging initialized") && wl_banner_tz(m, mn, &tz))
+			set_tz(x, f.pid, tz);
+		note_ts(x, client_utc(x, &f));
+		return;
+	}
+	note_ts(x, client_utc(x, &f));
+	/* Bullets and banners: "  * ", "  + ", "** END **". */
+	const char *s = m;
+	size_t sn = mn;
+	while (sn > 0 && (*s == '*' || *s == '+' || *s == ' ' || *s == '\t')) {
+		s++;
+		sn--;
+	}
+	if (sn == 0)
+		return;
+	switch (s[0]) {
+	case 'W':
+		if (STARTS(s, sn, "WARNING:"))
+			client_warning(x, WL_EV_WARNING, &f, line, n, lineno, s + 8, sn - 8);
+		else if (STARTS(s, sn, "WS error:")) {
+			const char *d = FIND(s, sn, "<detail>");
+			if (d)
+				soap_xml(x, &f, line, n, lineno, d, (size_t)(s + sn - d));
+		} else if (STARTS(s, sn, "WSUS server:"))
+			set_server_from_url(x, s + 12, sn - 12);
+		break;
+	case 'F':
+		if (STARTS(s, sn, "FATAL:"))
+			client_warning(x, WL_EV_FATAL, &f, line, n, lineno, s + 6, sn - 6);
+		else if (STARTS(s, sn, "Found ")) {
+			const char *e = FIND(s, sn, "evaluated appl. rules of ");
+			if (e) {
+				tid_state *t = tid_get(x, f.pid, f.tid);
+				size_t used, left = (size_t)(s + sn - e) - 25;
+				t->evaluated = parse_i64(e + 25, left, &used);
+				const char *o = FIND(e + 25, left, " out of ");
+				if (o)
+					t->deployed = parse_i64(o + 8, (size_t)(s + sn - o) - 8, &used);
+			}
+		}
+		break;
+	case 'S':
+		if (STARTS(s, sn, "ServiceId = ") || STARTS(s, sn, "Server URL =")) {
+			const char *u = FIND(s, sn, "Server URL =");
+			if (u)
+				set_server_from_url(x, u, (size_t)(s + sn - u));
+		} else if (STARTS(s, sn, "SyncUpdates round trips: ")) {
+			size_t used;
+			tid_get(x, f.pid, f.tid)->round_trips = parse_i64(s + 25, sn - 25, &used);
+		} else if (STARTS(s, sn, "SusClientId")) {
+			set_client_from(x, s + 11, sn - 11);
+		}
+		break;
+	case 'I':
+		if (STARTS(s, sn, "Initializing simple targeting cookie")) {
+			const char *c = FIND(s, sn, "clientId = ");
+			if (c)
+				set_client_from(x, c + 11, (size_t)(s + sn - c) - 11);
+			const char *d = FIND(s, sn, "DNS name = ");
+			if (d && x->learned_n == 0) {
+				d += 11;
+				size_t dn = (size_t)(s + sn - d), o = 0;
+				while (o < dn && o + 1 < HOST_MAX && d[o] != ' ' && d[o] != ',') {
+					x->learned[o] = lower(d[o]);
+					o++;
+				}
+				x->learned[o] = 0;
+				x->learned_n = o;
+			}
+		}
+		break;
+	case 'C':
+		if (STARTS(s, sn, "Created new random SusClientId"))
+			set_client_from(x, s + 30, sn - 30);
+		break;
+	case 'G':
+		if (STARTS(s, sn, "Got WSUS Client/Server URL:"))
+			set_server_from_url(x, s + 27, sn - 27);
+		break;
+	case 'E':
+		if (STARTS(s, sn, "END")) {
+			const char *r = s + 3;
+			size_t rn = sn - 3;
+			while (rn > 0 && (*r == '*' || *r == ' ')) {
+				r++;
+				rn--;
+			}
+			if (STARTS(r, rn, "Finding updates") || STARTS(r, rn, "Agent: Finding updates"))
+				scan_end(x, &f, line, n, lineno, r, rn);
+		}
+		break;
+	default:
+		break;
+	}
+}
+
+/* ---- server side (SoftwareDistribution.log) ---- */
+
+/* "key=value," with key at a token boundary; value up to ',' or end. */
+static bool kv(const char *p, size_t n, const char *key, size_t kn, const char **v, size_t *vn)
+{
+	const char *s = p;
+	const char *end = p + n;
+	for (;;) {
+		const char *a = find(s, (size_t)(end - s), key, kn);
+		if (!a)
+			return false;
+		if (a == p || a[-1] == ' ' || a[-1] == ',' || a[-1] == '\t') {
+			a += kn;
+			while (a < end && *a == ' ')
+				a++;
+			const char *b = a;
+			while (b < end && *b != ',')
+				b++;
+			*v = a;
+			*vn = (size_t)(b - a);
+			return true;
+		}
+		s = a + kn;
+	}
+}
+
+static void flush_pending(wl_extract *x)
+{
+	if (!x->pending)
+		return;
+	x->pending = 0;
+	x->pend.raw = (wl_span){x->pend_raw, x->pend_raw_n};
+	x->on_event(x->ctx, &x->pend);
+}
+
+static bool ieq(const char *p, size_t n, const char *lit)
+{
+	size_t ln = strlen(lit);
+	if (n != ln)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (lower(p[i]) != lower(lit[i]))
+			return false;
+	return true;
+}
+
+static bool icontains(const char *p, size_t n, const char *lit)
+{
+	size_t ln = strlen(lit);
+	for (size_t i = 0; i + ln <= n; i++) {
+		size_t k = 0;
+		while (k < ln && lower(p[i + k]) == lower(lit[k]))
+			k++;
+		if (k == ln)
+			return true;
+	}
+	return false;
+}
+
+static void server_header(wl_extract *x, const wl_fields *f, const char *line, size_t n,
+			  uint64_t lineno)
+{
+	const char *m = f->message.p;
+	size_t mn = f->message.n;
+	const char *thr = FIND(m, mn, "ThrowException:");
+	bool is_error = ieq(f->level.p, f->level.n, "Error");
+	if (!thr && !is_error)
+		return;
+
+	wl_event *ev = &x->pend;
+	memset(ev, 0, sizeof *ev);
+	ev->role = WL_ROLE_SERVER;
+	ev->line = lineno;
+	ev->ts_us = f->ts_us;
+	ev->kind = thr ? WL_EV_THROW : WL_EV_SERVER_ERROR;
+	ev->round_trips = ev->evaluated = ev->deployed = -1;
+	size_t rn = n < WL_RAW_MAX ? n : WL_RAW_MAX;
+	memcpy(x->pend_raw, line, rn);
+	x->pend_raw_n = rn;
+	size_t cn = copy_trim(x->pend_comp, sizeof x->pend_comp, f->component.p, f->component.n);
+	ev->component = (wl_span){x->pend_comp, cn};
+
+	size_t sn = 0;
+	if (thr) {
+		const char *r = thr + 15;
+		size_t rl = (size_t)(m + mn - r);
+		const char *v;
+		size_t vn;
+		if (kv(r, rl, "actor =", 7, &v, &vn) || kv(r, rl, "Actor =", 7, &v, &vn) ||
+		    kv(r, rl, "actor=", 6, &v, &vn) || kv(r, rl, "Actor=", 6, &v, &vn)) {
+			char h[HOST_MAX];
+			size_t hn = wl_url_host(v, vn, h, sizeof h);
+			if (hn && icontains(v, vn, "ClientWebService")) {
+				memcpy(x->pend_server, h, hn + 1);
+				sn = hn;
+				if (x->learned_n == 0) {
+					memcpy(x->learned, h, hn + 1);
+					x->learned_n = hn;
+				}
+			}
+		}
+		const char *c = "", *msg = "", *id = "";
+		size_t c_n = 0, msg_n = 0, id_n = 0;
+		kv(r, rl, "ErrorCode=", 10, &c, &c_n);
+		kv(r, rl, "Message=", 8, &msg, &msg_n);
+		kv(r, rl, "ID=", 3, &id, &id_n);
+		size_t fc = copy_trim(x->pend_fault, sizeof x->pend_fault, c, c_n);
+		ev->fault_code = (wl_span){x->pend_fault, fc};
+		size_t pn = copy_trim(x->pend_param, sizeof x->pend_param, msg, msg_n);
+		const char *pp = x->pend_param;
+		if (STARTS(pp, pn, "parameters.")) {
+			pp += 11;
+			pn -= 11;
+		}
+		ev->parameter = (wl_span){pp, pn};
+		ev->has_fault_guid = id_n && wl_guid_parse(id, id_n, &ev->fault_guid) != 0;
+		if (kv(r, rl, "Client=", 7, &v, &vn))
+			ev->has_client_id = wl_guid_parse(v, vn, &ev->client_id) != 0;
+	}
+	if (sn == 0) {
+		wl_span h = host_span(x);
+		sn = h.n < HOST_MAX ? h.n : HOST_MAX - 1;
+		memcpy(x->pend_server, h.p ? h.p : "", sn);
+		x->pend_server[sn] = 0;
+	}
+	ev->server = (wl_span){x->pend_server, sn};
+	ev->host = host_span(x);
+	/* GUIDs are collected from the header line only (stack traces hold
+	 * none worth indexing). */
+	ev->raw = (wl_span){x->pend_raw, x->pend_raw_n};
+	collect_guids(ev);
+	x->pending = 1;
+}
+
+static void server_line(wl_extract *x, const char *line, size_t n, uint64_t lineno)
+{
+	if (!wl_tok_sdist_is_header(line, n)) {
+		/* Continuation (stack trace) of the entry above. */
+		if (x->pending && x->pend_raw_n + 1 < WL_RAW_MAX) {
+			size_t room = WL_RAW_MAX - x->pend_raw_n - 1;
+			size_t k = n < room ? n : room;
+			x->pend_raw[x->pend_raw_n++] = '\n';
+			memcpy(x->pend_raw + x->pend_raw_n, line, k);
+			x->pend_raw_n += k;
+		}
+		return;
+	}
+	flush_pending(x);
+	wl_fields f;
+	if (!wl_tok_sdist(line, n, &f)) {
+		x->bad++;
+		if (x->on_bad)
+			x->on_bad(x->ctx, lineno,
+				  "line does not match the SoftwareDistribution.log grammar");
+		return;
+	}
+	note_ts(x, f.ts_us);
+	server_header(x, &f, line, n, lineno);
+}
+
+void wl_extract_line(wl_extract *x, const char *p, size_t n, uint64_t lineno)
+{
+	if (n == 0 || (n == 1 && p[0] == '\r'))
+		return;
+	if (x->fmt == WL_FMT_SDIST)
+		server_line(x, p, n, lineno);
+	else
+		client_line(x, p, n, lineno);
+}
+
+void wl_extract_end(wl_extract *x)
+{
+	flush_pending(x);
+}

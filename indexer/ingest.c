@@ -1,0 +1,505 @@
+/* Worker side of the pipeline: file -> (zstd | archive)* -> text -> events.
+ * What a file is comes from its bytes, never its name. Events are copied
+ * into the current batch message; a batch goes to the writer when full and
+ * at the end of each input, so per-worker order (BEGIN, EVENTS..., END) is
+ * the queue order. */
+#include "ingest.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "decompress.h"
+#include "tokenize.h"
+
+/* Bad-line problems recorded per input before they are only counted. */
+#define BAD_LINES_REPORTED 20
+
+static char lower(char c)
+{
+	return (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
+}
+
+static const char *const generic_dirs[] = {
+	"", ".", "..", "log", "logs", "logfiles", "windows", "temp", "tmp", "clients",
+	"servers", "data", "softwaredistribution", "update services", "collected", "archive",
+};
+
+static bool generic(const char *p, size_t n)
+{
+	for (size_t i = 0; i < sizeof generic_dirs / sizeof *generic_dirs; i++) {
+		size_t k = strlen(generic_dirs[i]);
+		if (k != n)
+			continue;
+		size_t j = 0;
+		while (j < n && lower(p[j]) == generic_dirs[i][j])
+			j++;
+		if (j == n)
+			return true;
+	}
+	return false;
+}
+
+static bool standard_name(const char *p, size_t n)
+{
+	static const char *const names[] = {"windowsupdate", "softwaredistribution"};
+	for (size_t s = 0; s < 2; s++) {
+		size_t k = 0, sl = strlen(names[s]);
+		while (k < sl && k < n && lower(p[k]) == names[s][k])
+			k++;
+		if (k == sl)
+			return true;
+	}
+	return false;
+}
+
+static size_t hint_from(const char *name, char *out, size_t cap)
+{
+	const char *bang = strrchr(name, '!');
+	if (bang)
+		name = bang + 1;
+	size_t n = strlen(name);
+	while (n > 0 && (name[n - 1] == '/' || name[n - 1] == '\\'))
+		n--;
+	size_t b = n;
+	while (b > 0 && name[b - 1] != '/' && name[b - 1] != '\\')
+		b--;
+	/* "<host>-WindowsUpdate.log", "<host>_SoftwareDistribution.log" */
+	static const char *const stems[] = {"windowsupdate", "softwaredistribution"};
+	for (size_t s = 0; s < 2; s++) {
+		size_t sl = strlen(stems[s]);
+		for (size_t i = b + 1; i + sl <= n; i++) {
+			size_t k = 0;
+			while (k < sl && lower(name[i + k]) == stems[s][k])
+				k++;
+			if (k == sl && (name[i - 1] == '-' || name[i - 1] == '_' || name[i - 1] == '.')) {
+				size_t hn = i - 1 - b;
+				if (hn == 0 || hn + 1 > cap)
+					break;
+				for (size_t j = 0; j < hn; j++)
+					out[j] = lower(name[b + j]);
+				out[hn] = 0;
+				return hn;
+			}
+		}
+	}
+	/* Otherwise the directory holding a file of a standard name
+	 * ("wsus01/SoftwareDistribution.log.old", "pc005/WindowsUpdate.log"). */
+	if (b == 0 || !standard_name(name + b, n - b))
+		return 0;
+	size_t e = b - 1;
+	size_t d = e;
+	while (d > 0 && name[d - 1] != '/' && name[d - 1] != '\\')
+		d--;
+	if (generic(name + d, e - d) || e - d + 1 > cap)
+		return 0;
+	for (size_t j = 0; j < e - d; j++)
+		out[j] = lower(name[d + j]);
+	out[e - d] = 0;
+	return e - d;
+}
+
+size_t wl_host_hint(const char *path, const char *member, char *out, size_t cap)
+{
+	out[0] = 0;
+	if (member && *member) {
+		size_t n = hint_from(member, out, cap);
+		if (n)
+			return n;
+	}
+	return hint_from(path, out, cap);
+}
+
+/* ---- messages ---- */
+
+static char *arena_str(wl_msg *m, const char *s, size_t n)
+{
+	if (m->arena_n + n + 1 > WL_MSG_ARENA)
+		n = WL_MSG_ARENA - m->arena_n - 1;
+	char *d = m->arena + m->arena_n;
+	memcpy(d, s, n);
+	d[n] = 0;
+	m->arena_n += n + 1;
+	return d;
+}
+
+static wl_msg *blank(wl_worker *w, wl_msg_type type)
+{
+	wl_msg *m = wl_queue_get_blank(w->q);
+	if (!m) {
+		w->fatal = WL_E_NOMEM;
+		return NULL;
+	}
+	m->type = type;
+	m->worker = w->id;
+	m->arena_n = 0;
+	m->nev = 0;
+	m->path = m->member = m->host = NULL;
+	return m;
+}
+
+static void flush_batch(wl_worker *w)
+{
+	if (w->batch) {
+		wl_queue_push(w->q, w->batch);
+		w->batch = NULL;
+	}
+}
+
+void wl_worker_problem(wl_worker *w, wl_status st, const char *path, const char *member,
+		       uint64_t offset, uint64_t line, const char *text)
+{
+	wl_msg *m = blank(w, WL_MSG_PROBLEM);
+	if (!m)
+		return;
+	m->path = arena_str(m, path ? path : "", path ? strlen(path) : 0);
+	m->member = arena_str(m, member ? member : "", member ? strlen(member) : 0);
+	m->status = st;
+	m->offset = offset;
+	m->line = line;
+	snprintf(m->text, sizeof m->text, "%s", text ? text : "");
+	atomic_fetch_add(&w->stats->problems, 1);
+	/* Keep the order relative to this worker's events. */
+	flush_batch(w);
+	wl_queue_push(w->q, m);
+}
+
+static wl_span keep(wl_msg *m, wl_span s)
+{
+	if (!s.p || s.n == 0)
+		return (wl_span){NULL, 0};
+	char *d = m->arena + m->arena_n;
+	memcpy(d, s.p, s.n);
+	m->arena_n += s.n;
+	return (wl_span){d, s.n};
+}
+
+static void on_event(void *ctx, const wl_event *ev)
+{
+	wl_worker *w = ctx;
+	size_t need = ev->host.n + ev->server.n + ev->component.n + ev->fault_code.n +
+		      ev->parameter.n + ev->raw.n;
+	if (w->batch && (w->batch->nev == WL_BATCH_EVENTS ||
+			 w->batch->arena_n + need > WL_MSG_ARENA))
+		flush_batch(w);
+	if (!w->batch) {
+		w->batch = blank(w, WL_MSG_EVENTS);
+		if (!w->batch)
+			return;
+	}
+	wl_msg *m = w->batch;
+	wl_event *e = &m->ev[m->nev++];
+	*e = *ev;
+	e->host = keep(m, ev->host);
+	e->server = keep(m, ev->server);
+	e->component = keep(m, ev->component);
+	e->fault_code = keep(m, ev->fault_code);
+	e->parameter = keep(m, ev->parameter);
+	e->raw = keep(m, ev->raw);
+	if (ev->kind != WL_EV_SCAN)
+		w->events++;
+}
+
+static void on_bad_line(void *ctx, uint64_t lineno, const char *why)
+{
+	wl_worker *w = ctx;
+	if (++w->bad_reported <= BAD_LINES_REPORTED)
+		wl_worker_problem(w, WL_E_BAD_LINE, w->path, w->member, UINT64_MAX, lineno, why);
+}
+
+static void on_text_problem(void *ctx, wl_status st, uint64_t lineno, uint64_t offset,
+			    const char *msg)
+{
+	wl_worker *w = ctx;
+	wl_worker_problem(w, st, w->path, w->member, offset, lineno, msg);
+}
+
+static void begin_source(wl_worker *w)
+{
+	wl_msg *m = blank(w, WL_MSG_BEGIN);
+	if (!m)
+		return;
+	m->path = arena_str(m, w->path, strlen(w->path));
+	m->member = arena_str(m, w->member ? w->member : "", w->member ? strlen(w->member) : 0);
+	m->fmt = w->fmt;
+	size_t hn = wl_host_hint(w->path, w->member, w->host, sizeof w->host);
+	m->host = arena_str(m, w->host, hn);
+	wl_extract_begin(w->x, w->fmt, w->host, hn);
+	wl_queue_push(w->q, m);
+	w->began = true;
+	atomic_fetch_add(&w->stats->logs, 1);
+}
+
+static int on_line(void *ctx, const char *p, size_t n, uint64_t lineno)
+{
+	wl_worker *w = ctx;
+	if (w->fatal != WL_OK || atomic_load_explicit(w->abort, memory_order_relaxed))
+		return 1;
+	if (!w->began) {
+		wl_format f = wl_tok_sniff_line(p, n);
+		if (f == WL_FMT_UNKNOWN) {
+			/* Blank lines and junk before the first entry; give up after
+			 * WL_SNIFF_LINES lines. */
+			return ++w->sniffed >= WL_SNIFF_LINES;
+		}
+		w->fmt = f;
+		begin_source(w);
+		if (!w->began)
+			return 1;
+	}
+	wl_extract_line(w->x, p, n, lineno);
+	return 0;
+}
+
+static void end_source(wl_worker *w, uint64_t bytes)
+{
+	wl_extract_end(w->x);
+	flush_batch(w);
+	wl_msg *m = blank(w, WL_MSG_END);
+	if (!m)
+		return;
+	XXH128_hash_t h = XXH3_128bits_digest(w->hash);
+	snprintf(m->key, sizeof m->key, "%016llx%016llx", (unsigned long long)h.high64,
+		 (unsigned long long)h.low64);
+	m->bytes = bytes;
+	m->lines = wl_text_lines(w->text);
+	m->events = w->events;
+	m->bad_lines = wl_extract_bad_lines(w->x);
+	m->first_ts = wl_extract_first_ts(w->x);
+	m->last_ts = wl_extract_last_ts(w->x);
+	const char *learned = wl_extract_host(w->x);
+	m->host = arena_str(m, learned, strlen(learned));
+	if (m->bad_lines > BAD_LINES_REPORTED) {
+		char t[96];
+		snprintf(t, sizeof t, "%llu more unparseable lines not listed",
+			 (unsigned long long)(m->bad_lines - BAD_LINES_REPORTED));
+		wl_worker_problem(w, WL_E_BAD_LINE, w->path, w->member, UINT64_MAX, 0, t);
+	}
+	atomic_fetch_add(&w->stats->lines, m->lines);
+	atomic_fetch_add(&w->stats->events, w->events);
+	atomic_fetch_add(&w->stats->bytes_decoded, bytes);
+	wl_queue_push(w->q, m);
+}
+
+/* A log candidate: decode, split, sniff, extract. */
+static wl_status text_stream(wl_worker *w, wl_reader *r, const char *path, const char *member,
+			     int level)
+{
+	w->path = path;
+	w->member = member;
+	w->began = false;
+	w->sniffed = 0;
+	w->events = 0;
+	w->bad_reported = 0;
+	w->fmt = WL_FMT_UNKNOWN;
+	wl_text_reset(w->text);
+	XXH3_128bits_reset(w->hash);
+	atomic_fetch_add(&w->stats->streams, 1);
+
+	char *buf = w->buf[level];
+	uint64_t bytes = 0;
+	char msg[200];
+	wl_status st = WL_OK;
+	for (;;) {
+		size_t got = 0;
+		st = r->read(r, buf, WL_BLOCK_SIZE, &got, msg, sizeof msg);
+		if (st != WL_OK || got == 0)
+			break;
+		bytes += got;
+		XXH3_128bits_update(w->hash, buf, got);
+		if (wl_text_feed(w->text, buf, got) != WL_OK) {
+			w->fatal = WL_E_NOMEM;
+			break;
+		}
+		if (w->fatal != WL_OK || atomic_load(w->abort))
+			break;
+		if (!w->began && w->sniffed >= WL_SNIFF_LINES)
+			break;
+	}
+	if (w->fatal == WL_OK && (w->began || w->sniffed < WL_SNIFF_LINES))
+		wl_text_finish(w->text);
+	if (st != WL_OK) {
+		/* What was read before the error is kept; the problem names the
+		 * offset in the decoded stream. */
+		wl_worker_problem(w, st, path, member, bytes, 0, msg);
+	}
+	if (w->began) {
+		end_source(w, bytes);
+	} else if (st == WL_OK && w->fatal == WL_OK) {
+		atomic_fetch_add(&w->stats->not_logs, 1);
+	}
+	return w->fatal;
+}
+
+typedef struct member_ctx {
+	wl_worker *w;
+	const char *path;
+	const char *parent; /* member path of the enclosing archive, or NULL */
+	int level;
+	int adepth;
+} member_ctx;
+
+static wl_status stream(wl_worker *w, wl_reader *r, const char *path, const char *member,
+			int level, int adepth);
+
+static wl_status on_member(void *ctx, wl_reader *r, const char *name)
+{
+	member_ctx *mc = ctx;
+	size_t pl = mc->parent ? strlen(mc->parent) + 1 : 0;
+	size_t len = pl + strlen(name) + 1;
+	char *full = malloc(len);
+	if (!full)
+		return WL_E_NOMEM;
+	snprintf(full, len, "%s%s%s", mc->parent ? mc->parent : "", mc->parent ? "!" : "", name);
+	atomic_fetch_add(&mc->w->stats->members, 1);
+	wl_status st = stream(mc->w, r, mc->path, full, mc->level + 1, mc->adepth + 1);
+	free(full);
+	return st;
+}
+
+static void on_member_skip(void *ctx, const char *name, wl_status st, const char *why)
+{
+	member_ctx *mc = ctx;
+	char full[1024];
+	snprintf(full, sizeof full, "%s%s%s", mc->parent ? mc->parent : "", mc->parent ? "!" : "",
+		 name);
+	atomic_fetch_add(&mc->w->stats->skipped, 1);
+	if (st == WL_E_UNSAFE_PATH && strstr(why, "never extracted"))
+		return; /* read like any member; nothing is written to disk */
+	wl_worker_problem(mc->w, st, mc->path, full, UINT64_MAX, 0, why);
+}
+
+/* Read the first block (at least 512 bytes when the stream has them). */
+static wl_status read_head(wl_reader *r, char *buf, size_t *n, char *msg, size_t msglen)
+{
+	*n = 0;
+	while (*n < 512) {
+		size_t got = 0;
+		wl_status st = r->read(r, buf + *n, WL_BLOCK_SIZE - *n, &got, msg, msglen);
+		if (st != WL_OK)
+			return st;
+		if (got == 0)
+			break;
+		*n += got;
+	}
+	return WL_OK;
+}
+
+static wl_status stream(wl_worker *w, wl_reader *r, const char *path, const char *member,
+			int level, int adepth)
+{
+	if (level >= WL_LEVELS - 1 || adepth > WL_ARCHIVE_DEPTH_MAX) {
+		wl_worker_problem(w, WL_E_DEPTH, path, member, UINT64_MAX, 0,
+				  "archives nested deeper than WL_ARCHIVE_DEPTH_MAX; not read");
+		return WL_OK;
+	}
+	if (!w->buf[level]) {
+		w->buf[level] = malloc(WL_BLOCK_SIZE);
+		if (!w->buf[level])
+			return WL_E_NOMEM;
+	}
+	char *head = w->buf[level];
+	size_t hn = 0;
+	char msg[200];
+	wl_status st = read_head(r, head, &hn, msg, sizeof msg);
+	if (st != WL_OK) {
+		wl_worker_problem(w, st, path, member, 0, 0, msg);
+		return WL_OK;
+	}
+	if (hn == 0) {
+		atomic_fetch_add(&w->stats->not_logs, 1); /* empty file */
+		return WL_OK;
+	}
+	wl_peek_reader pr;
+	wl_peek_reader_init(&pr, r, head, hn);
+	switch (wl_sniff_container((const unsigned char *)head, hn)) {
+	case WL_CONT_ZSTD: {
+		if (!w->dctx[level]) {
+			w->dctx[level] = ZSTD_createDCtx();
+			if (!w->dctx[level])
+				return WL_E_NOMEM;
+		}
+		/* The head buffer is still being read through pr, so the
+		 * decompressed stream uses the next level's buffer. */
+		wl_zstd_reader zr;
+		if (wl_zstd_reader_open(&zr, &pr.base, w->dctx[level], w->cfg->max_member_bytes) !=
+		    WL_OK)
+			return WL_E_NOMEM;
+		st = stream(w, &zr.base, path, member, level + 1, adepth);
+		wl_zstd_reader_close(&zr);
+		return st;
+	}
+	case WL_CONT_ARCHIVE: {
+		member_ctx mc = {.w = w, .path = path, .parent = member, .level = level, .adepth = adepth};
+		st = wl_archive_each(&pr.base, on_member, on_member_skip, &mc, msg, sizeof msg);
+		if (st == WL_E_NOMEM || st == WL_E_DB)
+			return st;
+		if (st != WL_OK)
+			wl_worker_problem(w, st, path, member, UINT64_MAX, 0, msg);
+		return w->fatal;
+	}
+	default:
+		break;
+	}
+	/* A log candidate: its bytes go through the next level's buffer so the
+	 * head (still referenced by pr) is not overwritten. */
+	if (!w->buf[level + 1]) {
+		w->buf[level + 1] = malloc(WL_BLOCK_SIZE);
+		if (!w->buf[level + 1])
+			return WL_E_NOMEM;
+	}
+	return text_stream(w, &pr.base, path, member, level + 1);
+}
+
+wl_status wl_worker_file(wl_worker *w, const char *path)
+{
+	wl_file_reader fr;
+	char msg[200];
+	wl_status st = wl_file_reader_open(&fr, path, msg, sizeof msg);
+	atomic_fetch_add(&w->stats->inputs, 1);
+	if (st != WL_OK) {
+		wl_worker_problem(w, st, path, NULL, UINT64_MAX, 0, msg);
+		return WL_OK;
+	}
+	fr.counter = &w->stats->bytes_in;
+	st = stream(w, &fr.base, path, NULL, 0, 0);
+	wl_file_reader_close(&fr);
+	flush_batch(w);
+	return st;
+}
+
+wl_worker *wl_worker_new(unsigned id, const wl_ingest_cfg *cfg, wl_queue *q, wl_stats *stats,
+			 atomic_bool *abort)
+{
+	wl_worker *w = calloc(1, sizeof *w);
+	if (!w)
+		return NULL;
+	w->id = id;
+	w->cfg = cfg;
+	w->q = q;
+	w->stats = stats;
+	w->abort = abort;
+	wl_extract_cfg xc = {.has_tz = cfg->has_tz, .tz_minutes = cfg->tz_minutes};
+	w->text = wl_text_new(on_line, on_text_problem, w);
+	w->x = wl_extract_new(&xc, on_event, on_bad_line, w);
+	w->hash = XXH3_createState();
+	if (!w->text || !w->x || !w->hash) {
+		wl_worker_free(w);
+		return NULL;
+	}
+	return w;
+}
+
+void wl_worker_free(wl_worker *w)
+{
+	if (!w)
+		return;
+	for (int i = 0; i < WL_LEVELS; i++) {
+		ZSTD_freeDCtx(w->dctx[i]);
+		free(w->buf[i]);
+	}
+	wl_text_free(w->text);
+	wl_extract_free(w->x);
+	XXH3_freeState(w->hash);
+	free(w);
+}

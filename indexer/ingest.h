@@ -1,0 +1,64 @@
+/* One worker's view of an input: sniff what it is (zstd, archive, log),
+ * unwrap containers, and run decode + extract on each log, sending BEGIN /
+ * EVENTS / END messages to the writer. Internal to wsuslog-index. */
+#ifndef WL_INGEST_H
+#define WL_INGEST_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <xxhash.h>
+#include <zstd.h>
+
+#include "decode.h"
+#include "extract.h"
+#include "pipeline.h"
+#include "wsuslog/limits.h"
+
+/* Buffers per nesting level: every container (zstd or archive) is a level. */
+#define WL_LEVELS (2 * (WL_ARCHIVE_DEPTH_MAX + 1) + 1)
+
+typedef struct wl_worker {
+	unsigned id;
+	const wl_ingest_cfg *cfg;
+	wl_queue *q;
+	wl_stats *stats;
+	atomic_bool *abort; /* set by the writer on a fatal error */
+
+	ZSTD_DCtx *dctx[WL_LEVELS];
+	char *buf[WL_LEVELS]; /* WL_BLOCK_SIZE each, lazily allocated */
+	wl_text *text;
+	wl_extract *x;
+	XXH3_state_t *hash;
+	wl_msg *batch;
+
+	/* The input being read. */
+	const char *path;
+	const char *member;
+	wl_format fmt;
+	bool began;
+	uint64_t sniffed;
+	uint64_t events;
+	uint64_t bad_reported;
+	char host[256];
+	wl_status fatal; /* WL_E_NOMEM stops the worker */
+} wl_worker;
+
+/* Caller owns; free with wl_worker_free. NULL on allocation failure. */
+wl_worker *wl_worker_new(unsigned id, const wl_ingest_cfg *cfg, wl_queue *q, wl_stats *stats,
+			 atomic_bool *abort);
+void wl_worker_free(wl_worker *w);
+
+/* Index one input file (any container). Problems are sent as messages;
+ * returns WL_OK or a fatal status. */
+wl_status wl_worker_file(wl_worker *w, const char *path);
+
+/* Send a PROBLEM message (path/member may be NULL). */
+void wl_worker_problem(wl_worker *w, wl_status st, const char *path, const char *member,
+		       uint64_t offset, uint64_t line, const char *text);
+
+/* The machine named by an input's path: "pc005-WindowsUpdate.log" -> pc005,
+ * "wsus01/SoftwareDistribution.log" -> wsus01. Lower-case into out; returns
+ * the length (0 if the path names none). */
+size_t wl_host_hint(const char *path, const char *member, char *out, size_t cap);
+
+#endif

@@ -1,0 +1,202 @@
+/* wsuslog-index: command line -> wl_ingest_run -> summary and exit code.
+ * Exit codes: 0 all indexed, 3 finished with problems (each named on
+ * stderr), 1 fatal (database, memory, disk full), 2 usage. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "pipeline.h"
+#include "wsuslog/limits.h"
+#include "wsuslog/status.h"
+
+static const char usage_text[] =
+	"usage: wsuslog-index --db FILE [-j N] [--tz +HHMM] [--max-member-bytes N]\n"
+	"                     [--progress|--no-progress] [-q] INPUT...\n"
+	"\n"
+	"Index WSUS client (WindowsUpdate.log) and server (SoftwareDistribution.log)\n"
+	"logs into an SQLite index. INPUTs are directories (walked recursively),\n"
+	"plain logs, .zst files and archives (.tar, .tar.zst, .tar.gz, .zip, ...);\n"
+	"what a file is comes from its content, not its name.\n"
+	"\n"
+	"  --db FILE              index to create or add to\n"
+	"  -j, --jobs N           worker threads (default: online CPUs)\n"
+	"  --tz +HHMM             zone of Windows 10+ logs and of classic logs\n"
+	"                         without a 'Logging initialized' banner (default UTC)\n"
+	"  --max-member-bytes N   cap on decompressed bytes per file or member\n"
+	"                         (K/M/G suffixes; default 64G)\n"
+	"  --progress             progress on stderr (default when stderr is a terminal)\n"
+	"  -q, --quiet            no summary\n"
+	"  -h, --help             this text\n"
+	"      --version          version\n"
+	"\n"
+	"Exit status: 0 all inputs indexed; 3 finished, some inputs had problems\n"
+	"(named on stderr and in the problems table); 1 fatal error; 2 usage error.\n";
+
+static int usage_error(const char *fmt, const char *arg)
+{
+	fprintf(stderr, "wsuslog-index: ");
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, "\nTry 'wsuslog-index --help'.\n");
+	return WL_EXIT_USAGE;
+}
+
+static int parse_u64(const char *s, uint64_t *out, int allow_suffix)
+{
+	if (!s || !*s || *s == '-')
+		return -1;
+	char *end = NULL;
+	errno = 0;
+	unsigned long long v = strtoull(s, &end, 10);
+	if (errno || end == s)
+		return -1;
+	uint64_t mul = 1;
+	if (allow_suffix && *end) {
+		switch (*end) {
+		case 'k': case 'K': mul = 1024ull; break;
+		case 'm': case 'M': mul = 1024ull * 1024; break;
+		case 'g': case 'G': mul = 1024ull * 1024 * 1024; break;
+		default: return -1;
+		}
+		end++;
+	}
+	if (*end || (v && mul > UINT64_MAX / v))
+		return -1;
+	*out = v * mul;
+	return 0;
+}
+
+/* "+0530", "-0800", "+05:30", "Z" -> minutes east of UTC. */
+static int parse_tz(const char *s, int *minutes)
+{
+	if (strcmp(s, "Z") == 0 || strcmp(s, "UTC") == 0) {
+		*minutes = 0;
+		return 0;
+	}
+	if ((s[0] != '+' && s[0] != '-') || strlen(s) < 5)
+		return -1;
+	char d[4];
+	size_t k = 0;
+	for (const char *p = s + 1; *p; p++) {
+		if (*p == ':' && k == 2)
+			continue;
+		if (*p < '0' || *p > '9' || k == 4)
+			return -1;
+		d[k++] = *p;
+	}
+	if (k != 4)
+		return -1;
+	int hh = (d[0] - '0') * 10 + (d[1] - '0'), mm = (d[2] - '0') * 10 + (d[3] - '0');
+	if (hh > 14 || mm > 59)
+		return -1;
+	*minutes = (s[0] == '-' ? -1 : 1) * (hh * 60 + mm);
+	return 0;
+}
+
+static const char *opt_value(int argc, char **argv, int *i, const char *name)
+{
+	size_t n = strlen(name);
+	if (argv[*i][n] == '=')
+		return argv[*i] + n + 1;
+	if (*i + 1 >= argc)
+		return NULL;
+	return argv[++*i];
+}
+
+static int is_opt(const char *a, const char *name)
+{
+	size_t n = strlen(name);
+	return strncmp(a, name, n) == 0 && (a[n] == 0 || a[n] == '=');
+}
+
+int main(int argc, char **argv)
+{
+	wl_ingest_cfg cfg = {.max_member_bytes = WL_MEMBER_BYTES_MAX};
+	int progress = -1;
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	cfg.threads = cpus > 0 ? (unsigned)cpus : 1;
+	char **inputs = calloc((size_t)argc, sizeof *inputs);
+	size_t n_inputs = 0;
+	int only_inputs = 0;
+	if (!inputs)
+		return WL_EXIT_FATAL;
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		const char *v;
+		if (only_inputs || a[0] != '-' || strcmp(a, "-") == 0) {
+			inputs[n_inputs++] = argv[i];
+		} else if (strcmp(a, "--") == 0) {
+			only_inputs = 1;
+		} else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+			fputs(usage_text, stdout);
+			free(inputs);
+			return WL_EXIT_OK;
+		} else if (strcmp(a, "--version") == 0) {
+			printf("wsuslog-index %s\n", WL_VERSION);
+			free(inputs);
+			return WL_EXIT_OK;
+		} else if (is_opt(a, "--db")) {
+			if (!(v = opt_value(argc, argv, &i, "--db")) || !*v)
+				return usage_error("%s needs a file name", "--db");
+			cfg.db_path = v;
+		} else if (is_opt(a, "--jobs") || strncmp(a, "-j", 2) == 0) {
+			uint64_t n;
+			if (strncmp(a, "-j", 2) == 0 && a[2])
+				v = a + 2;
+			else if (!(v = opt_value(argc, argv, &i, strncmp(a, "-j", 2) == 0 ? "-j" : "--jobs")))
+				return usage_error("%s needs a number", "-j");
+			if (parse_u64(v, &n, 0) != 0 || n == 0)
+				return usage_error("bad thread count '%s'", v);
+			cfg.threads = n > WL_THREADS_MAX ? WL_THREADS_MAX : (unsigned)n;
+		} else if (is_opt(a, "--tz")) {
+			if (!(v = opt_value(argc, argv, &i, "--tz")) || parse_tz(v, &cfg.tz_minutes) != 0)
+				return usage_error("bad --tz '%s' (expected +HHMM or -HHMM)",
+						   v ? v : "");
+			cfg.has_tz = true;
+		} else if (is_opt(a, "--max-member-bytes")) {
+			if (!(v = opt_value(argc, argv, &i, "--max-member-bytes")) ||
+			    parse_u64(v, &cfg.max_member_bytes, 1) != 0 || cfg.max_member_bytes == 0)
+				return usage_error("bad --max-member-bytes '%s'", v ? v : "");
+		} else if (strcmp(a, "--progress") == 0) {
+			progress = 1;
+		} else if (strcmp(a, "--no-progress") == 0) {
+			progress = 0;
+		} else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
+			cfg.quiet = true;
+		} else {
+			return usage_error("unknown option '%s'", a);
+		}
+	}
+	if (!cfg.db_path)
+		return usage_error("%s", "--db FILE is required");
+	if (n_inputs == 0)
+		return usage_error("%s", "no INPUT given");
+	cfg.progress = progress < 0 ? (isatty(2) && !cfg.quiet) : progress;
+
+	wl_stats stats;
+	memset(&stats, 0, sizeof stats);
+	char err[512] = "";
+	wl_status st = wl_ingest_run(&cfg, inputs, n_inputs, &stats, err, sizeof err);
+	free(inputs);
+	if (st != WL_OK) {
+		fprintf(stderr, "wsuslog-index: fatal: %s (%s)\n", err, wl_status_name(st));
+		return WL_EXIT_FATAL;
+	}
+	uint64_t problems = atomic_load(&stats.problems);
+	if (!cfg.quiet) {
+		double mb = (double)atomic_load(&stats.bytes_decoded) / 1e6;
+		fprintf(stderr,
+			"wsuslog-index: %llu files, %llu archive members, %llu logs, %llu not logs, "
+			"%llu duplicates; %llu lines, %llu events; %llu problems; %.2f s, %.1f MB/s\n",
+			(unsigned long long)atomic_load(&stats.inputs),
+			(unsigned long long)atomic_load(&stats.members),
+			(unsigned long long)atomic_load(&stats.logs),
+			(unsigned long long)atomic_load(&stats.not_logs),
+			(unsigned long long)atomic_load(&stats.duplicates),
+			(unsigned long long)atomic_load(&stats.lines),
+			(unsigned long long)atomic_load(&stats.events), (unsigned long long)problems,
+			stats.seconds, stats.seconds > 0 ? mb / stats.seconds : 0.0);
+	}
+	return problems ? WL_EXIT_PROBLEMS : WL_EXIT_OK;
+}

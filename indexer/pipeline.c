@@ -1,0 +1,222 @@
+/* The ingest run: walk the inputs, start one writer thread and N workers,
+ * show progress, join. Work is split across files (largest first, so one
+ * big file does not finish last) and archive members stay with the worker
+ * that opened the archive. */
+#include "pipeline.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "ingest.h"
+#include "writer.h"
+#include "wsuslog/limits.h"
+
+typedef struct run_ctx {
+	const wl_ingest_cfg *cfg;
+	wl_input_list inputs;
+	atomic_size_t next;
+	atomic_uint done_workers;
+	atomic_bool abort;
+	wl_queue q;
+	wl_writer *wr;
+	wl_stats *stats;
+	wl_status fatal;
+	char err[512];
+	pthread_mutex_t err_mu;
+} run_ctx;
+
+typedef struct worker_arg {
+	run_ctx *rc;
+	wl_worker *w;
+} worker_arg;
+
+static void set_fatal(run_ctx *rc, wl_status st, const char *msg)
+{
+	pthread_mutex_lock(&rc->err_mu);
+	if (rc->fatal == WL_OK) {
+		rc->fatal = st;
+		snprintf(rc->err, sizeof rc->err, "%s", msg);
+	}
+	pthread_mutex_unlock(&rc->err_mu);
+	atomic_store(&rc->abort, true);
+}
+
+static void *writer_main(void *arg)
+{
+	run_ctx *rc = arg;
+	char err[512];
+	wl_msg *m;
+	while ((m = wl_queue_pop(&rc->q)) != NULL) {
+		if (!atomic_load(&rc->abort)) {
+			err[0] = 0;
+			wl_status st = wl_writer_apply(rc->wr, m, rc->stats, err, sizeof err);
+			if (st != WL_OK)
+				set_fatal(rc, st, err);
+		}
+		/* After a fatal error keep draining, so no worker blocks. */
+		wl_queue_put_blank(&rc->q, m);
+	}
+	return NULL;
+}
+
+static void *worker_main(void *arg)
+{
+	worker_arg *wa = arg;
+	run_ctx *rc = wa->rc;
+	for (;;) {
+		if (atomic_load(&rc->abort))
+			break;
+		size_t i = atomic_fetch_add(&rc->next, 1);
+		if (i >= rc->inputs.n)
+			break;
+		wl_status st = wl_worker_file(wa->w, rc->inputs.v[i].path);
+		if (st != WL_OK) {
+			set_fatal(rc, st, wl_strerror(st));
+			break;
+		}
+	}
+	atomic_fetch_add(&rc->done_workers, 1);
+	return NULL;
+}
+
+static void on_walk_problem(void *ctx, wl_status st, const char *path, const char *msg)
+{
+	run_ctx *rc = ctx;
+	char err[512];
+	atomic_fetch_add(&rc->stats->problems, 1);
+	if (st == WL_E_SKIPPED)
+		atomic_fetch_add(&rc->stats->skipped, 1);
+	wl_status w = wl_writer_problem(rc->wr, st, path, NULL, UINT64_MAX, 0, msg, err, sizeof err);
+	if (w != WL_OK)
+		set_fatal(rc, w, err);
+}
+
+static int by_size_desc(const void *a, const void *b)
+{
+	const wl_input *x = a, *y = b;
+	if (x->size != y->size)
+		return x->size < y->size ? 1 : -1;
+	return strcmp(x->path, y->path);
+}
+
+static double now_s(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+static void draw_progress(run_ctx *rc, double t0, bool last)
+{
+	double dt = now_s() - t0;
+	uint64_t done = atomic_load(&rc->stats->bytes_in);
+	uint64_t total = rc->inputs.total_bytes;
+	uint64_t ev = atomic_load(&rc->stats->events);
+	double rate = dt > 0 ? (double)done / dt : 0;
+	double eta = rate > 0 && total > done ? (double)(total - done) / rate : 0;
+	fprintf(stderr, "\r\033[K%6.1f%%  %.1f / %.1f MB read  %llu events  %.1f MB/s  ETA %.0fs%s",
+		total ? 100.0 * (double)done / (double)total : 100.0, (double)done / 1e6,
+		(double)total / 1e6, (unsigned long long)ev, rate / 1e6, eta, last ? "\n" : "");
+}
+
+wl_status wl_ingest_run(const wl_ingest_cfg *cfg, char *const *inputs, size_t n_inputs,
+			wl_stats *stats, char *err, size_t errlen)
+{
+	run_ctx rc;
+	memset(&rc, 0, sizeof rc);
+	rc.cfg = cfg;
+	rc.stats = stats;
+	pthread_mutex_init(&rc.err_mu, NULL);
+	unsigned nw = cfg->threads ? cfg->threads : 1;
+	pthread_t *tids = NULL;
+	worker_arg *args = NULL;
+	pthread_t writer;
+	bool writer_started = false;
+	unsigned started = 0;
+	double t0 = now_s();
+	wl_status st = wl_writer_open(&rc.wr, cfg->db_path, nw, err, errlen);
+	if (st != WL_OK)
+		goto out;
+	if (wl_writer_resumed(rc.wr) && !cfg->quiet)
+		fprintf(stderr, "wsuslog-index: removed %u incomplete input(s) of an interrupted run\n",
+			wl_writer_resumed(rc.wr));
+	for (size_t i = 0; i < n_inputs && rc.fatal == WL_OK; i++) {
+		st = wl_walk(&rc.inputs, inputs[i], on_walk_problem, &rc);
+		if (st != WL_OK) {
+			snprintf(err, errlen, "walking %s: %s", inputs[i], wl_strerror(st));
+			goto out;
+		}
+	}
+	if (rc.fatal != WL_OK)
+		goto out_fatal;
+	qsort(rc.inputs.v, rc.inputs.n, sizeof *rc.inputs.v, by_size_desc);
+	if (nw > rc.inputs.n && rc.inputs.n > 0)
+		nw = (unsigned)rc.inputs.n;
+
+	/* Messages in existence: queued ones, plus one batch being filled and
+	 * one being sent per worker, plus the one the writer holds. */
+	st = wl_queue_init(&rc.q, WL_QUEUE_DEPTH, WL_QUEUE_DEPTH + 3u * nw + 2u);
+	if (st != WL_OK)
+		goto out;
+	if (pthread_create(&writer, NULL, writer_main, &rc) != 0) {
+		st = WL_E_NOMEM;
+		snprintf(err, errlen, "cannot start the writer thread");
+		goto out_queue;
+	}
+	writer_started = true;
+	tids = calloc(nw, sizeof *tids);
+	args = calloc(nw, sizeof *args);
+	if (!tids || !args) {
+		st = WL_E_NOMEM;
+		goto out_join;
+	}
+	for (unsigned i = 0; i < nw; i++) {
+		args[i].rc = &rc;
+		args[i].w = wl_worker_new(i, cfg, &rc.q, stats, &rc.abort);
+		if (!args[i].w || pthread_create(&tids[i], NULL, worker_main, &args[i]) != 0) {
+			set_fatal(&rc, WL_E_NOMEM, "cannot start a worker");
+			break;
+		}
+		started++;
+	}
+	if (cfg->progress) {
+		while (atomic_load(&rc.done_workers) < started) {
+			draw_progress(&rc, t0, false);
+			usleep(200000);
+		}
+		draw_progress(&rc, t0, true);
+	}
+out_join:
+	for (unsigned i = 0; i < started; i++)
+		pthread_join(tids[i], NULL);
+	wl_queue_close(&rc.q);
+	if (writer_started)
+		pthread_join(writer, NULL);
+	for (unsigned i = 0; args && i < nw; i++)
+		wl_worker_free(args[i].w);
+	free(tids);
+	free(args);
+out_queue:
+	wl_queue_destroy(&rc.q);
+out_fatal:
+	if (rc.fatal != WL_OK && st == WL_OK) {
+		st = rc.fatal;
+		snprintf(err, errlen, "%s", rc.err);
+	}
+out:
+	if (rc.wr) {
+		char cerr[512] = "";
+		wl_status cst = wl_writer_close(rc.wr, st == WL_OK, cerr, sizeof cerr);
+		if (st == WL_OK && cst != WL_OK) {
+			st = cst;
+			snprintf(err, errlen, "%s", cerr);
+		}
+	}
+	wl_input_list_free(&rc.inputs);
+	pthread_mutex_destroy(&rc.err_mu);
+	stats->seconds = now_s() - t0;
+	return st;
+}

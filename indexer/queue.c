@@ -1,0 +1,124 @@
+/* The bounded queue between workers and the writer. Back-pressure: a worker
+ * blocks in push while WL_QUEUE_DEPTH messages wait, and in get_blank while
+ * max_alloc messages exist, so memory does not grow with input size. */
+#include <stdlib.h>
+
+#include "pipeline.h"
+#include "wsuslog/limits.h"
+
+wl_status wl_queue_init(wl_queue *q, size_t depth, size_t max_alloc)
+{
+	*q = (wl_queue){.depth = depth, .max_alloc = max_alloc};
+	if (pthread_mutex_init(&q->mu, NULL) != 0)
+		return WL_E_NOMEM;
+	pthread_cond_init(&q->not_empty, NULL);
+	pthread_cond_init(&q->not_full, NULL);
+	pthread_cond_init(&q->free_cv, NULL);
+	return WL_OK;
+}
+
+static void msg_free(wl_msg *m)
+{
+	if (!m)
+		return;
+	free(m->arena);
+	free(m->ev);
+	free(m);
+}
+
+void wl_queue_destroy(wl_queue *q)
+{
+	for (wl_msg *m = q->free_list, *next; m; m = next) {
+		next = m->next;
+		msg_free(m);
+	}
+	for (wl_msg *m = q->head, *next; m; m = next) {
+		next = m->next;
+		msg_free(m);
+	}
+	pthread_mutex_destroy(&q->mu);
+	pthread_cond_destroy(&q->not_empty);
+	pthread_cond_destroy(&q->not_full);
+	pthread_cond_destroy(&q->free_cv);
+}
+
+wl_msg *wl_queue_get_blank(wl_queue *q)
+{
+	pthread_mutex_lock(&q->mu);
+	while (!q->free_list && q->allocated >= q->max_alloc)
+		pthread_cond_wait(&q->free_cv, &q->mu);
+	wl_msg *m = q->free_list;
+	if (m) {
+		q->free_list = m->next;
+		pthread_mutex_unlock(&q->mu);
+		m->next = NULL;
+		return m;
+	}
+	q->allocated++;
+	pthread_mutex_unlock(&q->mu);
+	m = calloc(1, sizeof *m);
+	if (m) {
+		m->arena = malloc(WL_MSG_ARENA);
+		m->ev = malloc(WL_BATCH_EVENTS * sizeof *m->ev);
+	}
+	if (!m || !m->arena || !m->ev) {
+		msg_free(m);
+		pthread_mutex_lock(&q->mu);
+		q->allocated--;
+		pthread_cond_signal(&q->free_cv);
+		pthread_mutex_unlock(&q->mu);
+		return NULL;
+	}
+	return m;
+}
+
+void wl_queue_put_blank(wl_queue *q, wl_msg *m)
+{
+	pthread_mutex_lock(&q->mu);
+	m->next = q->free_list;
+	q->free_list = m;
+	pthread_cond_signal(&q->free_cv);
+	pthread_mutex_unlock(&q->mu);
+}
+
+void wl_queue_push(wl_queue *q, wl_msg *m)
+{
+	m->next = NULL;
+	pthread_mutex_lock(&q->mu);
+	while (q->n >= q->depth && !q->closed)
+		pthread_cond_wait(&q->not_full, &q->mu);
+	if (q->tail)
+		q->tail->next = m;
+	else
+		q->head = m;
+	q->tail = m;
+	q->n++;
+	pthread_cond_signal(&q->not_empty);
+	pthread_mutex_unlock(&q->mu);
+}
+
+wl_msg *wl_queue_pop(wl_queue *q)
+{
+	pthread_mutex_lock(&q->mu);
+	while (!q->head && !q->closed)
+		pthread_cond_wait(&q->not_empty, &q->mu);
+	wl_msg *m = q->head;
+	if (m) {
+		q->head = m->next;
+		if (!q->head)
+			q->tail = NULL;
+		q->n--;
+		pthread_cond_signal(&q->not_full);
+	}
+	pthread_mutex_unlock(&q->mu);
+	return m;
+}
+
+void wl_queue_close(wl_queue *q)
+{
+	pthread_mutex_lock(&q->mu);
+	q->closed = true;
+	pthread_cond_broadcast(&q->not_empty);
+	pthread_cond_broadcast(&q->not_full);
+	pthread_mutex_unlock(&q->mu);
+}

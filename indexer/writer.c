@@ -1,0 +1,642 @@
+/* Pipeline stage 5: events -> SQLite. One thread, prepared statements,
+ * large transactions, strings interned through in-memory maps (a host,
+ * component or GUID costs a database look-up once per run). An input is
+ * inserted with complete = 0 and flipped to 1 with its END message, so a
+ * killed run leaves only rows that readers ignore and the next run deletes:
+ * the index never shows half an input. */
+#include "writer.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <time.h>
+#include <unistd.h>
+#include <xxhash.h>
+
+#include "wsuslog/limits.h"
+#include "wsuslog/schema.h"
+
+/* ---- string -> id map (open addressing) ---- */
+
+typedef struct map_slot {
+	char *key; /* owned, NUL-terminated */
+	size_t n;
+	uint64_t h;
+	int64_t id;
+} map_slot;
+
+typedef struct idmap {
+	map_slot *v;
+	size_t cap, used;
+} idmap;
+
+static void map_free(idmap *m)
+{
+	for (size_t i = 0; i < m->cap; i++)
+		free(m->v[i].key);
+	free(m->v);
+	memset(m, 0, sizeof *m);
+}
+
+static map_slot *map_find(idmap *m, const char *k, size_t n, uint64_t h)
+{
+	if (m->cap == 0)
+		return NULL;
+	for (size_t i = h & (m->cap - 1);; i = (i + 1) & (m->cap - 1)) {
+		map_slot *s = &m->v[i];
+		if (!s->key)
+			return s;
+		if (s->h == h && s->n == n && memcmp(s->key, k, n) == 0)
+			return s;
+	}
+}
+
+static int map_put(idmap *m, const char *k, size_t n, uint64_t h, int64_t id)
+{
+	if ((m->used + 1) * 2 > m->cap) {
+		size_t cap = m->cap ? m->cap * 2 : 1024;
+		map_slot *nv = calloc(cap, sizeof *nv);
+		if (!nv)
+			return -1;
+		idmap bigger = {nv, cap, m->used};
+		for (size_t i = 0; i < m->cap; i++)
+			if (m->v[i].key)
+				*map_find(&bigger, m->v[i].key, m->v[i].n, m->v[i].h) = m->v[i];
+		free(m->v);
+		*m = bigger;
+	}
+	map_slot *s = map_find(m, k, n, h);
+	s->key = malloc(n + 1);
+	if (!s->key)
+		return -1;
+	memcpy(s->key, k, n);
+	s->key[n] = 0;
+	s->n = n;
+	s->h = h;
+	s->id = id;
+	m->used++;
+	return 0;
+}
+
+/* ---- the writer ---- */
+
+enum {
+	ST_INS_SOURCE,
+	ST_END_SOURCE,
+	ST_DUP_SOURCE,
+	ST_DEL_EG,
+	ST_DEL_EVENTS,
+	ST_DEL_SCANS,
+	ST_DEL_SOURCE,
+	ST_INS_EVENT,
+	ST_INS_EG,
+	ST_INS_SCAN,
+	ST_SEL_HOST,
+	ST_INS_HOST,
+	ST_SEL_COMP,
+	ST_INS_COMP,
+	ST_SEL_GUID,
+	ST_INS_GUID,
+	ST_INS_PROBLEM,
+	ST_COUNT_
+};
+
+static const char *const sql_text[ST_COUNT_] = {
+	[ST_INS_SOURCE] = "INSERT INTO sources(source_key, path, member, format, role, host,"
+			  " indexed_at) VALUES('', ?1, ?2, ?3, ?4, ?5,"
+			  " strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))",
+	[ST_END_SOURCE] = "UPDATE sources SET source_key = ?1, bytes = ?2, lines = ?3,"
+			  " events = ?4, first_ts = ?5, last_ts = ?6,"
+			  " host = CASE WHEN host = '' THEN ?7 ELSE host END, complete = 1"
+			  " WHERE source_id = ?8",
+	[ST_DUP_SOURCE] = "SELECT 1 FROM sources WHERE source_key = ?1 AND complete = 1"
+			  " AND source_id <> ?2 LIMIT 1",
+	[ST_DEL_EG] = "DELETE FROM event_guids WHERE event_id IN"
+		      " (SELECT event_id FROM events WHERE source_id = ?1)",
+	[ST_DEL_EVENTS] = "DELETE FROM events WHERE source_id = ?1",
+	[ST_DEL_SCANS] = "DELETE FROM scans WHERE source_id = ?1",
+	[ST_DEL_SOURCE] = "DELETE FROM sources WHERE source_id = ?1",
+	[ST_INS_EVENT] = "INSERT INTO events(source_id, line, ts, role, kind, host_id, server_id,"
+			 " client_guid_id, component_id, hresult, fault_code, parameter,"
+			 " fault_guid_id, raw)"
+			 " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+	[ST_INS_EG] = "INSERT OR IGNORE INTO event_guids(guid_id, event_id, what)"
+		      " VALUES(?1, ?2, ?3)",
+	[ST_INS_SCAN] = "INSERT INTO scans(source_id, line, ts, host_id, server_id,"
+			" client_guid_id, exit_code, round_trips, evaluated, deployed)"
+			" VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+	[ST_SEL_HOST] = "SELECT host_id FROM hosts WHERE name = ?1",
+	[ST_INS_HOST] = "INSERT INTO hosts(name) VALUES(?1)",
+	[ST_SEL_COMP] = "SELECT component_id FROM components WHERE name = ?1",
+	[ST_INS_COMP] = "INSERT INTO components(name) VALUES(?1)",
+	[ST_SEL_GUID] = "SELECT guid_id FROM guids WHERE guid = ?1",
+	[ST_INS_GUID] = "INSERT INTO guids(guid) VALUES(?1)",
+	[ST_INS_PROBLEM] = "INSERT INTO problems(path, member, offset, line, kind, message, at)"
+			   " VALUES(?1, ?2, ?3, ?4, ?5, ?6, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))",
+};
+
+struct wl_writer {
+	sqlite3 *db;
+	sqlite3_stmt *st[ST_COUNT_];
+	int lock_fd;
+	bool in_txn;
+	uint64_t txn_rows;
+	struct timespec txn_start;
+	idmap hosts, comps, guids;
+	int64_t *open_source; /* per worker */
+	unsigned workers;
+	unsigned resumed;
+	bool fresh; /* the database had no events: indexes are built at close */
+};
+
+static wl_status db_error(wl_writer *wr, char *err, size_t errlen, const char *what)
+{
+	int code = sqlite3_errcode(wr->db);
+	snprintf(err, errlen, "%s: %s", what, sqlite3_errmsg(wr->db));
+	return (code == SQLITE_FULL) ? WL_E_DISK_FULL : WL_E_DB;
+}
+
+static wl_status exec(wl_writer *wr, const char *sql, char *err, size_t errlen)
+{
+	if (sqlite3_exec(wr->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+		return db_error(wr, err, errlen, sql);
+	return WL_OK;
+}
+
+static double elapsed(const struct timespec *t0)
+{
+	struct timespec t1;
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return (double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+static wl_status begin(wl_writer *wr, char *err, size_t errlen)
+{
+	if (wr->in_txn)
+		return WL_OK;
+	wl_status st = exec(wr, "BEGIN", err, errlen);
+	if (st == WL_OK) {
+		wr->in_txn = true;
+		wr->txn_rows = 0;
+		clock_gettime(CLOCK_MONOTONIC, &wr->txn_start);
+	}
+	return st;
+}
+
+static wl_status commit(wl_writer *wr, char *err, size_t errlen)
+{
+	if (!wr->in_txn)
+		return WL_OK;
+	wr->in_txn = false;
+	return exec(wr, "COMMIT", err, errlen);
+}
+
+/* Run a prepared statement to completion (no rows expected). */
+static wl_status run(wl_writer *wr, int which, char *err, size_t errlen)
+{
+	sqlite3_stmt *s = wr->st[which];
+	int rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		return db_error(wr, err, errlen, "write");
+	return WL_OK;
+}
+
+static void bind_span(sqlite3_stmt *s, int i, wl_span sp)
+{
+	if (sp.p && sp.n)
+		sqlite3_bind_text(s, i, sp.p, (int)sp.n, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(s, i);
+}
+
+/* Interned id of a string in table (sel, ins) through map m; 0 for an
+ * empty string (stored as NULL). */
+static wl_status intern(wl_writer *wr, idmap *m, int sel, int ins, const char *k, size_t n,
+			int64_t *id, char *err, size_t errlen)
+{
+	*id = 0;
+	if (n == 0)
+		return WL_OK;
+	uint64_t h = XXH3_64bits(k, n);
+	map_slot *s = map_find(m, k, n, h);
+	if (s && s->key) {
+		*id = s->id;
+		return WL_OK;
+	}
+	sqlite3_stmt *q = wr->st[sel];
+	sqlite3_bind_text(q, 1, k, (int)n, SQLITE_STATIC);
+	int rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW)
+		*id = sqlite3_column_int64(q, 0);
+	sqlite3_reset(q);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return db_error(wr, err, errlen, "look-up");
+	if (rc == SQLITE_DONE) {
+		sqlite3_bind_text(wr->st[ins], 1, k, (int)n, SQLITE_STATIC);
+		wl_status st = run(wr, ins, err, errlen);
+		if (st != WL_OK)
+			return st;
+		*id = sqlite3_last_insert_rowid(wr->db);
+		wr->txn_rows++;
+	}
+	if (map_put(m, k, n, h, *id) != 0)
+		return WL_E_NOMEM;
+	return WL_OK;
+}
+
+static void bind_id(sqlite3_stmt *s, int i, int64_t id)
+{
+	if (id)
+		sqlite3_bind_int64(s, i, id);
+	else
+		sqlite3_bind_null(s, i);
+}
+
+static wl_status add_guid(wl_writer *wr, int64_t event_id, const wl_guid *g, int what,
+			  char *err, size_t errlen)
+{
+	int64_t gid;
+	wl_status st = intern(wr, &wr->guids, ST_SEL_GUID, ST_INS_GUID, g->s, 36, &gid, err, errlen);
+	if (st != WL_OK)
+		return st;
+	sqlite3_stmt *s = wr->st[ST_INS_EG];
+	sqlite3_bind_int64(s, 1, gid);
+	sqlite3_bind_int64(s, 2, event_id);
+	sqlite3_bind_int(s, 3, what);
+	return run(wr, ST_INS_EG, err, errlen);
+}
+
+static wl_status write_event(wl_writer *wr, int64_t source_id, const wl_event *e, char *err,
+			     size_t errlen)
+{
+	int64_t host, server, comp, client = 0, fault = 0;
+	wl_status st;
+	if ((st = intern(wr, &wr->hosts, ST_SEL_HOST, ST_INS_HOST, e->host.p, e->host.n, &host, err,
+			 errlen)) != WL_OK ||
+	    (st = intern(wr, &wr->hosts, ST_SEL_HOST, ST_INS_HOST, e->server.p, e->server.n,
+			 &server, err, errlen)) != WL_OK)
+		return st;
+	if (e->has_client_id &&
+	    (st = intern(wr, &wr->guids, ST_SEL_GUID, ST_INS_GUID, e->client_id.s, 36, &client, err,
+			 errlen)) != WL_OK)
+		return st;
+	if (e->kind == WL_EV_SCAN) {
+		sqlite3_stmt *s = wr->st[ST_INS_SCAN];
+		sqlite3_bind_int64(s, 1, source_id);
+		sqlite3_bind_int64(s, 2, (sqlite3_int64)e->line);
+		if (e->ts_us == WL_TS_NONE)
+			sqlite3_bind_null(s, 3);
+		else
+			sqlite3_bind_int64(s, 3, e->ts_us);
+		bind_id(s, 4, host);
+		bind_id(s, 5, server);
+		bind_id(s, 6, client);
+		sqlite3_bind_int64(s, 7, e->hresult);
+		for (int i = 0; i < 3; i++) {
+			int64_t v = i == 0 ? e->round_trips : i == 1 ? e->evaluated : e->deployed;
+			if (v < 0)
+				sqlite3_bind_null(s, 8 + i);
+			else
+				sqlite3_bind_int64(s, 8 + i, v);
+		}
+		wr->txn_rows++;
+		return run(wr, ST_INS_SCAN, err, errlen);
+	}
+	if ((st = intern(wr, &wr->comps, ST_SEL_COMP, ST_INS_COMP, e->component.p, e->component.n,
+			 &comp, err, errlen)) != WL_OK)
+		return st;
+	if (e->has_fault_guid &&
+	    (st = intern(wr, &wr->guids, ST_SEL_GUID, ST_INS_GUID, e->fault_guid.s, 36, &fault, err,
+			 errlen)) != WL_OK)
+		return st;
+	sqlite3_stmt *s = wr->st[ST_INS_EVENT];
+	sqlite3_bind_int64(s, 1, source_id);
+	sqlite3_bind_int64(s, 2, (sqlite3_int64)e->line);
+	if (e->ts_us == WL_TS_NONE)
+		sqlite3_bind_null(s, 3);
+	else
+		sqlite3_bind_int64(s, 3, e->ts_us);
+	sqlite3_bind_int(s, 4, (int)e->role);
+	sqlite3_bind_int(s, 5, (int)e->kind);
+	bind_id(s, 6, host);
+	bind_id(s, 7, server);
+	bind_id(s, 8, client);
+	bind_id(s, 9, comp);
+	if (e->has_hresult)
+		sqlite3_bind_int64(s, 10, e->hresult);
+	else
+		sqlite3_bind_null(s, 10);
+	bind_span(s, 11, e->fault_code);
+	bind_span(s, 12, e->parameter);
+	bind_id(s, 13, fault);
+	wl_span raw = e->raw;
+	if (raw.n > WL_RAW_MAX)
+		raw.n = WL_RAW_MAX;
+	sqlite3_bind_text(s, 14, raw.p ? raw.p : "", (int)raw.n, SQLITE_STATIC);
+	if ((st = run(wr, ST_INS_EVENT, err, errlen)) != WL_OK)
+		return st;
+	int64_t eid = sqlite3_last_insert_rowid(wr->db);
+	wr->txn_rows++;
+	if (e->has_fault_guid && (st = add_guid(wr, eid, &e->fault_guid, WL_GUID_FAULT, err,
+						errlen)) != WL_OK)
+		return st;
+	if (e->has_client_id && (st = add_guid(wr, eid, &e->client_id, WL_GUID_CLIENT, err,
+					       errlen)) != WL_OK)
+		return st;
+	for (unsigned i = 0; i < e->n_other; i++)
+		if ((st = add_guid(wr, eid, &e->other[i], WL_GUID_OTHER, err, errlen)) != WL_OK)
+			return st;
+	return WL_OK;
+}
+
+static wl_status delete_source(wl_writer *wr, int64_t id, char *err, size_t errlen)
+{
+	static const int order[] = {ST_DEL_EG, ST_DEL_EVENTS, ST_DEL_SCANS, ST_DEL_SOURCE};
+	for (size_t i = 0; i < 4; i++) {
+		sqlite3_bind_int64(wr->st[order[i]], 1, id);
+		wl_status st = run(wr, order[i], err, errlen);
+		if (st != WL_OK)
+			return st;
+	}
+	return WL_OK;
+}
+
+static void print_problem(wl_status st, const char *path, const char *member, uint64_t offset,
+			  uint64_t line, const char *text)
+{
+	char where[64] = "";
+	if (line)
+		snprintf(where, sizeof where, "line %llu: ", (unsigned long long)line);
+	else if (offset != UINT64_MAX)
+		snprintf(where, sizeof where, "offset %llu: ", (unsigned long long)offset);
+	fprintf(stderr, "wsuslog-index: %s%s%s: %s%s (%s)\n", path, member && *member ? "!" : "",
+		member ? member : "", where, text, wl_status_name(st));
+}
+
+wl_status wl_writer_problem(wl_writer *wr, wl_status st, const char *path, const char *member,
+			    uint64_t offset, uint64_t line, const char *text, char *err,
+			    size_t errlen)
+{
+	print_problem(st, path, member, offset, line, text);
+	wl_status rc = begin(wr, err, errlen);
+	if (rc != WL_OK)
+		return rc;
+	sqlite3_stmt *s = wr->st[ST_INS_PROBLEM];
+	sqlite3_bind_text(s, 1, path, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, member ? member : "", -1, SQLITE_STATIC);
+	if (offset == UINT64_MAX)
+		sqlite3_bind_null(s, 3);
+	else
+		sqlite3_bind_int64(s, 3, (sqlite3_int64)offset);
+	if (line)
+		sqlite3_bind_int64(s, 4, (sqlite3_int64)line);
+	else
+		sqlite3_bind_null(s, 4);
+	sqlite3_bind_text(s, 5, wl_status_name(st), -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 6, text, -1, SQLITE_STATIC);
+	wr->txn_rows++;
+	return run(wr, ST_INS_PROBLEM, err, errlen);
+}
+
+wl_status wl_writer_apply(wl_writer *wr, const wl_msg *m, wl_stats *stats, char *err,
+			  size_t errlen)
+{
+	wl_status st = begin(wr, err, errlen);
+	if (st != WL_OK)
+		return st;
+	int64_t *open = &wr->open_source[m->worker];
+	switch (m->type) {
+	case WL_MSG_BEGIN: {
+		sqlite3_stmt *s = wr->st[ST_INS_SOURCE];
+		sqlite3_bind_text(s, 1, m->path, -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 2, m->member, -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 3, wl_format_name(m->fmt), -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 4,
+				  wl_role_name(m->fmt == WL_FMT_SDIST ? WL_ROLE_SERVER : WL_ROLE_CLIENT),
+				  -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 5, m->host, -1, SQLITE_STATIC);
+		if ((st = run(wr, ST_INS_SOURCE, err, errlen)) != WL_OK)
+			return st;
+		*open = sqlite3_last_insert_rowid(wr->db);
+		wr->txn_rows++;
+		break;
+	}
+	case WL_MSG_EVENTS:
+		if (*open == 0)
+			break; /* cannot happen: events always follow a BEGIN */
+		for (size_t i = 0; i < m->nev; i++)
+			if ((st = write_event(wr, *open, &m->ev[i], err, errlen)) != WL_OK)
+				return st;
+		break;
+	case WL_MSG_END: {
+		if (*open == 0)
+			break;
+		sqlite3_stmt *d = wr->st[ST_DUP_SOURCE];
+		sqlite3_bind_text(d, 1, m->key, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(d, 2, *open);
+		int rc = sqlite3_step(d);
+		sqlite3_reset(d);
+		if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+			return db_error(wr, err, errlen, "duplicate check");
+		if (rc == SQLITE_ROW) {
+			/* Same bytes already indexed (a re-collected copy, or a
+			 * re-run): keep one copy so no count doubles. */
+			atomic_fetch_add(&stats->duplicates, 1);
+			st = delete_source(wr, *open, err, errlen);
+			*open = 0;
+			if (st != WL_OK)
+				return st;
+			break;
+		}
+		sqlite3_stmt *s = wr->st[ST_END_SOURCE];
+		sqlite3_bind_text(s, 1, m->key, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(s, 2, (sqlite3_int64)m->bytes);
+		sqlite3_bind_int64(s, 3, (sqlite3_int64)m->lines);
+		sqlite3_bind_int64(s, 4, (sqlite3_int64)m->events);
+		if (m->first_ts == WL_TS_NONE) {
+			sqlite3_bind_null(s, 5);
+			sqlite3_bind_null(s, 6);
+		} else {
+			sqlite3_bind_int64(s, 5, m->first_ts);
+			sqlite3_bind_int64(s, 6, m->last_ts);
+		}
+		sqlite3_bind_text(s, 7, m->host ? m->host : "", -1, SQLITE_STATIC);
+		sqlite3_bind_int64(s, 8, *open);
+		if ((st = run(wr, ST_END_SOURCE, err, errlen)) != WL_OK)
+			return st;
+		*open = 0;
+		break;
+	}
+	case WL_MSG_PROBLEM:
+		st = wl_writer_problem(wr, m->status, m->path, m->member, m->offset, m->line,
+				       m->text, err, errlen);
+		if (st != WL_OK)
+			return st;
+		break;
+	}
+	if (wr->txn_rows >= WL_TXN_ROWS || elapsed(&wr->txn_start) >= 2.0)
+		return commit(wr, err, errlen);
+	return WL_OK;
+}
+
+static wl_status take_lock(wl_writer *wr, const char *path, char *err, size_t errlen)
+{
+	size_t n = strlen(path) + 6;
+	char *lp = malloc(n);
+	if (!lp)
+		return WL_E_NOMEM;
+	snprintf(lp, n, "%s.lock", path);
+	wr->lock_fd = open(lp, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	if (wr->lock_fd < 0) {
+		snprintf(err, errlen, "%s: %s", lp, strerror(errno));
+		free(lp);
+		return WL_E_OPEN;
+	}
+	if (flock(wr->lock_fd, LOCK_EX | LOCK_NB) != 0) {
+		snprintf(err, errlen,
+			 "%s is being written by another wsuslog-index (lock %s held); "
+			 "wait for it to finish",
+			 path, lp);
+		free(lp);
+		return WL_E_BUSY;
+	}
+	free(lp);
+	return WL_OK;
+}
+
+static wl_status remove_incomplete(wl_writer *wr, char *err, size_t errlen)
+{
+	sqlite3_stmt *q = NULL;
+	wl_status st = WL_OK;
+	if (sqlite3_prepare_v2(wr->db, "SELECT source_id FROM sources WHERE complete = 0", -1, &q,
+			       NULL) != SQLITE_OK)
+		return db_error(wr, err, errlen, "prepare");
+	int64_t ids[256];
+	int n = 0;
+	/* Collect first: deleting while stepping the same table is undefined. */
+	do {
+		n = 0;
+		while (n < 256 && sqlite3_step(q) == SQLITE_ROW)
+			ids[n++] = sqlite3_column_int64(q, 0);
+		sqlite3_reset(q);
+		for (int i = 0; i < n && st == WL_OK; i++) {
+			st = delete_source(wr, ids[i], err, errlen);
+			wr->resumed++;
+		}
+	} while (n == 256 && st == WL_OK);
+	sqlite3_finalize(q);
+	return st;
+}
+
+wl_status wl_writer_open(wl_writer **out, const char *path, unsigned workers, char *err,
+			 size_t errlen)
+{
+	wl_status st = WL_OK;
+	wl_writer *wr = calloc(1, sizeof *wr);
+	if (!wr)
+		return WL_E_NOMEM;
+	wr->lock_fd = -1;
+	wr->workers = workers;
+	wr->open_source = calloc(workers + 1, sizeof *wr->open_source);
+	if (!wr->open_source) {
+		st = WL_E_NOMEM;
+		goto fail;
+	}
+	if ((st = take_lock(wr, path, err, errlen)) != WL_OK)
+		goto fail;
+	if (sqlite3_open_v2(path, &wr->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
+	    SQLITE_OK) {
+		st = db_error(wr, err, errlen, path);
+		goto fail;
+	}
+	sqlite3_busy_timeout(wr->db, 10000);
+	/* WAL: queries can read while we write. synchronous=NORMAL in WAL
+	 * keeps the database consistent across a crash (the last transactions
+	 * may be lost, which the complete flag makes harmless). */
+	if ((st = exec(wr,
+		       "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;"
+		       " PRAGMA cache_size = -32768; PRAGMA threads = 2;"
+		       " PRAGMA foreign_keys = OFF",
+		       err, errlen)) != WL_OK)
+		goto fail;
+	if ((st = wl_schema_init(wr->db, err, errlen)) != WL_OK)
+		goto fail;
+	for (int i = 0; i < ST_COUNT_; i++) {
+		if (sqlite3_prepare_v3(wr->db, sql_text[i], -1, SQLITE_PREPARE_PERSISTENT, &wr->st[i],
+				       NULL) != SQLITE_OK) {
+			st = db_error(wr, err, errlen, sql_text[i]);
+			goto fail;
+		}
+	}
+	if ((st = begin(wr, err, errlen)) != WL_OK || (st = remove_incomplete(wr, err, errlen)) ||
+	    (st = commit(wr, err, errlen)) != WL_OK)
+		goto fail;
+	{
+		sqlite3_stmt *q = NULL;
+		if (sqlite3_prepare_v2(wr->db, "SELECT NOT EXISTS (SELECT 1 FROM events)", -1, &q,
+				       NULL) == SQLITE_OK &&
+		    sqlite3_step(q) == SQLITE_ROW)
+			wr->fresh = sqlite3_column_int(q, 0) != 0;
+		sqlite3_finalize(q);
+	}
+	if (wr->fresh) {
+		/* Bulk load into a fresh index: secondary indexes are built once
+		 * at close (PERFORMANCE.md: ~10x faster than random inserts). */
+		if ((st = wl_schema_drop_indexes(wr->db, err, errlen)) != WL_OK)
+			goto fail;
+	}
+	*out = wr;
+	return WL_OK;
+fail:
+	wl_writer_close(wr, false, NULL, 0);
+	return st;
+}
+
+unsigned wl_writer_resumed(const wl_writer *wr)
+{
+	return wr->resumed;
+}
+
+wl_status wl_writer_close(wl_writer *wr, bool ok, char *err, size_t errlen)
+{
+	char scratch[256];
+	if (!err) {
+		err = scratch;
+		errlen = sizeof scratch;
+	}
+	wl_status st = WL_OK;
+	if (!wr)
+		return WL_OK;
+	if (wr->db) {
+		if (ok) {
+			st = commit(wr, err, errlen);
+			if (st == WL_OK)
+				st = wl_schema_finish(wr->db, err, errlen);
+			if (st == WL_OK)
+				st = exec(wr, "PRAGMA optimize", err, errlen);
+		} else if (wr->in_txn) {
+			/* Commit what is whole: incomplete inputs stay flagged and are
+			 * removed by the next run. A failed commit rolls back. */
+			if (sqlite3_exec(wr->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+				sqlite3_exec(wr->db, "ROLLBACK", NULL, NULL, NULL);
+		}
+		for (int i = 0; i < ST_COUNT_; i++)
+			sqlite3_finalize(wr->st[i]);
+		if (ok)
+			sqlite3_exec(wr->db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL);
+		sqlite3_close(wr->db);
+	}
+	if (wr->lock_fd >= 0)
+		close(wr->lock_fd);
+	map_free(&wr->hosts);
+	map_free(&wr->comps);
+	map_free(&wr->guids);
+	free(wr->open_source);
+	free(wr);
+	return st;
+}
