@@ -316,7 +316,9 @@ static wl_status text_stream(wl_worker *w, wl_reader *r, const char *path, const
 		if (!w->began && w->sniffed >= WL_SNIFF_LINES)
 			break;
 	}
-	if (w->fatal == WL_OK && (w->began || w->sniffed < WL_SNIFF_LINES))
+	/* After a read error the last line is cut short: it is covered by the
+	 * problem below, not parsed. */
+	if (st == WL_OK && w->fatal == WL_OK && (w->began || w->sniffed < WL_SNIFF_LINES))
 		wl_text_finish(w->text);
 	if (st != WL_OK) {
 		/* What was read before the error is kept; the problem names the
