@@ -608,8 +608,63 @@ static void scan_end(wl_extract *x, const wl_fields *f, const char *line, size_t
 	x->on_event(x->ctx, &ev);
 }
 
+/* Does a message (after its bullets) start like a line worth parsing? */
+static bool trigger(const char *s, size_t n)
+{
+	if (n < 3)
+		return false;
+	switch (s[0]) {
+	case 'F':
+		return STARTS(s, n, "FAILED* [") || STARTS(s, n, "FATAL:") || STARTS(s, n, "Found ");
+	case 'W':
+		return STARTS(s, n, "WARNING:") || STARTS(s, n, "WS error:") ||
+		       STARTS(s, n, "WSUS server:");
+	case 'S':
+		return STARTS(s, n, "ServiceId = ") || STARTS(s, n, "Server URL =") ||
+		       STARTS(s, n, "SyncUpdates round trips: ") || STARTS(s, n, "SusClientId");
+	case 'I':
+		return STARTS(s, n, "Initializing simple targeting cookie");
+	case 'C':
+		return STARTS(s, n, "Created new random SusClientId");
+	case 'G':
+		return STARTS(s, n, "Got WSUS Client/Server URL:");
+	case 'E':
+		return STARTS(s, n, "END");
+	case '=':
+		return true; /* "===========  Logging initialized" */
+	default:
+		return false;
+	}
+}
+
+/* The hot path: most lines carry nothing, so find the message without
+ * tokenizing. An ETW line with pid and tid of at most 5 digits and a
+ * component of at most 15 characters has its message at column 56; any
+ * other line skips its first five blank-separated fields. */
+static bool candidate(const wl_extract *x, const char *line, size_t n)
+{
+	size_t i;
+	if (x->fmt == WL_FMT_WU_ETW && n > 57 && line[27] == ' ' && line[33] == ' ' &&
+	    line[39] == ' ' && line[40] != ' ' && line[55] == ' ') {
+		i = 56;
+	} else {
+		i = 0;
+		for (int field = 0; field < 5; field++) {
+			while (i < n && (line[i] == ' ' || line[i] == '\t'))
+				i++;
+			while (i < n && line[i] != ' ' && line[i] != '\t')
+				i++;
+		}
+	}
+	while (i < n && (line[i] == ' ' || line[i] == '\t' || line[i] == '*' || line[i] == '+'))
+		i++;
+	return trigger(line + i, n - i);
+}
+
 static void client_line(wl_extract *x, const char *line, size_t n, uint64_t lineno)
 {
+	if (!candidate(x, line, n))
+		return;
 	wl_fields f;
 	bool ok = x->fmt == WL_FMT_WU_CLASSIC ? wl_tok_classic(line, n, &f)
 					      : wl_tok_etw(line, n, &f);
@@ -896,6 +951,12 @@ static void server_line(wl_extract *x, const char *line, size_t n, uint64_t line
 
 void wl_extract_line(wl_extract *x, const char *p, size_t n, uint64_t lineno)
 {
+	if (n >= 3 && (unsigned char)p[0] == 0xEF && (unsigned char)p[1] == 0xBB &&
+	    (unsigned char)p[2] == 0xBF) {
+		/* A UTF-8 BOM inside the text: files concatenated by hand. */
+		p += 3;
+		n -= 3;
+	}
 	if (n == 0 || (n == 1 && p[0] == '\r'))
 		return;
 	if (x->fmt == WL_FMT_SDIST)

@@ -188,7 +188,8 @@ int main(int argc, char **argv)
 		double mb = (double)atomic_load(&stats.bytes_decoded) / 1e6;
 		fprintf(stderr,
 			"wsuslog-index: %llu files, %llu archive members, %llu logs, %llu not logs, "
-			"%llu duplicates; %llu lines, %llu events; %llu problems; %.2f s, %.1f MB/s\n",
+			"%llu duplicates; %llu lines, %llu events; %llu problems; %.2f s "
+			"(index build %.2f s), %.1f MB/s\n",
 			(unsigned long long)atomic_load(&stats.inputs),
 			(unsigned long long)atomic_load(&stats.members),
 			(unsigned long long)atomic_load(&stats.logs),
@@ -196,7 +197,8 @@ int main(int argc, char **argv)
 			(unsigned long long)atomic_load(&stats.duplicates),
 			(unsigned long long)atomic_load(&stats.lines),
 			(unsigned long long)atomic_load(&stats.events), (unsigned long long)problems,
-			stats.seconds, stats.seconds > 0 ? mb / stats.seconds : 0.0);
+			stats.seconds, stats.close_seconds,
+			stats.seconds > 0 ? mb / stats.seconds : 0.0);
 	}
 	return problems ? WL_EXIT_PROBLEMS : WL_EXIT_OK;
 }

@@ -209,7 +209,9 @@ out_fatal:
 out:
 	if (rc.wr) {
 		char cerr[512] = "";
+		double tc = now_s();
 		wl_status cst = wl_writer_close(rc.wr, st == WL_OK, cerr, sizeof cerr);
+		stats->close_seconds = now_s() - tc;
 		if (st == WL_OK && cst != WL_OK) {
 			st = cst;
 			snprintf(err, errlen, "%s", cerr);

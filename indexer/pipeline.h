@@ -85,7 +85,8 @@ typedef struct wl_ingest_cfg {
 typedef struct wl_stats {
 	atomic_uint_fast64_t inputs, members, streams, logs, bytes_in, bytes_decoded, lines, events,
 		problems, not_logs, duplicates, skipped;
-	double seconds;
+	double seconds;       /* whole run */
+	double close_seconds; /* final commit and index build */
 } wl_stats;
 
 /* Run the whole ingest of the given inputs. Returns WL_OK (even if some

@@ -93,6 +93,8 @@ enum {
 	ST_DEL_SCANS,
 	ST_DEL_SOURCE,
 	ST_INS_EVENT,
+	ST_INS_RAW,
+	ST_DEL_RAW,
 	ST_INS_EG,
 	ST_INS_SCAN,
 	ST_SEL_HOST,
@@ -122,9 +124,12 @@ static const char *const sql_text[ST_COUNT_] = {
 	[ST_DEL_SOURCE] = "DELETE FROM sources WHERE source_id = ?1",
 	[ST_INS_EVENT] = "INSERT INTO events(source_id, line, ts, role, kind, host_id, server_id,"
 			 " client_guid_id, component_id, hresult, fault_code, parameter,"
-			 " fault_guid_id, raw)"
-			 " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
-	[ST_INS_EG] = "INSERT OR IGNORE INTO event_guids(guid_id, event_id, what)"
+			 " fault_guid_id)"
+			 " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+	[ST_INS_RAW] = "INSERT INTO event_raw(event_id, raw) VALUES(?1, ?2)",
+	[ST_DEL_RAW] = "DELETE FROM event_raw WHERE event_id IN"
+		       " (SELECT event_id FROM events WHERE source_id = ?1)",
+	[ST_INS_EG] = "INSERT INTO event_guids(guid_id, event_id, what)"
 		      " VALUES(?1, ?2, ?3)",
 	[ST_INS_SCAN] = "INSERT INTO scans(source_id, line, ts, host_id, server_id,"
 			" client_guid_id, exit_code, round_trips, evaluated, deployed)"
@@ -334,14 +339,18 @@ static wl_status write_event(wl_writer *wr, int64_t source_id, const wl_event *e
 	bind_span(s, 11, e->fault_code);
 	bind_span(s, 12, e->parameter);
 	bind_id(s, 13, fault);
-	wl_span raw = e->raw;
-	if (raw.n > WL_RAW_MAX)
-		raw.n = WL_RAW_MAX;
-	sqlite3_bind_text(s, 14, raw.p ? raw.p : "", (int)raw.n, SQLITE_STATIC);
 	if ((st = run(wr, ST_INS_EVENT, err, errlen)) != WL_OK)
 		return st;
 	int64_t eid = sqlite3_last_insert_rowid(wr->db);
 	wr->txn_rows++;
+	wl_span raw = e->raw;
+	if (raw.n > WL_RAW_MAX)
+		raw.n = WL_RAW_MAX;
+	sqlite3_stmt *r = wr->st[ST_INS_RAW];
+	sqlite3_bind_int64(r, 1, eid);
+	sqlite3_bind_text(r, 2, raw.p ? raw.p : "", (int)raw.n, SQLITE_STATIC);
+	if ((st = run(wr, ST_INS_RAW, err, errlen)) != WL_OK)
+		return st;
 	if (e->has_fault_guid && (st = add_guid(wr, eid, &e->fault_guid, WL_GUID_FAULT, err,
 						errlen)) != WL_OK)
 		return st;
@@ -356,8 +365,9 @@ static wl_status write_event(wl_writer *wr, int64_t source_id, const wl_event *e
 
 static wl_status delete_source(wl_writer *wr, int64_t id, char *err, size_t errlen)
 {
-	static const int order[] = {ST_DEL_EG, ST_DEL_EVENTS, ST_DEL_SCANS, ST_DEL_SOURCE};
-	for (size_t i = 0; i < 4; i++) {
+	static const int order[] = {ST_DEL_EG, ST_DEL_RAW, ST_DEL_EVENTS, ST_DEL_SCANS,
+				    ST_DEL_SOURCE};
+	for (size_t i = 0; i < sizeof order / sizeof *order; i++) {
 		sqlite3_bind_int64(wr->st[order[i]], 1, id);
 		wl_status st = run(wr, order[i], err, errlen);
 		if (st != WL_OK)

@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# The command lines as a user meets them: exit codes, messages that name the
+# bad file, the real logs in every container and encoding the indexer takes.
+set -euo pipefail
+idx=$1 qry=$2 shared=$3 tmp=$4
+rm -rf "$tmp"; mkdir -p "$tmp"
+fail() { echo "e2e_cli: FAIL: $*" >&2; exit 1; }
+expect_rc() { # rc command...
+  local want=$1; shift
+  local rc=0
+  "$@" >"$tmp/out" 2>"$tmp/err" || rc=$?
+  [ "$rc" -eq "$want" ] || { cat "$tmp/err" >&2; fail "exit $rc (want $want): $*"; }
+}
+logs="$shared/real-logs"
+[ -d "$logs" ] || fail "no $logs"
+
+# Usage errors are exit 2, --help and --version exit 0.
+expect_rc 0 "$idx" --help
+expect_rc 0 "$idx" --version
+grep -q '^wsuslog-index ' "$tmp/out" || fail "--version output"
+expect_rc 2 "$idx"
+expect_rc 2 "$idx" --db "$tmp/x.db"
+expect_rc 2 "$idx" --db "$tmp/x.db" --bogus "$logs"
+expect_rc 2 "$idx" --db "$tmp/x.db" -j 0 "$logs"
+expect_rc 2 "$idx" --db "$tmp/x.db" --tz 5 "$logs"
+expect_rc 0 "$qry" --help
+expect_rc 2 "$qry" --db "$tmp/x.db" no-such-command
+expect_rc 1 "$qry" --db "$tmp/missing.db" limits
+
+# The real logs: every *FAILED* line is an event; nothing is a problem.
+expect_rc 0 "$idx" --db "$tmp/real.db" -j 2 "$logs"
+want=$(cat "$logs"/*.log | grep -ac '\*FAILED\* \[[0-9A-Fa-f]\{8\}\]')
+got=$(sqlite3 "$tmp/real.db" "SELECT count(*) FROM events WHERE kind = 1")
+[ "$want" = "$got" ] || fail "real logs: $want *FAILED* lines, $got FAILED events"
+[ "$(sqlite3 "$tmp/real.db" "SELECT count(*) FROM problems")" = 0 ] || fail "real logs produced problems"
+
+# Same logs through zstd, gzip, tar.zst, UTF-16LE: the same events.
+mkdir -p "$tmp/wrapped/tree"
+for f in "$logs"/*.log; do
+  b=$(basename "$f" .log)
+  zstd -q -c "$f" > "$tmp/wrapped/$b.log.zst"
+done
+cp "$logs/etw-lee-7723.log" "$tmp/wrapped/tree/"
+tar -C "$tmp/wrapped" -cf - tree | zstd -q -c > "$tmp/tree.tar.zst"
+gzip -c "$logs/etw-findingsanity.log" > "$tmp/findingsanity.gz"
+{ printf '\xff\xfe'; iconv -f UTF-8 -t UTF-16LE "$logs/etw-raja-fahad.log"; } > "$tmp/u16.log"
+expect_rc 0 "$idx" --db "$tmp/wrapped.db" -j 2 "$tmp/wrapped"
+got=$(sqlite3 "$tmp/wrapped.db" "SELECT count(*) FROM events WHERE kind = 1")
+[ "$want" = "$got" ] || fail ".zst copies: $want *FAILED* lines, $got events"
+for input in "$tmp/tree.tar.zst" "$tmp/findingsanity.gz" "$tmp/u16.log"; do
+  case $input in
+    *tree.tar.zst) src="$logs/etw-lee-7723.log" ;;
+    *findingsanity.gz) src="$logs/etw-findingsanity.log" ;;
+    *) src="$logs/etw-raja-fahad.log" ;;
+  esac
+  rm -f "$tmp/one.db"
+  expect_rc 0 "$idx" --db "$tmp/one.db" "$input"
+  w=$(grep -ac '\*FAILED\* \[[0-9A-Fa-f]\{8\}\]' "$src")
+  g=$(sqlite3 "$tmp/one.db" "SELECT count(*) FROM events WHERE kind = 1")
+  [ "$w" = "$g" ] || fail "$input: want $w FAILED events, got $g"
+done
+
+# A truncated .zst next to an intact log: exit 3, the file is named, the
+# intact one and the readable part of the damaged one are indexed.
+head -c 40000 "$tmp/wrapped/etw-debajyati.log.zst" > "$tmp/cut.log.zst"
+cp "$logs/etw-lee-7723.log" "$tmp/intact.log"
+printf 'just some text\nnot a log\n' > "$tmp/notes.txt"
+expect_rc 3 "$idx" --db "$tmp/bad.db" "$tmp/cut.log.zst" "$tmp/intact.log" "$tmp/notes.txt"
+grep -q "cut.log.zst.*truncated" "$tmp/err" || { cat "$tmp/err" >&2; fail "no message naming the truncated file"; }
+grep -q "notes.txt" "$tmp/err" && fail "a file that is not a log was reported as a problem"
+n=$(sqlite3 "$tmp/bad.db" "SELECT count(*) FROM sources WHERE complete = 1")
+[ "$n" = 2 ] || fail "want 2 indexed inputs (intact + readable part), got $n"
+k=$(sqlite3 "$tmp/bad.db" "SELECT kind FROM problems WHERE path LIKE '%cut.log.zst'")
+[ "$k" = WL_E_TRUNCATED ] || fail "problem kind '$k'"
+
+# A second ingester on the same index is refused while the first runs.
+exec 9>"$tmp/real.db.lock"
+flock -n 9
+expect_rc 1 "$idx" --db "$tmp/real.db" "$logs"
+grep -q "another wsuslog-index" "$tmp/err" || fail "no clear message for a locked index"
+exec 9>&-
+echo "e2e_cli: ok"
