@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "decompress.h"
+#include "readahead.h"
 #include "tokenize.h"
 
 /* Bad-line problems recorded per input before they are only counted. */
@@ -296,18 +297,27 @@ static wl_status text_stream(wl_worker *w, wl_reader *r, const char *path, const
 	XXH3_128bits_reset(w->hash);
 	atomic_fetch_add(&w->stats->streams, 1);
 
-	char *buf = w->buf[level];
 	uint64_t bytes = 0;
 	char msg[200];
 	wl_status st = WL_OK;
+	/* With more than one thread, reading (and the decompression beneath it)
+	 * runs on a producer thread while this one decodes and extracts. */
+	bool ahead = w->cfg->threads > 1 && (w->ra || (w->ra = wl_readahead_new()) != NULL) &&
+		     wl_readahead_start(w->ra, r, w->hash) == WL_OK;
 	for (;;) {
+		const char *p = w->buf[level];
 		size_t got = 0;
-		st = r->read(r, buf, WL_BLOCK_SIZE, &got, msg, sizeof msg);
+		if (ahead) {
+			st = wl_readahead_next(w->ra, &p, &got, msg, sizeof msg);
+		} else {
+			st = r->read(r, w->buf[level], WL_BLOCK_SIZE, &got, msg, sizeof msg);
+			if (st == WL_OK)
+				XXH3_128bits_update(w->hash, p, got);
+		}
 		if (st != WL_OK || got == 0)
 			break;
 		bytes += got;
-		XXH3_128bits_update(w->hash, buf, got);
-		if (wl_text_feed(w->text, buf, got) != WL_OK) {
+		if (wl_text_feed(w->text, p, got) != WL_OK) {
 			w->fatal = WL_E_NOMEM;
 			break;
 		}
@@ -316,6 +326,8 @@ static wl_status text_stream(wl_worker *w, wl_reader *r, const char *path, const
 		if (!w->began && w->sniffed >= WL_SNIFF_LINES)
 			break;
 	}
+	if (ahead)
+		wl_readahead_stop(w->ra);
 	/* After a read error the last line is cut short: it is covered by the
 	 * problem below, not parsed. */
 	if (st == WL_OK && w->fatal == WL_OK && (w->began || w->sniffed < WL_SNIFF_LINES))
@@ -503,5 +515,6 @@ void wl_worker_free(wl_worker *w)
 	wl_text_free(w->text);
 	wl_extract_free(w->x);
 	XXH3_freeState(w->hash);
+	wl_readahead_free(w->ra);
 	free(w);
 }

@@ -30,6 +30,7 @@ typedef struct wl_worker {
 	wl_extract *x;
 	XXH3_state_t *hash;
 	wl_msg *batch;
+	struct wl_readahead *ra; /* lazily created when threads > 1 */
 
 	/* The input being read. */
 	const char *path;

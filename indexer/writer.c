@@ -565,11 +565,12 @@ wl_status wl_writer_open(wl_writer **out, const char *path, unsigned workers, ch
 		goto fail;
 	}
 	sqlite3_busy_timeout(wr->db, 10000);
-	/* WAL: queries can read while we write. synchronous=NORMAL in WAL
-	 * keeps the database consistent across a crash (the last transactions
-	 * may be lost, which the complete flag makes harmless). */
+	/* WAL: queries can read while we write. synchronous=OFF during the
+	 * load: in WAL mode a killed process cannot corrupt the database (only
+	 * an OS crash or power loss could), and the complete flag makes lost
+	 * last transactions harmless. The close makes the result durable. */
 	if ((st = exec(wr,
-		       "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;"
+		       "PRAGMA page_size = 16384; PRAGMA journal_mode = WAL; PRAGMA synchronous = OFF;"
 		       " PRAGMA cache_size = -32768; PRAGMA threads = 2;"
 		       " PRAGMA foreign_keys = OFF",
 		       err, errlen)) != WL_OK)
@@ -628,7 +629,9 @@ wl_status wl_writer_close(wl_writer *wr, bool ok, char *err, size_t errlen)
 			if (st == WL_OK)
 				st = wl_schema_finish(wr->db, err, errlen);
 			if (st == WL_OK)
-				st = exec(wr, "PRAGMA optimize", err, errlen);
+				st = exec(wr, "PRAGMA analysis_limit = 1000; PRAGMA optimize", err, errlen);
+			if (st == WL_OK)
+				st = exec(wr, "PRAGMA synchronous = NORMAL", err, errlen);
 		} else if (wr->in_txn) {
 			/* Commit what is whole: incomplete inputs stay flagged and are
 			 * removed by the next run. A failed commit rolls back. */

@@ -1,0 +1,35 @@
+/* Read-ahead: a producer thread pulls blocks from a reader (and so runs the
+ * decompressors beneath it) while the worker decodes and extracts the
+ * previous blocks. On two cores this overlaps zstd with tokenizing for a
+ * single large stream. Internal to wsuslog-index. */
+#ifndef WL_READAHEAD_H
+#define WL_READAHEAD_H
+
+#include <xxhash.h>
+
+#include "source.h"
+
+/* Blocks in flight between the producer and the worker. */
+#define WL_READAHEAD_BLOCKS 4
+
+typedef struct wl_readahead wl_readahead;
+
+/* Caller owns; free with wl_readahead_free. NULL on allocation failure. */
+wl_readahead *wl_readahead_new(void);
+
+/* Start reading r on a new thread; each block is also fed to hash (by the
+ * producer, so hash must not be touched until wl_readahead_stop). */
+wl_status wl_readahead_start(wl_readahead *ra, wl_reader *r, XXH3_state_t *hash);
+
+/* The next block (p, n), borrowed until the next call or stop; *n == 0 at
+ * the end of the stream. A read error is returned with its message. */
+wl_status wl_readahead_next(wl_readahead *ra, const char **p, size_t *n, char *msg,
+			    size_t msglen);
+
+/* Stop the producer (early or at the end) and join it. */
+void wl_readahead_stop(wl_readahead *ra);
+
+/* NULL is a no-op; the producer must be stopped. */
+void wl_readahead_free(wl_readahead *ra);
+
+#endif
