@@ -1,0 +1,13 @@
+/* Every SQL statement of wsuslog-query (STYLE.md 11: all SQL text in one
+ * file, values always bound, no text built at run time). Each statement
+ * documents its named parameters and result columns in query_sql.c. */
+#ifndef WSUSLOG_QUERY_SQL_H
+#define WSUSLOG_QUERY_SQL_H
+
+extern const char wl_sql_limits[];
+extern const char wl_sql_errors_by_code[];
+extern const char wl_sql_errors_by_server[];
+extern const char wl_sql_errors_by_client[];
+extern const char wl_sql_guid[];
+
+#endif
