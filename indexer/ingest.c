@@ -74,11 +74,17 @@ static size_t hint_from(const char *name, char *out, size_t cap)
 			while (k < sl && lower(name[i + k]) == stems[s][k])
 				k++;
 			if (k == sl && (name[i - 1] == '-' || name[i - 1] == '_' || name[i - 1] == '.')) {
-				size_t hn = i - 1 - b;
+				/* "servers_wsus01_SoftwareDistribution.log.zst" (a path
+				 * flattened into a file name): the part after the last '_'. */
+				size_t hs = b;
+				for (size_t j = b; j + 1 < i; j++)
+					if (name[j] == '_')
+						hs = j + 1;
+				size_t hn = i - 1 - hs;
 				if (hn == 0 || hn + 1 > cap)
 					break;
 				for (size_t j = 0; j < hn; j++)
-					out[j] = lower(name[b + j]);
+					out[j] = lower(name[hs + j]);
 				out[hn] = 0;
 				return hn;
 			}
