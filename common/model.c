@@ -11,6 +11,8 @@ const char *wl_format_name(wl_format f)
 		return "wu-etw";
 	case WL_FMT_SDIST:
 		return "sdist";
+	case WL_FMT_WEBCONFIG:
+		return "web.config";
 	default:
 		return "unknown";
 	}

@@ -76,6 +76,16 @@ static const char ddl_tables[] =
 	"  evaluated      INTEGER,"
 	"  deployed       INTEGER);\n"
 	"CREATE INDEX IF NOT EXISTS scans_by_source ON scans(source_id);\n"
+	/* maxInstalledPrerequisites / maxCachedUpdates of each ClientWebService
+	 * web.config found among the inputs. NULL: key absent, so the documented
+	 * default (400 / 22000) was in force. */
+	"CREATE TABLE IF NOT EXISTS server_config("
+	"  config_id  INTEGER PRIMARY KEY,"
+	"  source_id  INTEGER NOT NULL REFERENCES sources(source_id),"
+	"  server     TEXT NOT NULL,"
+	"  file_ts    INTEGER,"
+	"  max_installed_prerequisites INTEGER,"
+	"  max_cached_updates INTEGER);\n"
 	"CREATE TABLE IF NOT EXISTS problems("
 	"  problem_id INTEGER PRIMARY KEY,"
 	"  path       TEXT NOT NULL,"

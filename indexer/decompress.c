@@ -140,7 +140,13 @@ typedef struct member_reader {
 	wl_reader base;
 	struct archive *a;
 	arc_client *c;
+	int64_t mtime_us;
 } member_reader;
+
+int64_t wl_archive_member_mtime(const wl_reader *member)
+{
+	return ((const member_reader *)member)->mtime_us;
+}
 
 static wl_status member_read(wl_reader *r, char *buf, size_t cap, size_t *got, char *msg,
 			     size_t msglen)
@@ -214,7 +220,11 @@ wl_status wl_archive_each(wl_reader *r, wl_member_fn on_member, wl_member_skip_f
 		if (unsafe_name(name) && on_skip)
 			on_skip(ctx, name, WL_E_UNSAFE_PATH,
 				"member path is absolute or has '..' (read, never extracted)");
-		member_reader mr = {.base = {.read = member_read}, .a = a, .c = &c};
+		member_reader mr = {.base = {.read = member_read}, .a = a, .c = &c,
+				    .mtime_us = INT64_MIN};
+		if (archive_entry_mtime_is_set(e))
+			mr.mtime_us = (int64_t)archive_entry_mtime(e) * 1000000 +
+				      archive_entry_mtime_nsec(e) / 1000;
 		wl_status st = on_member(ctx, &mr.base, name);
 		if (st == WL_E_NOMEM || st == WL_E_DB || st == WL_E_DISK_FULL) {
 			rc = st;

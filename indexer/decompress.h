@@ -45,6 +45,10 @@ void wl_zstd_reader_close(wl_zstd_reader *zr);
 /* Called for each regular-file member; `member` reads its bytes. */
 typedef wl_status (*wl_member_fn)(void *ctx, wl_reader *member, const char *name);
 
+/* Modification time (UTC microseconds) of the member a wl_member_fn got,
+ * INT64_MIN if the archive does not say. */
+int64_t wl_archive_member_mtime(const wl_reader *member);
+
 /* Not a regular file, or an unsafe name: reported, never read. */
 typedef void (*wl_member_skip_fn)(void *ctx, const char *name, wl_status st, const char *why);
 

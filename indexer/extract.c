@@ -72,6 +72,10 @@ struct wl_extract {
 
 	uint64_t bad;
 	int64_t first_ts, last_ts;
+
+	/* web.config */
+	int64_t file_ts;
+	int64_t max_prereq, max_cached;
 };
 
 /* ---- small span helpers ---- */
@@ -266,6 +270,14 @@ void wl_extract_begin(wl_extract *x, wl_format fmt, const char *host_hint, size_
 	x->bad = 0;
 	x->first_ts = WL_TS_NONE;
 	x->last_ts = WL_TS_NONE;
+	x->file_ts = WL_TS_NONE;
+	x->max_prereq = -1;
+	x->max_cached = -1;
+}
+
+void wl_extract_set_file_time(wl_extract *x, int64_t ts_us)
+{
+	x->file_ts = ts_us;
 }
 
 uint64_t wl_extract_bad_lines(const wl_extract *x)
@@ -397,6 +409,7 @@ static void client_event(wl_extract *x, wl_event *ev, wl_event_kind kind, const 
 		ev->client_id = x->client;
 	ev->raw = (wl_span){line, n};
 	ev->round_trips = ev->evaluated = ev->deployed = -1;
+	ev->max_prereq = ev->max_cached = -1;
 }
 
 static void set_server_from_url(wl_extract *x, const char *p, size_t n)
@@ -949,8 +962,37 @@ static void server_line(wl_extract *x, const char *line, size_t n, uint64_t line
 	server_header(x, &f, line, n, lineno);
 }
 
+/* `<add key="maxInstalledPrerequisites" value="800" />`: keys are matched
+ * as written by Microsoft; the value is the first number after value=. */
+static void config_line(wl_extract *x, const char *p, size_t n)
+{
+	int64_t *slot = NULL;
+	if (FIND(p, n, "\"maxInstalledPrerequisites\""))
+		slot = &x->max_prereq;
+	else if (FIND(p, n, "\"maxCachedUpdates\""))
+		slot = &x->max_cached;
+	if (!slot)
+		return;
+	const char *v = FIND(p, n, "value=");
+	if (!v)
+		return;
+	v += 6;
+	size_t left = (size_t)(p + n - v), used;
+	while (left > 0 && (*v == '"' || *v == '\'' || *v == ' ')) {
+		v++;
+		left--;
+	}
+	int64_t val = parse_i64(v, left, &used);
+	if (used > 0)
+		*slot = val;
+}
+
 void wl_extract_line(wl_extract *x, const char *p, size_t n, uint64_t lineno)
 {
+	if (x->fmt == WL_FMT_WEBCONFIG) {
+		config_line(x, p, n);
+		return;
+	}
 	if (n >= 3 && (unsigned char)p[0] == 0xEF && (unsigned char)p[1] == 0xBB &&
 	    (unsigned char)p[2] == 0xBF) {
 		/* A UTF-8 BOM inside the text: files concatenated by hand. */
@@ -968,4 +1010,18 @@ void wl_extract_line(wl_extract *x, const char *p, size_t n, uint64_t lineno)
 void wl_extract_end(wl_extract *x)
 {
 	flush_pending(x);
+	if (x->fmt == WL_FMT_WEBCONFIG) {
+		wl_event ev;
+		memset(&ev, 0, sizeof ev);
+		ev.kind = WL_EV_CONFIG;
+		ev.role = WL_ROLE_SERVER;
+		ev.line = 1;
+		ev.ts_us = x->file_ts;
+		ev.host = host_span(x);
+		ev.server = host_span(x);
+		ev.round_trips = ev.evaluated = ev.deployed = -1;
+		ev.max_prereq = x->max_prereq;
+		ev.max_cached = x->max_cached;
+		x->on_event(x->ctx, &ev);
+	}
 }

@@ -37,7 +37,12 @@ void wl_extract_begin(wl_extract *x, wl_format fmt, const char *host_hint, size_
 /* One line (without its line end), in order. */
 void wl_extract_line(wl_extract *x, const char *p, size_t n, uint64_t lineno);
 
-/* End of input: flushes a pending multi-line server entry. */
+/* Time of the input file (mtime, UTC microseconds, or WL_TS_NONE): the time
+ * of a web.config's values. */
+void wl_extract_set_file_time(wl_extract *x, int64_t ts_us);
+
+/* End of input: flushes a pending multi-line server entry, emits the
+ * WL_EV_CONFIG record of a web.config. */
 void wl_extract_end(wl_extract *x);
 
 /* Lines that failed to tokenize in the current input. */

@@ -24,6 +24,7 @@ static char lower(char c)
 static const char *const generic_dirs[] = {
 	"", ".", "..", "log", "logs", "logfiles", "windows", "temp", "tmp", "clients",
 	"servers", "data", "softwaredistribution", "update services", "collected", "archive",
+	"clientwebservice", "webservices", "program files", "inetpub",
 };
 
 static bool generic(const char *p, size_t n)
@@ -43,8 +44,8 @@ static bool generic(const char *p, size_t n)
 
 static bool standard_name(const char *p, size_t n)
 {
-	static const char *const names[] = {"windowsupdate", "softwaredistribution"};
-	for (size_t s = 0; s < 2; s++) {
+	static const char *const names[] = {"windowsupdate", "softwaredistribution", "web.config"};
+	for (size_t s = 0; s < sizeof names / sizeof *names; s++) {
 		size_t k = 0, sl = strlen(names[s]);
 		while (k < sl && k < n && lower(p[k]) == names[s][k])
 			k++;
@@ -90,15 +91,23 @@ static size_t hint_from(const char *name, char *out, size_t cap)
 			}
 		}
 	}
-	/* Otherwise the directory holding a file of a standard name
-	 * ("wsus01/SoftwareDistribution.log.old", "pc005/WindowsUpdate.log"). */
+	/* Otherwise the nearest directory that is not a generic one, above a
+	 * file of a standard name ("wsus01/SoftwareDistribution.log.old",
+	 * "pc005/WindowsUpdate.log", "wsus01/ClientWebService/web.config"). */
 	if (b == 0 || !standard_name(name + b, n - b))
 		return 0;
-	size_t e = b - 1;
-	size_t d = e;
-	while (d > 0 && name[d - 1] != '/' && name[d - 1] != '\\')
-		d--;
-	if (generic(name + d, e - d) || e - d + 1 > cap)
+	size_t e = b - 1, d;
+	for (;;) {
+		d = e;
+		while (d > 0 && name[d - 1] != '/' && name[d - 1] != '\\')
+			d--;
+		if (!generic(name + d, e - d))
+			break;
+		if (d == 0)
+			return 0;
+		e = d - 1;
+	}
+	if (e - d + 1 > cap)
 		return 0;
 	for (size_t j = 0; j < e - d; j++)
 		out[j] = lower(name[d + j]);
@@ -203,7 +212,7 @@ static void on_event(void *ctx, const wl_event *ev)
 	e->fault_code = keep(m, ev->fault_code);
 	e->parameter = keep(m, ev->parameter);
 	e->raw = keep(m, ev->raw);
-	if (ev->kind != WL_EV_SCAN)
+	if (ev->kind != WL_EV_SCAN && ev->kind != WL_EV_CONFIG)
 		w->events++;
 }
 
@@ -232,6 +241,7 @@ static void begin_source(wl_worker *w)
 	size_t hn = wl_host_hint(w->path, w->member, w->host, sizeof w->host);
 	m->host = arena_str(m, w->host, hn);
 	wl_extract_begin(w->x, w->fmt, w->host, hn);
+	wl_extract_set_file_time(w->x, w->mtime_us);
 	wl_queue_push(w->q, m);
 	w->began = true;
 	atomic_fetch_add(&w->stats->logs, 1);
@@ -372,6 +382,7 @@ static wl_status on_member(void *ctx, wl_reader *r, const char *name)
 		return WL_E_NOMEM;
 	snprintf(full, len, "%s%s%s", mc->parent ? mc->parent : "", mc->parent ? "!" : "", name);
 	atomic_fetch_add(&mc->w->stats->members, 1);
+	mc->w->mtime_us = wl_archive_member_mtime(r);
 	wl_status st = stream(mc->w, r, mc->path, full, mc->level + 1, mc->adepth + 1);
 	free(full);
 	return st;
@@ -482,6 +493,7 @@ wl_status wl_worker_file(wl_worker *w, const char *path)
 		return WL_OK;
 	}
 	fr.counter = &w->stats->bytes_in;
+	w->mtime_us = fr.mtime_us;
 	st = stream(w, &fr.base, path, NULL, 0, 0);
 	wl_file_reader_close(&fr);
 	flush_batch(w);

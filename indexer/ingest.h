@@ -35,6 +35,7 @@ typedef struct wl_worker {
 	/* The input being read. */
 	const char *path;
 	const char *member;
+	int64_t mtime_us; /* of the file or member being read */
 	wl_format fmt;
 	bool began;
 	uint64_t sniffed;

@@ -312,5 +312,10 @@ wl_format wl_tok_sniff_line(const char *line, size_t n)
 		return WL_FMT_SDIST;
 	if (wl_tok_etw(line, n, &f))
 		return WL_FMT_WU_ETW;
+	size_t i = 0;
+	while (i < n && (line[i] == ' ' || line[i] == '\t'))
+		i++;
+	if (n - i >= 14 && memcmp(line + i, "<configuration", 14) == 0)
+		return WL_FMT_WEBCONFIG;
 	return WL_FMT_UNKNOWN;
 }

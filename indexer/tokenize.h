@@ -35,7 +35,8 @@ bool wl_tok_sdist(const char *line, size_t n, wl_fields *f);
  * Lines that do not are continuations of the entry above. */
 bool wl_tok_sdist_is_header(const char *line, size_t n);
 
-/* The format a single line belongs to, or WL_FMT_UNKNOWN. The caller
+/* The format a single line belongs to, or WL_FMT_UNKNOWN (a line starting
+ * "<configuration" is a web.config). The caller
  * decides a file's format from its first line that is not UNKNOWN, within
  * the first WL_SNIFF_LINES lines. */
 wl_format wl_tok_sniff_line(const char *line, size_t n);

@@ -97,6 +97,8 @@ enum {
 	ST_DEL_RAW,
 	ST_INS_EG,
 	ST_INS_SCAN,
+	ST_INS_CONFIG,
+	ST_DEL_CONFIG,
 	ST_SEL_HOST,
 	ST_INS_HOST,
 	ST_SEL_COMP,
@@ -134,6 +136,10 @@ static const char *const sql_text[ST_COUNT_] = {
 	[ST_INS_SCAN] = "INSERT INTO scans(source_id, line, ts, host_id, server_id,"
 			" client_guid_id, exit_code, round_trips, evaluated, deployed)"
 			" VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+	[ST_INS_CONFIG] = "INSERT INTO server_config(source_id, server, file_ts,"
+			  " max_installed_prerequisites, max_cached_updates)"
+			  " VALUES(?1, ?2, ?3, ?4, ?5)",
+	[ST_DEL_CONFIG] = "DELETE FROM server_config WHERE source_id = ?1",
 	[ST_SEL_HOST] = "SELECT host_id FROM hosts WHERE name = ?1",
 	[ST_INS_HOST] = "INSERT INTO hosts(name) VALUES(?1)",
 	[ST_SEL_COMP] = "SELECT component_id FROM components WHERE name = ?1",
@@ -290,6 +296,26 @@ static wl_status write_event(wl_writer *wr, int64_t source_id, const wl_event *e
 	    (st = intern(wr, &wr->guids, ST_SEL_GUID, ST_INS_GUID, e->client_id.s, 36, &client, err,
 			 errlen)) != WL_OK)
 		return st;
+	if (e->kind == WL_EV_CONFIG) {
+		sqlite3_stmt *s = wr->st[ST_INS_CONFIG];
+		sqlite3_bind_int64(s, 1, source_id);
+		sqlite3_bind_text(s, 2, e->server.p ? e->server.p : "", (int)e->server.n,
+				  SQLITE_STATIC);
+		if (e->ts_us == WL_TS_NONE)
+			sqlite3_bind_null(s, 3);
+		else
+			sqlite3_bind_int64(s, 3, e->ts_us);
+		if (e->max_prereq < 0)
+			sqlite3_bind_null(s, 4);
+		else
+			sqlite3_bind_int64(s, 4, e->max_prereq);
+		if (e->max_cached < 0)
+			sqlite3_bind_null(s, 5);
+		else
+			sqlite3_bind_int64(s, 5, e->max_cached);
+		wr->txn_rows++;
+		return run(wr, ST_INS_CONFIG, err, errlen);
+	}
 	if (e->kind == WL_EV_SCAN) {
 		sqlite3_stmt *s = wr->st[ST_INS_SCAN];
 		sqlite3_bind_int64(s, 1, source_id);
@@ -365,8 +391,8 @@ static wl_status write_event(wl_writer *wr, int64_t source_id, const wl_event *e
 
 static wl_status delete_source(wl_writer *wr, int64_t id, char *err, size_t errlen)
 {
-	static const int order[] = {ST_DEL_EG, ST_DEL_RAW, ST_DEL_EVENTS, ST_DEL_SCANS,
-				    ST_DEL_SOURCE};
+	static const int order[] = {ST_DEL_EG,    ST_DEL_RAW,    ST_DEL_EVENTS,
+				    ST_DEL_SCANS, ST_DEL_CONFIG, ST_DEL_SOURCE};
 	for (size_t i = 0; i < sizeof order / sizeof *order; i++) {
 		sqlite3_bind_int64(wr->st[order[i]], 1, id);
 		wl_status st = run(wr, order[i], err, errlen);
@@ -427,7 +453,9 @@ wl_status wl_writer_apply(wl_writer *wr, const wl_msg *m, wl_stats *stats, char 
 		sqlite3_bind_text(s, 2, m->member, -1, SQLITE_STATIC);
 		sqlite3_bind_text(s, 3, wl_format_name(m->fmt), -1, SQLITE_STATIC);
 		sqlite3_bind_text(s, 4,
-				  wl_role_name(m->fmt == WL_FMT_SDIST ? WL_ROLE_SERVER : WL_ROLE_CLIENT),
+				  wl_role_name(m->fmt == WL_FMT_SDIST || m->fmt == WL_FMT_WEBCONFIG
+						       ? WL_ROLE_SERVER
+						       : WL_ROLE_CLIENT),
 				  -1, SQLITE_STATIC);
 		sqlite3_bind_text(s, 5, m->host, -1, SQLITE_STATIC);
 		if ((st = run(wr, ST_INS_SOURCE, err, errlen)) != WL_OK)

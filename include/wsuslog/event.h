@@ -28,6 +28,7 @@ typedef enum wl_format {
 	WL_FMT_WU_CLASSIC = 1, /* WindowsUpdate.log, XP..8.1: TAB fields */
 	WL_FMT_WU_ETW = 2,     /* WindowsUpdate.log, 10+: Get-WindowsUpdateLog */
 	WL_FMT_SDIST = 3,      /* WSUS server SoftwareDistribution.log */
+	WL_FMT_WEBCONFIG = 4,  /* ClientWebService web.config (limit values) */
 } wl_format;
 
 /* Pinned: stored in events.kind. */
@@ -39,6 +40,7 @@ typedef enum wl_event_kind {
 	WL_EV_THROW = 5,        /* server "ThrowException: actor = ..." */
 	WL_EV_SERVER_ERROR = 6, /* other server entry of level Error */
 	WL_EV_SCAN = 7,         /* end of a client scan: goes to `scans` */
+	WL_EV_CONFIG = 8,       /* limit values of a web.config: `server_config` */
 } wl_event_kind;
 
 /* A GUID in canonical form: 36 lower-case characters, no braces. */
@@ -81,6 +83,10 @@ typedef struct wl_event {
 	int64_t round_trips; /* "SyncUpdates round trips: N" of this scan */
 	int64_t evaluated;   /* "evaluated appl. rules of X out of Y" */
 	int64_t deployed;
+	/* WL_EV_CONFIG only: the web.config's values, -1 when the key is absent
+	 * (the documented default applies); ts_us is the file's time. */
+	int64_t max_prereq;
+	int64_t max_cached;
 } wl_event;
 
 /* "wu-classic", "wu-etw", "sdist", "unknown"; never NULL. */
