@@ -49,6 +49,7 @@ static void *writer_main(void *arg)
 	run_ctx *rc = arg;
 	char err[512];
 	wl_msg *m;
+	pthread_setname_np(pthread_self(), "wl-writer");
 	while ((m = wl_queue_pop(&rc->q)) != NULL) {
 		if (!atomic_load(&rc->abort)) {
 			err[0] = 0;
@@ -66,6 +67,7 @@ static void *worker_main(void *arg)
 {
 	worker_arg *wa = arg;
 	run_ctx *rc = wa->rc;
+	pthread_setname_np(pthread_self(), "wl-worker");
 	for (;;) {
 		if (atomic_load(&rc->abort))
 			break;

@@ -62,6 +62,7 @@ void wl_readahead_free(wl_readahead *ra)
 static void *producer(void *arg)
 {
 	wl_readahead *ra = arg;
+	pthread_setname_np(pthread_self(), "wl-read");
 	for (;;) {
 		pthread_mutex_lock(&ra->mu);
 		while (ra->count == WL_READAHEAD_BLOCKS && !ra->stop)
