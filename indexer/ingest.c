@@ -275,6 +275,12 @@ static void end_source(wl_worker *w, uint64_t bytes)
 	wl_msg *m = blank(w, WL_MSG_END);
 	if (!m)
 		return;
+	if (w->fmt == WL_FMT_WEBCONFIG) {
+		/* Identical web.config files of two servers are two facts: the
+		 * server comes from the path, so it is part of the identity. */
+		XXH3_128bits_update(w->hash, "\0server=", 8);
+		XXH3_128bits_update(w->hash, w->host, strlen(w->host));
+	}
 	XXH128_hash_t h = XXH3_128bits_digest(w->hash);
 	snprintf(m->key, sizeof m->key, "%016llx%016llx", (unsigned long long)h.high64,
 		 (unsigned long long)h.low64);
