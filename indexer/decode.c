@@ -5,6 +5,7 @@
  * into a scratch buffer first, so the tokenizer only ever sees UTF-8. */
 #include "decode.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,12 +19,13 @@ struct wl_text {
 	wl_encoding enc;
 	unsigned char head[3]; /* first bytes while the BOM is undecided */
 	size_t head_n;
-	int cr_mode; /* CR-only line ends (decided on the first block) */
+	int cr_mode; /* CR-only line ends (decided by the first line end) */
 	int decided_eol;
 	int stopped;
 
 	char *carry; /* start of a line seen in an earlier block */
 	size_t carry_n;
+	char *spare; /* WL_LINE_MAX + 1 bytes: re-splitting the carry in CR mode */
 	int overlong; /* current line was cut: drop bytes until its end */
 
 	/* UTF-16 state: a pending odd byte and a pending high surrogate. */
@@ -42,8 +44,13 @@ wl_text *wl_text_new(wl_line_fn on_line, wl_text_problem_fn on_problem, void *ct
 	wl_text *t = calloc(1, sizeof *t);
 	if (!t)
 		return NULL;
-	t->carry = malloc(WL_LINE_MAX);
-	if (!t->carry) {
+	/* One byte beyond the cap: the CR of a CRLF line of exactly
+	 * WL_LINE_MAX bytes is not part of the line. */
+	t->carry = malloc(WL_LINE_MAX + 1);
+	t->spare = malloc(WL_LINE_MAX + 1);
+	if (!t->carry || !t->spare) {
+		free(t->carry);
+		free(t->spare);
 		free(t);
 		return NULL;
 	}
@@ -73,6 +80,7 @@ void wl_text_free(wl_text *t)
 	if (!t)
 		return;
 	free(t->carry);
+	free(t->spare);
 	free(t->u8);
 	free(t);
 }
@@ -98,26 +106,32 @@ static void problem(wl_text *t, wl_status st, const char *msg)
 		t->on_problem(t->ctx, st, t->lineno + 1, t->bytes, msg);
 }
 
-static void emit(wl_text *t, const char *p, size_t n)
+static void emit(wl_text *t, const char *p, size_t n, bool cut)
 {
 	if (n > 0 && p[n - 1] == '\r' && !t->cr_mode)
 		n--;
+	if (n > WL_LINE_MAX) {
+		n = WL_LINE_MAX;
+		cut = true;
+	}
+	if (cut)
+		problem(t, WL_E_LINE_TOO_LONG, "line longer than WL_LINE_MAX; cut");
 	t->lineno++;
 	if (t->on_line(t->ctx, p, n, t->lineno))
 		t->stopped = 1;
 }
 
-/* Append to the carry buffer, cutting the line at WL_LINE_MAX. */
+/* Append to the carry buffer, cutting the line at WL_LINE_MAX (+1 for a
+ * CR); the problem is reported when the line is emitted. */
 static void carry_append(wl_text *t, const char *p, size_t n)
 {
 	if (t->overlong)
 		return;
-	size_t room = WL_LINE_MAX - t->carry_n;
+	size_t room = WL_LINE_MAX + 1 - t->carry_n;
 	if (n > room) {
 		memcpy(t->carry + t->carry_n, p, room);
 		t->carry_n += room;
 		t->overlong = 1;
-		problem(t, WL_E_LINE_TOO_LONG, "line longer than WL_LINE_MAX; cut");
 		return;
 	}
 	memcpy(t->carry + t->carry_n, p, n);
@@ -138,14 +152,12 @@ static void split(wl_text *t, const char *p, size_t n)
 		size_t len = (size_t)(nl - p);
 		if (t->carry_n > 0 || t->overlong) {
 			carry_append(t, p, len);
-			emit(t, t->carry, t->carry_n);
-			t->carry_n = 0;
+			bool cut = t->overlong;
 			t->overlong = 0;
-		} else if (len > WL_LINE_MAX) {
-			problem(t, WL_E_LINE_TOO_LONG, "line longer than WL_LINE_MAX; cut");
-			emit(t, p, WL_LINE_MAX);
+			emit(t, t->carry, t->carry_n, cut);
+			t->carry_n = 0;
 		} else {
-			emit(t, p, len);
+			emit(t, p, len, false);
 		}
 		p = nl + 1;
 	}
@@ -212,6 +224,8 @@ static size_t unit(wl_text *t, unsigned u, char *o)
 	return w + put_utf8(o + w, u);
 }
 
+static void lines(wl_text *t, const char *p, size_t n);
+
 static wl_status utf16(wl_text *t, const unsigned char *p, size_t n)
 {
 	/* Each code unit yields at most 3 bytes (a surrogate pair: 4 for 2). */
@@ -238,33 +252,62 @@ static wl_status utf16(wl_text *t, const unsigned char *p, size_t n)
 		t->have_odd = 1;
 		t->odd = p[i];
 	}
-	split(t, t->u8, (size_t)(o - t->u8));
+	lines(t, t->u8, (size_t)(o - t->u8));
 	return WL_OK;
 }
 
-static void decide_eol(wl_text *t, const char *p, size_t n)
+/* LF or CR-only line ends, decided by the first line end: an LF, or a CR
+ * followed by anything but LF. Until then (no line end yet) the bytes wait
+ * in the carry, which in either mode holds the first line's start. */
+static int eol_from(const wl_text *t, const char *p, size_t n)
 {
-	/* CR-only files (classic Mac line ends) are rare but must not turn the
-	 * whole file into one over-long line: decide on the first block. */
-	if (t->decided_eol)
-		return;
-	t->decided_eol = 1;
-	size_t look = n < 65536 ? n : 65536;
-	if (!memchr(p, '\n', look) && memchr(p, '\r', look))
-		t->cr_mode = 1;
+	if (t->carry_n > 0 && t->carry[t->carry_n - 1] == '\r' && n > 0)
+		return p[0] == '\n' ? 0 : 1;
+	const char *lf = memchr(p, '\n', n);
+	const char *cr = memchr(p, '\r', lf ? (size_t)(lf - p) : n);
+	if (cr) {
+		if (cr + 1 < p + n)
+			return cr[1] == '\n' ? 0 : 1;
+		return -1; /* a CR at the end of the block: look at the next one */
+	}
+	return lf ? 0 : -1;
+}
+
+static void become_cr_mode(wl_text *t)
+{
+	/* The carry was collected as one line: split it again on CR. */
+	t->cr_mode = 1;
+	char *old = t->carry;
+	size_t old_n = t->carry_n;
+	t->carry = t->spare;
+	t->spare = old;
+	t->carry_n = 0;
+	t->overlong = 0;
+	split(t, old, old_n);
+}
+
+static void lines(wl_text *t, const char *p, size_t n)
+{
+	if (!t->decided_eol) {
+		int mode = eol_from(t, p, n);
+		if (mode < 0 && t->carry_n + n <= WL_LINE_MAX) {
+			carry_append(t, p, n);
+			return;
+		}
+		t->decided_eol = 1;
+		if (mode == 1)
+			become_cr_mode(t);
+	}
+	split(t, p, n);
 }
 
 static wl_status body(wl_text *t, const char *p, size_t n)
 {
 	if (n == 0)
 		return WL_OK;
-	if (t->enc == WL_ENC_UTF16LE || t->enc == WL_ENC_UTF16BE) {
-		if (!t->decided_eol)
-			t->decided_eol = 1; /* UTF-16 CR-only files are not supported */
+	if (t->enc == WL_ENC_UTF16LE || t->enc == WL_ENC_UTF16BE)
 		return utf16(t, (const unsigned char *)p, n);
-	}
-	decide_eol(t, p, n);
-	split(t, p, n);
+	lines(t, p, n);
 	return WL_OK;
 }
 
@@ -328,8 +371,18 @@ wl_status wl_text_finish(wl_text *t)
 		t->hi_surrogate = 0;
 		carry_append(t, o, w);
 	}
-	if ((t->carry_n > 0 || t->overlong) && !t->stopped)
-		emit(t, t->carry, t->carry_n);
+	if (!t->decided_eol) {
+		t->decided_eol = 1;
+		if (memchr(t->carry, '\r', t->carry_n) &&
+		    !(t->carry_n == 1 || (t->carry_n > 0 && t->carry[t->carry_n - 1] == '\r' &&
+					  !memchr(t->carry, '\r', t->carry_n - 1))))
+			become_cr_mode(t);
+	}
+	if ((t->carry_n > 0 || t->overlong) && !t->stopped) {
+		bool cut = t->overlong;
+		t->overlong = 0;
+		emit(t, t->carry, t->carry_n, cut);
+	}
 	t->carry_n = 0;
 	t->overlong = 0;
 	return WL_OK;

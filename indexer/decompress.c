@@ -136,6 +136,13 @@ static la_ssize_t arc_read(struct archive *a, void *client, const void **out)
 	return (la_ssize_t)got;
 }
 
+/* libarchive may have no message for a damaged stream. */
+static const char *arc_error(struct archive *a)
+{
+	const char *e = archive_error_string(a);
+	return e ? e : "damaged or truncated archive";
+}
+
 typedef struct member_reader {
 	wl_reader base;
 	struct archive *a;
@@ -158,7 +165,7 @@ static wl_status member_read(wl_reader *r, char *buf, size_t cap, size_t *got, c
 			snprintf(msg, msglen, "%s", mr->c->msg);
 			return mr->c->st;
 		}
-		snprintf(msg, msglen, "archive: %s", archive_error_string(mr->a));
+		snprintf(msg, msglen, "archive: %s", arc_error(mr->a));
 		return WL_E_ARCHIVE;
 	}
 	*got = (size_t)k;
@@ -194,7 +201,7 @@ wl_status wl_archive_each(wl_reader *r, wl_member_fn on_member, wl_member_skip_f
 	archive_read_support_format_raw(a); /* a lone .gz / .xz of a log */
 	if (archive_read_open(a, &c, NULL, arc_read, NULL) != ARCHIVE_OK) {
 		rc = c.st != WL_OK ? c.st : WL_E_ARCHIVE;
-		snprintf(msg, msglen, "%s", c.st != WL_OK ? c.msg : archive_error_string(a));
+		snprintf(msg, msglen, "%s", c.st != WL_OK ? c.msg : arc_error(a));
 		goto out;
 	}
 	for (;;) {
@@ -204,8 +211,7 @@ wl_status wl_archive_each(wl_reader *r, wl_member_fn on_member, wl_member_skip_f
 			break;
 		if (h == ARCHIVE_FATAL || h == ARCHIVE_RETRY) {
 			rc = c.st != WL_OK ? c.st : WL_E_ARCHIVE;
-			snprintf(msg, msglen, "%s",
-				 c.st != WL_OK ? c.msg : archive_error_string(a));
+			snprintf(msg, msglen, "%s", c.st != WL_OK ? c.msg : arc_error(a));
 			break;
 		}
 		const char *name = archive_entry_pathname(e);

@@ -73,6 +73,11 @@ struct wl_extract {
 	uint64_t bad;
 	int64_t first_ts, last_ts;
 
+	/* The last line's header, for the source's time range (lines that are
+	 * not candidates are not tokenized). */
+	char last_line[64];
+	size_t last_line_n;
+
 	/* web.config */
 	int64_t file_ts;
 	int64_t max_prereq, max_cached;
@@ -270,6 +275,7 @@ void wl_extract_begin(wl_extract *x, wl_format fmt, const char *host_hint, size_
 	x->bad = 0;
 	x->first_ts = WL_TS_NONE;
 	x->last_ts = WL_TS_NONE;
+	x->last_line_n = 0;
 	x->file_ts = WL_TS_NONE;
 	x->max_prereq = -1;
 	x->max_cached = -1;
@@ -676,6 +682,15 @@ static bool candidate(const wl_extract *x, const char *line, size_t n)
 
 static void client_line(wl_extract *x, const char *line, size_t n, uint64_t lineno)
 {
+	if (x->first_ts == WL_TS_NONE) {
+		wl_fields f0;
+		bool ok = x->fmt == WL_FMT_WU_CLASSIC ? wl_tok_classic(line, n, &f0)
+						      : wl_tok_etw(line, n, &f0);
+		if (ok)
+			note_ts(x, client_utc(x, &f0));
+	}
+	x->last_line_n = n < sizeof x->last_line ? n : sizeof x->last_line;
+	memcpy(x->last_line, line, x->last_line_n);
 	if (!candidate(x, line, n))
 		return;
 	wl_fields f;
@@ -1010,6 +1025,15 @@ void wl_extract_line(wl_extract *x, const char *p, size_t n, uint64_t lineno)
 void wl_extract_end(wl_extract *x)
 {
 	flush_pending(x);
+	if (x->last_line_n && (x->fmt == WL_FMT_WU_CLASSIC || x->fmt == WL_FMT_WU_ETW)) {
+		/* The header fields fit in 64 bytes; the message may be cut. */
+		wl_fields f;
+		bool ok = x->fmt == WL_FMT_WU_CLASSIC
+				  ? wl_tok_classic(x->last_line, x->last_line_n, &f)
+				  : wl_tok_etw(x->last_line, x->last_line_n, &f);
+		if (ok)
+			note_ts(x, client_utc(x, &f));
+	}
 	if (x->fmt == WL_FMT_WEBCONFIG) {
 		wl_event ev;
 		memset(&ev, 0, sizeof ev);

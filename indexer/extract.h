@@ -45,11 +45,14 @@ void wl_extract_set_file_time(wl_extract *x, int64_t ts_us);
  * WL_EV_CONFIG record of a web.config. */
 void wl_extract_end(wl_extract *x);
 
-/* Lines that failed to tokenize in the current input. */
+/* Candidate lines (those whose message starts with a pattern that can
+ * carry an event or a context change) that failed to tokenize in the
+ * current input. Other lines are not tokenized (issue: tokenize only the
+ * lines that matter), so a malformed ordinary line is not counted. */
 uint64_t wl_extract_bad_lines(const wl_extract *x);
 
-/* Earliest and latest UTC time of any line of the current input
- * (WL_TS_NONE if none). */
+/* Earliest and latest UTC time among the first line, the last line and
+ * the candidate lines of the current input (WL_TS_NONE if none). */
 int64_t wl_extract_first_ts(const wl_extract *x);
 int64_t wl_extract_last_ts(const wl_extract *x);
 

@@ -1,0 +1,608 @@
+/* Golden tests on the real WindowsUpdate.log files of ../shared/real-logs:
+ * each file goes through wl_text + wl_tok_sniff_line + wl_extract exactly as
+ * a worker runs it (indexer/ingest.c on_line / text_stream), and the result
+ * is checked against facts computed here from the raw bytes, independently
+ * of the extractor. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "decode.h"
+#include "extract.h"
+#include "ingest.h"
+#include "tokenize.h"
+#include "wsuslog/limits.h"
+
+#define REAL_DIR WL_SHARED_DIR "/real-logs"
+#define MIN_FILES 7
+
+/* ---- small growable list of (line, code) pairs ---- */
+
+typedef struct pair {
+	uint64_t line;
+	uint32_t code;
+} pair;
+
+typedef struct pairs {
+	pair *v;
+	size_t n, cap;
+} pairs;
+
+static void pairs_add(pairs *ps, uint64_t line, uint32_t code)
+{
+	if (ps->n == ps->cap) {
+		size_t cap = ps->cap ? ps->cap * 2 : 256;
+		pair *v = realloc(ps->v, cap * sizeof *v);
+		assert_non_null(v);
+		ps->v = v;
+		ps->cap = cap;
+	}
+	ps->v[ps->n].line = line;
+	ps->v[ps->n].code = code;
+	ps->n++;
+}
+
+static int cmp_pair(const void *a, const void *b)
+{
+	const pair *x = a, *y = b;
+	if (x->line != y->line)
+		return x->line < y->line ? -1 : 1;
+	return x->code < y->code ? -1 : x->code > y->code;
+}
+
+static void assert_same_pairs(const char *file, const char *what, pairs *got, pairs *want)
+{
+	if (got->n > 1)
+		qsort(got->v, got->n, sizeof *got->v, cmp_pair);
+	if (want->n > 1)
+		qsort(want->v, want->n, sizeof *want->v, cmp_pair);
+	size_t n = got->n < want->n ? got->n : want->n;
+	for (size_t i = 0; i < n; i++) {
+		if (got->v[i].line != want->v[i].line || got->v[i].code != want->v[i].code)
+			fail_msg("%s: %s #%zu: extractor line %llu code %08X, raw scan line %llu code %08X",
+				 file, what, i, (unsigned long long)got->v[i].line, got->v[i].code,
+				 (unsigned long long)want->v[i].line, want->v[i].code);
+	}
+	if (got->n != want->n)
+		fail_msg("%s: %s: extractor found %zu, raw scan %zu", file, what, got->n, want->n);
+}
+
+/* ---- one file through the worker's path ---- */
+
+typedef struct soap_rec {
+	uint64_t line;
+	char code[64];
+	char param[64];
+	bool has_guid;
+	char guid[37];
+} soap_rec;
+
+#define SOAP_MAX 16
+
+typedef struct golden {
+	wl_text *t;
+	wl_extract *x;
+	char host[256];
+	size_t host_n;
+
+	/* as ingest.c on_line */
+	bool began;
+	uint64_t sniffed;
+	wl_format fmt;
+	uint64_t began_at;
+
+	/* checked here, independently of the extractor */
+	uint64_t lines;
+	bool numbering_ok;
+	uint64_t tok_fail, first_tok_fail;
+	int64_t min_ts, max_ts;
+	char first[64];
+	size_t first_n;
+
+	/* what the extractor said */
+	uint64_t bad_cb;
+	pairs failed;
+	pairs scans;
+	soap_rec soap[SOAP_MAX];
+	size_t nsoap;
+	uint64_t events;
+	uint64_t last_event_line;
+	bool events_in_order;
+} golden;
+
+static void on_event(void *ctx, const wl_event *ev)
+{
+	golden *g = ctx;
+	g->events++;
+	if (ev->line < g->last_event_line)
+		g->events_in_order = false;
+	g->last_event_line = ev->line;
+	assert_int_equal(ev->role, WL_ROLE_CLIENT);
+	switch (ev->kind) {
+	case WL_EV_FAILED:
+		assert_true(ev->has_hresult);
+		pairs_add(&g->failed, ev->line, ev->hresult);
+		break;
+	case WL_EV_SCAN:
+		pairs_add(&g->scans, ev->line, ev->hresult);
+		break;
+	case WL_EV_SOAP_FAULT: {
+		assert_true(g->nsoap < SOAP_MAX);
+		soap_rec *s = &g->soap[g->nsoap++];
+		s->line = ev->line;
+		assert_true(ev->fault_code.n < sizeof s->code && ev->parameter.n < sizeof s->param);
+		memcpy(s->code, ev->fault_code.p, ev->fault_code.n);
+		s->code[ev->fault_code.n] = 0;
+		if (ev->parameter.n)
+			memcpy(s->param, ev->parameter.p, ev->parameter.n);
+		s->param[ev->parameter.n] = 0;
+		s->has_guid = ev->has_fault_guid;
+		memcpy(s->guid, ev->fault_guid.s, 36);
+		s->guid[36] = 0;
+		break;
+	}
+	default:
+		break;
+	}
+}
+
+static void on_bad(void *ctx, uint64_t lineno, const char *why)
+{
+	golden *g = ctx;
+	(void)lineno;
+	(void)why;
+	g->bad_cb++;
+}
+
+static void on_problem(void *ctx, wl_status st, uint64_t lineno, uint64_t offset, const char *msg)
+{
+	(void)ctx;
+	fail_msg("decoder problem %d at line %llu offset %llu: %s", (int)st,
+		 (unsigned long long)lineno, (unsigned long long)offset, msg);
+}
+
+/* Tokenize the line ourselves: every non-empty line must parse. */
+static void check_line(golden *g, const char *p, size_t n, uint64_t lineno)
+{
+	if (n == 0 || (n == 1 && p[0] == '\r'))
+		return;
+	wl_fields f;
+	bool ok = g->fmt == WL_FMT_WU_CLASSIC ? wl_tok_classic(p, n, &f) : wl_tok_etw(p, n, &f);
+	if (!ok) {
+		if (g->tok_fail++ == 0)
+			g->first_tok_fail = lineno;
+		return;
+	}
+	if (g->min_ts == WL_TS_NONE || f.ts_us < g->min_ts)
+		g->min_ts = f.ts_us;
+	if (g->max_ts == WL_TS_NONE || f.ts_us > g->max_ts)
+		g->max_ts = f.ts_us;
+}
+
+static int on_line(void *ctx, const char *p, size_t n, uint64_t lineno)
+{
+	golden *g = ctx;
+	g->lines++;
+	if (lineno != g->lines)
+		g->numbering_ok = false;
+	if (lineno == 1) {
+		g->first_n = n < sizeof g->first ? n : sizeof g->first;
+		memcpy(g->first, p, g->first_n);
+	}
+	/* ingest.c on_line: sniff until the first line of a known format. */
+	if (!g->began) {
+		wl_format f = wl_tok_sniff_line(p, n);
+		if (f == WL_FMT_UNKNOWN)
+			return ++g->sniffed >= WL_SNIFF_LINES;
+		g->fmt = f;
+		g->began = true;
+		g->began_at = lineno;
+		wl_extract_begin(g->x, f, g->host, g->host_n);
+	}
+	check_line(g, p, n, lineno);
+	wl_extract_line(g->x, p, n, lineno);
+	return 0;
+}
+
+static char *read_file(const char *path, size_t *n)
+{
+	FILE *fp = fopen(path, "rb");
+	if (!fp)
+		fail_msg("cannot open %s", path);
+	size_t cap = 1 << 20, len = 0;
+	char *buf = malloc(cap);
+	assert_non_null(buf);
+	for (;;) {
+		if (len == cap) {
+			cap *= 2;
+			char *nb = realloc(buf, cap);
+			assert_non_null(nb);
+			buf = nb;
+		}
+		size_t k = fread(buf + len, 1, cap - len, fp);
+		len += k;
+		if (k == 0)
+			break;
+	}
+	assert_int_equal(ferror(fp), 0);
+	fclose(fp);
+	*n = len;
+	return buf;
+}
+
+static void golden_run(golden *g, const char *path, const char *data, size_t n)
+{
+	memset(g, 0, sizeof *g);
+	g->numbering_ok = true;
+	g->events_in_order = true;
+	g->min_ts = g->max_ts = WL_TS_NONE;
+	g->host_n = wl_host_hint(path, NULL, g->host, sizeof g->host);
+	const wl_extract_cfg cfg = {.has_tz = false, .tz_minutes = 0};
+	g->t = wl_text_new(on_line, on_problem, g);
+	g->x = wl_extract_new(&cfg, on_event, on_bad, g);
+	assert_non_null(g->t);
+	assert_non_null(g->x);
+	/* Blocks of WL_BLOCK_SIZE, as the worker reads them. */
+	for (size_t off = 0; off < n; off += WL_BLOCK_SIZE) {
+		size_t k = n - off < WL_BLOCK_SIZE ? n - off : WL_BLOCK_SIZE;
+		assert_int_equal(wl_text_feed(g->t, data + off, k), WL_OK);
+	}
+	assert_int_equal(wl_text_finish(g->t), WL_OK);
+	if (g->began)
+		wl_extract_end(g->x);
+}
+
+static void golden_free(golden *g)
+{
+	wl_text_free(g->t);
+	wl_extract_free(g->x);
+	free(g->failed.v);
+	free(g->scans.v);
+}
+
+/* ---- facts from the raw bytes ---- */
+
+static int hexv(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* "*FAILED* [" + 8 hex digits + "]" anywhere in the line. */
+static bool raw_failed(const char *p, size_t n, uint32_t *code)
+{
+	static const char key[] = "*FAILED* [";
+	const size_t kn = sizeof key - 1;
+	for (size_t i = 0; i + kn + 9 <= n; i++) {
+		if (memcmp(p + i, key, kn) != 0)
+			continue;
+		const char *h = p + i + kn;
+		uint32_t v = 0;
+		size_t d = 0;
+		while (d < 8 && hexv(h[d]) >= 0) {
+			v = v << 4 | (uint32_t)hexv(h[d]);
+			d++;
+		}
+		if (d == 8 && h[8] == ']') {
+			*code = v;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* The end of a scan: "* END * Finding updates ... Exit code = 0xHHHHHHHH"
+ * (ETW) or "**  END  **  Agent: Finding updates" (classic, no code). */
+static bool raw_scan_end(const char *p, size_t n, bool *has_code, uint32_t *code)
+{
+	static const char etw[] = "* END * Finding updates";
+	static const char classic[] = "**  END  **  Agent: Finding updates";
+	static const char exit_code[] = "Exit code = 0x";
+	*has_code = false;
+	bool hit = false;
+	for (size_t i = 0; i < n && !hit; i++) {
+		if ((i + sizeof etw - 1 <= n && memcmp(p + i, etw, sizeof etw - 1) == 0) ||
+		    (i + sizeof classic - 1 <= n && memcmp(p + i, classic, sizeof classic - 1) == 0))
+			hit = true;
+	}
+	if (!hit)
+		return false;
+	for (size_t i = 0; i + sizeof exit_code - 1 + 8 <= n; i++) {
+		if (memcmp(p + i, exit_code, sizeof exit_code - 1) != 0)
+			continue;
+		const char *h = p + i + sizeof exit_code - 1;
+		uint32_t v = 0;
+		size_t d = 0;
+		while (d < 8 && hexv(h[d]) >= 0) {
+			v = v << 4 | (uint32_t)hexv(h[d]);
+			d++;
+		}
+		if (d == 8) {
+			*has_code = true;
+			*code = v;
+		}
+		break;
+	}
+	return true;
+}
+
+typedef struct raw_facts {
+	uint64_t lf;
+	pairs failed;
+	pairs scans;
+	bool scans_have_codes;
+} raw_facts;
+
+static void raw_scan(const char *data, size_t n, raw_facts *rf)
+{
+	memset(rf, 0, sizeof *rf);
+	rf->scans_have_codes = true;
+	uint64_t lineno = 1;
+	size_t start = 0;
+	for (size_t i = 0; i <= n; i++) {
+		if (i < n && data[i] != '\n')
+			continue;
+		if (i < n)
+			rf->lf++;
+		const char *p = data + start;
+		size_t len = i - start;
+		if (len || i < n) {
+			uint32_t code;
+			bool has_code;
+			if (raw_failed(p, len, &code))
+				pairs_add(&rf->failed, lineno, code);
+			if (raw_scan_end(p, len, &has_code, &code)) {
+				pairs_add(&rf->scans, lineno, has_code ? code : 0);
+				if (!has_code)
+					rf->scans_have_codes = false;
+			}
+		}
+		lineno++;
+		start = i + 1;
+	}
+}
+
+/* ---- the directory ---- */
+
+typedef struct file_list {
+	char **name;
+	size_t n;
+} file_list;
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void list_logs(file_list *fl)
+{
+	memset(fl, 0, sizeof *fl);
+	DIR *d = opendir(REAL_DIR);
+	if (!d)
+		fail_msg("cannot open %s", REAL_DIR);
+	size_t cap = 0;
+	struct dirent *de;
+	while ((de = readdir(d)) != NULL) {
+		size_t len = strlen(de->d_name);
+		if (len < 5 || strcmp(de->d_name + len - 4, ".log") != 0)
+			continue;
+		if (fl->n == cap) {
+			cap = cap ? cap * 2 : 16;
+			char **v = realloc(fl->name, cap * sizeof *v);
+			assert_non_null(v);
+			fl->name = v;
+		}
+		fl->name[fl->n] = malloc(len + 1);
+		assert_non_null(fl->name[fl->n]);
+		memcpy(fl->name[fl->n], de->d_name, len + 1);
+		fl->n++;
+	}
+	closedir(d);
+	qsort(fl->name, fl->n, sizeof *fl->name, cmp_str);
+}
+
+static void free_list(file_list *fl)
+{
+	for (size_t i = 0; i < fl->n; i++)
+		free(fl->name[i]);
+	free(fl->name);
+}
+
+static bool starts_with(const char *s, const char *prefix)
+{
+	return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+/* ---- tests ---- */
+
+static void check_one(const char *name)
+{
+	char path[1024];
+	int k = snprintf(path, sizeof path, "%s/%s", REAL_DIR, name);
+	assert_true(k > 0 && (size_t)k < sizeof path);
+	size_t n = 0;
+	char *data = read_file(path, &n);
+	assert_true(n > 0);
+
+	golden g;
+	golden_run(&g, path, data, n);
+	raw_facts rf;
+	raw_scan(data, n, &rf);
+
+	wl_format want = starts_with(name, "classic-") ? WL_FMT_WU_CLASSIC
+			 : starts_with(name, "etw-")   ? WL_FMT_WU_ETW
+						       : WL_FMT_UNKNOWN;
+	if (want == WL_FMT_UNKNOWN)
+		fail_msg("%s: name says neither classic- nor etw-", name);
+	if (!g.began || g.fmt != want)
+		fail_msg("%s: sniffed %s, want %s", name, wl_format_name(g.fmt), wl_format_name(want));
+	if (g.began_at != 1)
+		fail_msg("%s: format recognised only at line %llu", name,
+			 (unsigned long long)g.began_at);
+
+	if (g.lines != rf.lf || wl_text_lines(g.t) != rf.lf)
+		fail_msg("%s: %llu lines, the file has %llu LF", name, (unsigned long long)g.lines,
+			 (unsigned long long)rf.lf);
+	if (!g.numbering_ok)
+		fail_msg("%s: line numbers not 1..n", name);
+	if (g.tok_fail)
+		fail_msg("%s: %llu lines do not tokenize, the first is line %llu", name,
+			 (unsigned long long)g.tok_fail, (unsigned long long)g.first_tok_fail);
+	if (g.bad_cb || wl_extract_bad_lines(g.x))
+		fail_msg("%s: extractor reported %llu bad lines", name,
+			 (unsigned long long)wl_extract_bad_lines(g.x));
+	if (!g.events_in_order)
+		fail_msg("%s: events not in line order", name);
+
+	assert_same_pairs(name, "*FAILED* lines", &g.failed, &rf.failed);
+	if (want == WL_FMT_WU_ETW && rf.failed.n == 0)
+		fail_msg("%s: no *FAILED* line at all (wrong file?)", name);
+
+	/* Scan ends: the same lines; ETW ones carry their exit code. */
+	if (!rf.scans_have_codes) {
+		for (size_t i = 0; i < rf.scans.n; i++)
+			rf.scans.v[i].code = 0;
+		for (size_t i = 0; i < g.scans.n; i++)
+			g.scans.v[i].code = 0;
+	}
+	assert_same_pairs(name, "scan ends", &g.scans, &rf.scans);
+	if (rf.scans.n == 0)
+		fail_msg("%s: no scan at all (wrong file?)", name);
+
+	/* First/last time stay within the times of the lines (ETW: UTC as
+	 * written; classic: shifted by the banners' zones, at most 14 h). */
+	int64_t lo = wl_extract_first_ts(g.x), hi = wl_extract_last_ts(g.x);
+	assert_true(lo != WL_TS_NONE && hi != WL_TS_NONE && lo <= hi);
+	const int64_t slack = want == WL_FMT_WU_ETW ? 0 : INT64_C(14) * 3600 * 1000000;
+	if (lo < g.min_ts - slack || hi > g.max_ts + slack)
+		fail_msg("%s: first/last ts %lld..%lld outside the lines' %lld..%lld", name,
+			 (long long)lo, (long long)hi, (long long)g.min_ts, (long long)g.max_ts);
+
+	print_message("%-28s %s %6llu lines %4zu *FAILED* %4zu scans %3zu SOAP %5llu events\n", name,
+		      wl_format_name(g.fmt), (unsigned long long)g.lines, g.failed.n, g.scans.n,
+		      g.nsoap, (unsigned long long)g.events);
+	golden_free(&g);
+	free(rf.failed.v);
+	free(rf.scans.v);
+	free(data);
+}
+
+static void every_real_log(void **state)
+{
+	(void)state;
+	file_list fl;
+	list_logs(&fl);
+	if (fl.n < MIN_FILES)
+		fail_msg("%zu *.log files in %s, want at least %d", fl.n, REAL_DIR, MIN_FILES);
+	for (size_t i = 0; i < fl.n; i++)
+		check_one(fl.name[i]);
+	free_list(&fl);
+}
+
+static void known_soap_fault(void **state)
+{
+	(void)state;
+	static const char name[] = "etw-raja-fahad-new.log";
+	char path[1024];
+	snprintf(path, sizeof path, "%s/%s", REAL_DIR, name);
+	size_t n = 0;
+	char *data = read_file(path, &n);
+	golden g;
+	golden_run(&g, path, data, n);
+	assert_int_equal(g.nsoap, 1);
+	assert_int_equal(g.soap[0].line, 3735);
+	assert_string_equal(g.soap[0].code, "ConfigChanged");
+	assert_string_equal(g.soap[0].param, "");
+	assert_true(g.soap[0].has_guid);
+	assert_string_equal(g.soap[0].guid, "1aa87b66-9bd6-42c1-975e-b24fa422f7e5");
+	golden_free(&g);
+	free(data);
+}
+
+static void bom_file_first_line(void **state)
+{
+	(void)state;
+	static const char name[] = "etw-zayrexdev.log";
+	char path[1024];
+	snprintf(path, sizeof path, "%s/%s", REAL_DIR, name);
+	size_t n = 0;
+	char *data = read_file(path, &n);
+	assert_true(n > 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0); /* the file has a BOM */
+	golden g;
+	golden_run(&g, path, data, n);
+	assert_int_equal(wl_text_encoding(g.t), WL_ENC_UTF8_BOM);
+	assert_int_equal(g.began_at, 1);
+	assert_int_equal(g.fmt, WL_FMT_WU_ETW);
+	static const char want[] = "2025/01/04 14:44:39.7026250 6212  6960  Agent           Service";
+	assert_true(g.first_n >= sizeof want - 1);
+	assert_memory_equal(g.first, want, sizeof want - 1); /* no BOM in line 1 */
+	wl_fields f;
+	assert_true(wl_tok_etw(g.first, g.first_n, &f));
+	assert_int_equal(f.pid, 6212);
+	assert_int_equal(f.tid, 6960);
+	assert_int_equal(f.ts_us, wl_civil_to_us(2025, 1, 4, 14, 44, 39, 702625));
+	assert_int_equal(g.tok_fail, 0);
+	golden_free(&g);
+	free(data);
+}
+
+/* The same file fed in awkward pieces gives the same events. */
+static void block_size_does_not_matter(void **state)
+{
+	(void)state;
+	static const char name[] = "etw-lee-7723.log";
+	char path[1024];
+	snprintf(path, sizeof path, "%s/%s", REAL_DIR, name);
+	size_t n = 0;
+	char *data = read_file(path, &n);
+	golden a;
+	golden_run(&a, path, data, n);
+
+	golden b;
+	memset(&b, 0, sizeof b);
+	b.numbering_ok = b.events_in_order = true;
+	b.min_ts = b.max_ts = WL_TS_NONE;
+	const wl_extract_cfg cfg = {.has_tz = false, .tz_minutes = 0};
+	b.t = wl_text_new(on_line, on_problem, &b);
+	b.x = wl_extract_new(&cfg, on_event, on_bad, &b);
+	assert_non_null(b.t);
+	assert_non_null(b.x);
+	for (size_t off = 0; off < n; off += 4093) {
+		size_t k = n - off < 4093 ? n - off : 4093;
+		assert_int_equal(wl_text_feed(b.t, data + off, k), WL_OK);
+	}
+	assert_int_equal(wl_text_finish(b.t), WL_OK);
+	wl_extract_end(b.x);
+
+	assert_int_equal(a.lines, b.lines);
+	assert_int_equal(a.events, b.events);
+	assert_true(a.events > 0);
+	assert_same_pairs(name, "*FAILED* (4093-byte feeds)", &b.failed, &a.failed);
+	assert_same_pairs(name, "scans (4093-byte feeds)", &b.scans, &a.scans);
+	golden_free(&a);
+	golden_free(&b);
+	free(data);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(every_real_log),
+		cmocka_unit_test(known_soap_fault),
+		cmocka_unit_test(bom_file_first_line),
+		cmocka_unit_test(block_size_does_not_matter),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
