@@ -86,6 +86,14 @@ static const char ddl_tables[] =
 	"  file_ts    INTEGER,"
 	"  max_installed_prerequisites INTEGER,"
 	"  max_cached_updates INTEGER);\n"
+	/* Input files read to their end, with the size and mtime they had: a
+	 * re-run skips those unchanged without reading them. */
+	"CREATE TABLE IF NOT EXISTS inputs("
+	"  path       TEXT PRIMARY KEY,"
+	"  size       INTEGER NOT NULL,"
+	"  mtime      INTEGER NOT NULL,"
+	"  complete   INTEGER NOT NULL,"
+	"  indexed_at TEXT NOT NULL);\n"
 	"CREATE TABLE IF NOT EXISTS problems("
 	"  problem_id INTEGER PRIMARY KEY,"
 	"  path       TEXT NOT NULL,"

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "decompress.h"
+#include "known.h"
 #include "readahead.h"
 #include "tokenize.h"
 
@@ -268,6 +269,31 @@ static int on_line(void *ctx, const char *p, size_t n, uint64_t lineno)
 	return 0;
 }
 
+static void hex128(XXH128_hash_t h, char out[33])
+{
+	snprintf(out, 33, "%016llx%016llx", (unsigned long long)h.high64,
+		 (unsigned long long)h.low64);
+}
+
+/* Content hash of the decoded bytes; at the length of the earlier copy of
+ * this input, compare its hash (XXH3 digests do not end the stream). */
+static void hash_block(void *ctx, const char *p, size_t n)
+{
+	wl_worker *w = ctx;
+	if (w->prefix_at && w->hashed < w->prefix_at && w->hashed + n >= w->prefix_at) {
+		size_t k = (size_t)(w->prefix_at - w->hashed);
+		XXH3_128bits_update(w->hash, p, k);
+		char got[33];
+		hex128(XXH3_128bits_digest(w->hash), got);
+		w->prefix_match = strcmp(got, w->prefix_want) == 0;
+		p += k;
+		n -= k;
+		w->hashed += k;
+	}
+	XXH3_128bits_update(w->hash, p, n);
+	w->hashed += n;
+}
+
 static void end_source(wl_worker *w, uint64_t bytes)
 {
 	wl_extract_end(w->x);
@@ -281,9 +307,12 @@ static void end_source(wl_worker *w, uint64_t bytes)
 		XXH3_128bits_update(w->hash, "\0server=", 8);
 		XXH3_128bits_update(w->hash, w->host, strlen(w->host));
 	}
-	XXH128_hash_t h = XXH3_128bits_digest(w->hash);
-	snprintf(m->key, sizeof m->key, "%016llx%016llx", (unsigned long long)h.high64,
-		 (unsigned long long)h.low64);
+	hex128(XXH3_128bits_digest(w->hash), m->key);
+	m->supersedes[0] = 0;
+	if (w->prefix_match && bytes > w->prefix_at && w->fmt != WL_FMT_WEBCONFIG)
+		snprintf(m->supersedes, sizeof m->supersedes, "%s", w->prefix_want);
+	m->path = arena_str(m, w->path, strlen(w->path));
+	m->member = arena_str(m, w->member ? w->member : "", w->member ? strlen(w->member) : 0);
 	m->bytes = bytes;
 	m->lines = wl_text_lines(w->text);
 	m->events = w->events;
@@ -317,6 +346,14 @@ static wl_status text_stream(wl_worker *w, wl_reader *r, const char *path, const
 	w->fmt = WL_FMT_UNKNOWN;
 	wl_text_reset(w->text);
 	XXH3_128bits_reset(w->hash);
+	w->hashed = 0;
+	w->prefix_at = 0;
+	w->prefix_match = false;
+	const wl_known_source *ks = wl_known_source_of(w->known, path, member ? member : "");
+	if (ks && ks->bytes > 0) {
+		w->prefix_at = ks->bytes;
+		snprintf(w->prefix_want, sizeof w->prefix_want, "%s", ks->hash);
+	}
 	atomic_fetch_add(&w->stats->streams, 1);
 
 	uint64_t bytes = 0;
@@ -325,7 +362,7 @@ static wl_status text_stream(wl_worker *w, wl_reader *r, const char *path, const
 	/* With more than one thread, reading (and the decompression beneath it)
 	 * runs on a producer thread while this one decodes and extracts. */
 	bool ahead = w->cfg->threads > 1 && (w->ra || (w->ra = wl_readahead_new()) != NULL) &&
-		     wl_readahead_start(w->ra, r, w->hash) == WL_OK;
+		     wl_readahead_start(w->ra, r, hash_block, w) == WL_OK;
 	for (;;) {
 		const char *p = w->buf[level];
 		size_t got = 0;
@@ -334,7 +371,7 @@ static wl_status text_stream(wl_worker *w, wl_reader *r, const char *path, const
 		} else {
 			st = r->read(r, w->buf[level], WL_BLOCK_SIZE, &got, msg, sizeof msg);
 			if (st == WL_OK)
-				XXH3_128bits_update(w->hash, p, got);
+				hash_block(w, p, got);
 		}
 		if (st != WL_OK || got == 0)
 			break;
@@ -498,11 +535,27 @@ wl_status wl_worker_file(wl_worker *w, const char *path)
 		wl_worker_problem(w, st, path, NULL, UINT64_MAX, 0, msg);
 		return WL_OK;
 	}
+	if (wl_known_input_unchanged(w->known, path, fr.size, fr.mtime_us)) {
+		/* Read to its end by an earlier run and unchanged since. */
+		atomic_fetch_add(&w->stats->unchanged, 1);
+		atomic_fetch_add(&w->stats->bytes_in, fr.size);
+		wl_file_reader_close(&fr);
+		return WL_OK;
+	}
 	fr.counter = &w->stats->bytes_in;
 	w->mtime_us = fr.mtime_us;
 	st = stream(w, &fr.base, path, NULL, 0, 0);
 	wl_file_reader_close(&fr);
 	flush_batch(w);
+	if (st == WL_OK && w->fatal == WL_OK && !atomic_load(w->abort)) {
+		wl_msg *m = blank(w, WL_MSG_INPUT);
+		if (!m)
+			return w->fatal;
+		m->path = arena_str(m, path, strlen(path));
+		m->bytes = fr.size;
+		m->first_ts = fr.mtime_us;
+		wl_queue_push(w->q, m);
+	}
 	return st;
 }
 

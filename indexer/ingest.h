@@ -43,6 +43,14 @@ typedef struct wl_worker {
 	uint64_t bad_reported;
 	char host[256];
 	wl_status fatal; /* WL_E_NOMEM stops the worker */
+
+	/* Content hash, and the check that an earlier copy of this path/member
+	 * is a prefix of this one (a log that grew). */
+	const struct wl_known *known; /* NULL: nothing indexed before */
+	uint64_t hashed;
+	uint64_t prefix_at;
+	char prefix_want[33];
+	bool prefix_match;
 } wl_worker;
 
 /* Caller owns; free with wl_worker_free. NULL on allocation failure. */

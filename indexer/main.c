@@ -188,13 +188,16 @@ int main(int argc, char **argv)
 		double mb = (double)atomic_load(&stats.bytes_decoded) / 1e6;
 		fprintf(stderr,
 			"wsuslog-index: %llu files, %llu archive members, %llu logs, %llu not logs, "
-			"%llu duplicates; %llu lines, %llu events; %llu problems; %.2f s "
+			"%llu duplicates, %llu unchanged, %llu replaced by a longer copy; "
+			"%llu lines, %llu events; %llu problems; %.2f s "
 			"(index build %.2f s), %.1f MB/s\n",
 			(unsigned long long)atomic_load(&stats.inputs),
 			(unsigned long long)atomic_load(&stats.members),
 			(unsigned long long)atomic_load(&stats.logs),
 			(unsigned long long)atomic_load(&stats.not_logs),
 			(unsigned long long)atomic_load(&stats.duplicates),
+			(unsigned long long)atomic_load(&stats.unchanged),
+			(unsigned long long)atomic_load(&stats.replaced),
 			(unsigned long long)atomic_load(&stats.lines),
 			(unsigned long long)atomic_load(&stats.events), (unsigned long long)problems,
 			stats.seconds, stats.close_seconds,

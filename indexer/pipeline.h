@@ -21,7 +21,8 @@ typedef enum wl_msg_type {
 	WL_MSG_BEGIN = 1,  /* an input starts: path, member, format, host */
 	WL_MSG_EVENTS = 2, /* a batch of events of the worker's open input */
 	WL_MSG_END = 3,    /* the input is finished: key, counts */
-	WL_MSG_PROBLEM = 4 /* a problem to record (no input needs to be open) */
+	WL_MSG_PROBLEM = 4, /* a problem to record (no input needs to be open) */
+	WL_MSG_INPUT = 5    /* an input file was read to its end: path, size, mtime */
 } wl_msg_type;
 
 typedef struct wl_msg {
@@ -41,6 +42,7 @@ typedef struct wl_msg {
 	wl_format fmt;
 	/* END */
 	char key[33]; /* XXH3-128 of the decoded bytes, hex */
+	char supersedes[33]; /* key of an earlier copy this one extends, or "" */
 	uint64_t bytes, lines, events, bad_lines;
 	int64_t first_ts, last_ts;
 	/* PROBLEM */
@@ -84,7 +86,7 @@ typedef struct wl_ingest_cfg {
 
 typedef struct wl_stats {
 	atomic_uint_fast64_t inputs, members, streams, logs, bytes_in, bytes_decoded, lines, events,
-		problems, not_logs, duplicates, skipped;
+		problems, not_logs, duplicates, skipped, unchanged, replaced;
 	double seconds;       /* whole run */
 	double close_seconds; /* final commit and index build */
 } wl_stats;

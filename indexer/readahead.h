@@ -5,8 +5,6 @@
 #ifndef WL_READAHEAD_H
 #define WL_READAHEAD_H
 
-#include <xxhash.h>
-
 #include "source.h"
 
 /* Blocks in flight between the producer and the worker. */
@@ -17,9 +15,12 @@ typedef struct wl_readahead wl_readahead;
 /* Caller owns; free with wl_readahead_free. NULL on allocation failure. */
 wl_readahead *wl_readahead_new(void);
 
-/* Start reading r on a new thread; each block is also fed to hash (by the
- * producer, so hash must not be touched until wl_readahead_stop). */
-wl_status wl_readahead_start(wl_readahead *ra, wl_reader *r, XXH3_state_t *hash);
+/* Also called by the producer for each block (the content hash), so what
+ * it touches must be left alone until wl_readahead_stop. */
+typedef void (*wl_block_fn)(void *ctx, const char *p, size_t n);
+
+/* Start reading r on a new thread. */
+wl_status wl_readahead_start(wl_readahead *ra, wl_reader *r, wl_block_fn on_block, void *ctx);
 
 /* The next block (p, n), borrowed until the next call or stop; *n == 0 at
  * the end of the stream. A read error is returned with its message. */

@@ -55,6 +55,7 @@ wl_status wl_file_reader_open(wl_file_reader *fr, const char *path, char *msg, s
 		return WL_E_SKIPPED;
 	}
 	fr->mtime_us = (int64_t)st.st_mtim.tv_sec * 1000000 + st.st_mtim.tv_nsec / 1000;
+	fr->size = (uint64_t)st.st_size;
 	int fl = fcntl(fr->fd, F_GETFL);
 	if (fl >= 0)
 		fcntl(fr->fd, F_SETFL, fl & ~O_NONBLOCK);

@@ -25,6 +25,7 @@ typedef struct wl_file_reader {
 	uint64_t offset;
 	atomic_uint_fast64_t *counter; /* optional: bytes read, for progress */
 	int64_t mtime_us;              /* modification time, UTC microseconds */
+	uint64_t size;                 /* size when opened */
 } wl_file_reader;
 
 /* Open path. On failure returns WL_E_OPEN with the reason in msg. */

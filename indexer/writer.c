@@ -17,6 +17,7 @@
 #include <unistd.h>
 #include <xxhash.h>
 
+#include "known.h"
 #include "wsuslog/limits.h"
 #include "wsuslog/schema.h"
 
@@ -137,6 +138,8 @@ enum {
 	ST_SEL_GUID,
 	ST_INS_GUID,
 	ST_INS_PROBLEM,
+	ST_UPSERT_INPUT,
+	ST_OLD_COPY,
 	ST_MULTI_EVENT, /* EV_ROWS rows; SQL built at open */
 	ST_MULTI_RAW,   /* EV_ROWS rows */
 	ST_MULTI_EG,    /* EG_ROWS rows */
@@ -176,6 +179,12 @@ static const char *const sql_text[ST_COUNT_] = {
 	[ST_INS_COMP] = "INSERT INTO components(name) VALUES(?1)",
 	[ST_SEL_GUID] = "SELECT guid_id FROM guids WHERE guid = ?1",
 	[ST_INS_GUID] = "INSERT INTO guids(guid) VALUES(?1)",
+	[ST_UPSERT_INPUT] = "INSERT INTO inputs(path, size, mtime, complete, indexed_at)"
+			    " VALUES(?1, ?2, ?3, 1, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))"
+			    " ON CONFLICT(path) DO UPDATE SET size = excluded.size,"
+			    " mtime = excluded.mtime, complete = 1, indexed_at = excluded.indexed_at",
+	[ST_OLD_COPY] = "SELECT source_id FROM sources WHERE source_key = ?1 AND path = ?2"
+			" AND member = ?3 AND complete = 1 AND source_id <> ?4",
 	[ST_INS_PROBLEM] = "INSERT INTO problems(path, member, offset, line, kind, message, at)"
 			   " VALUES(?1, ?2, ?3, ?4, ?5, ?6, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))",
 };
@@ -193,6 +202,7 @@ struct wl_writer {
 	unsigned resumed;
 	bool fresh; /* the database had no events: indexes are built at close */
 	int64_t next_event_id;
+	wl_known known;
 	evrow ev[EV_ROWS];
 	unsigned nev;
 	egrow eg[EG_ROWS];
@@ -623,7 +633,36 @@ wl_status wl_writer_apply(wl_writer *wr, const wl_msg *m, wl_stats *stats, char 
 		sqlite3_bind_int64(s, 8, *open);
 		if ((st = run(wr, ST_END_SOURCE, err, errlen)) != WL_OK)
 			return st;
+		if (m->supersedes[0]) {
+			/* This copy extends an earlier one of the same path (a log
+			 * that grew): the earlier copy goes, so nothing is counted
+			 * twice. */
+			int64_t old[16];
+			int n = 0, rc2;
+			sqlite3_stmt *q = wr->st[ST_OLD_COPY];
+			sqlite3_bind_text(q, 1, m->supersedes, -1, SQLITE_STATIC);
+			sqlite3_bind_text(q, 2, m->path, -1, SQLITE_STATIC);
+			sqlite3_bind_text(q, 3, m->member, -1, SQLITE_STATIC);
+			sqlite3_bind_int64(q, 4, *open);
+			while (n < 16 && (rc2 = sqlite3_step(q)) == SQLITE_ROW)
+				old[n++] = sqlite3_column_int64(q, 0);
+			sqlite3_reset(q);
+			for (int i = 0; i < n; i++) {
+				if ((st = delete_source(wr, old[i], err, errlen)) != WL_OK)
+					return st;
+				atomic_fetch_add(&stats->replaced, 1);
+			}
+		}
 		*open = 0;
+		break;
+	}
+	case WL_MSG_INPUT: {
+		sqlite3_stmt *s = wr->st[ST_UPSERT_INPUT];
+		sqlite3_bind_text(s, 1, m->path, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(s, 2, (sqlite3_int64)m->bytes);
+		sqlite3_bind_int64(s, 3, m->first_ts);
+		if ((st = run(wr, ST_UPSERT_INPUT, err, errlen)) != WL_OK)
+			return st;
 		break;
 	}
 	case WL_MSG_PROBLEM:
@@ -783,6 +822,8 @@ wl_status wl_writer_open(wl_writer **out, const char *path, unsigned workers, ch
 			wr->fresh = sqlite3_column_int(q, 0) != 0;
 		sqlite3_finalize(q);
 	}
+	if ((st = wl_known_load(&wr->known, wr->db, err, errlen)) != WL_OK)
+		goto fail;
 	if (wr->fresh) {
 		/* Bulk load into a fresh index: secondary indexes are built once
 		 * at close (PERFORMANCE.md: ~10x faster than random inserts). */
@@ -794,6 +835,11 @@ wl_status wl_writer_open(wl_writer **out, const char *path, unsigned workers, ch
 fail:
 	wl_writer_close(wr, false, NULL, 0);
 	return st;
+}
+
+const wl_known *wl_writer_known(const wl_writer *wr)
+{
+	return &wr->known;
 }
 
 unsigned wl_writer_resumed(const wl_writer *wr)
@@ -834,6 +880,7 @@ wl_status wl_writer_close(wl_writer *wr, bool ok, char *err, size_t errlen)
 	}
 	if (wr->lock_fd >= 0)
 		close(wr->lock_fd);
+	wl_known_free(&wr->known);
 	map_free(&wr->hosts);
 	map_free(&wr->comps);
 	map_free(&wr->guids);

@@ -31,6 +31,10 @@ wl_status wl_writer_problem(wl_writer *wr, wl_status st, const char *path, const
 /* Commit; when ok, build the secondary indexes. Frees wr. */
 wl_status wl_writer_close(wl_writer *wr, bool ok, char *err, size_t errlen);
 
+/* What earlier runs indexed (loaded at open; read-only until close). */
+struct wl_known;
+const struct wl_known *wl_writer_known(const wl_writer *wr);
+
 /* Inputs left incomplete by an earlier killed run and removed at open. */
 unsigned wl_writer_resumed(const wl_writer *wr);
 

@@ -73,6 +73,21 @@ n=$(sqlite3 "$tmp/bad.db" "SELECT count(*) FROM sources WHERE complete = 1")
 k=$(sqlite3 "$tmp/bad.db" "SELECT kind FROM problems WHERE path LIKE '%cut.log.zst'")
 [ "$k" = WL_E_TRUNCATED ] || fail "problem kind '$k'"
 
+# Re-runs: unchanged inputs are skipped unread; a log that grew replaces its
+# earlier copy (no event counted twice); a different file is added.
+mkdir -p "$tmp/rerun"
+cp "$logs/etw-lee-7723.log" "$tmp/rerun/a.log"
+head -n 4000 "$logs/etw-debajyati.log" > "$tmp/rerun/grow.log"
+expect_rc 0 "$idx" --db "$tmp/rerun.db" "$tmp/rerun"
+expect_rc 0 "$idx" --db "$tmp/rerun.db" "$tmp/rerun"
+grep -q " 2 unchanged" "$tmp/err" || { cat "$tmp/err" >&2; fail "unchanged inputs were read again"; }
+cp "$logs/etw-debajyati.log" "$tmp/rerun/grow.log"
+expect_rc 0 "$idx" --db "$tmp/rerun.db" "$tmp/rerun"
+grep -q "1 replaced by a longer copy" "$tmp/err" || { cat "$tmp/err" >&2; fail "grown log not recognised"; }
+w=$(cat "$logs/etw-lee-7723.log" "$logs/etw-debajyati.log" | grep -ac '\*FAILED\* \[[0-9A-Fa-f]\{8\}\]')
+g=$(sqlite3 "$tmp/rerun.db" "SELECT count(*) FROM events_v WHERE kind = 1")
+[ "$w" = "$g" ] || fail "after a grown log: want $w FAILED events, got $g"
+
 # A second ingester on the same index is refused while the first runs.
 exec 9>"$tmp/real.db.lock"
 flock -n 9
