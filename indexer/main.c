@@ -26,6 +26,7 @@ static const char usage_text[] =
 	"                         without a 'Logging initialized' banner (default UTC)\n"
 	"  --max-member-bytes N   cap on decompressed bytes per file or member\n"
 	"                         (K/M/G suffixes; default 64G)\n"
+	"  --max-db-pages N       make the index full at N pages (tests a full disk)\n"
 	"  --progress             progress on stderr (default when stderr is a terminal)\n"
 	"  -q, --quiet            no summary\n"
 	"  -h, --help             this text\n"
@@ -158,6 +159,11 @@ int main(int argc, char **argv)
 			if (!(v = opt_value(argc, argv, &i, "--max-member-bytes")) ||
 			    parse_u64(v, &cfg.max_member_bytes, 1) != 0 || cfg.max_member_bytes == 0)
 				return usage_error("bad --max-member-bytes '%s'", v ? v : "");
+		} else if (is_opt(a, "--max-db-pages")) {
+			/* Testing aid: a full disk at N pages of 16 KiB. */
+			if (!(v = opt_value(argc, argv, &i, "--max-db-pages")) ||
+			    parse_u64(v, &cfg.max_db_pages, 0) != 0 || cfg.max_db_pages == 0)
+				return usage_error("bad --max-db-pages '%s'", v ? v : "");
 		} else if (strcmp(a, "--progress") == 0) {
 			progress = 1;
 		} else if (strcmp(a, "--no-progress") == 0) {

@@ -139,7 +139,7 @@ wl_status wl_ingest_run(const wl_ingest_cfg *cfg, char *const *inputs, size_t n_
 	bool writer_started = false;
 	unsigned started = 0;
 	double t0 = now_s();
-	wl_status st = wl_writer_open(&rc.wr, cfg->db_path, nw, err, errlen);
+	wl_status st = wl_writer_open(&rc.wr, cfg->db_path, nw, cfg->max_db_pages, err, errlen);
 	if (st != WL_OK)
 		goto out;
 	if (wl_writer_resumed(rc.wr) && !cfg->quiet)

@@ -82,6 +82,7 @@ typedef struct wl_ingest_cfg {
 	uint64_t max_member_bytes;
 	bool progress;  /* draw progress on stderr */
 	bool quiet;     /* no summary */
+	uint64_t max_db_pages; /* PRAGMA max_page_count, 0 = none (disk-full tests) */
 } wl_ingest_cfg;
 
 typedef struct wl_stats {

@@ -745,8 +745,8 @@ static wl_status remove_incomplete(wl_writer *wr, char *err, size_t errlen)
 	return st;
 }
 
-wl_status wl_writer_open(wl_writer **out, const char *path, unsigned workers, char *err,
-			 size_t errlen)
+wl_status wl_writer_open(wl_writer **out, const char *path, unsigned workers,
+			 uint64_t max_db_pages, char *err, size_t errlen)
 {
 	wl_status st = WL_OK;
 	wl_writer *wr = calloc(1, sizeof *wr);
@@ -781,6 +781,15 @@ wl_status wl_writer_open(wl_writer **out, const char *path, unsigned workers, ch
 		goto fail;
 	if ((st = wl_schema_init(wr->db, err, errlen)) != WL_OK)
 		goto fail;
+	if (max_db_pages) {
+		/* A full disk, simulated: SQLITE_FULL once the file would grow
+		 * beyond this many pages. */
+		char sql[64];
+		snprintf(sql, sizeof sql, "PRAGMA max_page_count = %llu",
+			 (unsigned long long)max_db_pages);
+		if ((st = exec(wr, sql, err, errlen)) != WL_OK)
+			goto fail;
+	}
 	for (int i = 0; i < ST_COUNT_; i++) {
 		char *multi = NULL;
 		const char *sql = sql_text[i];

@@ -14,8 +14,8 @@ typedef struct wl_writer wl_writer;
  * (WL_E_BUSY if another ingester holds it), check or create the schema and
  * remove inputs a killed run left incomplete. On success *out is owned by
  * the caller: close with wl_writer_close. */
-wl_status wl_writer_open(wl_writer **out, const char *path, unsigned workers, char *err,
-			 size_t errlen);
+wl_status wl_writer_open(wl_writer **out, const char *path, unsigned workers,
+			 uint64_t max_db_pages, char *err, size_t errlen);
 
 /* Apply one message. Returns WL_OK or a fatal status (WL_E_DB,
  * WL_E_DISK_FULL, WL_E_NOMEM) with err filled; after a fatal status the

@@ -88,6 +88,35 @@ w=$(cat "$logs/etw-lee-7723.log" "$logs/etw-debajyati.log" | grep -ac '\*FAILED\
 g=$(sqlite3 "$tmp/rerun.db" "SELECT count(*) FROM events_v WHERE kind = 1")
 [ "$w" = "$g" ] || fail "after a grown log: want $w FAILED events, got $g"
 
+# A full disk (simulated with PRAGMA max_page_count) stops the run with exit
+# 1 and a consistent index holding only whole inputs; a later run completes it.
+mkdir -p "$tmp/full"
+for i in $(seq 1 12); do cp "$logs/etw-debajyati.log" "$tmp/full/d$i.log"; printf '\n%s\n' "$i" >> "$tmp/full/d$i.log"; done
+expect_rc 1 "$idx" --db "$tmp/full.db" --max-db-pages 40 -j 2 "$tmp/full"
+grep -q "WL_E_DISK_FULL" "$tmp/err" || { cat "$tmp/err" >&2; fail "no disk-full message"; }
+[ "$(sqlite3 "$tmp/full.db" "PRAGMA integrity_check")" = ok ] || fail "index damaged by a full disk"
+vis=$(sqlite3 "$tmp/full.db" "SELECT count(*) FROM events_v")
+sum=$(sqlite3 "$tmp/full.db" "SELECT coalesce(sum(events), 0) FROM sources WHERE complete = 1")
+[ "$vis" = "$sum" ] || fail "after a full disk, visible events ($vis) are not whole inputs ($sum)"
+expect_rc 0 "$idx" --db "$tmp/full.db" -j 2 "$tmp/full"
+w=$(( $(grep -ac '\*FAILED\* \[[0-9A-Fa-f]\{8\}\]' "$logs/etw-debajyati.log") * 12 ))
+g=$(sqlite3 "$tmp/full.db" "SELECT count(*) FROM events_v WHERE kind = 1")
+[ "$w" = "$g" ] || fail "after resuming a full-disk run: want $w events, got $g"
+
+# Queries answer while an ingest writes (WAL).
+mkdir -p "$tmp/busy"
+for i in $(seq 1 40); do cp "$logs/etw-debajyati.log" "$tmp/busy/d$i.log"; printf '\n%s\n' "$i" >> "$tmp/busy/d$i.log"; done
+cp "$tmp/real.db" "$tmp/busy.db"
+"$idx" --db "$tmp/busy.db" -q -j 1 "$tmp/busy" & ipid=$!
+answered=0
+for _ in $(seq 1 50); do
+  "$qry" --db "$tmp/busy.db" errors --format csv > /dev/null 2>"$tmp/qerr" || fail "query failed during an ingest: $(cat "$tmp/qerr")"
+  answered=$((answered + 1))
+  kill -0 "$ipid" 2>/dev/null || break
+done
+wait "$ipid" || fail "ingest beside queries failed"
+[ "$answered" -ge 1 ] || fail "no query ran"
+
 # A second ingester on the same index is refused while the first runs.
 exec 9>"$tmp/real.db.lock"
 flock -n 9
