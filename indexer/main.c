@@ -111,8 +111,16 @@ static int is_opt(const char *a, const char *name)
 	return strncmp(a, name, n) == 0 && (a[n] == 0 || a[n] == '=');
 }
 
+/* Usage errors leave through `out`, so the inputs array is freed. */
+#define USAGE(...)                                                                                 \
+	do {                                                                                       \
+		rc = usage_error(__VA_ARGS__);                                                     \
+		goto out;                                                                          \
+	} while (0)
+
 int main(int argc, char **argv)
 {
+	int rc = WL_EXIT_OK;
 	wl_ingest_cfg cfg = {.max_member_bytes = WL_MEMBER_BYTES_MAX};
 	int progress = -1;
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
@@ -131,39 +139,37 @@ int main(int argc, char **argv)
 			only_inputs = 1;
 		} else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
 			fputs(usage_text, stdout);
-			free(inputs);
-			return WL_EXIT_OK;
+			goto out;
 		} else if (strcmp(a, "--version") == 0) {
 			printf("wsuslog-index %s\n", WL_VERSION);
-			free(inputs);
-			return WL_EXIT_OK;
+			goto out;
 		} else if (is_opt(a, "--db")) {
 			if (!(v = opt_value(argc, argv, &i, "--db")) || !*v)
-				return usage_error("%s needs a file name", "--db");
+				USAGE("%s needs a file name", "--db");
 			cfg.db_path = v;
 		} else if (is_opt(a, "--jobs") || strncmp(a, "-j", 2) == 0) {
 			uint64_t n;
 			if (strncmp(a, "-j", 2) == 0 && a[2])
 				v = a + 2;
 			else if (!(v = opt_value(argc, argv, &i, strncmp(a, "-j", 2) == 0 ? "-j" : "--jobs")))
-				return usage_error("%s needs a number", "-j");
+				USAGE("%s needs a number", "-j");
 			if (parse_u64(v, &n, 0) != 0 || n == 0)
-				return usage_error("bad thread count '%s'", v);
+				USAGE("bad thread count '%s'", v);
 			cfg.threads = n > WL_THREADS_MAX ? WL_THREADS_MAX : (unsigned)n;
 		} else if (is_opt(a, "--tz")) {
 			if (!(v = opt_value(argc, argv, &i, "--tz")) || parse_tz(v, &cfg.tz_minutes) != 0)
-				return usage_error("bad --tz '%s' (expected +HHMM or -HHMM)",
+				USAGE("bad --tz '%s' (expected +HHMM or -HHMM)",
 						   v ? v : "");
 			cfg.has_tz = true;
 		} else if (is_opt(a, "--max-member-bytes")) {
 			if (!(v = opt_value(argc, argv, &i, "--max-member-bytes")) ||
 			    parse_u64(v, &cfg.max_member_bytes, 1) != 0 || cfg.max_member_bytes == 0)
-				return usage_error("bad --max-member-bytes '%s'", v ? v : "");
+				USAGE("bad --max-member-bytes '%s'", v ? v : "");
 		} else if (is_opt(a, "--max-db-pages")) {
 			/* Testing aid: a full disk at N pages of 16 KiB. */
 			if (!(v = opt_value(argc, argv, &i, "--max-db-pages")) ||
 			    parse_u64(v, &cfg.max_db_pages, 0) != 0 || cfg.max_db_pages == 0)
-				return usage_error("bad --max-db-pages '%s'", v ? v : "");
+				USAGE("bad --max-db-pages '%s'", v ? v : "");
 		} else if (strcmp(a, "--progress") == 0) {
 			progress = 1;
 		} else if (strcmp(a, "--no-progress") == 0) {
@@ -171,23 +177,23 @@ int main(int argc, char **argv)
 		} else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
 			cfg.quiet = true;
 		} else {
-			return usage_error("unknown option '%s'", a);
+			USAGE("unknown option '%s'", a);
 		}
 	}
 	if (!cfg.db_path)
-		return usage_error("%s", "--db FILE is required");
+		USAGE("%s", "--db FILE is required");
 	if (n_inputs == 0)
-		return usage_error("%s", "no INPUT given");
+		USAGE("%s", "no INPUT given");
 	cfg.progress = progress < 0 ? (isatty(2) && !cfg.quiet) : progress;
 
 	wl_stats stats;
 	memset(&stats, 0, sizeof stats);
 	char err[512] = "";
 	wl_status st = wl_ingest_run(&cfg, inputs, n_inputs, &stats, err, sizeof err);
-	free(inputs);
 	if (st != WL_OK) {
 		fprintf(stderr, "wsuslog-index: fatal: %s (%s)\n", err, wl_status_name(st));
-		return WL_EXIT_FATAL;
+		rc = WL_EXIT_FATAL;
+		goto out;
 	}
 	uint64_t problems = atomic_load(&stats.problems);
 	if (!cfg.quiet) {
@@ -209,5 +215,8 @@ int main(int argc, char **argv)
 			stats.seconds, stats.close_seconds,
 			stats.seconds > 0 ? mb / stats.seconds : 0.0);
 	}
-	return problems ? WL_EXIT_PROBLEMS : WL_EXIT_OK;
+	rc = problems ? WL_EXIT_PROBLEMS : WL_EXIT_OK;
+out:
+	free(inputs);
+	return rc;
 }
