@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "decompress.h"
+#include "frames.h"
 #include "known.h"
 #include "readahead.h"
 #include "tokenize.h"
@@ -488,6 +489,19 @@ static wl_status stream(wl_worker *w, wl_reader *r, const char *path, const char
 	wl_peek_reader_init(&pr, r, head, hn);
 	switch (wl_sniff_container((const unsigned char *)head, hn)) {
 	case WL_CONT_ZSTD: {
+		if (level == 0 && w->file_fd >= 0 && w->cfg->threads > 1) {
+			/* A multi-frame file: frames decoded in parallel, in order. */
+			wl_frames_reader *fr = NULL;
+			st = wl_frames_open(&fr, w->file_fd, w->file_size, w->cfg->threads,
+					    w->cfg->max_member_bytes);
+			if (st != WL_OK)
+				return st;
+			if (fr) {
+				st = stream(w, wl_frames_base(fr), path, member, level + 1, adepth);
+				wl_frames_close(fr);
+				return st;
+			}
+		}
 		if (!w->dctx[level]) {
 			w->dctx[level] = ZSTD_createDCtx();
 			if (!w->dctx[level])
@@ -544,7 +558,10 @@ wl_status wl_worker_file(wl_worker *w, const char *path)
 	}
 	fr.counter = &w->stats->bytes_in;
 	w->mtime_us = fr.mtime_us;
+	w->file_fd = fr.fd;
+	w->file_size = fr.size;
 	st = stream(w, &fr.base, path, NULL, 0, 0);
+	w->file_fd = -1;
 	wl_file_reader_close(&fr);
 	flush_batch(w);
 	if (st == WL_OK && w->fatal == WL_OK && !atomic_load(w->abort)) {
@@ -570,6 +587,7 @@ wl_worker *wl_worker_new(unsigned id, const wl_ingest_cfg *cfg, wl_queue *q, wl_
 	w->q = q;
 	w->stats = stats;
 	w->abort = abort;
+	w->file_fd = -1;
 	wl_extract_cfg xc = {.has_tz = cfg->has_tz, .tz_minutes = cfg->tz_minutes};
 	w->text = wl_text_new(on_line, on_text_problem, w);
 	w->x = wl_extract_new(&xc, on_event, on_bad_line, w);

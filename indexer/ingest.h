@@ -36,6 +36,8 @@ typedef struct wl_worker {
 	const char *path;
 	const char *member;
 	int64_t mtime_us; /* of the file or member being read */
+	int file_fd;      /* the input file, for frame-parallel zstd; -1 if none */
+	uint64_t file_size;
 	wl_format fmt;
 	bool began;
 	uint64_t sniffed;

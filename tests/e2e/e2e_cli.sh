@@ -73,6 +73,23 @@ n=$(sqlite3 "$tmp/bad.db" "SELECT count(*) FROM sources WHERE complete = 1")
 k=$(sqlite3 "$tmp/bad.db" "SELECT kind FROM problems WHERE path LIKE '%cut.log.zst'")
 [ "$k" = WL_E_TRUNCATED ] || fail "problem kind '$k'"
 
+# Multi-frame .zst (frames decoded in parallel with -j 2): whole, it gives the
+# events of its parts; cut inside its last frame, the damage is reported and
+# the earlier frames are kept.
+cat "$tmp/wrapped/etw-lee-7723.log.zst" "$tmp/wrapped/etw-findingsanity.log.zst" \
+    "$tmp/wrapped/etw-raja-fahad.log.zst" > "$tmp/multi.zst"
+expect_rc 0 "$idx" --db "$tmp/multi.db" -j 2 "$tmp/multi.zst"
+w=$(cat "$logs/etw-lee-7723.log" "$logs/etw-findingsanity.log" "$logs/etw-raja-fahad.log" |
+    grep -ac '\*FAILED\* \[[0-9A-Fa-f]\{8\}\]')
+g=$(sqlite3 "$tmp/multi.db" "SELECT count(*) FROM events WHERE kind = 1")
+[ "$w" = "$g" ] || fail "multi-frame .zst: want $w FAILED events, got $g"
+sz=$(stat -c %s "$tmp/multi.zst")
+head -c $((sz - 5000)) "$tmp/multi.zst" > "$tmp/multi-cut.zst"
+expect_rc 3 "$idx" --db "$tmp/multicut.db" -j 2 "$tmp/multi-cut.zst"
+grep -q "multi-cut.zst.*truncated" "$tmp/err" || { cat "$tmp/err" >&2; fail "cut multi-frame file not reported"; }
+g=$(sqlite3 "$tmp/multicut.db" "SELECT count(*) FROM events WHERE kind = 1")
+[ "$g" -gt 0 ] || fail "cut multi-frame file: earlier frames lost"
+
 # Re-runs: unchanged inputs are skipped unread; a log that grew replaces its
 # earlier copy (no event counted twice); a different file is added.
 mkdir -p "$tmp/rerun"
