@@ -1,10 +1,11 @@
-/* The three output formats of wsuslog-query behind one row interface.
+/* The output formats of wsuslog-query behind one row interface.
  * Log text reaches this module as it was in the log: it may hold control
- * characters and invalid UTF-8. JSON and CSV replace invalid bytes by U+FFFD
- * so the output is always valid UTF-8 (a consumer that refuses one line must
- * not lose the whole report); the table also blanks control characters so a
- * cell cannot move the terminal cursor. CSV and JSON stream; a table holds a
- * bounded batch of rows to measure its columns. */
+ * characters and invalid UTF-8. JSON, CSV and HTML replace invalid bytes by
+ * U+FFFD so the output is always valid UTF-8 (a consumer that refuses one
+ * line must not lose the whole report); the table and CSV also neutralise
+ * control characters so a cell cannot move the terminal cursor, and CSV
+ * defuses cells a spreadsheet would run as formulas. CSV, JSON and HTML
+ * stream; a table holds a bounded batch of rows to measure its columns. */
 #include "output.h"
 
 #include <assert.h>
@@ -158,6 +159,8 @@ static void json_row(wl_out *o, const wl_val *v)
 		if (v[c].type == WL_V_INT) {
 			char buf[24];
 			put(o, buf, fmt_int(buf, sizeof buf, v[c].i));
+		} else if (v[c].type == WL_V_NUM) {
+			put(o, v[c].s, v[c].n);
 		} else if (v[c].type == WL_V_TEXT) {
 			json_string(o, v[c].s, v[c].n);
 		} else {
@@ -169,7 +172,18 @@ static void json_row(wl_out *o, const wl_val *v)
 
 /* ---- CSV ---- */
 
-static void csv_field(wl_out *o, const char *s, size_t n)
+/* A spreadsheet opening the CSV would run a cell starting with one of these
+ * as a formula (OWASP "CSV injection"); log text is attacker-controlled, so
+ * such a text cell gets a leading apostrophe, which spreadsheets hide. */
+static int csv_formula_lead(unsigned char c)
+{
+	return c == '=' || c == '+' || c == '-' || c == '@' || c == '\t' || c == '\r';
+}
+
+/* One field. Text (guard set) is made safe for spreadsheets and terminals:
+ * a formula lead gets a '\'', control characters other than TAB, CR and LF
+ * (C0, DEL, C1) and invalid UTF-8 bytes become U+FFFD. */
+static void csv_field(wl_out *o, const char *s, size_t n, int guard)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	int quote = 0;
@@ -177,18 +191,22 @@ static void csv_field(wl_out *o, const char *s, size_t n)
 		quote = p[i] == ',' || p[i] == '"' || p[i] == '\r' || p[i] == '\n';
 	if (quote)
 		put(o, "\"", 1);
+	if (guard && n > 0 && csv_formula_lead(p[0]))
+		put(o, "'", 1);
 	size_t run = 0;
 	for (size_t i = 0; i < n;) {
 		uint32_t cp;
 		size_t k = utf8_seq(p + i, n - i, &cp);
-		if (k > 0 && cp != '"') {
+		int ctl = k > 0 && ((cp < 0x20 && cp != '\t' && cp != '\r' && cp != '\n') ||
+		                    (cp >= 0x7F && cp <= 0x9F));
+		if (k > 0 && cp != '"' && !(guard && ctl)) {
 			i += k;
 			continue;
 		}
 		put(o, s + run, i - run);
-		if (k == 0) {
+		if (k == 0 || ctl) {
 			put(o, utf8_replacement, 3);
-			k = 1;
+			k = k ? k : 1;
 		} else {
 			put(o, "\"\"", 2);
 		}
@@ -208,11 +226,83 @@ static void csv_row(wl_out *o, const wl_val *v)
 		if (v[c].type == WL_V_INT) {
 			char buf[24];
 			put(o, buf, fmt_int(buf, sizeof buf, v[c].i));
+		} else if (v[c].type == WL_V_NUM) {
+			put(o, v[c].s, v[c].n);
 		} else if (v[c].type == WL_V_TEXT) {
-			csv_field(o, v[c].s, v[c].n);
+			csv_field(o, v[c].s, v[c].n, 1);
 		}
 	}
 	put(o, "\r\n", 2);
+}
+
+/* ---- HTML ---- */
+
+/* Text for an HTML element or attribute: the five markup characters as
+ * entities, invalid UTF-8 and control characters (which HTML forbids) as
+ * U+FFFD, TAB/CR/LF as a space. Log text can then never open a tag. */
+static void html_text(wl_out *o, const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t run = 0;
+	for (size_t i = 0; i < n;) {
+		uint32_t cp;
+		size_t k = utf8_seq(p + i, n - i, &cp);
+		const char *rep = NULL;
+		if (k == 0)
+			rep = utf8_replacement;
+		else if (cp == '&')
+			rep = "&amp;";
+		else if (cp == '<')
+			rep = "&lt;";
+		else if (cp == '>')
+			rep = "&gt;";
+		else if (cp == '"')
+			rep = "&quot;";
+		else if (cp == '\'')
+			rep = "&#39;";
+		else if (cp == '\t' || cp == '\r' || cp == '\n')
+			rep = " ";
+		else if (cp < 0x20 || (cp >= 0x7F && cp <= 0x9F))
+			rep = utf8_replacement;
+		if (!rep) {
+			i += k;
+			continue;
+		}
+		put(o, s + run, i - run);
+		put_str(o, rep);
+		i += k ? k : 1;
+		run = i;
+	}
+	put(o, s + run, n - run);
+}
+
+void wl_out_html_text(FILE *f, const char *s, size_t n)
+{
+	wl_out o = {0};
+	o.f = f;
+	html_text(&o, s, n);
+}
+
+static void html_row(wl_out *o, const wl_val *v)
+{
+	put_str(o, "<tr>");
+	for (size_t c = 0; c < o->ncols; c++) {
+		if (v[c].type == WL_V_INT) {
+			char buf[24];
+			put_str(o, "<td class=\"n\">");
+			put(o, buf, fmt_int(buf, sizeof buf, v[c].i));
+		} else if (v[c].type == WL_V_NUM) {
+			put_str(o, "<td class=\"n\">");
+			html_text(o, v[c].s, v[c].n);
+		} else if (v[c].type == WL_V_TEXT) {
+			put_str(o, "<td>");
+			html_text(o, v[c].s, v[c].n);
+		} else {
+			put_str(o, "<td class=\"null\">-");
+		}
+		put_str(o, "</td>");
+	}
+	put_str(o, "</tr>\n");
 }
 
 /* ---- table ---- */
@@ -356,6 +446,9 @@ static wl_status table_row(wl_out *o, const wl_val *v)
 			size_t n = fmt_int(buf, sizeof buf, v[c].i);
 			rc = table_cell(o, x, buf, n);
 			o->saw_int[c] = 1;
+		} else if (v[c].type == WL_V_NUM) {
+			rc = table_cell(o, x, v[c].s, v[c].n);
+			o->saw_int[c] = 1;
 		} else if (v[c].type == WL_V_TEXT) {
 			rc = table_cell(o, x, v[c].s, v[c].n);
 			o->saw_text[c] = 1;
@@ -405,9 +498,17 @@ wl_status wl_out_begin(wl_out *o, const char *const *cols, size_t ncols)
 		for (size_t c = 0; c < ncols; c++) {
 			if (c > 0)
 				put(o, ",", 1);
-			csv_field(o, cols[c], strlen(cols[c]));
+			csv_field(o, cols[c], strlen(cols[c]), 0);
 		}
 		put(o, "\r\n", 2);
+	} else if (o->fmt == WL_OUT_HTML) {
+		put_str(o, "<table>\n<thead><tr>");
+		for (size_t c = 0; c < ncols; c++) {
+			put_str(o, "<th>");
+			html_text(o, cols[c], strlen(cols[c]));
+			put_str(o, "</th>");
+		}
+		put_str(o, "</tr></thead>\n<tbody>\n");
 	} else {
 		put(o, "[", 1);
 	}
@@ -421,6 +522,8 @@ wl_status wl_out_row(wl_out *o, const wl_val *vals)
 		st = table_row(o, vals);
 	else if (o->fmt == WL_OUT_CSV)
 		csv_row(o, vals);
+	else if (o->fmt == WL_OUT_HTML)
+		html_row(o, vals);
 	else
 		json_row(o, vals);
 	o->rows++;
@@ -433,6 +536,8 @@ wl_status wl_out_end(wl_out *o)
 		table_flush(o);
 	else if (o->fmt == WL_OUT_JSON)
 		put_str(o, o->rows ? "\n]\n" : "]\n");
+	else if (o->fmt == WL_OUT_HTML)
+		put_str(o, "</tbody>\n</table>\n");
 	if (fflush(o->f) != 0)
 		return WL_E_IO;
 	return io_status(o);

@@ -1,5 +1,7 @@
 /* Row writer of wsuslog-query: every report hands its rows to this module,
- * which prints them as an aligned table, RFC 4180 CSV or a JSON array. A
+ * which prints them as an aligned table, RFC 4180 CSV, a JSON array or (for
+ * report --html) an HTML table. Text cells in CSV are guarded against
+ * spreadsheet formula injection (a leading ' before = + - @ TAB CR). A
  * report calls wl_out_begin once with its column names, wl_out_row once per
  * row and wl_out_end once; the format is chosen when the writer is opened. */
 #ifndef WSUSLOG_QUERY_OUTPUT_H
@@ -15,16 +17,20 @@ typedef enum wl_outfmt {
 	WL_OUT_TABLE = 0, /* default: aligned columns for a terminal */
 	WL_OUT_CSV = 1,   /* RFC 4180: header row, CRLF line ends */
 	WL_OUT_JSON = 2,  /* one array of objects, keys in column order */
+	WL_OUT_HTML = 3,  /* internal (report --html): a <table>, text escaped */
 } wl_outfmt;
 
-/* Parse "table", "csv" or "json" into *out. Returns 0, or -1 if s is none
- * of them (*out untouched). */
+/* Parse "table", "csv" or "json" into *out (never WL_OUT_HTML, which only
+ * report --html uses). Returns 0, or -1 if s is none of them (*out
+ * untouched). */
 int wl_outfmt_parse(const char *s, wl_outfmt *out);
 
 typedef enum wl_vtype {
 	WL_V_NULL = 0, /* table "-", csv empty, json null */
 	WL_V_INT = 1,  /* a JSON number; right-aligned in tables */
 	WL_V_TEXT = 2, /* bytes; need not be valid UTF-8 nor NUL-free */
+	WL_V_NUM = 3,  /* a number already formatted ("0.125"): ASCII digits,
+	                  '-', '.'; a JSON number, right-aligned in tables */
 } wl_vtype;
 
 /* One cell. Text is borrowed for the duration of the wl_out_row call. */
@@ -53,6 +59,14 @@ static inline wl_val wl_v_text(const char *s, size_t n)
 	return (wl_val){WL_V_TEXT, 0, s, n};
 }
 
+/* s[0..n), a number formatted by the caller (see WL_V_NUM). */
+static inline wl_val wl_v_num(const char *s, size_t n)
+{
+	if (!s)
+		return wl_v_null();
+	return (wl_val){WL_V_NUM, 0, s, n};
+}
+
 typedef struct wl_out wl_out;
 
 /* A writer printing to f (borrowed; must outlive the writer). Caller owns
@@ -75,6 +89,11 @@ wl_status wl_out_end(wl_out *o);
 
 /* Free the writer; NULL is a no-op. Does not close the stream. */
 void wl_out_close(wl_out *o);
+
+/* Write s[0..n) to f as HTML text (element content or a quoted attribute
+ * value): & < > " ' as entities, control characters and invalid UTF-8 as
+ * U+FFFD, TAB/CR/LF as a space. For report --html's own markup. */
+void wl_out_html_text(FILE *f, const char *s, size_t n);
 
 /* A table buffers rows to measure column widths. Rows: enough for any
  * report on one screen and far beyond; a `guid` listing of thousands of

@@ -24,7 +24,26 @@ typedef struct wl_qfilter {
 	int64_t since_us;   /* inclusive, UTC microseconds since 1970 */
 	int64_t until_us;   /* exclusive */
 	const char *server; /* host name, any case; NULL for all (borrowed) */
+	int has_code;
+	uint32_t code; /* timeline --code: an HRESULT */
 } wl_qfilter;
+
+typedef enum wl_bucket {
+	WL_BUCKET_HOUR = 0,
+	WL_BUCKET_DAY = 1,
+	WL_BUCKET_WEEK = 2, /* ISO week: starts Monday 00:00 UTC */
+} wl_bucket;
+
+/* capacity --counts: the true per-client counts an admin exported (from
+ * SUSDB or the client datastore), loaded by wl_counts_load. */
+typedef struct wl_counts {
+	int64_t *prereq; /* installed non-leaf update IDs, one per client */
+	int64_t *cached; /* other cached update IDs */
+	size_t n;
+	int64_t percentile_u;                        /* P in millionths: 99 -> 99000000 */
+	int64_t headroom_u;                          /* H in millionths: 0.25 -> 250000 */
+	const char *percentile_text, *headroom_text; /* as given; borrowed */
+} wl_counts;
 
 typedef enum wl_errors_by {
 	WL_BY_CODE = 0,
@@ -39,6 +58,57 @@ wl_status wl_report_limits(sqlite3 *db, const wl_qfilter *f, wl_out *o, char *er
 wl_status wl_report_errors(sqlite3 *db, const wl_qfilter *f, wl_errors_by by, wl_out *o, char *err,
                            size_t errlen);
 wl_status wl_report_guid(sqlite3 *db, const wl_guid *g, wl_out *o, char *err, size_t errlen);
+
+/* fleet.c: per server, per client, over time, and the problems table.
+ * timeline draws a bar column when bars is set (the table on a
+ * terminal). */
+wl_status wl_report_servers(sqlite3 *db, const wl_qfilter *f, wl_out *o, char *err, size_t errlen);
+wl_status wl_report_clients(sqlite3 *db, const wl_qfilter *f, wl_out *o, char *err, size_t errlen);
+wl_status wl_report_timeline(sqlite3 *db, const wl_qfilter *f, wl_bucket by, int bars, wl_out *o,
+                             char *err, size_t errlen);
+wl_status wl_report_problems(sqlite3 *db, wl_out *o, char *err, size_t errlen);
+
+/* incident.c: one fault, both sides, with context and the client+time
+ * fallback. */
+wl_status wl_report_incident(sqlite3 *db, const wl_guid *g, wl_out *o, char *err, size_t errlen);
+
+/* adhoc.c: one read-only SELECT of an analyst. Locks db down first
+ * (authorizer, no extensions, defensive mode: db must not be used for
+ * anything else afterwards). Returns WL_E_USAGE with the reason in err for
+ * a statement that is refused or does not compile. */
+wl_status wl_report_sql(sqlite3 *db, const char *sql, wl_out *o, char *err, size_t errlen);
+
+/* capacity.c. The proxy disclaimer every capacity output carries. */
+#define WL_PROXY_NOTE                                                                              \
+	"Logs never record how many update IDs a client sent; evaluated/deployed/round trips are " \
+	"proxies, not that count."
+wl_status wl_report_capacity(sqlite3 *db, const wl_qfilter *f, wl_out *o, char *err, size_t errlen);
+wl_status wl_report_proxies(sqlite3 *db, const wl_qfilter *f, wl_out *o, char *err, size_t errlen);
+wl_status wl_report_counts(sqlite3 *db, const wl_counts *c, wl_out *o, char *err, size_t errlen);
+
+/* Read and check a counts CSV (header client_id,installed_non_leaf,cached).
+ * On success c->prereq/cached/n are filled (caller frees with
+ * wl_counts_free). Returns WL_OK; WL_E_USAGE for a malformed file or one
+ * that cannot be opened (err names the file and line); WL_E_IO, WL_E_NOMEM
+ * or WL_E_TOO_BIG. */
+wl_status wl_counts_load(const char *path, wl_counts *c, char *err, size_t errlen);
+void wl_counts_free(wl_counts *c);
+
+/* A decimal as given on the command line ("99", "99.5", "0.25": digits,
+ * at most one '.', at most 6 fractional digits) in millionths. Returns 0,
+ * or -1 if s is anything else. */
+int wl_qdec_parse(const char *s, int64_t *micro);
+
+/* The smallest value covering P percent of v[0..n) (nearest rank; v is
+ * sorted in place), times 1 + H rounded up to a multiple of step. P and H
+ * in millionths. Exposed for the tests. */
+int64_t wl_counts_percentile(int64_t *v, size_t n, int64_t percentile_u);
+int64_t wl_counts_recommend(int64_t value, int64_t headroom_u, int64_t step);
+
+/* html.c: the self-contained HTML report to html (borrowed). db_path is
+ * printed in it. now_us: the generation time printed. */
+wl_status wl_report_html(sqlite3 *db, const wl_qfilter *f, const char *db_path, int64_t now_us,
+                         FILE *html, char *err, size_t errlen);
 
 /* Parse a UTC time given on the command line: YYYY-MM-DD,
  * YYYY-MM-DDTHH:MM[:SS][Z] or YYYY-MM-DD HH:MM[:SS][Z]. A date alone is the

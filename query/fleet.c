@@ -1,0 +1,420 @@
+/* The fleet reports of wsuslog-query: per WSUS server (`servers`), per
+ * client (`clients`), over time (`timeline`) and the ingest problems. The
+ * SQL (query_sql.c) decides what counts; this file joins the multi-row
+ * answers into list cells (faults_by_code, servers, top_codes), fills the
+ * timeline's empty buckets and draws its bars. */
+#include "query.h"
+
+#include <assert.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "qdb.h"
+#include "qlimits.h"
+#include "query_sql.h"
+
+/* Copy of a text column (result text dies at the next step). */
+static wl_status keep_text(wl_qbuf *b, sqlite3_stmt *st, int i, int *is_null)
+{
+	b->n = 0;
+	*is_null = sqlite3_column_type(st, i) == SQLITE_NULL;
+	if (*is_null)
+		return WL_OK;
+	return wl_qbuf_add(b, (const char *)sqlite3_column_text(st, i),
+	                   (size_t)sqlite3_column_bytes(st, i));
+}
+
+/* "name:count" appended to a ';'-separated list. */
+static wl_status list_item(wl_qbuf *b, const char *s, size_t n, int64_t count, int with_count)
+{
+	wl_status rc = WL_OK;
+	if (b->n > 0)
+		rc = wl_qbuf_add(b, ";", 1);
+	if (rc == WL_OK)
+		rc = wl_qbuf_add(b, s, n);
+	if (rc == WL_OK && with_count) {
+		char num[24];
+		int k = snprintf(num, sizeof num, ":%lld", (long long)count);
+		rc = wl_qbuf_add(b, num, (size_t)k);
+	}
+	return rc;
+}
+
+static wl_status too_big(char *err, size_t errlen, const char *what)
+{
+	snprintf(err, errlen, "%s: the list exceeds %u bytes", what, WL_QBUF_MAX);
+	return WL_E_TOO_BIG;
+}
+
+/* ---- servers ---- */
+
+static const char *const servers_cols[] = {
+    "server",         "clients",    "scans",      "faults",
+    "faults_by_code", "limit_hits", "first_seen", "last_seen",
+};
+
+typedef struct server_row {
+	int open;
+	int64_t sid;
+	int sid_null, name_null;
+	wl_qbuf name, codes;
+	int64_t clients, scans, faults, hits;
+	int has_t0, has_t1;
+	int64_t t0, t1;
+} server_row;
+
+static wl_status server_emit(server_row *r, wl_out *o)
+{
+	char a[WL_QTIME_BUF], b[WL_QTIME_BUF];
+	wl_val v[8];
+	v[0] = r->name_null ? wl_v_null() : wl_v_text(r->name.p ? r->name.p : "", r->name.n);
+	v[1] = wl_v_int(r->clients);
+	v[2] = wl_v_int(r->scans);
+	v[3] = wl_v_int(r->faults);
+	v[4] = r->codes.n ? wl_v_text(r->codes.p, r->codes.n) : wl_v_null();
+	v[5] = wl_v_int(r->hits);
+	v[6] = r->has_t0 ? wl_v_text(a, wl_qtime_format(r->t0, a, sizeof a)) : wl_v_null();
+	v[7] = r->has_t1 ? wl_v_text(b, wl_qtime_format(r->t1, b, sizeof b)) : wl_v_null();
+	r->open = 0;
+	return wl_out_row(o, v);
+}
+
+wl_status wl_report_servers(sqlite3 *db, const wl_qfilter *f, wl_out *o, char *err, size_t errlen)
+{
+	sqlite3_stmt *st = NULL;
+	server_row r = {0};
+	wl_status rc = wl_qdb_prepare(db, wl_sql_servers, &st, err, errlen);
+	if (rc != WL_OK)
+		goto out;
+	if (wl_qdb_bind_std(st, f, NULL) != SQLITE_OK) {
+		rc = wl_qdb_error(db, err, errlen);
+		goto out;
+	}
+	rc = wl_out_begin(o, servers_cols, sizeof servers_cols / sizeof servers_cols[0]);
+	while (rc == WL_OK) {
+		int s = sqlite3_step(st);
+		if (s == SQLITE_DONE)
+			break;
+		if (s != SQLITE_ROW) {
+			rc = wl_qdb_error(db, err, errlen);
+			break;
+		}
+		int sid_null = sqlite3_column_type(st, 0) == SQLITE_NULL;
+		int64_t sid = sqlite3_column_int64(st, 0);
+		if (r.open && (sid_null != r.sid_null || sid != r.sid))
+			rc = server_emit(&r, o);
+		if (rc != WL_OK)
+			break;
+		if (!r.open) {
+			r.open = 1;
+			r.sid = sid;
+			r.sid_null = sid_null;
+			r.codes.n = 0;
+			rc = keep_text(&r.name, st, 1, &r.name_null);
+			r.clients = sqlite3_column_int64(st, 2);
+			r.scans = sqlite3_column_int64(st, 3);
+			r.faults = sqlite3_column_int64(st, 4);
+			r.hits = sqlite3_column_int64(st, 5);
+			r.has_t0 = sqlite3_column_type(st, 6) != SQLITE_NULL;
+			r.t0 = sqlite3_column_int64(st, 6);
+			r.has_t1 = sqlite3_column_type(st, 7) != SQLITE_NULL;
+			r.t1 = sqlite3_column_int64(st, 7);
+		}
+		if (rc == WL_OK && sqlite3_column_type(st, 9) != SQLITE_NULL) {
+			const char *code = (const char *)sqlite3_column_text(st, 8);
+			size_t n = (size_t)sqlite3_column_bytes(st, 8);
+			if (!code) {
+				code = "unknown";
+				n = 7;
+			}
+			rc = list_item(&r.codes, code, n, sqlite3_column_int64(st, 9), 1);
+			if (rc == WL_E_TOO_BIG)
+				rc = too_big(err, errlen, "faults_by_code");
+		}
+	}
+	if (rc == WL_OK && r.open)
+		rc = server_emit(&r, o);
+	if (rc == WL_OK)
+		rc = wl_out_end(o);
+out:
+	wl_qbuf_free(&r.name);
+	wl_qbuf_free(&r.codes);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* ---- clients ---- */
+
+/* How many HRESULTs top_codes lists. */
+#define CLIENTS_TOP_CODES 3
+
+static const char *const clients_cols[] = {
+    "client_id", "host",       "servers",   "failures",
+    "top_codes", "limit_hits", "last_scan", "last_successful_scan",
+};
+
+typedef struct client_row {
+	int open;
+	int64_t cid;
+	int host_null;
+	wl_qbuf id, host, servers, codes;
+	int64_t failures, hits;
+	int has_scan, has_ok;
+	int64_t last_scan, last_ok;
+} client_row;
+
+static wl_status client_emit(client_row *r, wl_out *o)
+{
+	char a[WL_QTIME_BUF], b[WL_QTIME_BUF];
+	wl_val v[8];
+	v[0] = wl_v_text(r->id.p ? r->id.p : "", r->id.n);
+	v[1] = r->host_null ? wl_v_null() : wl_v_text(r->host.p ? r->host.p : "", r->host.n);
+	v[2] = r->servers.n ? wl_v_text(r->servers.p, r->servers.n) : wl_v_null();
+	v[3] = wl_v_int(r->failures);
+	v[4] = r->codes.n ? wl_v_text(r->codes.p, r->codes.n) : wl_v_null();
+	v[5] = wl_v_int(r->hits);
+	v[6] = r->has_scan ? wl_v_text(a, wl_qtime_format(r->last_scan, a, sizeof a)) : wl_v_null();
+	v[7] = r->has_ok ? wl_v_text(b, wl_qtime_format(r->last_ok, b, sizeof b)) : wl_v_null();
+	r->open = 0;
+	return wl_out_row(o, v);
+}
+
+wl_status wl_report_clients(sqlite3 *db, const wl_qfilter *f, wl_out *o, char *err, size_t errlen)
+{
+	static const char *const own[] = {":top", NULL};
+	sqlite3_stmt *st = NULL;
+	client_row r = {0};
+	wl_status rc = wl_qdb_prepare(db, wl_sql_clients, &st, err, errlen);
+	if (rc != WL_OK)
+		goto out;
+	if (wl_qdb_bind_std(st, f, own) != SQLITE_OK ||
+	    wl_qdb_bind_int(st, ":top", 1, CLIENTS_TOP_CODES) != SQLITE_OK) {
+		rc = wl_qdb_error(db, err, errlen);
+		goto out;
+	}
+	rc = wl_out_begin(o, clients_cols, sizeof clients_cols / sizeof clients_cols[0]);
+	while (rc == WL_OK) {
+		int s = sqlite3_step(st);
+		if (s == SQLITE_DONE)
+			break;
+		if (s != SQLITE_ROW) {
+			rc = wl_qdb_error(db, err, errlen);
+			break;
+		}
+		int64_t cid = sqlite3_column_int64(st, 0);
+		int kind = sqlite3_column_int(st, 7);
+		if (r.open && cid != r.cid)
+			rc = client_emit(&r, o);
+		if (rc != WL_OK)
+			break;
+		if (!r.open) {
+			int unused;
+			/* kind 0 sorts first within a client: its columns are
+			 * on every row, so any row opens the client. */
+			r.open = 1;
+			r.cid = cid;
+			r.servers.n = r.codes.n = 0;
+			rc = keep_text(&r.id, st, 1, &unused);
+			if (rc == WL_OK)
+				rc = keep_text(&r.host, st, 2, &r.host_null);
+			r.failures = sqlite3_column_int64(st, 3);
+			r.hits = sqlite3_column_int64(st, 4);
+			r.has_scan = sqlite3_column_type(st, 5) != SQLITE_NULL;
+			r.last_scan = sqlite3_column_int64(st, 5);
+			r.has_ok = sqlite3_column_type(st, 6) != SQLITE_NULL;
+			r.last_ok = sqlite3_column_int64(st, 6);
+		}
+		if (rc == WL_OK && kind == 1 && sqlite3_column_type(st, 8) != SQLITE_NULL) {
+			rc = list_item(&r.servers, (const char *)sqlite3_column_text(st, 8),
+			               (size_t)sqlite3_column_bytes(st, 8), 0, 0);
+			if (rc == WL_E_TOO_BIG)
+				rc = too_big(err, errlen, "servers");
+		} else if (rc == WL_OK && kind == 2) {
+			char hex[WL_QCODE_BUF];
+			size_t n = wl_qcode_format(sqlite3_column_int64(st, 9), hex, sizeof hex);
+			rc = list_item(&r.codes, hex, n, sqlite3_column_int64(st, 10), 1);
+		}
+	}
+	if (rc == WL_OK && r.open)
+		rc = client_emit(&r, o);
+	if (rc == WL_OK)
+		rc = wl_out_end(o);
+out:
+	wl_qbuf_free(&r.id);
+	wl_qbuf_free(&r.host);
+	wl_qbuf_free(&r.servers);
+	wl_qbuf_free(&r.codes);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* ---- timeline ---- */
+
+typedef struct bucket {
+	int64_t t, events, faults, hits;
+} bucket;
+
+/* Bucket width and alignment. Days and weeks are whole UTC days; 1970-01-05
+ * (day 4) was a Monday, so weeks start at 4 days mod 7. */
+static void bucket_shape(wl_bucket by, int64_t *width, int64_t *origin)
+{
+	*origin = 0;
+	if (by == WL_BUCKET_HOUR) {
+		*width = 60 * WL_Q_US_PER_MIN;
+	} else if (by == WL_BUCKET_DAY) {
+		*width = WL_Q_US_PER_DAY;
+	} else {
+		*width = 7 * WL_Q_US_PER_DAY;
+		*origin = 4 * WL_Q_US_PER_DAY;
+	}
+}
+
+/* A bar of v/max of WL_Q_TIMELINE_BAR_CELLS cells in eighth blocks
+ * (U+2588 full, U+2589..U+258F seven to one eighths) into buf; a non-zero
+ * value gets at least one eighth. Returns the length in bytes. */
+static size_t draw_bar(int64_t v, int64_t max, char *buf, size_t cap)
+{
+	static const char *const part[8] = {
+	    "",
+	    "\xE2\x96\x8F",
+	    "\xE2\x96\x8E",
+	    "\xE2\x96\x8D",
+	    "\xE2\x96\x8C",
+	    "\xE2\x96\x8B",
+	    "\xE2\x96\x8A",
+	    "\xE2\x96\x89",
+	};
+	size_t n = 0;
+	if (v <= 0 || max <= 0)
+		return 0;
+	int64_t eighths = (v * (int64_t)WL_Q_TIMELINE_BAR_CELLS * 8 + max / 2) / max;
+	if (eighths < 1)
+		eighths = 1;
+	for (int64_t i = 0; i < eighths / 8 && n + 3 <= cap; i++) {
+		memcpy(buf + n, "\xE2\x96\x88", 3);
+		n += 3;
+	}
+	const char *p = part[eighths % 8];
+	size_t k = strlen(p);
+	if (n + k <= cap) {
+		memcpy(buf + n, p, k);
+		n += k;
+	}
+	return n;
+}
+
+static const char *const timeline_cols[] = {"bucket", "events", "faults", "limit_hits", "bar"};
+
+static wl_status timeline_push(bucket **rows, size_t *n, size_t *cap, bucket b, char *err,
+                               size_t errlen)
+{
+	if (*n == WL_Q_TIMELINE_ROWS_MAX) {
+		snprintf(err, errlen,
+		         "timeline: more than %u buckets; use a coarser --by or --since/--until",
+		         WL_Q_TIMELINE_ROWS_MAX);
+		return WL_E_TOO_BIG;
+	}
+	if (*n == *cap) {
+		size_t nc = *cap ? *cap * 2 : 256;
+		bucket *p = realloc(*rows, nc * sizeof *p);
+		if (!p)
+			return WL_E_NOMEM;
+		*rows = p;
+		*cap = nc;
+	}
+	(*rows)[(*n)++] = b;
+	return WL_OK;
+}
+
+wl_status wl_report_timeline(sqlite3 *db, const wl_qfilter *f, wl_bucket by, int bars, wl_out *o,
+                             char *err, size_t errlen)
+{
+	static const char *const own[] = {":width", ":origin", NULL};
+	sqlite3_stmt *st = NULL;
+	bucket *rows = NULL;
+	size_t n = 0, cap = 0;
+	int64_t width, origin, max = 0;
+	bucket_shape(by, &width, &origin);
+	wl_status rc = wl_qdb_prepare(db, wl_sql_timeline, &st, err, errlen);
+	if (rc != WL_OK)
+		goto out;
+	if (wl_qdb_bind_std(st, f, own) != SQLITE_OK ||
+	    wl_qdb_bind_int(st, ":width", 1, width) != SQLITE_OK ||
+	    wl_qdb_bind_int(st, ":origin", 1, origin) != SQLITE_OK) {
+		rc = wl_qdb_error(db, err, errlen);
+		goto out;
+	}
+	for (;;) {
+		int s = sqlite3_step(st);
+		if (s == SQLITE_DONE)
+			break;
+		if (s != SQLITE_ROW) {
+			rc = wl_qdb_error(db, err, errlen);
+			goto out;
+		}
+		bucket b = {sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1),
+		            sqlite3_column_int64(st, 2), sqlite3_column_int64(st, 3)};
+		/* Empty buckets between two rows, unless the gap is absurd. */
+		if (n > 0 && b.t > rows[n - 1].t + width) {
+			int64_t gap = (b.t - rows[n - 1].t) / width - 1;
+			for (int64_t k = 1; gap <= (int64_t)WL_Q_TIMELINE_GAP_FILL_MAX && k <= gap;
+			     k++) {
+				bucket z = {rows[n - 1].t + width, 0, 0, 0};
+				if ((rc = timeline_push(&rows, &n, &cap, z, err, errlen)) != WL_OK)
+					goto out;
+			}
+		}
+		if ((rc = timeline_push(&rows, &n, &cap, b, err, errlen)) != WL_OK)
+			goto out;
+		if (b.events > max)
+			max = b.events;
+	}
+	rc = wl_out_begin(o, timeline_cols, bars ? 5 : 4);
+	for (size_t i = 0; i < n && rc == WL_OK; i++) {
+		char t[WL_QTIME_BUF], bar[WL_Q_TIMELINE_BAR_CELLS * 3 + 8];
+		wl_val v[5];
+		v[0] = wl_v_text(t, wl_qtime_format(rows[i].t, t, sizeof t));
+		v[1] = wl_v_int(rows[i].events);
+		v[2] = wl_v_int(rows[i].faults);
+		v[3] = wl_v_int(rows[i].hits);
+		v[4] = wl_v_text(bar, draw_bar(rows[i].events, max, bar, sizeof bar));
+		rc = wl_out_row(o, v);
+	}
+	if (rc == WL_OK)
+		rc = wl_out_end(o);
+out:
+	free(rows);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* ---- problems ---- */
+
+static const char *const problems_cols[] = {
+    "path", "member", "offset", "line", "kind", "message", "at",
+};
+
+static void problems_fill(sqlite3_stmt *st, wl_val *v, void *ctx)
+{
+	(void)ctx;
+	v[0] = wl_qdb_text(st, 0);
+	v[1] = wl_qdb_text(st, 1);
+	v[2] = wl_qdb_int(st, 2);
+	v[3] = wl_qdb_int(st, 3);
+	v[4] = wl_qdb_text(st, 4);
+	v[5] = wl_qdb_text(st, 5);
+	v[6] = wl_qdb_text(st, 6);
+}
+
+wl_status wl_report_problems(sqlite3 *db, wl_out *o, char *err, size_t errlen)
+{
+	sqlite3_stmt *st = NULL;
+	wl_status rc = wl_qdb_prepare(db, wl_sql_problems, &st, err, errlen);
+	if (rc == WL_OK)
+		rc = wl_qdb_run(db, st, o, problems_cols,
+		                sizeof problems_cols / sizeof problems_cols[0], problems_fill, NULL,
+		                err, errlen);
+	sqlite3_finalize(st);
+	return rc;
+}

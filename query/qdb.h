@@ -1,0 +1,79 @@
+/* Helpers every report of wsuslog-query shares: preparing and binding the
+ * statements of query_sql.c, turning result columns into output cells, and
+ * streaming a statement's rows to a wl_out. */
+#ifndef WSUSLOG_QUERY_QDB_H
+#define WSUSLOG_QUERY_QDB_H
+
+#include <sqlite3.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "output.h"
+#include "query.h"
+
+/* Copy SQLite's last message for db into err; returns WL_E_DB. */
+wl_status wl_qdb_error(sqlite3 *db, char *err, size_t errlen);
+
+/* Prepare sql (one statement of query_sql.c) into *st (caller owns;
+ * sqlite3_finalize). Returns WL_OK or WL_E_DB with the message in err. */
+wl_status wl_qdb_prepare(sqlite3 *db, const char *sql, sqlite3_stmt **st, char *err, size_t errlen);
+
+/* Index of the named parameter; asserts that the statement has it (a
+ * misspelt name is a bug, not a silently unbound filter). */
+int wl_qdb_param(sqlite3_stmt *st, const char *name);
+
+/* Bind text (NULL v: SQL NULL; v must outlive the statement) or an
+ * integer (has == 0: SQL NULL). Return the sqlite3_bind_* code. */
+int wl_qdb_bind_text(sqlite3_stmt *st, const char *name, const char *v);
+int wl_qdb_bind_int(sqlite3_stmt *st, const char *name, int has, int64_t v);
+
+/* Bind every parameter of st that is one of the standard names (the
+ * limit parameter names and keys, :code = 'InvalidParameters', roles,
+ * :ts_max, and the filters :since, :until, :server, :hresult from f). Each
+ * other parameter must be listed in own (NULL-terminated; the caller binds
+ * those): an unknown name asserts. Returns SQLITE_OK or the bind error. */
+int wl_qdb_bind_std(sqlite3_stmt *st, const wl_qfilter *f, const char *const *own);
+
+/* Result column i as an output cell. Text and blobs are borrowed from st
+ * until its next step; time and code cells live in buf. */
+wl_val wl_qdb_text(sqlite3_stmt *st, int i);
+wl_val wl_qdb_int(sqlite3_stmt *st, int i);
+wl_val wl_qdb_time(sqlite3_stmt *st, int i, char *buf); /* WL_QTIME_BUF bytes */
+/* An HRESULT as hex (buf: WL_QCODE_BUF bytes); *name gets its WU_E_*
+ * symbol, or NULL. name may be NULL. */
+wl_val wl_qdb_code(sqlite3_stmt *st, int i, char *buf, wl_val *name);
+
+/* Convert the current row of st into v (ncols cells). */
+typedef void (*wl_qdb_fill_fn)(sqlite3_stmt *st, wl_val *v, void *ctx);
+
+/* Begin o with cols, step st to the end writing each row converted by
+ * fill, end o. Returns WL_OK, WL_E_DB (message in err), WL_E_NOMEM, WL_E_IO.
+ * ncols is at most WL_QDB_COLS_MAX. */
+#define WL_QDB_COLS_MAX 16
+wl_status wl_qdb_run(sqlite3 *db, sqlite3_stmt *st, wl_out *o, const char *const *cols,
+                     size_t ncols, wl_qdb_fill_fn fill, void *ctx, char *err, size_t errlen);
+
+/* Bytes wl_qnum_fixed needs for any value it prints. */
+#define WL_QNUM_BUF 32
+
+/* v with exactly `decimals` (0..6) fractional digits into buf (WL_QNUM_BUF
+ * bytes), as a WL_V_NUM cell; a NULL cell when v is not finite or too large
+ * to print plainly. */
+wl_val wl_qnum_fixed(double v, int decimals, char *buf);
+
+/* A growing text buffer with a cap (STYLE.md 5): lists that reports join
+ * into one cell (faults_by_code, servers, rates_by_value). */
+#define WL_QBUF_MAX (64u * 1024u)
+
+typedef struct wl_qbuf {
+	char *p; /* not NUL-terminated; caller owns, free with wl_qbuf_free */
+	size_t n, cap;
+} wl_qbuf;
+
+/* Append s[0..n). Returns WL_OK, WL_E_NOMEM, or WL_E_TOO_BIG past
+ * WL_QBUF_MAX bytes (b keeps what it had). */
+wl_status wl_qbuf_add(wl_qbuf *b, const char *s, size_t n);
+wl_status wl_qbuf_str(wl_qbuf *b, const char *s);
+void wl_qbuf_free(wl_qbuf *b);
+
+#endif

@@ -1,0 +1,54 @@
+/* Caps and fixed windows of wsuslog-query's reports, each with its reason
+ * (STYLE.md 5). The index-wide caps are in include/wsuslog/limits.h; these
+ * only bound what a report holds in memory or how far it looks. */
+#ifndef WSUSLOG_QUERY_QLIMITS_H
+#define WSUSLOG_QUERY_QLIMITS_H
+
+#include <stdint.h>
+
+#define WL_Q_US_PER_MIN (INT64_C(60) * 1000000)
+#define WL_Q_US_PER_DAY (INT64_C(86400) * 1000000)
+
+/* timeline: buckets held to scale the bars and fill gaps (24 bytes each).
+ * 200 000 hours are 22 years; a longer span is an error asking for a
+ * coarser --by or a --since/--until window. */
+#define WL_Q_TIMELINE_ROWS_MAX 200000u
+/* A run of empty buckets longer than this is not filled with zero rows (a
+ * single line with a bogus year must not print 10^5 empty hours); the jump
+ * in `bucket` shows the gap. */
+#define WL_Q_TIMELINE_GAP_FILL_MAX 1000u
+/* Width of a timeline bar in terminal cells. */
+#define WL_Q_TIMELINE_BAR_CELLS 40u
+
+/* incident: context lines taken around each client-side record of the
+ * fault, in the same source. Events are only the error lines, so +-20 lines
+ * of the log hold a scan's PT/WS/Agent failure block with room to spare. */
+#define WL_Q_INCIDENT_CONTEXT_LINES 20
+/* incident: the client+time fallback window. Client clocks are converted to
+ * UTC by the indexer; 5 minutes covers clock skew and the SOAP round trip
+ * without reaching the client's next scan (hours later). */
+#define WL_Q_INCIDENT_FALLBACK_US (5 * WL_Q_US_PER_MIN)
+/* incident: rows held for sorting. One fault has a handful of records and
+ * each client record at most 2*20+1 context lines; 10 000 is far above any
+ * real fault and bounds a GUID that some corrupt log repeats everywhere. */
+#define WL_Q_INCIDENT_ROWS_MAX 10000u
+
+/* capacity --counts: the CSV exported from SUSDB or the client datastore.
+ * A line is a GUID and two numbers; 4 KiB allows generous quoting and
+ * spaces. 10^7 clients is ten times the largest WSUS hierarchy. */
+#define WL_Q_COUNTS_LINE_MAX 4096u
+#define WL_Q_COUNTS_ROWS_MAX 10000000u
+/* The biggest count a client can have: far above any real datastore (the
+ * whole Microsoft Update catalogue has under 10^7 updates). */
+#define WL_Q_COUNTS_VALUE_MAX INT64_C(1000000000)
+
+/* sql: columns of an analyst's statement held per row (SQLite's own
+ * default SQLITE_MAX_COLUMN). */
+#define WL_Q_SQL_COLUMNS_MAX 2000
+
+/* capacity: distinct web.config values per server and parameter that
+ * rates_by_value splits the time line into; more changes than this in one
+ * index is an error, not a silently shortened string. */
+#define WL_Q_CONFIG_SEGMENTS_MAX 64u
+
+#endif
