@@ -444,20 +444,20 @@ static const char *const makes[][2] = {
     {"Gigabyte+Technology+Co.%2C+Ltd.", "A320M-S2H+V2"},
 };
 static const char *const titles_ascii[] = {
-    "Security Intelligence Update for Microsoft Defender Antivirus - KB2267602 (Version "
-    "1.403.2154.0) - Current Channel (Broad)",
+    ("Security Intelligence Update for Microsoft Defender Antivirus - KB2267602 (Version "
+     "1.403.2154.0) - Current Channel (Broad)"),
     "2026-02 Cumulative Update for Windows 10 Version 22H2 for x64-based Systems (KB5034763)",
     "Windows Malicious Software Removal Tool x64 - v5.122 (KB890830)",
 };
 static const char *const titles_utf8[] = {
-    "Sicherheitsupdate f\xc3\xbcr Microsoft Defender Antivirus \xe2\x80\x93 KB2267602 (Version "
-    "1.403.2154.0) \xe2\x80\x93 Kanal \xe2\x80\x9e"
-    "Aktuell (Breit)\xe2\x80\x9c",
-    "Microsoft Defender Antivirus "
-    "\xe7\x9a\x84\xe5\xae\x89\xe5\x85\xa8\xe6\x99\xba\xe8\x83\xbd\xe6\x9b\xb4\xe6\x96\xb0 - "
-    "KB2267602 (\xe7\x89\x88\xe6\x9c\xac 1.421.1198.0)",
-    "Mise \xc3\xa0 jour de la veille de s\xc3\xa9"
-    "curit\xc3\xa9 pour Microsoft Defender Antivirus - KB2267602 (Version 1.403.2154.0)",
+    ("Sicherheitsupdate f\xc3\xbcr Microsoft Defender Antivirus \xe2\x80\x93 KB2267602 (Version "
+     "1.403.2154.0) \xe2\x80\x93 Kanal \xe2\x80\x9e"
+     "Aktuell (Breit)\xe2\x80\x9c"),
+    ("Microsoft Defender Antivirus "
+     "\xe7\x9a\x84\xe5\xae\x89\xe5\x85\xa8\xe6\x99\xba\xe8\x83\xbd\xe6\x9b\xb4\xe6\x96\xb0 - "
+     "KB2267602 (\xe7\x89\x88\xe6\x9c\xac 1.421.1198.0)"),
+    ("Mise \xc3\xa0 jour de la veille de s\xc3\xa9"
+     "curit\xc3\xa9 pour Microsoft Defender Antivirus - KB2267602 (Version 1.403.2154.0)"),
 };
 static const char etw_criteria[] =
     "IsInstalled=0 and DeploymentAction='Installation' or IsInstalled=0 and "
