@@ -34,6 +34,11 @@ typedef struct tid_state {
 	int64_t round_trips, evaluated, deployed;
 	int have_exit;
 	uint32_t exit_code;
+	/* The server this thread last named: a scan's own Server URL, so a
+	 * Store or Microsoft Update scan on another thread does not take the
+	 * WSUS server's name (or the reverse). */
+	char server[HOST_MAX];
+	size_t server_n;
 } tid_state;
 
 struct wl_extract {
@@ -399,6 +404,30 @@ static int64_t client_utc(const wl_extract *x, const wl_fields *f)
 	return f->ts_us;
 }
 
+static void set_server_from_url(wl_extract *x, const wl_fields *f, const char *p, size_t n)
+{
+	char h[HOST_MAX];
+	size_t hn = wl_url_host(p, n, h, sizeof h);
+	if (hn == 0)
+		return;
+	memcpy(x->server, h, hn + 1);
+	x->server_n = hn;
+	tid_state *t = tid_get(x, f->pid, f->tid);
+	memcpy(t->server, h, hn + 1);
+	t->server_n = hn;
+}
+
+/* The server of a line: its thread's, else the file's last. */
+static wl_span line_server(const wl_extract *x, const wl_fields *f)
+{
+	for (unsigned i = 0; i < TID_SLOTS; i++) {
+		const tid_state *t = &x->tids[i];
+		if (t->used && t->pid == f->pid && t->tid == f->tid && t->server_n)
+			return (wl_span){t->server, t->server_n};
+	}
+	return (wl_span){x->server, x->server_n};
+}
+
 static void client_event(wl_extract *x, wl_event *ev, wl_event_kind kind, const wl_fields *f,
 			 const char *line, size_t n, uint64_t lineno)
 {
@@ -408,7 +437,7 @@ static void client_event(wl_extract *x, wl_event *ev, wl_event_kind kind, const 
 	ev->line = lineno;
 	ev->ts_us = client_utc(x, f);
 	ev->host = host_span(x);
-	ev->server = (wl_span){x->server, x->server_n};
+	ev->server = line_server(x, f);
 	ev->component = f->component;
 	ev->has_client_id = x->has_client != 0;
 	if (x->has_client)
@@ -416,16 +445,6 @@ static void client_event(wl_extract *x, wl_event *ev, wl_event_kind kind, const 
 	ev->raw = (wl_span){line, n};
 	ev->round_trips = ev->evaluated = ev->deployed = -1;
 	ev->max_prereq = ev->max_cached = -1;
-}
-
-static void set_server_from_url(wl_extract *x, const char *p, size_t n)
-{
-	char h[HOST_MAX];
-	size_t hn = wl_url_host(p, n, h, sizeof h);
-	if (hn == 0)
-		return;
-	memcpy(x->server, h, hn + 1);
-	x->server_n = hn;
 }
 
 static void set_client_from(wl_extract *x, const char *p, size_t n)
@@ -745,7 +764,7 @@ static void client_line(wl_extract *x, const char *line, size_t n, uint64_t line
 			if (d)
 				soap_xml(x, &f, line, n, lineno, d, (size_t)(s + sn - d));
 		} else if (STARTS(s, sn, "WSUS server:"))
-			set_server_from_url(x, s + 12, sn - 12);
+			set_server_from_url(x, &f, s + 12, sn - 12);
 		break;
 	case 'F':
 		if (STARTS(s, sn, "FATAL:"))
@@ -766,7 +785,7 @@ static void client_line(wl_extract *x, const char *line, size_t n, uint64_t line
 		if (STARTS(s, sn, "ServiceId = ") || STARTS(s, sn, "Server URL =")) {
 			const char *u = FIND(s, sn, "Server URL =");
 			if (u)
-				set_server_from_url(x, u, (size_t)(s + sn - u));
+				set_server_from_url(x, &f, u, (size_t)(s + sn - u));
 		} else if (STARTS(s, sn, "SyncUpdates round trips: ")) {
 			size_t used;
 			tid_get(x, f.pid, f.tid)->round_trips = parse_i64(s + 25, sn - 25, &used);
@@ -798,7 +817,7 @@ static void client_line(wl_extract *x, const char *line, size_t n, uint64_t line
 		break;
 	case 'G':
 		if (STARTS(s, sn, "Got WSUS Client/Server URL:"))
-			set_server_from_url(x, s + 27, sn - 27);
+			set_server_from_url(x, &f, s + 27, sn - 27);
 		break;
 	case 'E':
 		if (STARTS(s, sn, "END")) {
