@@ -162,7 +162,8 @@ static size_t copy_trim(char *dst, size_t cap, const char *p, size_t n)
 		n--;
 	if (n >= cap)
 		n = cap - 1;
-	memcpy(dst, p, n);
+	if (n)
+		memcpy(dst, p, n); /* p may be NULL when n is 0 (an absent field) */
 	dst[n] = 0;
 	return n;
 }
