@@ -229,6 +229,8 @@ static void on_text_problem(void *ctx, wl_status st, uint64_t lineno, uint64_t o
 			    const char *msg)
 {
 	wl_worker *w = ctx;
+	if (!w->began)
+		return; /* not known to be a log yet: if it is not one, no problem */
 	wl_worker_problem(w, st, w->path, w->member, offset, lineno, msg);
 }
 
@@ -291,6 +293,10 @@ static void hash_block(void *ctx, const char *p, size_t n)
 		n -= k;
 		w->hashed += k;
 	}
+	if (w->hashed < WL_HEAD_BYTES) {
+		size_t k = n < WL_HEAD_BYTES - w->hashed ? n : (size_t)(WL_HEAD_BYTES - w->hashed);
+		XXH3_64bits_update(w->head, p, k);
+	}
 	XXH3_128bits_update(w->hash, p, n);
 	w->hashed += n;
 }
@@ -309,11 +315,14 @@ static void end_source(wl_worker *w, uint64_t bytes)
 		XXH3_128bits_update(w->hash, w->host, strlen(w->host));
 	}
 	hex128(XXH3_128bits_digest(w->hash), m->key);
+	snprintf(m->head, sizeof m->head, "%016llx",
+		 (unsigned long long)XXH3_64bits_digest(w->head));
 	m->supersedes[0] = 0;
 	if (w->prefix_match && bytes > w->prefix_at && w->fmt != WL_FMT_WEBCONFIG)
 		snprintf(m->supersedes, sizeof m->supersedes, "%s", w->prefix_want);
 	m->path = arena_str(m, w->path, strlen(w->path));
 	m->member = arena_str(m, w->member ? w->member : "", w->member ? strlen(w->member) : 0);
+	m->fmt = w->fmt;
 	m->bytes = bytes;
 	m->lines = wl_text_lines(w->text);
 	m->events = w->events;
@@ -347,6 +356,7 @@ static wl_status text_stream(wl_worker *w, wl_reader *r, const char *path, const
 	w->fmt = WL_FMT_UNKNOWN;
 	wl_text_reset(w->text);
 	XXH3_128bits_reset(w->hash);
+	XXH3_64bits_reset(w->head);
 	w->hashed = 0;
 	w->prefix_at = 0;
 	w->prefix_match = false;
@@ -377,6 +387,16 @@ static wl_status text_stream(wl_worker *w, wl_reader *r, const char *path, const
 		if (st != WL_OK || got == 0)
 			break;
 		bytes += got;
+		if (level > 1 && bytes > w->cfg->max_member_bytes) {
+			/* Our zstd reader checks this itself; gzip, xz, bzip2 and zip
+			 * members decompressed by libarchive are capped here (a plain
+			 * file, level 1, is as big as it is on disk: no bomb). */
+			st = WL_E_TOO_BIG;
+			snprintf(msg, sizeof msg,
+				 "decompressed size exceeds the cap of %llu bytes (--max-member-bytes)",
+				 (unsigned long long)w->cfg->max_member_bytes);
+			break;
+		}
 		if (wl_text_feed(w->text, p, got) != WL_OK) {
 			w->fatal = WL_E_NOMEM;
 			break;
@@ -592,7 +612,8 @@ wl_worker *wl_worker_new(unsigned id, const wl_ingest_cfg *cfg, wl_queue *q, wl_
 	w->text = wl_text_new(on_line, on_text_problem, w);
 	w->x = wl_extract_new(&xc, on_event, on_bad_line, w);
 	w->hash = XXH3_createState();
-	if (!w->text || !w->x || !w->hash) {
+	w->head = XXH3_createState();
+	if (!w->text || !w->x || !w->hash || !w->head) {
 		wl_worker_free(w);
 		return NULL;
 	}
@@ -610,6 +631,7 @@ void wl_worker_free(wl_worker *w)
 	wl_text_free(w->text);
 	wl_extract_free(w->x);
 	XXH3_freeState(w->hash);
+	XXH3_freeState(w->head);
 	wl_readahead_free(w->ra);
 	free(w);
 }

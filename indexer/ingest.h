@@ -29,6 +29,7 @@ typedef struct wl_worker {
 	wl_text *text;
 	wl_extract *x;
 	XXH3_state_t *hash;
+	XXH3_state_t *head; /* the first WL_HEAD_BYTES only */
 	wl_msg *batch;
 	struct wl_readahead *ra; /* lazily created when threads > 1 */
 

@@ -43,6 +43,7 @@ typedef struct wl_msg {
 	/* END */
 	char key[33]; /* XXH3-128 of the decoded bytes, hex */
 	char supersedes[33]; /* key of an earlier copy this one extends, or "" */
+	char head[17];       /* XXH3-64 of the first WL_HEAD_BYTES, hex */
 	uint64_t bytes, lines, events, bad_lines;
 	int64_t first_ts, last_ts;
 	/* PROBLEM */

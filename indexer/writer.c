@@ -139,6 +139,7 @@ enum {
 	ST_INS_GUID,
 	ST_INS_PROBLEM,
 	ST_UPSERT_INPUT,
+	ST_SAME_HEAD,
 	ST_OLD_COPY,
 	ST_MULTI_EVENT, /* EV_ROWS rows; SQL built at open */
 	ST_MULTI_RAW,   /* EV_ROWS rows */
@@ -152,8 +153,8 @@ static const char *const sql_text[ST_COUNT_] = {
 			  " strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))",
 	[ST_END_SOURCE] = "UPDATE sources SET source_key = ?1, bytes = ?2, lines = ?3,"
 			  " events = ?4, first_ts = ?5, last_ts = ?6,"
-			  " host = CASE WHEN host = '' THEN ?7 ELSE host END, complete = 1"
-			  " WHERE source_id = ?8",
+			  " host = CASE WHEN host = '' THEN ?7 ELSE host END, complete = 1,"
+			  " head_key = ?9 WHERE source_id = ?8",
 	[ST_DUP_SOURCE] = "SELECT 1 FROM sources WHERE source_key = ?1 AND complete = 1"
 			  " AND source_id <> ?2 LIMIT 1",
 	[ST_DEL_EG] = "DELETE FROM event_guids WHERE event_id IN"
@@ -183,6 +184,9 @@ static const char *const sql_text[ST_COUNT_] = {
 			    " VALUES(?1, ?2, ?3, 1, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))"
 			    " ON CONFLICT(path) DO UPDATE SET size = excluded.size,"
 			    " mtime = excluded.mtime, complete = 1, indexed_at = excluded.indexed_at",
+	[ST_SAME_HEAD] = "SELECT source_id, bytes FROM sources WHERE head_key = ?1 AND complete = 1"
+			 " AND source_id <> ?2 AND format = (SELECT format FROM sources"
+			 " WHERE source_id = ?2)",
 	[ST_OLD_COPY] = "SELECT source_id FROM sources WHERE source_key = ?1 AND path = ?2"
 			" AND member = ?3 AND complete = 1 AND source_id <> ?4",
 	[ST_INS_PROBLEM] = "INSERT INTO problems(path, member, offset, line, kind, message, at)"
@@ -513,6 +517,42 @@ static wl_status write_event(wl_writer *wr, int64_t source_id, const wl_event *e
 	return WL_OK;
 }
 
+static wl_status delete_source(wl_writer *wr, int64_t id, char *err, size_t errlen);
+
+/* Copies of one log under other names (a truncated re-collection, a copy
+ * taken before the log grew) start with the same WL_HEAD_BYTES: keep the
+ * longest copy only, so no event is counted twice. */
+static wl_status same_start(wl_writer *wr, int64_t id, const wl_msg *m, wl_stats *stats,
+			    bool *dropped, char *err, size_t errlen)
+{
+	int64_t other[16];
+	uint64_t other_bytes[16];
+	int n = 0, rc;
+	sqlite3_stmt *q = wr->st[ST_SAME_HEAD];
+	sqlite3_bind_text(q, 1, m->head, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 2, id);
+	while (n < 16 && (rc = sqlite3_step(q)) == SQLITE_ROW) {
+		other[n] = sqlite3_column_int64(q, 0);
+		other_bytes[n++] = (uint64_t)sqlite3_column_int64(q, 1);
+	}
+	sqlite3_reset(q);
+	*dropped = false;
+	for (int i = 0; i < n; i++) {
+		if (other_bytes[i] >= m->bytes) {
+			atomic_fetch_add(&stats->duplicates, 1);
+			*dropped = true;
+			return delete_source(wr, id, err, errlen);
+		}
+	}
+	for (int i = 0; i < n; i++) {
+		wl_status st = delete_source(wr, other[i], err, errlen);
+		if (st != WL_OK)
+			return st;
+		atomic_fetch_add(&stats->replaced, 1);
+	}
+	return WL_OK;
+}
+
 static wl_status delete_source(wl_writer *wr, int64_t id, char *err, size_t errlen)
 {
 	static const int order[] = {ST_DEL_EG,    ST_DEL_RAW,    ST_DEL_EVENTS,
@@ -631,8 +671,21 @@ wl_status wl_writer_apply(wl_writer *wr, const wl_msg *m, wl_stats *stats, char 
 		}
 		sqlite3_bind_text(s, 7, m->host ? m->host : "", -1, SQLITE_STATIC);
 		sqlite3_bind_int64(s, 8, *open);
+		if (m->fmt == WL_FMT_WEBCONFIG)
+			sqlite3_bind_null(s, 9);
+		else
+			sqlite3_bind_text(s, 9, m->head, -1, SQLITE_STATIC);
 		if ((st = run(wr, ST_END_SOURCE, err, errlen)) != WL_OK)
 			return st;
+		if (m->fmt != WL_FMT_WEBCONFIG) {
+			bool dropped = false;
+			if ((st = same_start(wr, *open, m, stats, &dropped, err, errlen)) != WL_OK)
+				return st;
+			if (dropped) {
+				*open = 0;
+				break;
+			}
+		}
 		if (m->supersedes[0]) {
 			/* This copy extends an earlier one of the same path (a log
 			 * that grew): the earlier copy goes, so nothing is counted

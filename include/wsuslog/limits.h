@@ -28,6 +28,11 @@
  * 128-256 KiB per ZSTD_decompressStream call as fastest; 1-4 MiB was slower. */
 #define WL_BLOCK_SIZE (256u * 1024u)
 
+/* Bytes hashed into sources.head_key. Two copies of one log (a truncated
+ * re-collection, a log that grew) share their start; two different logs
+ * never share 64 KiB of timestamped lines. */
+#define WL_HEAD_BYTES (64u * 1024u)
+
 /* Archives inside archives: a zip of tar.zst is common, deeper is abuse. */
 #define WL_ARCHIVE_DEPTH_MAX 4
 

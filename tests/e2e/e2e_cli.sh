@@ -108,7 +108,8 @@ g=$(sqlite3 "$tmp/rerun.db" "SELECT count(*) FROM events_v WHERE kind = 1")
 # A full disk (simulated with PRAGMA max_page_count) stops the run with exit
 # 1 and a consistent index holding only whole inputs; a later run completes it.
 mkdir -p "$tmp/full"
-for i in $(seq 1 12); do cp "$logs/etw-debajyati.log" "$tmp/full/d$i.log"; printf '\n%s\n' "$i" >> "$tmp/full/d$i.log"; done
+# (copies begin differently: copies of one log with the same start count once)
+for i in $(seq 1 12); do { printf 'copy %s\n' "$i"; cat "$logs/etw-debajyati.log"; } > "$tmp/full/d$i.log"; done
 expect_rc 1 "$idx" --db "$tmp/full.db" --max-db-pages 40 -j 2 "$tmp/full"
 grep -q "WL_E_DISK_FULL" "$tmp/err" || { cat "$tmp/err" >&2; fail "no disk-full message"; }
 [ "$(sqlite3 "$tmp/full.db" "PRAGMA integrity_check")" = ok ] || fail "index damaged by a full disk"
@@ -122,7 +123,7 @@ g=$(sqlite3 "$tmp/full.db" "SELECT count(*) FROM events_v WHERE kind = 1")
 
 # Queries answer while an ingest writes (WAL).
 mkdir -p "$tmp/busy"
-for i in $(seq 1 40); do cp "$logs/etw-debajyati.log" "$tmp/busy/d$i.log"; printf '\n%s\n' "$i" >> "$tmp/busy/d$i.log"; done
+for i in $(seq 1 40); do { printf 'copy %s\n' "$i"; cat "$logs/etw-debajyati.log"; } > "$tmp/busy/d$i.log"; done
 cp "$tmp/real.db" "$tmp/busy.db"
 "$idx" --db "$tmp/busy.db" -q -j 1 "$tmp/busy" & ipid=$!
 answered=0

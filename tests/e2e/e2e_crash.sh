@@ -6,12 +6,15 @@
 # the whole run, including several kills of the same index in a row.
 #   e2e_crash.sh WSUSLOG_INDEX SHARED_DIR TMP_DIR
 # Environment: WL_CRASH_KILLS (default 22), WL_CRASH_SEED (default 20240611),
-# WL_CRASH_COPIES (inputs, default 900), WL_CRASH_JOBS (-j, default 2).
+# WL_CRASH_JOBS (-j, default 2), WL_CRASH_COPIES (inputs; by default sized so
+# that a clean run takes about WL_CRASH_TARGET_MS, default 2500 ms, on this
+# machine and build: ~900 copies for a release build, fewer under sanitizers).
 set -euo pipefail
 idx=$1 shared=$2 tmp=$3
 kills=${WL_CRASH_KILLS:-22}
 seed=${WL_CRASH_SEED:-20240611}
-copies=${WL_CRASH_COPIES:-900}
+copies=${WL_CRASH_COPIES:-}
+target_ms=${WL_CRASH_TARGET_MS:-2500}
 jobs=${WL_CRASH_JOBS:-2}
 rm -rf "$tmp"; mkdir -p "$tmp"
 fail() { echo "e2e_crash: FAIL: $*" >&2; exit 1; }
@@ -24,13 +27,33 @@ q() { sqlite3 -batch "$1" "$2"; }
 
 # ---- inputs: distinct bytes per copy (a copy ends with i extra blank
 # lines), so every copy is its own source and none is dropped as a duplicate.
-# 50 plain files, 100 .zst files, the rest as members of .tar.zst archives of
-# 100 (copies differ only at their end, so --long packs them into little
-# disk). The run must outlast the writer's 2-second commit interval, so that
-# kills also land after commits, with inputs half-written.
+# 1/18 plain files, 2/18 .zst files, the rest as members of five .tar.zst
+# archives (copies differ only by their first line, so --long packs them into
+# little disk). The run must be long enough for the writer to commit before
+# the end (every WL_TXN_ROWS rows or 2 s), so that kills also land between
+# commits, with inputs half-written: ~140 k events per run here.
+mapfile -t src < <(ls "$logs"/*.log)
+copy() { # i dir: write copy i
+  local f=${src[$1 % ${#src[@]}]}
+  { printf 'copy %s\r\n' "$1"; cat "$f"; } > "$2/$(printf 'pc%04d-WindowsUpdate.log' "$1")"
+}
+if [ -z "$copies" ]; then
+  # Calibrate: time 60 plain copies, then size the set for target_ms.
+  mkdir -p "$tmp/calib"
+  for ((i = 1; i <= 60; i++)); do copy "$i" "$tmp/calib"; done
+  t0=$(now_ms)
+  "$idx" --db "$tmp/calib.db" -j "$jobs" -q "$tmp/calib" >/dev/null 2>&1 || fail "calibration run failed"
+  t_cal=$(($(now_ms) - t0))
+  copies=$((target_ms * 60 / (t_cal > 0 ? t_cal : 1)))
+  ((copies < 150)) && copies=150
+  ((copies > 1000)) && copies=1000
+  rm -rf "$tmp/calib" "$tmp"/calib.db*
+  echo "e2e_crash: 60 copies indexed in $t_cal ms: $copies copies for a ~$target_ms ms run"
+fi
+n_plain=$((copies / 18)) n_zst=$((copies * 2 / 18))
+per_pack=$(((copies - n_plain - n_zst + 4) / 5))
 in=$tmp/in
 mkdir -p "$in/plain" "$in/zst" "$in/packed"
-mapfile -t src < <(ls "$logs"/*.log)
 stage=
 pack() { # archive the staged copies, then drop them
   [ -n "$stage" ] || return 0
@@ -38,20 +61,18 @@ pack() { # archive the staged copies, then drop them
   rm -rf "$stage"
   stage=
 }
+first_packed=$((n_plain + n_zst + 1))
 for ((i = 1; i <= copies; i++)); do
-  f=${src[i % ${#src[@]}]}
-  name=$(printf 'pc%03d-WindowsUpdate.log' "$i")
-  if ((i <= 50)); then
-    dir=$in/plain
-  elif ((i <= 150)); then
-    dir=$in/zst
+  if ((i <= n_plain)); then
+    copy "$i" "$in/plain"
+  elif ((i < first_packed)); then
+    copy "$i" "$in/zst"
+    zstd -q -1 --rm "$in/zst/$(printf 'pc%04d-WindowsUpdate.log' "$i")"
   else
-    if [ -z "$stage" ]; then stage=$tmp/site$(((i - 151) / 100)); mkdir -p "$stage"; fi
-    dir=$stage
+    if [ -z "$stage" ]; then stage=$tmp/site$(((i - first_packed) / per_pack)); mkdir -p "$stage"; fi
+    copy "$i" "$stage"
+    if (((i - first_packed + 1) % per_pack == 0)); then pack; fi
   fi
-  { cat "$f"; printf '\r\n%.0s' $(seq "$i"); } > "$dir/$name"
-  ((i <= 50 || i > 150)) || zstd -q -1 --rm "$dir/$name"
-  if ((i > 150 && (i - 150) % 100 == 0)); then pack; fi
 done
 pack
 bytes=$(du -sb "$in" | cut -f1)
@@ -138,12 +159,13 @@ resume_and_compare() { # db label
   fi
 }
 
-# Kill points: one per stratum of [2%, 97%] of the clean run's time, at a
+# Kill points: one per stratum of [2%, 90%] of the clean run's time, at a
 # pseudo-random place inside it, so early (walk, schema), middle (batches,
-# commits) and late (last commit, index build, checkpoint) moments all occur.
+# commits) and late (last commit, index build, checkpoint) moments all occur
+# (runs vary by ~10%, so later points would often find the run finished).
 RANDOM=$seed
 point() { # k n -> ms
-  local lo=$((t_ref * 2 / 100)) span=$((t_ref * 95 / 100))
+  local lo=$((t_ref * 2 / 100)) span=$((t_ref * 88 / 100))
   local a=$((lo + span * $1 / $2)) w=$((span / $2 + 1))
   echo $((a + RANDOM % w))
 }
