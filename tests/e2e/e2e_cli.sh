@@ -90,6 +90,12 @@ grep -q "multi-cut.zst.*truncated" "$tmp/err" || { cat "$tmp/err" >&2; fail "cut
 g=$(sqlite3 "$tmp/multicut.db" "SELECT count(*) FROM events WHERE kind = 1")
 [ "$g" -gt 0 ] || fail "cut multi-frame file: earlier frames lost"
 
+# A frame asking for a 2^41-byte window is refused (WL_ZSTD_WINDOW_LOG_MAX),
+# with a message naming the file, before any memory is taken.
+printf '\x28\xb5\x2f\xfd\x00\xf8\x01\x00\x00' > "$tmp/hugewin.zst"
+expect_rc 3 "$idx" --db "$tmp/hugewin.db" "$tmp/hugewin.zst"
+grep -q "hugewin.zst.*too much memory.*WL_E_ZSTD" "$tmp/err" || { cat "$tmp/err" >&2; fail "huge window not refused"; }
+
 # Re-runs: unchanged inputs are skipped unread; a log that grew replaces its
 # earlier copy (no event counted twice); a different file is added.
 mkdir -p "$tmp/rerun"
