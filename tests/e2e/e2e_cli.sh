@@ -141,6 +141,22 @@ done
 wait "$ipid" || fail "ingest beside queries failed"
 [ "$answered" -ge 1 ] || fail "no query ran"
 
+# An input that grows while it is read (a live log): no crash, no hang, every
+# line that was read indexed; a later run picks up the rest as a longer copy.
+mkdir -p "$tmp/live"
+{ printf 'copy live\n'; cat "$logs/etw-debajyati.log"; } > "$tmp/live/live.log"
+( for i in $(seq 1 40); do cat "$logs/etw-lee-7723.log" >> "$tmp/live/live.log"; done ) & apid=$!
+rc=0
+timeout 120 "$idx" --db "$tmp/live.db" -q -j 2 "$tmp/live" || rc=$?
+wait "$apid"
+[ "$rc" -eq 0 ] || fail "growing input: exit $rc"
+first=$(sqlite3 "$tmp/live.db" "SELECT count(*) FROM events_v WHERE kind = 1")
+[ "$first" -ge "$(grep -ac '\*FAILED\* \[' "$logs/etw-debajyati.log")" ] || fail "growing input: $first events"
+expect_rc 0 "$idx" --db "$tmp/live.db" -j 2 "$tmp/live"
+w=$(grep -ac '\*FAILED\* \[[0-9A-Fa-f]\{8\}\]' "$tmp/live/live.log")
+g=$(sqlite3 "$tmp/live.db" "SELECT count(*) FROM events_v WHERE kind = 1")
+[ "$w" = "$g" ] || fail "after the input stopped growing: want $w events, got $g"
+
 # A second ingester on the same index is refused while the first runs.
 exec 9>"$tmp/real.db.lock"
 flock -n 9
