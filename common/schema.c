@@ -132,6 +132,8 @@ static const char ddl_indexes[] =
 	"CREATE INDEX IF NOT EXISTS event_guids_by_guid ON event_guids(guid_id, event_id);\n"
 	"CREATE INDEX IF NOT EXISTS events_by_fault ON events(fault_guid_id)"
 	"  WHERE fault_guid_id IS NOT NULL;\n"
+	"CREATE INDEX IF NOT EXISTS events_by_client ON events(client_guid_id)"
+	"  WHERE client_guid_id IS NOT NULL;\n"
 	"CREATE INDEX IF NOT EXISTS events_by_param ON events(parameter, server_id)"
 	"  WHERE parameter IS NOT NULL;\n"
 	"CREATE INDEX IF NOT EXISTS scans_by_server ON scans(server_id, ts);\n"
@@ -139,6 +141,7 @@ static const char ddl_indexes[] =
 
 static const char ddl_drop_indexes[] =
 	"DROP INDEX IF EXISTS event_guids_by_guid;"
+	"DROP INDEX IF EXISTS events_by_client;"
 	"DROP INDEX IF EXISTS events_by_fault;"
 	"DROP INDEX IF EXISTS events_by_param;"
 	"DROP INDEX IF EXISTS events_by_code;"

@@ -506,9 +506,8 @@ static wl_status write_event(wl_writer *wr, int64_t source_id, const wl_event *e
 	if (e->has_fault_guid && (st = add_guid(wr, r->id, &e->fault_guid, WL_GUID_FAULT, err,
 						errlen)) != WL_OK)
 		return st;
-	if (e->has_client_id && (st = add_guid(wr, r->id, &e->client_id, WL_GUID_CLIENT, err,
-					       errlen)) != WL_OK)
-		return st;
+	/* The SusClientId is not repeated in event_guids: nearly every event
+	 * carries one, and events.client_guid_id (indexed) finds them. */
 	for (unsigned i = 0; i < e->n_other; i++)
 		if ((st = add_guid(wr, r->id, &e->other[i], WL_GUID_OTHER, err, errlen)) != WL_OK)
 			return st;

@@ -124,9 +124,11 @@ const char wl_sql_errors_by_client[] =
     " GROUP BY e.client_guid_id, e.hresult"
     " ORDER BY n DESC, code, g.guid IS NULL, g.guid";
 
-/* guid: every event listing :guid (canonical form) in event_guids, in any
- * role, once even if the line names the GUID twice (event_guids has no
- * unique key). Found through event_guids_by_guid. Columns: role, ts, host,
+/* guid: every event listing :guid (canonical form) in event_guids, or
+ * carrying it as its SusClientId (events.client_guid_id: client ids are not
+ * repeated in event_guids), in any role, once even if the line names the
+ * GUID twice (event_guids has no unique key). Found through
+ * event_guids_by_guid and events_by_client. Columns: role, ts, host,
  * server, client_id, hresult, fault_code, parameter, source (path!member),
  * line, raw (from event_raw). Unknown times sort last. */
 const char wl_sql_guid[] = "SELECT e.role, e.ts, h.name, sv.name, cg.guid, e.hresult, e.fault_code,"
@@ -140,7 +142,9 @@ const char wl_sql_guid[] = "SELECT e.role, e.ts, h.name, sv.name, cg.guid, e.hre
                            " LEFT JOIN hosts sv ON sv.host_id = e.server_id"
                            " LEFT JOIN guids cg ON cg.guid_id = e.client_guid_id"
                            " WHERE e.event_id IN (SELECT eg.event_id FROM event_guids eg"
-                           "     JOIN guids g ON g.guid_id = eg.guid_id WHERE g.guid = :guid)"
+                           "     JOIN guids g ON g.guid_id = eg.guid_id WHERE g.guid = :guid"
+                           "   UNION SELECT c.event_id FROM events c"
+                           "     JOIN guids g ON g.guid_id = c.client_guid_id WHERE g.guid = :guid)"
                            "   AND s.complete = 1"
                            " ORDER BY e.ts IS NULL, e.ts, e.role, s.path, s.member, e.line,"
                            "   e.event_id";

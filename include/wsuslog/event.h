@@ -51,7 +51,7 @@ typedef struct wl_guid {
 /* Role of a GUID in an event (event_guids.what). Pinned. */
 typedef enum wl_guid_what {
 	WL_GUID_FAULT = 1,  /* SOAP fault ID shared by client and server */
-	WL_GUID_CLIENT = 2, /* SusClientId */
+	WL_GUID_CLIENT = 2, /* SusClientId: reserved; kept in events.client_guid_id */
 	WL_GUID_OTHER = 3,  /* update IDs, service IDs, call IDs in the text */
 } wl_guid_what;
 
