@@ -7,148 +7,147 @@
 #include <stdio.h>
 
 static const char ddl_tables[] =
-	"CREATE TABLE IF NOT EXISTS meta("
-	"  key TEXT PRIMARY KEY, value TEXT NOT NULL);\n"
-	"CREATE TABLE IF NOT EXISTS sources("
-	"  source_id  INTEGER PRIMARY KEY,"
-	"  source_key TEXT NOT NULL,"
-	"  path       TEXT NOT NULL,"
-	"  member     TEXT NOT NULL DEFAULT '',"
-	"  format     TEXT NOT NULL,"
-	"  role       TEXT NOT NULL,"
-	"  host       TEXT,"
-	"  bytes      INTEGER NOT NULL DEFAULT 0,"
-	"  lines      INTEGER NOT NULL DEFAULT 0,"
-	"  events     INTEGER NOT NULL DEFAULT 0,"
-	"  first_ts   INTEGER,"
-	"  last_ts    INTEGER,"
-	"  complete   INTEGER NOT NULL DEFAULT 0,"
-	"  indexed_at TEXT NOT NULL,"
-	"  head_key   TEXT);\n"
-	"CREATE INDEX IF NOT EXISTS sources_by_key ON sources(source_key);\n"
-	"CREATE INDEX IF NOT EXISTS sources_by_path ON sources(path, member);\n"
-	"CREATE INDEX IF NOT EXISTS sources_by_head ON sources(head_key);\n"
-	"CREATE TABLE IF NOT EXISTS hosts("
-	"  host_id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);\n"
-	"CREATE TABLE IF NOT EXISTS components("
-	"  component_id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);\n"
-	"CREATE TABLE IF NOT EXISTS guids("
-	"  guid_id INTEGER PRIMARY KEY, guid TEXT NOT NULL UNIQUE);\n"
-	"CREATE TABLE IF NOT EXISTS events("
-	"  event_id      INTEGER PRIMARY KEY,"
-	"  source_id     INTEGER NOT NULL REFERENCES sources(source_id),"
-	"  line          INTEGER NOT NULL,"
-	"  ts            INTEGER,"
-	"  role          INTEGER NOT NULL,"
-	"  kind          INTEGER NOT NULL,"
-	"  host_id       INTEGER REFERENCES hosts(host_id),"
-	"  server_id     INTEGER REFERENCES hosts(host_id),"
-	"  client_guid_id INTEGER REFERENCES guids(guid_id),"
-	"  component_id  INTEGER REFERENCES components(component_id),"
-	"  hresult       INTEGER,"
-	"  fault_code    TEXT,"
-	"  parameter     TEXT,"
-	"  fault_guid_id INTEGER REFERENCES guids(guid_id));\n"
-	/* The line itself lives apart so that `events` rows stay small (~40
-	 * bytes): index builds and scans read 4-5x fewer pages. */
-	"CREATE TABLE IF NOT EXISTS event_raw("
-	"  event_id INTEGER PRIMARY KEY REFERENCES events(event_id),"
-	"  raw      TEXT NOT NULL);\n"
-	/* Appended in source order, so cheap to maintain during a load; the
-	 * writer needs them to remove an input (duplicate, crash leftover). */
-	"CREATE INDEX IF NOT EXISTS events_by_source ON events(source_id, line);\n"
-	/* One row per GUID in an event. A rowid table appended in event
-	 * order; the look-up index by GUID is built after a load (random
-	 * keys: the trap PERFORMANCE.md measured at 55 k rows/s). */
-	"CREATE TABLE IF NOT EXISTS event_guids("
-	"  guid_id  INTEGER NOT NULL,"
-	"  event_id INTEGER NOT NULL,"
-	"  what     INTEGER NOT NULL);\n"
-	"CREATE INDEX IF NOT EXISTS event_guids_by_event ON event_guids(event_id);\n"
-	"CREATE TABLE IF NOT EXISTS scans("
-	"  scan_id        INTEGER PRIMARY KEY,"
-	"  source_id      INTEGER NOT NULL REFERENCES sources(source_id),"
-	"  line           INTEGER NOT NULL,"
-	"  ts             INTEGER,"
-	"  host_id        INTEGER REFERENCES hosts(host_id),"
-	"  server_id      INTEGER REFERENCES hosts(host_id),"
-	"  client_guid_id INTEGER REFERENCES guids(guid_id),"
-	"  exit_code      INTEGER,"
-	"  round_trips    INTEGER,"
-	"  evaluated      INTEGER,"
-	"  deployed       INTEGER);\n"
-	"CREATE INDEX IF NOT EXISTS scans_by_source ON scans(source_id);\n"
-	/* maxInstalledPrerequisites / maxCachedUpdates of each ClientWebService
-	 * web.config found among the inputs. NULL: key absent, so the documented
-	 * default (400 / 22000) was in force. */
-	"CREATE TABLE IF NOT EXISTS server_config("
-	"  config_id  INTEGER PRIMARY KEY,"
-	"  source_id  INTEGER NOT NULL REFERENCES sources(source_id),"
-	"  server     TEXT NOT NULL,"
-	"  file_ts    INTEGER,"
-	"  max_installed_prerequisites INTEGER,"
-	"  max_cached_updates INTEGER);\n"
-	/* Input files read to their end, with the size and mtime they had: a
-	 * re-run skips those unchanged without reading them. */
-	"CREATE TABLE IF NOT EXISTS inputs("
-	"  path       TEXT PRIMARY KEY,"
-	"  size       INTEGER NOT NULL,"
-	"  mtime      INTEGER NOT NULL,"
-	"  complete   INTEGER NOT NULL,"
-	"  indexed_at TEXT NOT NULL);\n"
-	"CREATE TABLE IF NOT EXISTS problems("
-	"  problem_id INTEGER PRIMARY KEY,"
-	"  path       TEXT NOT NULL,"
-	"  member     TEXT NOT NULL DEFAULT '',"
-	"  offset     INTEGER,"
-	"  line       INTEGER,"
-	"  kind       TEXT NOT NULL,"
-	"  message    TEXT NOT NULL,"
-	"  at         TEXT NOT NULL);\n"
-	/* Analysts' view: names instead of ids, ISO 8601 UTC times, only
-	 * inputs that were indexed completely. */
-	"CREATE VIEW IF NOT EXISTS events_v AS SELECT"
-	"  e.event_id, s.source_key, s.path, s.member, e.line,"
-	"  strftime('%Y-%m-%dT%H:%M:%fZ', e.ts / 1000000.0, 'unixepoch') AS time,"
-	"  CASE e.role WHEN 0 THEN 'client' ELSE 'server' END AS role,"
-	"  e.kind, h.name AS host, sv.name AS server, cg.guid AS client_id,"
-	"  c.name AS component,"
-	"  CASE WHEN e.hresult IS NULL THEN NULL ELSE printf('%08X', e.hresult) END"
-	"    AS code,"
-	"  e.fault_code, e.parameter, fg.guid AS fault_guid, r.raw"
-	" FROM events e JOIN sources s ON s.source_id = e.source_id"
-	" JOIN event_raw r ON r.event_id = e.event_id"
-	" LEFT JOIN hosts h ON h.host_id = e.host_id"
-	" LEFT JOIN hosts sv ON sv.host_id = e.server_id"
-	" LEFT JOIN guids cg ON cg.guid_id = e.client_guid_id"
-	" LEFT JOIN components c ON c.component_id = e.component_id"
-	" LEFT JOIN guids fg ON fg.guid_id = e.fault_guid_id"
-	" WHERE s.complete = 1;\n";
+    "CREATE TABLE IF NOT EXISTS meta("
+    "  key TEXT PRIMARY KEY, value TEXT NOT NULL);\n"
+    "CREATE TABLE IF NOT EXISTS sources("
+    "  source_id  INTEGER PRIMARY KEY,"
+    "  source_key TEXT NOT NULL,"
+    "  path       TEXT NOT NULL,"
+    "  member     TEXT NOT NULL DEFAULT '',"
+    "  format     TEXT NOT NULL,"
+    "  role       TEXT NOT NULL,"
+    "  host       TEXT,"
+    "  bytes      INTEGER NOT NULL DEFAULT 0,"
+    "  lines      INTEGER NOT NULL DEFAULT 0,"
+    "  events     INTEGER NOT NULL DEFAULT 0,"
+    "  first_ts   INTEGER,"
+    "  last_ts    INTEGER,"
+    "  complete   INTEGER NOT NULL DEFAULT 0,"
+    "  indexed_at TEXT NOT NULL,"
+    "  head_key   TEXT);\n"
+    "CREATE INDEX IF NOT EXISTS sources_by_key ON sources(source_key);\n"
+    "CREATE INDEX IF NOT EXISTS sources_by_path ON sources(path, member);\n"
+    "CREATE INDEX IF NOT EXISTS sources_by_head ON sources(head_key);\n"
+    "CREATE TABLE IF NOT EXISTS hosts("
+    "  host_id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);\n"
+    "CREATE TABLE IF NOT EXISTS components("
+    "  component_id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);\n"
+    "CREATE TABLE IF NOT EXISTS guids("
+    "  guid_id INTEGER PRIMARY KEY, guid TEXT NOT NULL UNIQUE);\n"
+    "CREATE TABLE IF NOT EXISTS events("
+    "  event_id      INTEGER PRIMARY KEY,"
+    "  source_id     INTEGER NOT NULL REFERENCES sources(source_id),"
+    "  line          INTEGER NOT NULL,"
+    "  ts            INTEGER,"
+    "  role          INTEGER NOT NULL,"
+    "  kind          INTEGER NOT NULL,"
+    "  host_id       INTEGER REFERENCES hosts(host_id),"
+    "  server_id     INTEGER REFERENCES hosts(host_id),"
+    "  client_guid_id INTEGER REFERENCES guids(guid_id),"
+    "  component_id  INTEGER REFERENCES components(component_id),"
+    "  hresult       INTEGER,"
+    "  fault_code    TEXT,"
+    "  parameter     TEXT,"
+    "  fault_guid_id INTEGER REFERENCES guids(guid_id));\n"
+    /* The line itself lives apart so that `events` rows stay small (~40
+     * bytes): index builds and scans read 4-5x fewer pages. */
+    "CREATE TABLE IF NOT EXISTS event_raw("
+    "  event_id INTEGER PRIMARY KEY REFERENCES events(event_id),"
+    "  raw      TEXT NOT NULL);\n"
+    /* Appended in source order, so cheap to maintain during a load; the
+     * writer needs them to remove an input (duplicate, crash leftover). */
+    "CREATE INDEX IF NOT EXISTS events_by_source ON events(source_id, line);\n"
+    /* One row per GUID in an event. A rowid table appended in event
+     * order; the look-up index by GUID is built after a load (random
+     * keys: the trap PERFORMANCE.md measured at 55 k rows/s). */
+    "CREATE TABLE IF NOT EXISTS event_guids("
+    "  guid_id  INTEGER NOT NULL,"
+    "  event_id INTEGER NOT NULL,"
+    "  what     INTEGER NOT NULL);\n"
+    "CREATE INDEX IF NOT EXISTS event_guids_by_event ON event_guids(event_id);\n"
+    "CREATE TABLE IF NOT EXISTS scans("
+    "  scan_id        INTEGER PRIMARY KEY,"
+    "  source_id      INTEGER NOT NULL REFERENCES sources(source_id),"
+    "  line           INTEGER NOT NULL,"
+    "  ts             INTEGER,"
+    "  host_id        INTEGER REFERENCES hosts(host_id),"
+    "  server_id      INTEGER REFERENCES hosts(host_id),"
+    "  client_guid_id INTEGER REFERENCES guids(guid_id),"
+    "  exit_code      INTEGER,"
+    "  round_trips    INTEGER,"
+    "  evaluated      INTEGER,"
+    "  deployed       INTEGER);\n"
+    "CREATE INDEX IF NOT EXISTS scans_by_source ON scans(source_id);\n"
+    /* maxInstalledPrerequisites / maxCachedUpdates of each ClientWebService
+     * web.config found among the inputs. NULL: key absent, so the documented
+     * default (400 / 22000) was in force. */
+    "CREATE TABLE IF NOT EXISTS server_config("
+    "  config_id  INTEGER PRIMARY KEY,"
+    "  source_id  INTEGER NOT NULL REFERENCES sources(source_id),"
+    "  server     TEXT NOT NULL,"
+    "  file_ts    INTEGER,"
+    "  max_installed_prerequisites INTEGER,"
+    "  max_cached_updates INTEGER);\n"
+    /* Input files read to their end, with the size and mtime they had: a
+     * re-run skips those unchanged without reading them. */
+    "CREATE TABLE IF NOT EXISTS inputs("
+    "  path       TEXT PRIMARY KEY,"
+    "  size       INTEGER NOT NULL,"
+    "  mtime      INTEGER NOT NULL,"
+    "  complete   INTEGER NOT NULL,"
+    "  indexed_at TEXT NOT NULL);\n"
+    "CREATE TABLE IF NOT EXISTS problems("
+    "  problem_id INTEGER PRIMARY KEY,"
+    "  path       TEXT NOT NULL,"
+    "  member     TEXT NOT NULL DEFAULT '',"
+    "  offset     INTEGER,"
+    "  line       INTEGER,"
+    "  kind       TEXT NOT NULL,"
+    "  message    TEXT NOT NULL,"
+    "  at         TEXT NOT NULL);\n"
+    /* Analysts' view: names instead of ids, ISO 8601 UTC times, only
+     * inputs that were indexed completely. */
+    "CREATE VIEW IF NOT EXISTS events_v AS SELECT"
+    "  e.event_id, s.source_key, s.path, s.member, e.line,"
+    "  strftime('%Y-%m-%dT%H:%M:%fZ', e.ts / 1000000.0, 'unixepoch') AS time,"
+    "  CASE e.role WHEN 0 THEN 'client' ELSE 'server' END AS role,"
+    "  e.kind, h.name AS host, sv.name AS server, cg.guid AS client_id,"
+    "  c.name AS component,"
+    "  CASE WHEN e.hresult IS NULL THEN NULL ELSE printf('%08X', e.hresult) END"
+    "    AS code,"
+    "  e.fault_code, e.parameter, fg.guid AS fault_guid, r.raw"
+    " FROM events e JOIN sources s ON s.source_id = e.source_id"
+    " JOIN event_raw r ON r.event_id = e.event_id"
+    " LEFT JOIN hosts h ON h.host_id = e.host_id"
+    " LEFT JOIN hosts sv ON sv.host_id = e.server_id"
+    " LEFT JOIN guids cg ON cg.guid_id = e.client_guid_id"
+    " LEFT JOIN components c ON c.component_id = e.component_id"
+    " LEFT JOIN guids fg ON fg.guid_id = e.fault_guid_id"
+    " WHERE s.complete = 1;\n";
 
 /* Only what the reports need: error-code, client and time reports scan the
  * small `events` rows (about 40 bytes each) faster than they could be
  * maintained as extra indexes on every load. */
 static const char ddl_indexes[] =
-	"CREATE INDEX IF NOT EXISTS event_guids_by_guid ON event_guids(guid_id, event_id);\n"
-	"CREATE INDEX IF NOT EXISTS events_by_fault ON events(fault_guid_id)"
-	"  WHERE fault_guid_id IS NOT NULL;\n"
-	"CREATE INDEX IF NOT EXISTS events_by_client ON events(client_guid_id)"
-	"  WHERE client_guid_id IS NOT NULL;\n"
-	"CREATE INDEX IF NOT EXISTS events_by_param ON events(parameter, server_id)"
-	"  WHERE parameter IS NOT NULL;\n"
-	"CREATE INDEX IF NOT EXISTS scans_by_server ON scans(server_id, ts);\n"
-	"";
+    "CREATE INDEX IF NOT EXISTS event_guids_by_guid ON event_guids(guid_id, event_id);\n"
+    "CREATE INDEX IF NOT EXISTS events_by_fault ON events(fault_guid_id)"
+    "  WHERE fault_guid_id IS NOT NULL;\n"
+    "CREATE INDEX IF NOT EXISTS events_by_client ON events(client_guid_id)"
+    "  WHERE client_guid_id IS NOT NULL;\n"
+    "CREATE INDEX IF NOT EXISTS events_by_param ON events(parameter, server_id)"
+    "  WHERE parameter IS NOT NULL;\n"
+    "CREATE INDEX IF NOT EXISTS scans_by_server ON scans(server_id, ts);\n"
+    "";
 
-static const char ddl_drop_indexes[] =
-	"DROP INDEX IF EXISTS event_guids_by_guid;"
-	"DROP INDEX IF EXISTS events_by_client;"
-	"DROP INDEX IF EXISTS events_by_fault;"
-	"DROP INDEX IF EXISTS events_by_param;"
-	"DROP INDEX IF EXISTS events_by_code;"
-	"DROP INDEX IF EXISTS events_by_client;"
-	"DROP INDEX IF EXISTS events_by_ts;"
-	"DROP INDEX IF EXISTS scans_by_server;"
-	"";
+static const char ddl_drop_indexes[] = "DROP INDEX IF EXISTS event_guids_by_guid;"
+                                       "DROP INDEX IF EXISTS events_by_client;"
+                                       "DROP INDEX IF EXISTS events_by_fault;"
+                                       "DROP INDEX IF EXISTS events_by_param;"
+                                       "DROP INDEX IF EXISTS events_by_code;"
+                                       "DROP INDEX IF EXISTS events_by_client;"
+                                       "DROP INDEX IF EXISTS events_by_ts;"
+                                       "DROP INDEX IF EXISTS scans_by_server;"
+                                       "";
 
 static wl_status exec(sqlite3 *db, const char *sql, char *err, size_t errlen)
 {
@@ -182,9 +181,8 @@ static int has_table(sqlite3 *db, const char *name)
 {
 	sqlite3_stmt *st = NULL;
 	int found = 0;
-	if (sqlite3_prepare_v2(db,
-			       "SELECT 1 FROM sqlite_master WHERE type='table' AND name=?1",
-			       -1, &st, NULL) == SQLITE_OK) {
+	if (sqlite3_prepare_v2(db, "SELECT 1 FROM sqlite_master WHERE type='table' AND name=?1", -1,
+	                       &st, NULL) == SQLITE_OK) {
 		sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
 		found = sqlite3_step(st) == SQLITE_ROW;
 	}
@@ -199,9 +197,8 @@ wl_status wl_schema_check(sqlite3 *db, char *err, size_t errlen)
 	if (rc != WL_OK)
 		return rc;
 	if (v != WL_SCHEMA_VERSION || !has_table(db, "events")) {
-		snprintf(err, errlen,
-			 "not a wsuslog index of schema version %d (user_version %d)",
-			 WL_SCHEMA_VERSION, v);
+		snprintf(err, errlen, "not a wsuslog index of schema version %d (user_version %d)",
+		         WL_SCHEMA_VERSION, v);
 		return WL_E_SCHEMA;
 	}
 	return WL_OK;
@@ -217,8 +214,8 @@ wl_status wl_schema_init(sqlite3 *db, char *err, size_t errlen)
 		return wl_schema_check(db, err, errlen);
 	if (v != 0 || has_table(db, "events")) {
 		snprintf(err, errlen,
-			 "database has schema version %d; this wsuslog writes version %d",
-			 v, WL_SCHEMA_VERSION);
+		         "database has schema version %d; this wsuslog writes version %d", v,
+		         WL_SCHEMA_VERSION);
 		return WL_E_SCHEMA;
 	}
 	rc = exec(db, "BEGIN IMMEDIATE", err, errlen);
@@ -232,10 +229,10 @@ wl_status wl_schema_init(sqlite3 *db, char *err, size_t errlen)
 	}
 	if (rc == WL_OK)
 		rc = exec(db,
-			  "INSERT OR REPLACE INTO meta(key, value) VALUES"
-			  " ('created', strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),"
-			  " ('time_zone', 'UTC'), ('ts_unit', 'microseconds since 1970-01-01 UTC')",
-			  err, errlen);
+		          "INSERT OR REPLACE INTO meta(key, value) VALUES"
+		          " ('created', strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),"
+		          " ('time_zone', 'UTC'), ('ts_unit', 'microseconds since 1970-01-01 UTC')",
+		          err, errlen);
 	if (rc != WL_OK) {
 		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 		return rc;

@@ -25,7 +25,7 @@ struct wl_text {
 
 	char *carry; /* start of a line seen in an earlier block */
 	size_t carry_n;
-	char *spare; /* WL_LINE_MAX + 1 bytes: re-splitting the carry in CR mode */
+	char *spare;  /* WL_LINE_MAX + 1 bytes: re-splitting the carry in CR mode */
 	int overlong; /* current line was cut: drop bytes until its end */
 
 	/* UTF-16 state: a pending odd byte and a pending high surrogate. */
@@ -235,14 +235,15 @@ static wl_status utf16(wl_text *t, const unsigned char *p, size_t n)
 	const int le = t->enc == WL_ENC_UTF16LE;
 	size_t i = 0;
 	if (t->have_odd && n > 0) {
-		unsigned u = le ? (unsigned)(t->odd | (p[0] << 8)) : (unsigned)((t->odd << 8) | p[0]);
+		unsigned u =
+		    le ? (unsigned)(t->odd | (p[0] << 8)) : (unsigned)((t->odd << 8) | p[0]);
 		o += unit(t, u, o);
 		t->have_odd = 0;
 		i = 1;
 	}
 	for (; i + 1 < n; i += 2) {
-		unsigned u = le ? (unsigned)(p[i] | (p[i + 1] << 8))
-				: (unsigned)((p[i] << 8) | p[i + 1]);
+		unsigned u =
+		    le ? (unsigned)(p[i] | (p[i + 1] << 8)) : (unsigned)((p[i] << 8) | p[i + 1]);
 		if (u < 0x80 && !t->hi_surrogate)
 			*o++ = (char)u;
 		else
@@ -375,7 +376,7 @@ wl_status wl_text_finish(wl_text *t)
 		t->decided_eol = 1;
 		if (memchr(t->carry, '\r', t->carry_n) &&
 		    !(t->carry_n == 1 || (t->carry_n > 0 && t->carry[t->carry_n - 1] == '\r' &&
-					  !memchr(t->carry, '\r', t->carry_n - 1))))
+		                          !memchr(t->carry, '\r', t->carry_n - 1))))
 			become_cr_mode(t);
 	}
 	if ((t->carry_n > 0 || t->overlong) && !t->stopped) {

@@ -26,7 +26,7 @@ typedef int (*wl_line_fn)(void *ctx, const char *p, size_t n, uint64_t lineno);
 /* Called when a line is cut (WL_E_LINE_TOO_LONG) or the encoding is
  * malformed (WL_E_ENCODING). offset is in the raw input. */
 typedef void (*wl_text_problem_fn)(void *ctx, wl_status st, uint64_t lineno, uint64_t offset,
-				   const char *msg);
+                                   const char *msg);
 
 typedef struct wl_text wl_text;
 

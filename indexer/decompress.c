@@ -18,7 +18,7 @@ wl_container wl_sniff_container(const unsigned char *p, size_t n)
 {
 	if (n >= 4) {
 		uint32_t m = (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-			     (uint32_t)p[3] << 24;
+		             (uint32_t)p[3] << 24;
 		if (m == 0xFD2FB528u || (m & 0xFFFFFFF0u) == 0x184D2A50u)
 			return WL_CONT_ZSTD;
 		if (m == 0x184D2204u) /* lz4 frame */
@@ -28,7 +28,10 @@ wl_container wl_sniff_container(const unsigned char *p, size_t n)
 		return WL_CONT_ARCHIVE; /* gzip */
 	if (n >= 3 && memcmp(p, "BZh", 3) == 0)
 		return WL_CONT_ARCHIVE;
-	if (n >= 6 && memcmp(p, "\xFD" "7zXZ\0", 6) == 0)
+	if (n >= 6 && memcmp(p,
+	                     "\xFD"
+	                     "7zXZ\0",
+	                     6) == 0)
 		return WL_CONT_ARCHIVE;
 	if (n >= 4 && (memcmp(p, "PK\3\4", 4) == 0 || memcmp(p, "PK\5\6", 4) == 0))
 		return WL_CONT_ARCHIVE;
@@ -40,7 +43,7 @@ wl_container wl_sniff_container(const unsigned char *p, size_t n)
 }
 
 static wl_status zstd_read(wl_reader *r, char *buf, size_t cap, size_t *got, char *msg,
-			   size_t msglen)
+                           size_t msglen)
 {
 	wl_zstd_reader *zr = (wl_zstd_reader *)r;
 	ZSTD_outBuffer ob = {buf, cap, 0};
@@ -48,7 +51,8 @@ static wl_status zstd_read(wl_reader *r, char *buf, size_t cap, size_t *got, cha
 	while (ob.pos == 0) {
 		if (zr->ib.pos == zr->ib.size && !zr->under_eof) {
 			size_t k = 0;
-			wl_status st = zr->under->read(zr->under, zr->in, zr->in_cap, &k, msg, msglen);
+			wl_status st =
+			    zr->under->read(zr->under, zr->in, zr->in_cap, &k, msg, msglen);
 			if (st != WL_OK)
 				return st;
 			zr->ib.src = zr->in;
@@ -60,9 +64,9 @@ static wl_status zstd_read(wl_reader *r, char *buf, size_t cap, size_t *got, cha
 		if (zr->ib.pos == zr->ib.size && zr->under_eof) {
 			if (zr->last_ret != 0) {
 				snprintf(msg, msglen,
-					 "zstd stream truncated: input ends inside a frame "
-					 "(compressed offset %llu)",
-					 (unsigned long long)zr->consumed);
+				         "zstd stream truncated: input ends inside a frame "
+				         "(compressed offset %llu)",
+				         (unsigned long long)zr->consumed);
 				return WL_E_TRUNCATED;
 			}
 			return WL_OK; /* clean end */
@@ -72,7 +76,7 @@ static wl_status zstd_read(wl_reader *r, char *buf, size_t cap, size_t *got, cha
 		zr->consumed += zr->ib.pos - before;
 		if (ZSTD_isError(ret)) {
 			snprintf(msg, msglen, "zstd: %s (compressed offset %llu)",
-				 ZSTD_getErrorName(ret), (unsigned long long)zr->consumed);
+			         ZSTD_getErrorName(ret), (unsigned long long)zr->consumed);
 			return WL_E_ZSTD;
 		}
 		zr->last_ret = ret;
@@ -82,8 +86,8 @@ static wl_status zstd_read(wl_reader *r, char *buf, size_t cap, size_t *got, cha
 	zr->out_total += ob.pos;
 	if (zr->out_total > zr->max_out) {
 		snprintf(msg, msglen,
-			 "decompressed size exceeds the cap of %llu bytes (--max-member-bytes)",
-			 (unsigned long long)zr->max_out);
+		         "decompressed size exceeds the cap of %llu bytes (--max-member-bytes)",
+		         (unsigned long long)zr->max_out);
 		return WL_E_TOO_BIG;
 	}
 	*got = ob.pos;
@@ -91,7 +95,7 @@ static wl_status zstd_read(wl_reader *r, char *buf, size_t cap, size_t *got, cha
 }
 
 wl_status wl_zstd_reader_open(wl_zstd_reader *zr, wl_reader *under, ZSTD_DCtx *dctx,
-			      uint64_t max_out)
+                              uint64_t max_out)
 {
 	memset(zr, 0, sizeof *zr);
 	zr->base.read = zstd_read;
@@ -156,7 +160,7 @@ int64_t wl_archive_member_mtime(const wl_reader *member)
 }
 
 static wl_status member_read(wl_reader *r, char *buf, size_t cap, size_t *got, char *msg,
-			     size_t msglen)
+                             size_t msglen)
 {
 	member_reader *mr = (member_reader *)r;
 	la_ssize_t k = archive_read_data(mr->a, buf, cap);
@@ -186,7 +190,7 @@ static bool unsafe_name(const char *name)
 }
 
 wl_status wl_archive_each(wl_reader *r, wl_member_fn on_member, wl_member_skip_fn on_skip,
-			  void *ctx, char *msg, size_t msglen)
+                          void *ctx, char *msg, size_t msglen)
 {
 	wl_status rc = WL_OK;
 	arc_client c = {.r = r, .st = WL_OK};
@@ -220,17 +224,17 @@ wl_status wl_archive_each(wl_reader *r, wl_member_fn on_member, wl_member_skip_f
 		if (archive_entry_filetype(e) != AE_IFREG) {
 			if (archive_entry_filetype(e) != AE_IFDIR && on_skip)
 				on_skip(ctx, name, WL_E_UNSAFE_PATH,
-					"link, device or special member not read");
+				        "link, device or special member not read");
 			continue;
 		}
 		if (unsafe_name(name) && on_skip)
 			on_skip(ctx, name, WL_E_UNSAFE_PATH,
-				"member path is absolute or has '..' (read, never extracted)");
-		member_reader mr = {.base = {.read = member_read}, .a = a, .c = &c,
-				    .mtime_us = INT64_MIN};
+			        "member path is absolute or has '..' (read, never extracted)");
+		member_reader mr = {
+		    .base = {.read = member_read}, .a = a, .c = &c, .mtime_us = INT64_MIN};
 		if (archive_entry_mtime_is_set(e))
 			mr.mtime_us = (int64_t)archive_entry_mtime(e) * 1000000 +
-				      archive_entry_mtime_nsec(e) / 1000;
+			              archive_entry_mtime_nsec(e) / 1000;
 		wl_status st = on_member(ctx, &mr.base, name);
 		if (st == WL_E_NOMEM || st == WL_E_DB || st == WL_E_DISK_FULL) {
 			rc = st;

@@ -27,11 +27,11 @@ typedef struct wl_zstd_reader {
 	wl_reader base;
 	wl_reader *under;
 	ZSTD_DCtx *dctx;
-	char *in;       /* owned; ZSTD_DStreamInSize() bytes */
+	char *in; /* owned; ZSTD_DStreamInSize() bytes */
 	size_t in_cap;
 	ZSTD_inBuffer ib;
 	bool under_eof;
-	size_t last_ret; /* 0 = at a frame boundary */
+	size_t last_ret;   /* 0 = at a frame boundary */
 	uint64_t consumed; /* compressed bytes handed to zstd */
 	uint64_t out_total;
 	uint64_t max_out;
@@ -39,7 +39,7 @@ typedef struct wl_zstd_reader {
 
 /* Returns WL_E_NOMEM or WL_OK. Free with wl_zstd_reader_close. */
 wl_status wl_zstd_reader_open(wl_zstd_reader *zr, wl_reader *under, ZSTD_DCtx *dctx,
-			      uint64_t max_out);
+                              uint64_t max_out);
 void wl_zstd_reader_close(wl_zstd_reader *zr);
 
 /* Called for each regular-file member; `member` reads its bytes. */
@@ -57,6 +57,6 @@ typedef void (*wl_member_skip_fn)(void *ctx, const char *name, wl_status st, con
  * damage were delivered. A callback's error other than a per-member one
  * (WL_E_NOMEM, WL_E_DB) stops the iteration and is returned. */
 wl_status wl_archive_each(wl_reader *r, wl_member_fn on_member, wl_member_skip_fn on_skip,
-			  void *ctx, char *msg, size_t msglen);
+                          void *ctx, char *msg, size_t msglen);
 
 #endif

@@ -160,7 +160,7 @@ static size_t copy_trim(char *dst, size_t cap, const char *p, size_t n)
 	while (n > 0 && (p[0] == ' ' || p[0] == '\t' || p[0] == '"' || p[0] == '\''))
 		p++, n--;
 	while (n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\t' || p[n - 1] == '"' ||
-			 p[n - 1] == '\'' || p[n - 1] == '\r'))
+	                 p[n - 1] == '\'' || p[n - 1] == '\r'))
 		n--;
 	if (n >= cap)
 		n = cap - 1;
@@ -201,7 +201,7 @@ bool wl_find_hresult(const char *p, size_t n, uint32_t *out)
 				return true;
 			}
 		} else if ((q[0] == 'h' || q[0] == 'H') && (q[1] == 'r' || q[1] == 'R') &&
-			   (i == 0 || p[i - 1] == ' ' || p[i - 1] == ',')) {
+		           (i == 0 || p[i - 1] == ' ' || p[i - 1] == ',')) {
 			size_t j = i + 2;
 			while (j < n && p[j] == ' ')
 				j++;
@@ -243,8 +243,8 @@ bool wl_banner_tz(const char *p, size_t n, int *minutes)
 
 /* ---- lifecycle ---- */
 
-wl_extract *wl_extract_new(const wl_extract_cfg *cfg, wl_event_fn on_event,
-			   wl_bad_line_fn on_bad, void *ctx)
+wl_extract *wl_extract_new(const wl_extract_cfg *cfg, wl_event_fn on_event, wl_bad_line_fn on_bad,
+                           void *ctx)
 {
 	wl_extract *x = calloc(1, sizeof *x);
 	if (!x)
@@ -434,7 +434,7 @@ static wl_span line_server(const wl_extract *x, const wl_fields *f)
 }
 
 static void client_event(wl_extract *x, wl_event *ev, wl_event_kind kind, const wl_fields *f,
-			 const char *line, size_t n, uint64_t lineno)
+                         const char *line, size_t n, uint64_t lineno)
 {
 	memset(ev, 0, sizeof *ev);
 	ev->kind = kind;
@@ -471,7 +471,7 @@ static void set_client_from(wl_extract *x, const char *p, size_t n)
 
 /* Value of a SOAP field: "<Tag>v</Tag>" (XML detail) */
 static bool xml_field(const char *p, size_t n, const char *open, size_t on, const char *close,
-		      size_t cn, const char **v, size_t *vn)
+                      size_t cn, const char **v, size_t *vn)
 {
 	const char *a = find(p, n, open, on);
 	if (!a)
@@ -487,7 +487,7 @@ static bool xml_field(const char *p, size_t n, const char *open, size_t on, cons
 
 /* Value of "key='v'" (Windows 8 "Soap fault detail:" line). */
 static bool quoted_field(const char *p, size_t n, const char *key, size_t kn, const char **v,
-			 size_t *vn)
+                         size_t *vn)
 {
 	const char *a = find(p, n, key, kn);
 	if (!a)
@@ -505,7 +505,7 @@ static bool quoted_field(const char *p, size_t n, const char *key, size_t kn, co
 /* Fills fault_code / parameter / fault guid of a SOAP fault event. The
  * spans must point into storage that outlives the event: x's buffers. */
 static void soap_fields(wl_extract *x, wl_event *ev, const char *code, size_t code_n,
-			const char *msg, size_t msg_n, const char *id, size_t id_n)
+                        const char *msg, size_t msg_n, const char *id, size_t id_n)
 {
 	ev->has_hresult = true;
 	ev->hresult = 0x80244007u; /* WU_E_PT_SOAPCLIENT_SOAPFAULT by definition */
@@ -526,8 +526,8 @@ static void soap_fields(wl_extract *x, wl_event *ev, const char *code, size_t co
 	ev->has_fault_guid = wl_guid_parse(ip, in, &ev->fault_guid) != 0;
 }
 
-static void soap_xml(wl_extract *x, const wl_fields *f, const char *line, size_t n,
-		     uint64_t lineno, const char *d, size_t dn)
+static void soap_xml(wl_extract *x, const wl_fields *f, const char *line, size_t n, uint64_t lineno,
+                     const char *d, size_t dn)
 {
 	const char *c = "", *m = "", *id = "";
 	size_t cn = 0, mn = 0, idn = 0;
@@ -542,7 +542,7 @@ static void soap_xml(wl_extract *x, const wl_fields *f, const char *line, size_t
 }
 
 static void soap_win8(wl_extract *x, const wl_fields *f, const char *line, size_t n,
-		      uint64_t lineno, const char *d, size_t dn)
+                      uint64_t lineno, const char *d, size_t dn)
 {
 	const char *c = "", *m = "", *id = "";
 	size_t cn = 0, mn = 0, idn = 0;
@@ -556,8 +556,8 @@ static void soap_win8(wl_extract *x, const wl_fields *f, const char *line, size_
 	emit(x, &ev);
 }
 
-static void hresult_event(wl_extract *x, wl_event_kind kind, const wl_fields *f,
-			  const char *line, size_t n, uint64_t lineno, const char *r, size_t rn)
+static void hresult_event(wl_extract *x, wl_event_kind kind, const wl_fields *f, const char *line,
+                          size_t n, uint64_t lineno, const char *r, size_t rn)
 {
 	uint32_t hr;
 	if (!wl_find_hresult(r, rn, &hr))
@@ -570,8 +570,8 @@ static void hresult_event(wl_extract *x, wl_event_kind kind, const wl_fields *f,
 }
 
 /* "WARNING: …" / "FATAL: …" (r is the text after the colon). */
-static void client_warning(wl_extract *x, wl_event_kind kind, const wl_fields *f,
-			   const char *line, size_t n, uint64_t lineno, const char *r, size_t rn)
+static void client_warning(wl_extract *x, wl_event_kind kind, const wl_fields *f, const char *line,
+                           size_t n, uint64_t lineno, const char *r, size_t rn)
 {
 	skip_blanks(&r, &rn);
 	if (STARTS(r, rn, "detail:")) {
@@ -629,8 +629,8 @@ static void client_warning(wl_extract *x, wl_event_kind kind, const wl_fields *f
 	hresult_event(x, kind, f, line, n, lineno, r, rn);
 }
 
-static void scan_end(wl_extract *x, const wl_fields *f, const char *line, size_t n,
-		     uint64_t lineno, const char *s, size_t sn)
+static void scan_end(wl_extract *x, const wl_fields *f, const char *line, size_t n, uint64_t lineno,
+                     const char *s, size_t sn)
 {
 	tid_state *t = tid_get(x, f->pid, f->tid);
 	wl_event ev;
@@ -658,7 +658,8 @@ static bool trigger(const char *s, size_t n)
 		return false;
 	switch (s[0]) {
 	case 'F':
-		return STARTS(s, n, "FAILED* [") || STARTS(s, n, "FATAL:") || STARTS(s, n, "Found ");
+		return STARTS(s, n, "FAILED* [") || STARTS(s, n, "FATAL:") ||
+		       STARTS(s, n, "Found ");
 	case 'W':
 		return STARTS(s, n, "WARNING:") || STARTS(s, n, "WS error:") ||
 		       STARTS(s, n, "WSUS server:");
@@ -709,7 +710,7 @@ static void client_line(wl_extract *x, const char *line, size_t n, uint64_t line
 	if (x->first_ts == WL_TS_NONE) {
 		wl_fields f0;
 		bool ok = x->fmt == WL_FMT_WU_CLASSIC ? wl_tok_classic(line, n, &f0)
-						      : wl_tok_etw(line, n, &f0);
+		                                      : wl_tok_etw(line, n, &f0);
 		if (ok)
 			note_ts(x, client_utc(x, &f0));
 	}
@@ -718,12 +719,13 @@ static void client_line(wl_extract *x, const char *line, size_t n, uint64_t line
 	if (!candidate(x, line, n))
 		return;
 	wl_fields f;
-	bool ok = x->fmt == WL_FMT_WU_CLASSIC ? wl_tok_classic(line, n, &f)
-					      : wl_tok_etw(line, n, &f);
+	bool ok =
+	    x->fmt == WL_FMT_WU_CLASSIC ? wl_tok_classic(line, n, &f) : wl_tok_etw(line, n, &f);
 	if (!ok) {
 		x->bad++;
 		if (x->on_bad)
-			x->on_bad(x->ctx, lineno, "line does not match the WindowsUpdate.log grammar");
+			x->on_bad(x->ctx, lineno,
+			          "line does not match the WindowsUpdate.log grammar");
 		return;
 	}
 	const char *m = f.message.p;
@@ -782,7 +784,8 @@ static void client_line(wl_extract *x, const char *line, size_t n, uint64_t line
 				t->evaluated = parse_i64(e + 25, left, &used);
 				const char *o = FIND(e + 25, left, " out of ");
 				if (o)
-					t->deployed = parse_i64(o + 8, (size_t)(s + sn - o) - 8, &used);
+					t->deployed =
+					    parse_i64(o + 8, (size_t)(s + sn - o) - 8, &used);
 			}
 		}
 		break;
@@ -832,7 +835,8 @@ static void client_line(wl_extract *x, const char *line, size_t n, uint64_t line
 				r++;
 				rn--;
 			}
-			if (STARTS(r, rn, "Finding updates") || STARTS(r, rn, "Agent: Finding updates"))
+			if (STARTS(r, rn, "Finding updates") ||
+			    STARTS(r, rn, "Agent: Finding updates"))
 				scan_end(x, &f, line, n, lineno, r, rn);
 		}
 		break;
@@ -901,7 +905,7 @@ static bool icontains(const char *p, size_t n, const char *lit)
 }
 
 static void server_header(wl_extract *x, const wl_fields *f, const char *line, size_t n,
-			  uint64_t lineno)
+                          uint64_t lineno)
 {
 	const char *m = f->message.p;
 	size_t mn = f->message.n;
@@ -994,7 +998,7 @@ static void server_line(wl_extract *x, const char *line, size_t n, uint64_t line
 		x->bad++;
 		if (x->on_bad)
 			x->on_bad(x->ctx, lineno,
-				  "line does not match the SoftwareDistribution.log grammar");
+			          "line does not match the SoftwareDistribution.log grammar");
 		return;
 	}
 	note_ts(x, f.ts_us);
@@ -1063,8 +1067,8 @@ void wl_extract_end(wl_extract *x)
 		/* The header fields fit in 64 bytes; the message may be cut. */
 		wl_fields f;
 		bool ok = x->fmt == WL_FMT_WU_CLASSIC
-				  ? wl_tok_classic(x->last_line, x->last_line_n, &f)
-				  : wl_tok_etw(x->last_line, x->last_line_n, &f);
+		              ? wl_tok_classic(x->last_line, x->last_line_n, &f)
+		              : wl_tok_etw(x->last_line, x->last_line_n, &f);
 		if (ok)
 			note_ts(x, client_utc(x, &f));
 	}

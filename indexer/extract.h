@@ -20,15 +20,15 @@ typedef void (*wl_event_fn)(void *ctx, const wl_event *ev);
 typedef void (*wl_bad_line_fn)(void *ctx, uint64_t lineno, const char *why);
 
 typedef struct wl_extract_cfg {
-	bool has_tz;     /* --tz given: applies to ETW files and classic files */
-	int tz_minutes;  /* without a banner; UTC = local - tz */
+	bool has_tz;    /* --tz given: applies to ETW files and classic files */
+	int tz_minutes; /* without a banner; UTC = local - tz */
 } wl_extract_cfg;
 
 typedef struct wl_extract wl_extract;
 
 /* Caller owns; free with wl_extract_free. NULL on allocation failure. */
-wl_extract *wl_extract_new(const wl_extract_cfg *cfg, wl_event_fn on_event,
-			   wl_bad_line_fn on_bad, void *ctx);
+wl_extract *wl_extract_new(const wl_extract_cfg *cfg, wl_event_fn on_event, wl_bad_line_fn on_bad,
+                           void *ctx);
 
 /* Start a new input of format fmt. host_hint is the machine named by the
  * input's path (lower-case, may be empty); copied. */

@@ -95,7 +95,7 @@ static bool scan(int fd, uint64_t size, frame **out, size_t *nout)
 		static const unsigned did_len[4] = {0, 1, 2, 4};
 		static const unsigned fcs_len[4] = {0, 2, 4, 8};
 		size_t hsize = 5 + (single ? 0 : 1) + did_len[desc & 3] +
-			       (fcs_flag == 0 ? single : fcs_len[fcs_flag]);
+		               (fcs_flag == 0 ? single : fcs_len[fcs_flag]);
 		unsigned long long content = ZSTD_getFrameContentSize(h, hn);
 		if (hsize > hn || content == ZSTD_CONTENTSIZE_UNKNOWN ||
 		    content == ZSTD_CONTENTSIZE_ERROR)
@@ -154,14 +154,14 @@ static void *decode_main(void *arg)
 		if (!pread_all(fr->fd, d->in, (size_t)f->csize, f->off)) {
 			st = WL_E_IO;
 			snprintf(d->msg, sizeof d->msg, "read error in zstd frame at offset %llu",
-				 (unsigned long long)f->off);
+			         (unsigned long long)f->off);
 		} else {
 			got = ZSTD_decompressDCtx(d->dctx, d->out, (size_t)f->dsize, d->in,
-						  (size_t)f->csize);
+			                          (size_t)f->csize);
 			if (ZSTD_isError(got)) {
 				st = WL_E_ZSTD;
 				snprintf(d->msg, sizeof d->msg, "zstd: %s (frame at offset %llu)",
-					 ZSTD_getErrorName(got), (unsigned long long)f->off);
+				         ZSTD_getErrorName(got), (unsigned long long)f->off);
 				got = 0;
 			}
 		}
@@ -179,7 +179,7 @@ static void *decode_main(void *arg)
 }
 
 static wl_status frames_read(wl_reader *r, char *buf, size_t cap, size_t *got, char *msg,
-			     size_t msglen)
+                             size_t msglen)
 {
 	wl_frames_reader *fr = (wl_frames_reader *)r;
 	*got = 0;
@@ -215,7 +215,7 @@ static wl_status frames_read(wl_reader *r, char *buf, size_t cap, size_t *got, c
 }
 
 wl_status wl_frames_open(wl_frames_reader **out, int fd, uint64_t size, unsigned threads,
-			 uint64_t max_out)
+                         uint64_t max_out)
 {
 	*out = NULL;
 	frame *f = NULL;

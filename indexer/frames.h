@@ -24,7 +24,7 @@ typedef struct wl_frames_reader wl_frames_reader;
  * *out NULL: the caller uses the streaming decoder, which also reports
  * truncation and damage. max_out caps the total decompressed size. */
 wl_status wl_frames_open(wl_frames_reader **out, int fd, uint64_t size, unsigned threads,
-			 uint64_t max_out);
+                         uint64_t max_out);
 
 /* The reader interface over the decompressed bytes. */
 wl_reader *wl_frames_base(wl_frames_reader *fr);

@@ -24,9 +24,26 @@ static char lower(char c)
 }
 
 static const char *const generic_dirs[] = {
-	"", ".", "..", "log", "logs", "logfiles", "windows", "temp", "tmp", "clients",
-	"servers", "data", "softwaredistribution", "update services", "collected", "archive",
-	"clientwebservice", "webservices", "program files", "inetpub",
+    "",
+    ".",
+    "..",
+    "log",
+    "logs",
+    "logfiles",
+    "windows",
+    "temp",
+    "tmp",
+    "clients",
+    "servers",
+    "data",
+    "softwaredistribution",
+    "update services",
+    "collected",
+    "archive",
+    "clientwebservice",
+    "webservices",
+    "program files",
+    "inetpub",
 };
 
 static bool generic(const char *p, size_t n)
@@ -76,7 +93,8 @@ static size_t hint_from(const char *name, char *out, size_t cap)
 			size_t k = 0;
 			while (k < sl && lower(name[i + k]) == stems[s][k])
 				k++;
-			if (k == sl && (name[i - 1] == '-' || name[i - 1] == '_' || name[i - 1] == '.')) {
+			if (k == sl &&
+			    (name[i - 1] == '-' || name[i - 1] == '_' || name[i - 1] == '.')) {
 				/* "servers_wsus01_SoftwareDistribution.log.zst" (a path
 				 * flattened into a file name): the part after the last '_'. */
 				size_t hs = b;
@@ -165,7 +183,7 @@ static void flush_batch(wl_worker *w)
 }
 
 void wl_worker_problem(wl_worker *w, wl_status st, const char *path, const char *member,
-		       uint64_t offset, uint64_t line, const char *text)
+                       uint64_t offset, uint64_t line, const char *text)
 {
 	wl_msg *m = blank(w, WL_MSG_PROBLEM);
 	if (!m)
@@ -196,9 +214,9 @@ static void on_event(void *ctx, const wl_event *ev)
 {
 	wl_worker *w = ctx;
 	size_t need = ev->host.n + ev->server.n + ev->component.n + ev->fault_code.n +
-		      ev->parameter.n + ev->raw.n;
-	if (w->batch && (w->batch->nev == WL_BATCH_EVENTS ||
-			 w->batch->arena_n + need > WL_MSG_ARENA))
+	              ev->parameter.n + ev->raw.n;
+	if (w->batch &&
+	    (w->batch->nev == WL_BATCH_EVENTS || w->batch->arena_n + need > WL_MSG_ARENA))
 		flush_batch(w);
 	if (!w->batch) {
 		w->batch = blank(w, WL_MSG_EVENTS);
@@ -226,7 +244,7 @@ static void on_bad_line(void *ctx, uint64_t lineno, const char *why)
 }
 
 static void on_text_problem(void *ctx, wl_status st, uint64_t lineno, uint64_t offset,
-			    const char *msg)
+                            const char *msg)
 {
 	wl_worker *w = ctx;
 	if (!w->began)
@@ -275,7 +293,7 @@ static int on_line(void *ctx, const char *p, size_t n, uint64_t lineno)
 static void hex128(XXH128_hash_t h, char out[33])
 {
 	snprintf(out, 33, "%016llx%016llx", (unsigned long long)h.high64,
-		 (unsigned long long)h.low64);
+	         (unsigned long long)h.low64);
 }
 
 /* Content hash of the decoded bytes; at the length of the earlier copy of
@@ -316,7 +334,7 @@ static void end_source(wl_worker *w, uint64_t bytes)
 	}
 	hex128(XXH3_128bits_digest(w->hash), m->key);
 	snprintf(m->head, sizeof m->head, "%016llx",
-		 (unsigned long long)XXH3_64bits_digest(w->head));
+	         (unsigned long long)XXH3_64bits_digest(w->head));
 	m->supersedes[0] = 0;
 	if (w->prefix_match && bytes > w->prefix_at && w->fmt != WL_FMT_WEBCONFIG)
 		snprintf(m->supersedes, sizeof m->supersedes, "%s", w->prefix_want);
@@ -334,7 +352,7 @@ static void end_source(wl_worker *w, uint64_t bytes)
 	if (m->bad_lines > BAD_LINES_REPORTED) {
 		char t[96];
 		snprintf(t, sizeof t, "%llu more unparseable lines not listed",
-			 (unsigned long long)(m->bad_lines - BAD_LINES_REPORTED));
+		         (unsigned long long)(m->bad_lines - BAD_LINES_REPORTED));
 		wl_worker_problem(w, WL_E_BAD_LINE, w->path, w->member, UINT64_MAX, 0, t);
 	}
 	atomic_fetch_add(&w->stats->lines, m->lines);
@@ -345,7 +363,7 @@ static void end_source(wl_worker *w, uint64_t bytes)
 
 /* A log candidate: decode, split, sniff, extract. */
 static wl_status text_stream(wl_worker *w, wl_reader *r, const char *path, const char *member,
-			     int level)
+                             int level)
 {
 	w->path = path;
 	w->member = member;
@@ -373,7 +391,7 @@ static wl_status text_stream(wl_worker *w, wl_reader *r, const char *path, const
 	/* With more than one thread, reading (and the decompression beneath it)
 	 * runs on a producer thread while this one decodes and extracts. */
 	bool ahead = w->cfg->threads > 1 && (w->ra || (w->ra = wl_readahead_new()) != NULL) &&
-		     wl_readahead_start(w->ra, r, hash_block, w) == WL_OK;
+	             wl_readahead_start(w->ra, r, hash_block, w) == WL_OK;
 	for (;;) {
 		const char *p = w->buf[level];
 		size_t got = 0;
@@ -392,9 +410,10 @@ static wl_status text_stream(wl_worker *w, wl_reader *r, const char *path, const
 			 * members decompressed by libarchive are capped here (a plain
 			 * file, level 1, is as big as it is on disk: no bomb). */
 			st = WL_E_TOO_BIG;
-			snprintf(msg, sizeof msg,
-				 "decompressed size exceeds the cap of %llu bytes (--max-member-bytes)",
-				 (unsigned long long)w->cfg->max_member_bytes);
+			snprintf(
+			    msg, sizeof msg,
+			    "decompressed size exceeds the cap of %llu bytes (--max-member-bytes)",
+			    (unsigned long long)w->cfg->max_member_bytes);
 			break;
 		}
 		if (wl_text_feed(w->text, p, got) != WL_OK) {
@@ -434,8 +453,8 @@ typedef struct member_ctx {
 	int adepth;
 } member_ctx;
 
-static wl_status stream(wl_worker *w, wl_reader *r, const char *path, const char *member,
-			int level, int adepth);
+static wl_status stream(wl_worker *w, wl_reader *r, const char *path, const char *member, int level,
+                        int adepth);
 
 static wl_status on_member(void *ctx, wl_reader *r, const char *name)
 {
@@ -458,7 +477,7 @@ static void on_member_skip(void *ctx, const char *name, wl_status st, const char
 	member_ctx *mc = ctx;
 	char full[1024];
 	snprintf(full, sizeof full, "%s%s%s", mc->parent ? mc->parent : "", mc->parent ? "!" : "",
-		 name);
+	         name);
 	atomic_fetch_add(&mc->w->stats->skipped, 1);
 	if (st == WL_E_UNSAFE_PATH && strstr(why, "never extracted"))
 		return; /* read like any member; nothing is written to disk */
@@ -481,12 +500,12 @@ static wl_status read_head(wl_reader *r, char *buf, size_t *n, char *msg, size_t
 	return WL_OK;
 }
 
-static wl_status stream(wl_worker *w, wl_reader *r, const char *path, const char *member,
-			int level, int adepth)
+static wl_status stream(wl_worker *w, wl_reader *r, const char *path, const char *member, int level,
+                        int adepth)
 {
 	if (level >= WL_LEVELS - 1 || adepth > WL_ARCHIVE_DEPTH_MAX) {
 		wl_worker_problem(w, WL_E_DEPTH, path, member, UINT64_MAX, 0,
-				  "archives nested deeper than WL_ARCHIVE_DEPTH_MAX; not read");
+		                  "archives nested deeper than WL_ARCHIVE_DEPTH_MAX; not read");
 		return WL_OK;
 	}
 	if (!w->buf[level]) {
@@ -514,7 +533,7 @@ static wl_status stream(wl_worker *w, wl_reader *r, const char *path, const char
 			/* A multi-frame file: frames decoded in parallel, in order. */
 			wl_frames_reader *fr = NULL;
 			st = wl_frames_open(&fr, w->file_fd, w->file_size, w->cfg->threads,
-					    w->cfg->max_member_bytes);
+			                    w->cfg->max_member_bytes);
 			if (st != WL_OK)
 				return st;
 			if (fr) {
@@ -539,7 +558,8 @@ static wl_status stream(wl_worker *w, wl_reader *r, const char *path, const char
 		return st;
 	}
 	case WL_CONT_ARCHIVE: {
-		member_ctx mc = {.w = w, .path = path, .parent = member, .level = level, .adepth = adepth};
+		member_ctx mc = {
+		    .w = w, .path = path, .parent = member, .level = level, .adepth = adepth};
 		st = wl_archive_each(&pr.base, on_member, on_member_skip, &mc, msg, sizeof msg);
 		if (st == WL_E_NOMEM || st == WL_E_DB)
 			return st;
@@ -598,7 +618,7 @@ wl_status wl_worker_file(wl_worker *w, const char *path)
 }
 
 wl_worker *wl_worker_new(unsigned id, const wl_ingest_cfg *cfg, wl_queue *q, wl_stats *stats,
-			 atomic_bool *abort)
+                         atomic_bool *abort)
 {
 	wl_worker *w = calloc(1, sizeof *w);
 	if (!w)

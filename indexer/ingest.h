@@ -58,7 +58,7 @@ typedef struct wl_worker {
 
 /* Caller owns; free with wl_worker_free. NULL on allocation failure. */
 wl_worker *wl_worker_new(unsigned id, const wl_ingest_cfg *cfg, wl_queue *q, wl_stats *stats,
-			 atomic_bool *abort);
+                         atomic_bool *abort);
 void wl_worker_free(wl_worker *w);
 
 /* Index one input file (any container). Problems are sent as messages;
@@ -67,7 +67,7 @@ wl_status wl_worker_file(wl_worker *w, const char *path);
 
 /* Send a PROBLEM message (path/member may be NULL). */
 void wl_worker_problem(wl_worker *w, wl_status st, const char *path, const char *member,
-		       uint64_t offset, uint64_t line, const char *text);
+                       uint64_t offset, uint64_t line, const char *text);
 
 /* The machine named by an input's path: "pc005-WindowsUpdate.log" -> pc005,
  * "wsus01/SoftwareDistribution.log" -> wsus01. Lower-case into out; returns

@@ -49,9 +49,9 @@ wl_status wl_known_load(wl_known *k, sqlite3 *db, char *err, size_t errlen)
 	size_t cap = 0;
 	/* The newest complete copy of each path/member. */
 	if (sqlite3_prepare_v2(db,
-			       "SELECT path, member, bytes, source_key, source_id FROM sources"
-			       " WHERE complete = 1 AND format <> 'web.config'",
-			       -1, &q, NULL) != SQLITE_OK)
+	                       "SELECT path, member, bytes, source_key, source_id FROM sources"
+	                       " WHERE complete = 1 AND format <> 'web.config'",
+	                       -1, &q, NULL) != SQLITE_OK)
 		goto db_fail;
 	int rc;
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
@@ -66,7 +66,7 @@ wl_status wl_known_load(wl_known *k, sqlite3 *db, char *err, size_t errlen)
 		}
 		wl_known_source *s = &k->src[k->nsrc];
 		s->path_member = join((const char *)sqlite3_column_text(q, 0),
-				      (const char *)sqlite3_column_text(q, 1), &s->key_n);
+		                      (const char *)sqlite3_column_text(q, 1), &s->key_n);
 		if (!s->path_member) {
 			st = WL_E_NOMEM;
 			goto out;
@@ -95,8 +95,8 @@ wl_status wl_known_load(wl_known *k, sqlite3 *db, char *err, size_t errlen)
 	}
 
 	cap = 0;
-	if (sqlite3_prepare_v2(db, "SELECT path, size, mtime FROM inputs WHERE complete = 1", -1, &q,
-			       NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(db, "SELECT path, size, mtime FROM inputs WHERE complete = 1", -1,
+	                       &q, NULL) != SQLITE_OK)
 		goto db_fail;
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
 		if (k->nin == cap) {

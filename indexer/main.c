@@ -12,28 +12,28 @@
 #include "wsuslog/status.h"
 
 static const char usage_text[] =
-	"usage: wsuslog-index --db FILE [-j N] [--tz +HHMM] [--max-member-bytes N]\n"
-	"                     [--progress|--no-progress] [-q] INPUT...\n"
-	"\n"
-	"Index WSUS client (WindowsUpdate.log) and server (SoftwareDistribution.log)\n"
-	"logs into an SQLite index. INPUTs are directories (walked recursively),\n"
-	"plain logs, .zst files and archives (.tar, .tar.zst, .tar.gz, .zip, ...);\n"
-	"what a file is comes from its content, not its name.\n"
-	"\n"
-	"  --db FILE              index to create or add to\n"
-	"  -j, --jobs N           worker threads (default: online CPUs)\n"
-	"  --tz +HHMM             zone of Windows 10+ logs and of classic logs\n"
-	"                         without a 'Logging initialized' banner (default UTC)\n"
-	"  --max-member-bytes N   cap on decompressed bytes per file or member\n"
-	"                         (K/M/G suffixes; default 64G)\n"
-	"  --max-db-pages N       make the index full at N pages (tests a full disk)\n"
-	"  --progress             progress on stderr (default when stderr is a terminal)\n"
-	"  -q, --quiet            no summary\n"
-	"  -h, --help             this text\n"
-	"      --version          version\n"
-	"\n"
-	"Exit status: 0 all inputs indexed; 3 finished, some inputs had problems\n"
-	"(named on stderr and in the problems table); 1 fatal error; 2 usage error.\n";
+    "usage: wsuslog-index --db FILE [-j N] [--tz +HHMM] [--max-member-bytes N]\n"
+    "                     [--progress|--no-progress] [-q] INPUT...\n"
+    "\n"
+    "Index WSUS client (WindowsUpdate.log) and server (SoftwareDistribution.log)\n"
+    "logs into an SQLite index. INPUTs are directories (walked recursively),\n"
+    "plain logs, .zst files and archives (.tar, .tar.zst, .tar.gz, .zip, ...);\n"
+    "what a file is comes from its content, not its name.\n"
+    "\n"
+    "  --db FILE              index to create or add to\n"
+    "  -j, --jobs N           worker threads (default: online CPUs)\n"
+    "  --tz +HHMM             zone of Windows 10+ logs and of classic logs\n"
+    "                         without a 'Logging initialized' banner (default UTC)\n"
+    "  --max-member-bytes N   cap on decompressed bytes per file or member\n"
+    "                         (K/M/G suffixes; default 64G)\n"
+    "  --max-db-pages N       make the index full at N pages (tests a full disk)\n"
+    "  --progress             progress on stderr (default when stderr is a terminal)\n"
+    "  -q, --quiet            no summary\n"
+    "  -h, --help             this text\n"
+    "      --version          version\n"
+    "\n"
+    "Exit status: 0 all inputs indexed; 3 finished, some inputs had problems\n"
+    "(named on stderr and in the problems table); 1 fatal error; 2 usage error.\n";
 
 static int usage_error(const char *fmt, const char *arg)
 {
@@ -55,10 +55,20 @@ static int parse_u64(const char *s, uint64_t *out, int allow_suffix)
 	uint64_t mul = 1;
 	if (allow_suffix && *end) {
 		switch (*end) {
-		case 'k': case 'K': mul = 1024ull; break;
-		case 'm': case 'M': mul = 1024ull * 1024; break;
-		case 'g': case 'G': mul = 1024ull * 1024 * 1024; break;
-		default: return -1;
+		case 'k':
+		case 'K':
+			mul = 1024ull;
+			break;
+		case 'm':
+		case 'M':
+			mul = 1024ull * 1024;
+			break;
+		case 'g':
+		case 'G':
+			mul = 1024ull * 1024 * 1024;
+			break;
+		default:
+			return -1;
 		}
 		end++;
 	}
@@ -151,19 +161,21 @@ int main(int argc, char **argv)
 			uint64_t n;
 			if (strncmp(a, "-j", 2) == 0 && a[2])
 				v = a + 2;
-			else if (!(v = opt_value(argc, argv, &i, strncmp(a, "-j", 2) == 0 ? "-j" : "--jobs")))
+			else if (!(v = opt_value(argc, argv, &i,
+			                         strncmp(a, "-j", 2) == 0 ? "-j" : "--jobs")))
 				USAGE("%s needs a number", "-j");
 			if (parse_u64(v, &n, 0) != 0 || n == 0)
 				USAGE("bad thread count '%s'", v);
 			cfg.threads = n > WL_THREADS_MAX ? WL_THREADS_MAX : (unsigned)n;
 		} else if (is_opt(a, "--tz")) {
-			if (!(v = opt_value(argc, argv, &i, "--tz")) || parse_tz(v, &cfg.tz_minutes) != 0)
-				USAGE("bad --tz '%s' (expected +HHMM or -HHMM)",
-						   v ? v : "");
+			if (!(v = opt_value(argc, argv, &i, "--tz")) ||
+			    parse_tz(v, &cfg.tz_minutes) != 0)
+				USAGE("bad --tz '%s' (expected +HHMM or -HHMM)", v ? v : "");
 			cfg.has_tz = true;
 		} else if (is_opt(a, "--max-member-bytes")) {
 			if (!(v = opt_value(argc, argv, &i, "--max-member-bytes")) ||
-			    parse_u64(v, &cfg.max_member_bytes, 1) != 0 || cfg.max_member_bytes == 0)
+			    parse_u64(v, &cfg.max_member_bytes, 1) != 0 ||
+			    cfg.max_member_bytes == 0)
 				USAGE("bad --max-member-bytes '%s'", v ? v : "");
 		} else if (is_opt(a, "--max-db-pages")) {
 			/* Testing aid: a full disk at N pages of 16 KiB. */
@@ -198,22 +210,23 @@ int main(int argc, char **argv)
 	uint64_t problems = atomic_load(&stats.problems);
 	if (!cfg.quiet) {
 		double mb = (double)atomic_load(&stats.bytes_decoded) / 1e6;
-		fprintf(stderr,
-			"wsuslog-index: %llu files, %llu archive members, %llu logs, %llu not logs, "
-			"%llu duplicates, %llu unchanged, %llu replaced by a longer copy; "
-			"%llu lines, %llu events; %llu problems; %.2f s "
-			"(index build %.2f s), %.1f MB/s\n",
-			(unsigned long long)atomic_load(&stats.inputs),
-			(unsigned long long)atomic_load(&stats.members),
-			(unsigned long long)atomic_load(&stats.logs),
-			(unsigned long long)atomic_load(&stats.not_logs),
-			(unsigned long long)atomic_load(&stats.duplicates),
-			(unsigned long long)atomic_load(&stats.unchanged),
-			(unsigned long long)atomic_load(&stats.replaced),
-			(unsigned long long)atomic_load(&stats.lines),
-			(unsigned long long)atomic_load(&stats.events), (unsigned long long)problems,
-			stats.seconds, stats.close_seconds,
-			stats.seconds > 0 ? mb / stats.seconds : 0.0);
+		fprintf(
+		    stderr,
+		    "wsuslog-index: %llu files, %llu archive members, %llu logs, %llu not logs, "
+		    "%llu duplicates, %llu unchanged, %llu replaced by a longer copy; "
+		    "%llu lines, %llu events; %llu problems; %.2f s "
+		    "(index build %.2f s), %.1f MB/s\n",
+		    (unsigned long long)atomic_load(&stats.inputs),
+		    (unsigned long long)atomic_load(&stats.members),
+		    (unsigned long long)atomic_load(&stats.logs),
+		    (unsigned long long)atomic_load(&stats.not_logs),
+		    (unsigned long long)atomic_load(&stats.duplicates),
+		    (unsigned long long)atomic_load(&stats.unchanged),
+		    (unsigned long long)atomic_load(&stats.replaced),
+		    (unsigned long long)atomic_load(&stats.lines),
+		    (unsigned long long)atomic_load(&stats.events), (unsigned long long)problems,
+		    stats.seconds, stats.close_seconds,
+		    stats.seconds > 0 ? mb / stats.seconds : 0.0);
 	}
 	rc = problems ? WL_EXIT_PROBLEMS : WL_EXIT_OK;
 out:

@@ -91,7 +91,8 @@ static void on_walk_problem(void *ctx, wl_status st, const char *path, const cha
 	atomic_fetch_add(&rc->stats->problems, 1);
 	if (st == WL_E_SKIPPED)
 		atomic_fetch_add(&rc->stats->skipped, 1);
-	wl_status w = wl_writer_problem(rc->wr, st, path, NULL, UINT64_MAX, 0, msg, err, sizeof err);
+	wl_status w =
+	    wl_writer_problem(rc->wr, st, path, NULL, UINT64_MAX, 0, msg, err, sizeof err);
 	if (w != WL_OK)
 		set_fatal(rc, w, err);
 }
@@ -120,12 +121,12 @@ static void draw_progress(run_ctx *rc, double t0, bool last)
 	double rate = dt > 0 ? (double)done / dt : 0;
 	double eta = rate > 0 && total > done ? (double)(total - done) / rate : 0;
 	fprintf(stderr, "\r\033[K%6.1f%%  %.1f / %.1f MB read  %llu events  %.1f MB/s  ETA %.0fs%s",
-		total ? 100.0 * (double)done / (double)total : 100.0, (double)done / 1e6,
-		(double)total / 1e6, (unsigned long long)ev, rate / 1e6, eta, last ? "\n" : "");
+	        total ? 100.0 * (double)done / (double)total : 100.0, (double)done / 1e6,
+	        (double)total / 1e6, (unsigned long long)ev, rate / 1e6, eta, last ? "\n" : "");
 }
 
 wl_status wl_ingest_run(const wl_ingest_cfg *cfg, char *const *inputs, size_t n_inputs,
-			wl_stats *stats, char *err, size_t errlen)
+                        wl_stats *stats, char *err, size_t errlen)
 {
 	run_ctx rc;
 	memset(&rc, 0, sizeof rc);
@@ -143,8 +144,9 @@ wl_status wl_ingest_run(const wl_ingest_cfg *cfg, char *const *inputs, size_t n_
 	if (st != WL_OK)
 		goto out;
 	if (wl_writer_resumed(rc.wr) && !cfg->quiet)
-		fprintf(stderr, "wsuslog-index: removed %u incomplete input(s) of an interrupted run\n",
-			wl_writer_resumed(rc.wr));
+		fprintf(stderr,
+		        "wsuslog-index: removed %u incomplete input(s) of an interrupted run\n",
+		        wl_writer_resumed(rc.wr));
 	for (size_t i = 0; i < n_inputs && rc.fatal == WL_OK; i++) {
 		st = wl_walk(&rc.inputs, inputs[i], on_walk_problem, &rc);
 		if (st != WL_OK) {

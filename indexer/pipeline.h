@@ -18,9 +18,9 @@
 #define WL_MSG_ARENA (512u * 1024u)
 
 typedef enum wl_msg_type {
-	WL_MSG_BEGIN = 1,  /* an input starts: path, member, format, host */
-	WL_MSG_EVENTS = 2, /* a batch of events of the worker's open input */
-	WL_MSG_END = 3,    /* the input is finished: key, counts */
+	WL_MSG_BEGIN = 1,   /* an input starts: path, member, format, host */
+	WL_MSG_EVENTS = 2,  /* a batch of events of the worker's open input */
+	WL_MSG_END = 3,     /* the input is finished: key, counts */
 	WL_MSG_PROBLEM = 4, /* a problem to record (no input needs to be open) */
 	WL_MSG_INPUT = 5    /* an input file was read to its end: path, size, mtime */
 } wl_msg_type;
@@ -41,7 +41,7 @@ typedef struct wl_msg {
 	const char *host;
 	wl_format fmt;
 	/* END */
-	char key[33]; /* XXH3-128 of the decoded bytes, hex */
+	char key[33];        /* XXH3-128 of the decoded bytes, hex */
 	char supersedes[33]; /* key of an earlier copy this one extends, or "" */
 	char head[17];       /* XXH3-64 of the first WL_HEAD_BYTES, hex */
 	uint64_t bytes, lines, events, bad_lines;
@@ -81,14 +81,14 @@ typedef struct wl_ingest_cfg {
 	bool has_tz;
 	int tz_minutes;
 	uint64_t max_member_bytes;
-	bool progress;  /* draw progress on stderr */
-	bool quiet;     /* no summary */
+	bool progress;         /* draw progress on stderr */
+	bool quiet;            /* no summary */
 	uint64_t max_db_pages; /* PRAGMA max_page_count, 0 = none (disk-full tests) */
 } wl_ingest_cfg;
 
 typedef struct wl_stats {
 	atomic_uint_fast64_t inputs, members, streams, logs, bytes_in, bytes_decoded, lines, events,
-		problems, not_logs, duplicates, skipped, unchanged, replaced;
+	    problems, not_logs, duplicates, skipped, unchanged, replaced;
 	double seconds;       /* whole run */
 	double close_seconds; /* final commit and index build */
 } wl_stats;
@@ -97,6 +97,6 @@ typedef struct wl_stats {
  * inputs had problems: see stats->problems), or a fatal status (database,
  * memory) with a message in err. */
 wl_status wl_ingest_run(const wl_ingest_cfg *cfg, char *const *inputs, size_t n_inputs,
-			wl_stats *stats, char *err, size_t errlen);
+                        wl_stats *stats, char *err, size_t errlen);
 
 #endif

@@ -108,8 +108,7 @@ wl_status wl_readahead_start(wl_readahead *ra, wl_reader *r, wl_block_fn on_bloc
 	return WL_OK;
 }
 
-wl_status wl_readahead_next(wl_readahead *ra, const char **p, size_t *n, char *msg,
-			    size_t msglen)
+wl_status wl_readahead_next(wl_readahead *ra, const char **p, size_t *n, char *msg, size_t msglen)
 {
 	*p = NULL;
 	*n = 0;

@@ -24,8 +24,7 @@ wl_status wl_readahead_start(wl_readahead *ra, wl_reader *r, wl_block_fn on_bloc
 
 /* The next block (p, n), borrowed until the next call or stop; *n == 0 at
  * the end of the stream. A read error is returned with its message. */
-wl_status wl_readahead_next(wl_readahead *ra, const char **p, size_t *n, char *msg,
-			    size_t msglen);
+wl_status wl_readahead_next(wl_readahead *ra, const char **p, size_t *n, char *msg, size_t msglen);
 
 /* Stop the producer (early or at the end) and join it. */
 void wl_readahead_stop(wl_readahead *ra);

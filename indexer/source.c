@@ -16,7 +16,7 @@
 #include "wsuslog/limits.h"
 
 static wl_status file_read(wl_reader *r, char *buf, size_t cap, size_t *got, char *msg,
-			   size_t msglen)
+                           size_t msglen)
 {
 	wl_file_reader *fr = (wl_file_reader *)r;
 	for (;;) {
@@ -26,13 +26,13 @@ static wl_status file_read(wl_reader *r, char *buf, size_t cap, size_t *got, cha
 			fr->offset += (uint64_t)k;
 			if (fr->counter)
 				atomic_fetch_add_explicit(fr->counter, (uint64_t)k,
-							  memory_order_relaxed);
+				                          memory_order_relaxed);
 			return WL_OK;
 		}
 		if (errno == EINTR)
 			continue;
 		snprintf(msg, msglen, "read error at offset %llu: %s",
-			 (unsigned long long)fr->offset, strerror(errno));
+		         (unsigned long long)fr->offset, strerror(errno));
 		return WL_E_IO;
 	}
 }
@@ -73,7 +73,7 @@ void wl_file_reader_close(wl_file_reader *fr)
 }
 
 static wl_status peek_read(wl_reader *r, char *buf, size_t cap, size_t *got, char *msg,
-			   size_t msglen)
+                           size_t msglen)
 {
 	wl_peek_reader *pr = (wl_peek_reader *)r;
 	if (pr->head_pos < pr->head_n) {
@@ -186,8 +186,8 @@ static wl_status walk_dir(walk_ctx *w, const char *path, const struct stat *st)
 			rc = WL_E_NOMEM;
 			break;
 		}
-		snprintf(child, len, "%s%s%s", path,
-			 path[strlen(path) - 1] == '/' ? "" : "/", names[i]);
+		snprintf(child, len, "%s%s%s", path, path[strlen(path) - 1] == '/' ? "" : "/",
+		         names[i]);
 		rc = walk(w, child);
 		free(child);
 	}
@@ -205,7 +205,7 @@ static wl_status walk(walk_ctx *w, const char *path)
 	struct stat st;
 	if (stat(path, &st) != 0) {
 		w->on_problem(w->ctx, errno == ELOOP ? WL_E_SKIPPED : WL_E_OPEN, path,
-			      strerror(errno));
+		              strerror(errno));
 		return WL_OK;
 	}
 	if (S_ISDIR(st.st_mode))
@@ -213,12 +213,11 @@ static wl_status walk(walk_ctx *w, const char *path)
 	if (S_ISREG(st.st_mode))
 		return push(w->list, path, (uint64_t)st.st_size);
 	w->on_problem(w->ctx, WL_E_SKIPPED, path,
-		      S_ISFIFO(st.st_mode) ? "FIFO skipped" : "not a regular file; skipped");
+	              S_ISFIFO(st.st_mode) ? "FIFO skipped" : "not a regular file; skipped");
 	return WL_OK;
 }
 
-wl_status wl_walk(wl_input_list *list, const char *path, wl_walk_problem_fn on_problem,
-		  void *ctx)
+wl_status wl_walk(wl_input_list *list, const char *path, wl_walk_problem_fn on_problem, void *ctx)
 {
 	walk_ctx w = {.list = list, .on_problem = on_problem, .ctx = ctx, .depth = 0};
 	return walk(&w, path);

@@ -15,7 +15,7 @@
 typedef struct wl_reader wl_reader;
 struct wl_reader {
 	wl_status (*read)(wl_reader *r, char *buf, size_t cap, size_t *got, char *msg,
-			  size_t msglen);
+	                  size_t msglen);
 };
 
 /* A plain file opened for reading. */
@@ -62,8 +62,7 @@ typedef void (*wl_walk_problem_fn)(void *ctx, wl_status st, const char *path, co
 /* Append the regular files under path (a file or a directory walked
  * recursively, in name order) to list. Returns WL_E_NOMEM on allocation
  * failure; other problems go to on_problem and the walk goes on. */
-wl_status wl_walk(wl_input_list *list, const char *path, wl_walk_problem_fn on_problem,
-		  void *ctx);
+wl_status wl_walk(wl_input_list *list, const char *path, wl_walk_problem_fn on_problem, void *ctx);
 
 /* Frees the paths and the array; the list is left empty. */
 void wl_input_list_free(wl_input_list *list);

@@ -68,8 +68,8 @@ static bool parse_date(const char *p, size_t n, char sep, int *y, int *m, int *d
 
 /* HH:MM:SS then fraction introduced by frac_sep (':' classic, '.' others);
  * *len gets the bytes consumed. The fraction is optional. */
-static bool parse_time(const char *p, size_t n, char frac_sep, int *h, int *mi, int *s,
-		       int64_t *us, size_t *len)
+static bool parse_time(const char *p, size_t n, char frac_sep, int *h, int *mi, int *s, int64_t *us,
+                       size_t *len)
 {
 	if (n < 8 || p[2] != ':' || p[5] != ':')
 		return false;

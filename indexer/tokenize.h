@@ -14,8 +14,8 @@ typedef struct wl_fields {
 	/* Time as written (local for classic/ETW, UTC for sdist), microseconds
 	 * since 1970-01-01 as if it were UTC. */
 	int64_t ts_us;
-	uint32_t pid; /* classic, ETW: process id; sdist: 0 */
-	uint32_t tid; /* classic: hex; ETW: decimal */
+	uint32_t pid;      /* classic, ETW: process id; sdist: 0 */
+	uint32_t tid;      /* classic: hex; ETW: decimal */
 	wl_span component; /* classic/ETW component; sdist Class.Method */
 	wl_span level;     /* sdist only: Info, Warning, Error, ... */
 	wl_span process;   /* sdist only: process.thread */

@@ -148,49 +148,49 @@ enum {
 };
 
 static const char *const sql_text[ST_COUNT_] = {
-	[ST_INS_SOURCE] = "INSERT INTO sources(source_key, path, member, format, role, host,"
-			  " indexed_at) VALUES('', ?1, ?2, ?3, ?4, ?5,"
-			  " strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))",
-	[ST_END_SOURCE] = "UPDATE sources SET source_key = ?1, bytes = ?2, lines = ?3,"
-			  " events = ?4, first_ts = ?5, last_ts = ?6,"
-			  " host = CASE WHEN host = '' THEN ?7 ELSE host END, complete = 1,"
-			  " head_key = ?9 WHERE source_id = ?8",
-	[ST_DUP_SOURCE] = "SELECT 1 FROM sources WHERE source_key = ?1 AND complete = 1"
-			  " AND source_id <> ?2 LIMIT 1",
-	[ST_DEL_EG] = "DELETE FROM event_guids WHERE event_id IN"
-		      " (SELECT event_id FROM events WHERE source_id = ?1)",
-	[ST_DEL_EVENTS] = "DELETE FROM events WHERE source_id = ?1",
-	[ST_DEL_SCANS] = "DELETE FROM scans WHERE source_id = ?1",
-	[ST_DEL_SOURCE] = "DELETE FROM sources WHERE source_id = ?1",
-	[ST_INS_EVENT] = "INSERT INTO events" EVENT_COLS " VALUES" EVENT_ROW,
-	[ST_INS_RAW] = "INSERT INTO event_raw" RAW_COLS " VALUES" RAW_ROW,
-	[ST_DEL_RAW] = "DELETE FROM event_raw WHERE event_id IN"
-		       " (SELECT event_id FROM events WHERE source_id = ?1)",
-	[ST_INS_EG] = "INSERT INTO event_guids" EG_COLS " VALUES" EG_ROW,
-	[ST_INS_SCAN] = "INSERT INTO scans(source_id, line, ts, host_id, server_id,"
-			" client_guid_id, exit_code, round_trips, evaluated, deployed)"
-			" VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-	[ST_INS_CONFIG] = "INSERT INTO server_config(source_id, server, file_ts,"
-			  " max_installed_prerequisites, max_cached_updates)"
-			  " VALUES(?1, ?2, ?3, ?4, ?5)",
-	[ST_DEL_CONFIG] = "DELETE FROM server_config WHERE source_id = ?1",
-	[ST_SEL_HOST] = "SELECT host_id FROM hosts WHERE name = ?1",
-	[ST_INS_HOST] = "INSERT INTO hosts(name) VALUES(?1)",
-	[ST_SEL_COMP] = "SELECT component_id FROM components WHERE name = ?1",
-	[ST_INS_COMP] = "INSERT INTO components(name) VALUES(?1)",
-	[ST_SEL_GUID] = "SELECT guid_id FROM guids WHERE guid = ?1",
-	[ST_INS_GUID] = "INSERT INTO guids(guid) VALUES(?1)",
-	[ST_UPSERT_INPUT] = "INSERT INTO inputs(path, size, mtime, complete, indexed_at)"
-			    " VALUES(?1, ?2, ?3, 1, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))"
-			    " ON CONFLICT(path) DO UPDATE SET size = excluded.size,"
-			    " mtime = excluded.mtime, complete = 1, indexed_at = excluded.indexed_at",
-	[ST_SAME_HEAD] = "SELECT source_id, bytes FROM sources WHERE head_key = ?1 AND complete = 1"
-			 " AND source_id <> ?2 AND format = (SELECT format FROM sources"
-			 " WHERE source_id = ?2)",
-	[ST_OLD_COPY] = "SELECT source_id FROM sources WHERE source_key = ?1 AND path = ?2"
-			" AND member = ?3 AND complete = 1 AND source_id <> ?4",
-	[ST_INS_PROBLEM] = "INSERT INTO problems(path, member, offset, line, kind, message, at)"
-			   " VALUES(?1, ?2, ?3, ?4, ?5, ?6, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))",
+    [ST_INS_SOURCE] = "INSERT INTO sources(source_key, path, member, format, role, host,"
+                      " indexed_at) VALUES('', ?1, ?2, ?3, ?4, ?5,"
+                      " strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))",
+    [ST_END_SOURCE] = "UPDATE sources SET source_key = ?1, bytes = ?2, lines = ?3,"
+                      " events = ?4, first_ts = ?5, last_ts = ?6,"
+                      " host = CASE WHEN host = '' THEN ?7 ELSE host END, complete = 1,"
+                      " head_key = ?9 WHERE source_id = ?8",
+    [ST_DUP_SOURCE] = "SELECT 1 FROM sources WHERE source_key = ?1 AND complete = 1"
+                      " AND source_id <> ?2 LIMIT 1",
+    [ST_DEL_EG] = "DELETE FROM event_guids WHERE event_id IN"
+                  " (SELECT event_id FROM events WHERE source_id = ?1)",
+    [ST_DEL_EVENTS] = "DELETE FROM events WHERE source_id = ?1",
+    [ST_DEL_SCANS] = "DELETE FROM scans WHERE source_id = ?1",
+    [ST_DEL_SOURCE] = "DELETE FROM sources WHERE source_id = ?1",
+    [ST_INS_EVENT] = "INSERT INTO events" EVENT_COLS " VALUES" EVENT_ROW,
+    [ST_INS_RAW] = "INSERT INTO event_raw" RAW_COLS " VALUES" RAW_ROW,
+    [ST_DEL_RAW] = "DELETE FROM event_raw WHERE event_id IN"
+                   " (SELECT event_id FROM events WHERE source_id = ?1)",
+    [ST_INS_EG] = "INSERT INTO event_guids" EG_COLS " VALUES" EG_ROW,
+    [ST_INS_SCAN] = "INSERT INTO scans(source_id, line, ts, host_id, server_id,"
+                    " client_guid_id, exit_code, round_trips, evaluated, deployed)"
+                    " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+    [ST_INS_CONFIG] = "INSERT INTO server_config(source_id, server, file_ts,"
+                      " max_installed_prerequisites, max_cached_updates)"
+                      " VALUES(?1, ?2, ?3, ?4, ?5)",
+    [ST_DEL_CONFIG] = "DELETE FROM server_config WHERE source_id = ?1",
+    [ST_SEL_HOST] = "SELECT host_id FROM hosts WHERE name = ?1",
+    [ST_INS_HOST] = "INSERT INTO hosts(name) VALUES(?1)",
+    [ST_SEL_COMP] = "SELECT component_id FROM components WHERE name = ?1",
+    [ST_INS_COMP] = "INSERT INTO components(name) VALUES(?1)",
+    [ST_SEL_GUID] = "SELECT guid_id FROM guids WHERE guid = ?1",
+    [ST_INS_GUID] = "INSERT INTO guids(guid) VALUES(?1)",
+    [ST_UPSERT_INPUT] = "INSERT INTO inputs(path, size, mtime, complete, indexed_at)"
+                        " VALUES(?1, ?2, ?3, 1, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))"
+                        " ON CONFLICT(path) DO UPDATE SET size = excluded.size,"
+                        " mtime = excluded.mtime, complete = 1, indexed_at = excluded.indexed_at",
+    [ST_SAME_HEAD] = "SELECT source_id, bytes FROM sources WHERE head_key = ?1 AND complete = 1"
+                     " AND source_id <> ?2 AND format = (SELECT format FROM sources"
+                     " WHERE source_id = ?2)",
+    [ST_OLD_COPY] = "SELECT source_id FROM sources WHERE source_key = ?1 AND path = ?2"
+                    " AND member = ?3 AND complete = 1 AND source_id <> ?4",
+    [ST_INS_PROBLEM] = "INSERT INTO problems(path, member, offset, line, kind, message, at)"
+                       " VALUES(?1, ?2, ?3, ?4, ?5, ?6, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))",
 };
 
 struct wl_writer {
@@ -277,7 +277,7 @@ static void bind_span(sqlite3_stmt *s, int i, wl_span sp)
 /* Interned id of a string in table (sel, ins) through map m; 0 for an
  * empty string (stored as NULL). */
 static wl_status intern(wl_writer *wr, idmap *m, int sel, int ins, const char *k, size_t n,
-			int64_t *id, char *err, size_t errlen)
+                        int64_t *id, char *err, size_t errlen)
 {
 	*id = 0;
 	if (n == 0)
@@ -402,11 +402,12 @@ static wl_status flush_all(wl_writer *wr, char *err, size_t errlen)
 	return st;
 }
 
-static wl_status add_guid(wl_writer *wr, int64_t event_id, const wl_guid *g, int what,
-			  char *err, size_t errlen)
+static wl_status add_guid(wl_writer *wr, int64_t event_id, const wl_guid *g, int what, char *err,
+                          size_t errlen)
 {
 	int64_t gid;
-	wl_status st = intern(wr, &wr->guids, ST_SEL_GUID, ST_INS_GUID, g->s, 36, &gid, err, errlen);
+	wl_status st =
+	    intern(wr, &wr->guids, ST_SEL_GUID, ST_INS_GUID, g->s, 36, &gid, err, errlen);
 	if (st != WL_OK)
 		return st;
 	egrow *r = &wr->eg[wr->neg++];
@@ -420,24 +421,23 @@ static wl_status add_guid(wl_writer *wr, int64_t event_id, const wl_guid *g, int
 }
 
 static wl_status write_event(wl_writer *wr, int64_t source_id, const wl_event *e, char *err,
-			     size_t errlen)
+                             size_t errlen)
 {
 	int64_t host, server, comp, client = 0, fault = 0;
 	wl_status st;
 	if ((st = intern(wr, &wr->hosts, ST_SEL_HOST, ST_INS_HOST, e->host.p, e->host.n, &host, err,
-			 errlen)) != WL_OK ||
+	                 errlen)) != WL_OK ||
 	    (st = intern(wr, &wr->hosts, ST_SEL_HOST, ST_INS_HOST, e->server.p, e->server.n,
-			 &server, err, errlen)) != WL_OK)
+	                 &server, err, errlen)) != WL_OK)
 		return st;
-	if (e->has_client_id &&
-	    (st = intern(wr, &wr->guids, ST_SEL_GUID, ST_INS_GUID, e->client_id.s, 36, &client, err,
-			 errlen)) != WL_OK)
+	if (e->has_client_id && (st = intern(wr, &wr->guids, ST_SEL_GUID, ST_INS_GUID,
+	                                     e->client_id.s, 36, &client, err, errlen)) != WL_OK)
 		return st;
 	if (e->kind == WL_EV_CONFIG) {
 		sqlite3_stmt *s = wr->st[ST_INS_CONFIG];
 		sqlite3_bind_int64(s, 1, source_id);
 		sqlite3_bind_text(s, 2, e->server.p ? e->server.p : "", (int)e->server.n,
-				  SQLITE_STATIC);
+		                  SQLITE_STATIC);
 		if (e->ts_us == WL_TS_NONE)
 			sqlite3_bind_null(s, 3);
 		else
@@ -476,11 +476,10 @@ static wl_status write_event(wl_writer *wr, int64_t source_id, const wl_event *e
 		return run(wr, ST_INS_SCAN, err, errlen);
 	}
 	if ((st = intern(wr, &wr->comps, ST_SEL_COMP, ST_INS_COMP, e->component.p, e->component.n,
-			 &comp, err, errlen)) != WL_OK)
+	                 &comp, err, errlen)) != WL_OK)
 		return st;
-	if (e->has_fault_guid &&
-	    (st = intern(wr, &wr->guids, ST_SEL_GUID, ST_INS_GUID, e->fault_guid.s, 36, &fault, err,
-			 errlen)) != WL_OK)
+	if (e->has_fault_guid && (st = intern(wr, &wr->guids, ST_SEL_GUID, ST_INS_GUID,
+	                                      e->fault_guid.s, 36, &fault, err, errlen)) != WL_OK)
 		return st;
 	evrow *r = &wr->ev[wr->nev++];
 	r->id = wr->next_event_id++;
@@ -503,8 +502,8 @@ static wl_status write_event(wl_writer *wr, int64_t source_id, const wl_event *e
 	if (r->raw.n > WL_RAW_MAX)
 		r->raw.n = WL_RAW_MAX;
 	wr->txn_rows += 2;
-	if (e->has_fault_guid && (st = add_guid(wr, r->id, &e->fault_guid, WL_GUID_FAULT, err,
-						errlen)) != WL_OK)
+	if (e->has_fault_guid &&
+	    (st = add_guid(wr, r->id, &e->fault_guid, WL_GUID_FAULT, err, errlen)) != WL_OK)
 		return st;
 	/* The SusClientId is not repeated in event_guids: nearly every event
 	 * carries one, and events.client_guid_id (indexed) finds them. */
@@ -522,7 +521,7 @@ static wl_status delete_source(wl_writer *wr, int64_t id, char *err, size_t errl
  * taken before the log grew) start with the same WL_HEAD_BYTES: keep the
  * longest copy only, so no event is counted twice. */
 static wl_status same_start(wl_writer *wr, int64_t id, const wl_msg *m, wl_stats *stats,
-			    bool *dropped, char *err, size_t errlen)
+                            bool *dropped, char *err, size_t errlen)
 {
 	int64_t other[16];
 	uint64_t other_bytes[16];
@@ -555,7 +554,7 @@ static wl_status same_start(wl_writer *wr, int64_t id, const wl_msg *m, wl_stats
 static wl_status delete_source(wl_writer *wr, int64_t id, char *err, size_t errlen)
 {
 	static const int order[] = {ST_DEL_EG,    ST_DEL_RAW,    ST_DEL_EVENTS,
-				    ST_DEL_SCANS, ST_DEL_CONFIG, ST_DEL_SOURCE};
+	                            ST_DEL_SCANS, ST_DEL_CONFIG, ST_DEL_SOURCE};
 	for (size_t i = 0; i < sizeof order / sizeof *order; i++) {
 		sqlite3_bind_int64(wr->st[order[i]], 1, id);
 		wl_status st = run(wr, order[i], err, errlen);
@@ -566,7 +565,7 @@ static wl_status delete_source(wl_writer *wr, int64_t id, char *err, size_t errl
 }
 
 static void print_problem(wl_status st, const char *path, const char *member, uint64_t offset,
-			  uint64_t line, const char *text)
+                          uint64_t line, const char *text)
 {
 	char where[64] = "";
 	if (line)
@@ -574,12 +573,12 @@ static void print_problem(wl_status st, const char *path, const char *member, ui
 	else if (offset != UINT64_MAX)
 		snprintf(where, sizeof where, "offset %llu: ", (unsigned long long)offset);
 	fprintf(stderr, "wsuslog-index: %s%s%s: %s%s (%s)\n", path, member && *member ? "!" : "",
-		member ? member : "", where, text, wl_status_name(st));
+	        member ? member : "", where, text, wl_status_name(st));
 }
 
 wl_status wl_writer_problem(wl_writer *wr, wl_status st, const char *path, const char *member,
-			    uint64_t offset, uint64_t line, const char *text, char *err,
-			    size_t errlen)
+                            uint64_t offset, uint64_t line, const char *text, char *err,
+                            size_t errlen)
 {
 	print_problem(st, path, member, offset, line, text);
 	wl_status rc = begin(wr, err, errlen);
@@ -602,8 +601,7 @@ wl_status wl_writer_problem(wl_writer *wr, wl_status st, const char *path, const
 	return run(wr, ST_INS_PROBLEM, err, errlen);
 }
 
-wl_status wl_writer_apply(wl_writer *wr, const wl_msg *m, wl_stats *stats, char *err,
-			  size_t errlen)
+wl_status wl_writer_apply(wl_writer *wr, const wl_msg *m, wl_stats *stats, char *err, size_t errlen)
 {
 	wl_status st = begin(wr, err, errlen);
 	if (st != WL_OK)
@@ -616,10 +614,10 @@ wl_status wl_writer_apply(wl_writer *wr, const wl_msg *m, wl_stats *stats, char 
 		sqlite3_bind_text(s, 2, m->member, -1, SQLITE_STATIC);
 		sqlite3_bind_text(s, 3, wl_format_name(m->fmt), -1, SQLITE_STATIC);
 		sqlite3_bind_text(s, 4,
-				  wl_role_name(m->fmt == WL_FMT_SDIST || m->fmt == WL_FMT_WEBCONFIG
-						       ? WL_ROLE_SERVER
-						       : WL_ROLE_CLIENT),
-				  -1, SQLITE_STATIC);
+		                  wl_role_name(m->fmt == WL_FMT_SDIST || m->fmt == WL_FMT_WEBCONFIG
+		                                   ? WL_ROLE_SERVER
+		                                   : WL_ROLE_CLIENT),
+		                  -1, SQLITE_STATIC);
 		sqlite3_bind_text(s, 5, m->host, -1, SQLITE_STATIC);
 		if ((st = run(wr, ST_INS_SOURCE, err, errlen)) != WL_OK)
 			return st;
@@ -719,7 +717,7 @@ wl_status wl_writer_apply(wl_writer *wr, const wl_msg *m, wl_stats *stats, char 
 	}
 	case WL_MSG_PROBLEM:
 		st = wl_writer_problem(wr, m->status, m->path, m->member, m->offset, m->line,
-				       m->text, err, errlen);
+		                       m->text, err, errlen);
 		if (st != WL_OK)
 			return st;
 		break;
@@ -763,9 +761,9 @@ static wl_status take_lock(wl_writer *wr, const char *path, char *err, size_t er
 	}
 	if (flock(wr->lock_fd, LOCK_EX | LOCK_NB) != 0) {
 		snprintf(err, errlen,
-			 "%s is being written by another wsuslog-index (lock %s held); "
-			 "wait for it to finish",
-			 path, lp);
+		         "%s is being written by another wsuslog-index (lock %s held); "
+		         "wait for it to finish",
+		         path, lp);
 		free(lp);
 		return WL_E_BUSY;
 	}
@@ -778,7 +776,7 @@ static wl_status remove_incomplete(wl_writer *wr, char *err, size_t errlen)
 	sqlite3_stmt *q = NULL;
 	wl_status st = WL_OK;
 	if (sqlite3_prepare_v2(wr->db, "SELECT source_id FROM sources WHERE complete = 0", -1, &q,
-			       NULL) != SQLITE_OK)
+	                       NULL) != SQLITE_OK)
 		return db_error(wr, err, errlen, "prepare");
 	int64_t ids[256];
 	int n = 0;
@@ -797,8 +795,8 @@ static wl_status remove_incomplete(wl_writer *wr, char *err, size_t errlen)
 	return st;
 }
 
-wl_status wl_writer_open(wl_writer **out, const char *path, unsigned workers,
-			 uint64_t max_db_pages, char *err, size_t errlen)
+wl_status wl_writer_open(wl_writer **out, const char *path, unsigned workers, uint64_t max_db_pages,
+                         char *err, size_t errlen)
 {
 	wl_status st = WL_OK;
 	wl_writer *wr = calloc(1, sizeof *wr);
@@ -815,8 +813,8 @@ wl_status wl_writer_open(wl_writer **out, const char *path, unsigned workers,
 		goto fail;
 	/* NOMUTEX: only this thread ever uses the connection. */
 	if (sqlite3_open_v2(path, &wr->db,
-			    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) !=
-	    SQLITE_OK) {
+	                    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+	                    NULL) != SQLITE_OK) {
 		st = db_error(wr, err, errlen, path);
 		goto fail;
 	}
@@ -825,11 +823,12 @@ wl_status wl_writer_open(wl_writer **out, const char *path, unsigned workers,
 	 * load: in WAL mode a killed process cannot corrupt the database (only
 	 * an OS crash or power loss could), and the complete flag makes lost
 	 * last transactions harmless. The close makes the result durable. */
-	if ((st = exec(wr,
-		       "PRAGMA page_size = 16384; PRAGMA journal_mode = WAL; PRAGMA synchronous = OFF;"
-		       " PRAGMA cache_size = -32768; PRAGMA threads = 2;"
-		       " PRAGMA foreign_keys = OFF",
-		       err, errlen)) != WL_OK)
+	if ((st = exec(
+	         wr,
+	         "PRAGMA page_size = 16384; PRAGMA journal_mode = WAL; PRAGMA synchronous = OFF;"
+	         " PRAGMA cache_size = -32768; PRAGMA threads = 2;"
+	         " PRAGMA foreign_keys = OFF",
+	         err, errlen)) != WL_OK)
 		goto fail;
 	if ((st = wl_schema_init(wr->db, err, errlen)) != WL_OK)
 		goto fail;
@@ -838,7 +837,7 @@ wl_status wl_writer_open(wl_writer **out, const char *path, unsigned workers,
 		 * beyond this many pages. */
 		char sql[64];
 		snprintf(sql, sizeof sql, "PRAGMA max_page_count = %llu",
-			 (unsigned long long)max_db_pages);
+		         (unsigned long long)max_db_pages);
 		if ((st = exec(wr, sql, err, errlen)) != WL_OK)
 			goto fail;
 	}
@@ -846,17 +845,20 @@ wl_status wl_writer_open(wl_writer **out, const char *path, unsigned workers,
 		char *multi = NULL;
 		const char *sql = sql_text[i];
 		if (i == ST_MULTI_EVENT)
-			sql = multi = multi_sql("INSERT INTO events" EVENT_COLS " VALUES", EVENT_ROW, EV_ROWS);
+			sql = multi = multi_sql("INSERT INTO events" EVENT_COLS " VALUES",
+			                        EVENT_ROW, EV_ROWS);
 		else if (i == ST_MULTI_RAW)
-			sql = multi = multi_sql("INSERT INTO event_raw" RAW_COLS " VALUES", RAW_ROW, EV_ROWS);
+			sql = multi =
+			    multi_sql("INSERT INTO event_raw" RAW_COLS " VALUES", RAW_ROW, EV_ROWS);
 		else if (i == ST_MULTI_EG)
-			sql = multi = multi_sql("INSERT INTO event_guids" EG_COLS " VALUES", EG_ROW, EG_ROWS);
+			sql = multi =
+			    multi_sql("INSERT INTO event_guids" EG_COLS " VALUES", EG_ROW, EG_ROWS);
 		if (!sql) {
 			st = WL_E_NOMEM;
 			goto fail;
 		}
 		int rc = sqlite3_prepare_v3(wr->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &wr->st[i],
-					    NULL);
+		                            NULL);
 		free(multi);
 		if (rc != SQLITE_OK) {
 			st = db_error(wr, err, errlen, "prepare");
@@ -866,8 +868,8 @@ wl_status wl_writer_open(wl_writer **out, const char *path, unsigned workers,
 	{
 		sqlite3_stmt *q = NULL;
 		wr->next_event_id = 1;
-		if (sqlite3_prepare_v2(wr->db, "SELECT coalesce(max(event_id), 0) + 1 FROM events", -1,
-				       &q, NULL) == SQLITE_OK &&
+		if (sqlite3_prepare_v2(wr->db, "SELECT coalesce(max(event_id), 0) + 1 FROM events",
+		                       -1, &q, NULL) == SQLITE_OK &&
 		    sqlite3_step(q) == SQLITE_ROW)
 			wr->next_event_id = sqlite3_column_int64(q, 0);
 		sqlite3_finalize(q);
@@ -878,7 +880,7 @@ wl_status wl_writer_open(wl_writer **out, const char *path, unsigned workers,
 	{
 		sqlite3_stmt *q = NULL;
 		if (sqlite3_prepare_v2(wr->db, "SELECT NOT EXISTS (SELECT 1 FROM events)", -1, &q,
-				       NULL) == SQLITE_OK &&
+		                       NULL) == SQLITE_OK &&
 		    sqlite3_step(q) == SQLITE_ROW)
 			wr->fresh = sqlite3_column_int(q, 0) != 0;
 		sqlite3_finalize(q);
@@ -924,7 +926,8 @@ wl_status wl_writer_close(wl_writer *wr, bool ok, char *err, size_t errlen)
 			if (st == WL_OK)
 				st = wl_schema_finish(wr->db, err, errlen);
 			if (st == WL_OK)
-				st = exec(wr, "PRAGMA analysis_limit = 1000; PRAGMA optimize", err, errlen);
+				st = exec(wr, "PRAGMA analysis_limit = 1000; PRAGMA optimize", err,
+				          errlen);
 			if (st == WL_OK)
 				st = exec(wr, "PRAGMA synchronous = NORMAL", err, errlen);
 		} else if (wr->in_txn) {

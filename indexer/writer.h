@@ -14,19 +14,19 @@ typedef struct wl_writer wl_writer;
  * (WL_E_BUSY if another ingester holds it), check or create the schema and
  * remove inputs a killed run left incomplete. On success *out is owned by
  * the caller: close with wl_writer_close. */
-wl_status wl_writer_open(wl_writer **out, const char *path, unsigned workers,
-			 uint64_t max_db_pages, char *err, size_t errlen);
+wl_status wl_writer_open(wl_writer **out, const char *path, unsigned workers, uint64_t max_db_pages,
+                         char *err, size_t errlen);
 
 /* Apply one message. Returns WL_OK or a fatal status (WL_E_DB,
  * WL_E_DISK_FULL, WL_E_NOMEM) with err filled; after a fatal status the
  * caller stops writing and calls close with ok = false. */
 wl_status wl_writer_apply(wl_writer *wr, const wl_msg *m, wl_stats *stats, char *err,
-			  size_t errlen);
+                          size_t errlen);
 
 /* Record a problem found outside any worker (the walk). */
 wl_status wl_writer_problem(wl_writer *wr, wl_status st, const char *path, const char *member,
-			    uint64_t offset, uint64_t line, const char *text, char *err,
-			    size_t errlen);
+                            uint64_t offset, uint64_t line, const char *text, char *err,
+                            size_t errlen);
 
 /* Commit; when ok, build the secondary indexes. Frees wr. */
 wl_status wl_writer_close(wl_writer *wr, bool ok, char *err, size_t errlen);

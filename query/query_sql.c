@@ -168,11 +168,11 @@ const char wl_sql_guid[] = "SELECT e.role, e.ts, h.name, sv.name, cg.guid, e.hre
 #define FAULTS_CTE                                                                                 \
 	"fr AS ("                                                                                  \
 	"  SELECT e.fault_guid_id AS fg,"                                                          \
-	"    CASE WHEN e.fault_guid_id IS NULL THEN e.event_id END AS fe,"                        \
-	"    e.event_id, e.ts, e.role, e.server_id, e.client_guid_id AS cid,"                     \
-	"    e.fault_code, e.parameter, e.hresult, e.source_id, e.line,"                          \
-	"    coalesce(e.fault_code = :code AND e.parameter IN (:prereq, :cached), 0) AS islim"    \
-	"  FROM events e JOIN sources s ON s.source_id = e.source_id"                             \
+	"    CASE WHEN e.fault_guid_id IS NULL THEN e.event_id END AS fe,"                         \
+	"    e.event_id, e.ts, e.role, e.server_id, e.client_guid_id AS cid,"                      \
+	"    e.fault_code, e.parameter, e.hresult, e.source_id, e.line,"                           \
+	"    coalesce(e.fault_code = :code AND e.parameter IN (:prereq, :cached), 0) AS islim"     \
+	"  FROM events e JOIN sources s ON s.source_id = e.source_id"                              \
 	"  WHERE s.complete = 1"                                                                   \
 	"    AND (e.fault_guid_id IS NOT NULL OR e.fault_code IS NOT NULL)"                        \
 	"), fw AS ("                                                                               \
@@ -208,16 +208,15 @@ const char wl_sql_guid[] = "SELECT e.role, e.ts, h.name, sv.name, cg.guid, e.hre
  * server has sid NULL). Columns: sid, cid, ts, scan (1 for a scan). */
 #define ACTIVITY_CTE                                                                               \
 	"act AS ("                                                                                 \
-	"  SELECT e.server_id AS sid, e.client_guid_id AS cid, e.ts AS ts, 0 AS scan"             \
-	"  FROM events e JOIN sources s ON s.source_id = e.source_id"                             \
-	"  WHERE s.complete = 1 AND e.server_id IS NOT NULL AND " IN_WINDOW("e.ts")               \
-	"  UNION ALL"                                                                              \
-	"  SELECT c.server_id, c.client_guid_id, c.ts, 1"                                          \
-	"  FROM scans c JOIN sources s ON s.source_id = c.source_id"                              \
-	"  WHERE s.complete = 1 AND c.server_id IS NOT NULL AND " IN_WINDOW("c.ts")               \
-	"  UNION ALL"                                                                              \
-	"  SELECT fsrv, cid, fts, 0 FROM frec WHERE " IN_WINDOW("fts")                             \
-	")"
+	"  SELECT e.server_id AS sid, e.client_guid_id AS cid, e.ts AS ts, 0 AS scan"              \
+	"  FROM events e JOIN sources s ON s.source_id = e.source_id"                              \
+	"  WHERE s.complete = 1 AND e.server_id IS NOT NULL AND " IN_WINDOW(                       \
+	    "e.ts") "  UNION ALL"                                                                  \
+	            "  SELECT c.server_id, c.client_guid_id, c.ts, 1"                              \
+	            "  FROM scans c JOIN sources s ON s.source_id = c.source_id"                   \
+	            "  WHERE s.complete = 1 AND c.server_id IS NOT NULL AND " IN_WINDOW(           \
+	                "c.ts") "  UNION ALL"                                                      \
+	                        "  SELECT fsrv, cid, fts, 0 FROM frec WHERE " IN_WINDOW("fts") ")"
 
 /* servers: one row per (server, fault code) so the caller can build
  * faults_by_code in a fixed order; the per-server columns repeat.
@@ -226,22 +225,22 @@ const char wl_sql_guid[] = "SELECT e.role, e.ts, h.name, sv.name, cg.guid, e.hre
  * then n descending, then code. */
 const char wl_sql_servers[] =
     "WITH " FAULTS_CTE ", fault AS ("
-    "  SELECT DISTINCT fg, fe, fsrv, fcode, fpar FROM frec WHERE " IN_WINDOW("fts")
-    "), " ACTIVITY_CTE ", per AS ("
-    "  SELECT sid, COUNT(DISTINCT cid) AS clients, SUM(scan) AS scans,"
-    "    MIN(ts) AS t0, MAX(ts) AS t1 FROM act GROUP BY sid"
-    "), fc AS ("
-    "  SELECT fsrv, fcode, COUNT(*) AS n, SUM(fpar IS NOT NULL) AS lim"
-    "  FROM fault GROUP BY fsrv, fcode"
-    "), ft AS ("
-    "  SELECT fsrv, SUM(n) AS faults, SUM(lim) AS hits FROM fc GROUP BY fsrv"
-    ")"
-    " SELECT p.sid, h.name, p.clients, p.scans, coalesce(ft.faults, 0),"
-    "   coalesce(ft.hits, 0), p.t0, p.t1, fc.fcode, fc.n"
-    " FROM per p LEFT JOIN hosts h ON h.host_id = p.sid"
-    " LEFT JOIN ft ON ft.fsrv IS p.sid"
-    " LEFT JOIN fc ON fc.fsrv IS p.sid"
-    " ORDER BY h.name IS NULL, h.name, p.sid, fc.n DESC, fc.fcode IS NULL, fc.fcode";
+    "  SELECT DISTINCT fg, fe, fsrv, fcode, fpar FROM frec WHERE " IN_WINDOW(
+        "fts") "), " ACTIVITY_CTE ", per AS ("
+               "  SELECT sid, COUNT(DISTINCT cid) AS clients, SUM(scan) AS scans,"
+               "    MIN(ts) AS t0, MAX(ts) AS t1 FROM act GROUP BY sid"
+               "), fc AS ("
+               "  SELECT fsrv, fcode, COUNT(*) AS n, SUM(fpar IS NOT NULL) AS lim"
+               "  FROM fault GROUP BY fsrv, fcode"
+               "), ft AS ("
+               "  SELECT fsrv, SUM(n) AS faults, SUM(lim) AS hits FROM fc GROUP BY fsrv"
+               ")"
+               " SELECT p.sid, h.name, p.clients, p.scans, coalesce(ft.faults, 0),"
+               "   coalesce(ft.hits, 0), p.t0, p.t1, fc.fcode, fc.n"
+               " FROM per p LEFT JOIN hosts h ON h.host_id = p.sid"
+               " LEFT JOIN ft ON ft.fsrv IS p.sid"
+               " LEFT JOIN fc ON fc.fsrv IS p.sid"
+               " ORDER BY h.name IS NULL, h.name, p.sid, fc.n DESC, fc.fcode IS NULL, fc.fcode";
 
 /* clients: per SusClientId, as several rows so lists come out in a fixed
  * order: kind 0 the client's own columns (client_id, host, failures,
@@ -264,67 +263,84 @@ const char wl_sql_clients[] =
     "    e.hresult, e.fault_guid_id AS fg"
     "  FROM events e JOIN sources s ON s.source_id = e.source_id"
     "  LEFT JOIN hosts h ON h.host_id = e.host_id"
-    "  WHERE s.complete = 1 AND e.client_guid_id IS NOT NULL AND " IN_WINDOW("e.ts")
-    "), csc AS ("
-    "  SELECT c.client_guid_id AS cid, h.name AS hname, c.server_id, c.ts, c.exit_code"
-    "  FROM scans c JOIN sources s ON s.source_id = c.source_id"
-    "  LEFT JOIN hosts h ON h.host_id = c.host_id"
-    "  WHERE s.complete = 1 AND c.client_guid_id IS NOT NULL AND " IN_WINDOW("c.ts")
-    "), fsel AS ("
-    "  SELECT cid, fsrv, coalesce(fg, -fe) AS fk, fpar FROM frec"
-    "  WHERE cid IS NOT NULL AND " IN_WINDOW("fts")
-    "), sel AS ("
-    "  SELECT cid FROM cev WHERE :server IS NULL OR server_id = " SERVER_ID
-    "  UNION SELECT cid FROM csc WHERE :server IS NULL OR server_id = " SERVER_ID
-    "  UNION SELECT cid FROM fsel WHERE :server IS NULL OR fsrv = " SERVER_ID
-    "), ea AS ("
-    "  SELECT cid, MIN(CASE WHEN role = :client_role THEN hname END) AS host,"
-    "    SUM(hresult IS NOT NULL AND fg IS NULL)"
-    "      + COUNT(DISTINCT CASE WHEN hresult IS NOT NULL THEN fg END) AS failures"
-    "  FROM cev GROUP BY cid"
-    "), sa AS ("
-    "  SELECT cid, MIN(hname) AS host, MAX(ts) AS last_scan,"
-    "    MAX(CASE WHEN exit_code = 0 THEN ts END) AS last_ok"
-    "  FROM csc GROUP BY cid"
-    "), la AS ("
-    "  SELECT cid, COUNT(DISTINCT fk) AS hits FROM fsel WHERE fpar IS NOT NULL GROUP BY cid"
-    "), st AS ("
-    "  SELECT sel.cid, g.guid,"
-    "    CASE WHEN ea.host IS NULL THEN sa.host WHEN sa.host IS NULL THEN ea.host"
-    "      ELSE min(ea.host, sa.host) END AS host,"
-    "    coalesce(ea.failures, 0) AS failures, coalesce(la.hits, 0) AS hits,"
-    "    sa.last_scan, sa.last_ok"
-    "  FROM sel JOIN guids g ON g.guid_id = sel.cid"
-    "  LEFT JOIN ea ON ea.cid = sel.cid LEFT JOIN sa ON sa.cid = sel.cid"
-    "  LEFT JOIN la ON la.cid = sel.cid"
-    "), sv AS ("
-    "  SELECT cid, server_id FROM cev WHERE server_id IS NOT NULL"
-    "  UNION SELECT cid, server_id FROM csc WHERE server_id IS NOT NULL"
-    "), cc AS ("
-    "  SELECT cid, hresult, SUM(fg IS NULL) + COUNT(DISTINCT fg) AS n"
-    "  FROM cev WHERE hresult IS NOT NULL GROUP BY cid, hresult"
-    "), ccr AS ("
-    "  SELECT cid, hresult, n, rk FROM ("
-    "    SELECT cid, hresult, n,"
-    "      ROW_NUMBER() OVER (PARTITION BY cid ORDER BY n DESC, hresult) AS rk FROM cc"
-    "  ) WHERE rk <= :top"
-    "), out_rows AS ("
-    "  SELECT cid, 0 AS kind, guid, host, failures, hits, last_scan, last_ok,"
-    "    NULL AS item, NULL AS code, NULL AS n, 0 AS rk FROM st"
-    "  UNION ALL"
-    "  SELECT sv.cid, 1, NULL, NULL, NULL, NULL, NULL, NULL, h.name, NULL, NULL, 0"
-    "  FROM sv JOIN hosts h ON h.host_id = sv.server_id"
-    "  WHERE sv.cid IN (SELECT cid FROM sel)"
-    "  UNION ALL"
-    "  SELECT cid, 2, NULL, NULL, NULL, NULL, NULL, NULL, NULL, hresult, n, rk FROM ccr"
-    "  WHERE cid IN (SELECT cid FROM sel)"
-    "), keyed AS ("
-    "  SELECT *, MAX(hits) OVER c AS khits, MAX(failures) OVER c AS kfail,"
-    "    MAX(guid) OVER c AS kguid"
-    "  FROM out_rows WINDOW c AS (PARTITION BY cid)"
-    ")"
-    " SELECT cid, guid, host, failures, hits, last_scan, last_ok, kind, item, code, n"
-    " FROM keyed ORDER BY khits DESC, kfail DESC, kguid, cid, kind, item, rk";
+    "  WHERE s.complete = 1 AND e.client_guid_id IS NOT NULL AND " IN_WINDOW(
+        "e.ts") "), csc AS ("
+                "  SELECT c.client_guid_id AS cid, h.name AS hname, c.server_id, c.ts, c.exit_code"
+                "  FROM scans c JOIN sources s ON s.source_id = c.source_id"
+                "  LEFT JOIN hosts h ON h.host_id = c.host_id"
+                "  WHERE s.complete = 1 AND c.client_guid_id IS NOT NULL AND " IN_WINDOW(
+                    "c.ts") "), fsel AS ("
+                            "  SELECT cid, fsrv, coalesce(fg, -fe) AS fk, fpar FROM frec"
+                            "  WHERE cid IS NOT NULL AND " IN_WINDOW(
+                                "fts") "), sel AS ("
+                                       "  SELECT cid FROM cev WHERE :server IS NULL OR server_id "
+                                       "= " SERVER_ID "  UNION SELECT cid FROM csc WHERE :server "
+                                       "IS NULL OR server_id = " SERVER_ID
+                                       "  UNION SELECT cid FROM fsel WHERE :server IS NULL OR fsrv "
+                                       "= " SERVER_ID "), ea AS ("
+                                       "  SELECT cid, MIN(CASE WHEN role = :client_role THEN hname "
+                                       "END) AS host,"
+                                       "    SUM(hresult IS NOT NULL AND fg IS NULL)"
+                                       "      + COUNT(DISTINCT CASE WHEN hresult IS NOT NULL THEN "
+                                       "fg END) AS failures"
+                                       "  FROM cev GROUP BY cid"
+                                       "), sa AS ("
+                                       "  SELECT cid, MIN(hname) AS host, MAX(ts) AS last_scan,"
+                                       "    MAX(CASE WHEN exit_code = 0 THEN ts END) AS last_ok"
+                                       "  FROM csc GROUP BY cid"
+                                       "), la AS ("
+                                       "  SELECT cid, COUNT(DISTINCT fk) AS hits FROM fsel WHERE "
+                                       "fpar IS NOT NULL GROUP BY cid"
+                                       "), st AS ("
+                                       "  SELECT sel.cid, g.guid,"
+                                       "    CASE WHEN ea.host IS NULL THEN sa.host WHEN sa.host IS "
+                                       "NULL THEN ea.host"
+                                       "      ELSE min(ea.host, sa.host) END AS host,"
+                                       "    coalesce(ea.failures, 0) AS failures, "
+                                       "coalesce(la.hits, 0) AS hits,"
+                                       "    sa.last_scan, sa.last_ok"
+                                       "  FROM sel JOIN guids g ON g.guid_id = sel.cid"
+                                       "  LEFT JOIN ea ON ea.cid = sel.cid LEFT JOIN sa ON sa.cid "
+                                       "= sel.cid"
+                                       "  LEFT JOIN la ON la.cid = sel.cid"
+                                       "), sv AS ("
+                                       "  SELECT cid, server_id FROM cev WHERE server_id IS NOT "
+                                       "NULL"
+                                       "  UNION SELECT cid, server_id FROM csc WHERE server_id IS "
+                                       "NOT NULL"
+                                       "), cc AS ("
+                                       "  SELECT cid, hresult, SUM(fg IS NULL) + COUNT(DISTINCT "
+                                       "fg) AS n"
+                                       "  FROM cev WHERE hresult IS NOT NULL GROUP BY cid, hresult"
+                                       "), ccr AS ("
+                                       "  SELECT cid, hresult, n, rk FROM ("
+                                       "    SELECT cid, hresult, n,"
+                                       "      ROW_NUMBER() OVER (PARTITION BY cid ORDER BY n DESC, "
+                                       "hresult) AS rk FROM cc"
+                                       "  ) WHERE rk <= :top"
+                                       "), out_rows AS ("
+                                       "  SELECT cid, 0 AS kind, guid, host, failures, hits, "
+                                       "last_scan, last_ok,"
+                                       "    NULL AS item, NULL AS code, NULL AS n, 0 AS rk FROM st"
+                                       "  UNION ALL"
+                                       "  SELECT sv.cid, 1, NULL, NULL, NULL, NULL, NULL, NULL, "
+                                       "h.name, NULL, NULL, 0"
+                                       "  FROM sv JOIN hosts h ON h.host_id = sv.server_id"
+                                       "  WHERE sv.cid IN (SELECT cid FROM sel)"
+                                       "  UNION ALL"
+                                       "  SELECT cid, 2, NULL, NULL, NULL, NULL, NULL, NULL, NULL, "
+                                       "hresult, n, rk FROM ccr"
+                                       "  WHERE cid IN (SELECT cid FROM sel)"
+                                       "), keyed AS ("
+                                       "  SELECT *, MAX(hits) OVER c AS khits, MAX(failures) OVER "
+                                       "c AS kfail,"
+                                       "    MAX(guid) OVER c AS kguid"
+                                       "  FROM out_rows WINDOW c AS (PARTITION BY cid)"
+                                       ")"
+                                       " SELECT cid, guid, host, failures, hits, last_scan, "
+                                       "last_ok, kind, item, code, n"
+                                       " FROM keyed ORDER BY khits DESC, kfail DESC, kguid, cid, "
+                                       "kind, item, rk";
 
 /* timeline: counts per bucket of :width microseconds starting at :origin
  * (mod :width), only buckets with something in them, in time order.
@@ -338,20 +354,22 @@ const char wl_sql_clients[] =
 const char wl_sql_timeline[] =
     "WITH " FAULTS_CTE ", ev AS ("
     "  SELECT e.ts FROM events e JOIN sources s ON s.source_id = e.source_id"
-    "  WHERE s.complete = 1 AND e.ts IS NOT NULL AND " IN_WINDOW("e.ts")
-    "    AND (:server IS NULL OR e.server_id = " SERVER_ID ")"
-    "    AND (:hresult IS NULL OR e.hresult = :hresult)"
-    "), fa AS ("
-    "  SELECT MIN(fts) AS ts, MAX(fpar IS NOT NULL) AS lim FROM frec"
-    "  WHERE fts IS NOT NULL AND " IN_WINDOW("fts")
-    "    AND (:server IS NULL OR fsrv = " SERVER_ID ")"
-    "  GROUP BY fg, fe"
-    "  HAVING :hresult IS NULL OR MAX(hresult = :hresult) = 1"
-    "), b AS ("
-    "  SELECT " BUCKET("ts") " AS b, 1 AS ev, 0 AS f, 0 AS l FROM ev"
-    "  UNION ALL SELECT " BUCKET("ts") ", 0, 1, lim FROM fa"
-    ")"
-    " SELECT b, SUM(ev), SUM(f), SUM(l) FROM b GROUP BY b ORDER BY b";
+    "  WHERE s.complete = 1 AND e.ts IS NOT NULL AND " IN_WINDOW(
+        "e.ts") "    AND (:server IS NULL OR e.server_id = " SERVER_ID ")"
+                "    AND (:hresult IS NULL OR e.hresult = :hresult)"
+                "), fa AS ("
+                "  SELECT MIN(fts) AS ts, MAX(fpar IS NOT NULL) AS lim FROM frec"
+                "  WHERE fts IS NOT NULL AND " IN_WINDOW(
+                    "fts") "    AND (:server IS NULL OR fsrv = " SERVER_ID ")"
+                           "  GROUP BY fg, fe"
+                           "  HAVING :hresult IS NULL OR MAX(hresult = :hresult) = 1"
+                           "), b AS ("
+                           "  SELECT " BUCKET("ts") " AS b, 1 AS ev, 0 AS f, 0 AS l FROM ev"
+                                                    "  UNION ALL SELECT " BUCKET(
+                                                        "ts") ", 0, 1, lim FROM fa"
+                                                              ")"
+                                                              " SELECT b, SUM(ev), SUM(f), SUM(l) "
+                                                              "FROM b GROUP BY b ORDER BY b";
 
 /* problems: the table as recorded, in the order recorded. */
 const char wl_sql_problems[] = "SELECT path, member, offset, line, kind, message, at"
@@ -363,7 +381,7 @@ const char wl_sql_problems[] = "SELECT path, member, offset, line, kind, message
  *   source (path!member), message (event_raw), cid (guid id), fault guid
  *   id, round_trips, evaluated, deployed. */
 #define INCIDENT_EVENT_COLS                                                                        \
-	" 0, e.event_id, e.source_id, e.line, e.role, e.ts, h.name, sv.name, cg.guid,"            \
+	" 0, e.event_id, e.source_id, e.line, e.role, e.ts, h.name, sv.name, cg.guid,"             \
 	" e.hresult, e.fault_code, e.parameter,"                                                   \
 	" s.path || CASE WHEN s.member <> '' THEN '!' || s.member ELSE '' END,"                    \
 	" r.raw, e.client_guid_id, e.fault_guid_id, NULL, NULL, NULL"                              \
@@ -375,8 +393,7 @@ const char wl_sql_problems[] = "SELECT path, member, offset, line, kind, message
 
 /* The fault's records: events listing :guid as a fault ID (what = 1). */
 const char wl_sql_incident_records[] =
-    "SELECT" INCIDENT_EVENT_COLS
-    " WHERE e.event_id IN (SELECT eg.event_id FROM event_guids eg"
+    "SELECT" INCIDENT_EVENT_COLS " WHERE e.event_id IN (SELECT eg.event_id FROM event_guids eg"
     "     JOIN guids g ON g.guid_id = eg.guid_id WHERE g.guid = :guid AND eg.what = 1)"
     "   AND s.complete = 1";
 
@@ -423,23 +440,25 @@ const char wl_sql_capacity[] =
     "  FROM act WHERE sid IS NOT NULL GROUP BY sid"
     "), lf AS ("
     "  SELECT fsrv, fpar, cid, fg, fe FROM frec"
-    "  WHERE fpar IS NOT NULL AND fsrv IS NOT NULL AND " IN_WINDOW("fts")
-    "), hit AS ("
-    "  SELECT fsrv, fpar, COUNT(DISTINCT cid) AS clients_hit,"
-    "    COUNT(DISTINCT fg) + COUNT(DISTINCT fe) AS hits FROM lf GROUP BY fsrv, fpar"
-    "), cand AS ("
-    "  SELECT c.server_id AS sid FROM scans c JOIN sources s ON s.source_id = c.source_id"
-    "  WHERE s.complete = 1 AND c.server_id IS NOT NULL AND " IN_WINDOW("c.ts")
-    "  UNION SELECT fsrv FROM lf"
-    "), par AS ("
-    "  SELECT :prereq AS p, :prereq_limit AS k, 1 AS o UNION ALL SELECT :cached, :cached_limit, 2"
-    ")"
-    " SELECT cand.sid, h.name, par.p, par.k, coalesce(per.scanned, 0),"
-    "   coalesce(hit.clients_hit, 0), coalesce(hit.hits, 0), per.t0, per.t1"
-    " FROM cand JOIN hosts h ON h.host_id = cand.sid CROSS JOIN par"
-    " LEFT JOIN per ON per.sid = cand.sid"
-    " LEFT JOIN hit ON hit.fsrv = cand.sid AND hit.fpar = par.p"
-    " ORDER BY h.name, par.o";
+    "  WHERE fpar IS NOT NULL AND fsrv IS NOT NULL AND " IN_WINDOW(
+        "fts") "), hit AS ("
+               "  SELECT fsrv, fpar, COUNT(DISTINCT cid) AS clients_hit,"
+               "    COUNT(DISTINCT fg) + COUNT(DISTINCT fe) AS hits FROM lf GROUP BY fsrv, fpar"
+               "), cand AS ("
+               "  SELECT c.server_id AS sid FROM scans c JOIN sources s ON s.source_id = "
+               "c.source_id"
+               "  WHERE s.complete = 1 AND c.server_id IS NOT NULL AND " IN_WINDOW(
+                   "c.ts") "  UNION SELECT fsrv FROM lf"
+                           "), par AS ("
+                           "  SELECT :prereq AS p, :prereq_limit AS k, 1 AS o UNION ALL SELECT "
+                           ":cached, :cached_limit, 2"
+                           ")"
+                           " SELECT cand.sid, h.name, par.p, par.k, coalesce(per.scanned, 0),"
+                           "   coalesce(hit.clients_hit, 0), coalesce(hit.hits, 0), per.t0, per.t1"
+                           " FROM cand JOIN hosts h ON h.host_id = cand.sid CROSS JOIN par"
+                           " LEFT JOIN per ON per.sid = cand.sid"
+                           " LEFT JOIN hit ON hit.fsrv = cand.sid AND hit.fpar = par.p"
+                           " ORDER BY h.name, par.o";
 
 /* capacity rates_by_value: for one server (:sid) and parameter (:param),
  * clients_scanned and clients_hit within [:since, :until) as in
@@ -469,30 +488,31 @@ const char wl_sql_configs[] =
 const char wl_sql_proxies[] =
     "WITH " FAULTS_CTE ", hitc AS ("
     "  SELECT DISTINCT fsrv AS sid, cid FROM frec"
-    "  WHERE fpar IS NOT NULL AND fsrv IS NOT NULL AND cid IS NOT NULL AND " IN_WINDOW("fts")
-    "), per AS ("
-    "  SELECT c.server_id AS sid, c.client_guid_id AS cid, MAX(c.evaluated) AS ev,"
-    "    MAX(c.deployed) AS dep, MAX(c.round_trips) AS rt"
-    "  FROM scans c JOIN sources s ON s.source_id = c.source_id"
-    "  WHERE s.complete = 1 AND c.server_id IS NOT NULL AND c.client_guid_id IS NOT NULL"
-    "    AND " IN_WINDOW("c.ts") "  GROUP BY c.server_id, c.client_guid_id"
-    "), tag AS ("
-    "  SELECT per.*, EXISTS (SELECT 1 FROM hitc"
-    "    WHERE hitc.sid = per.sid AND hitc.cid = per.cid) AS hit FROM per"
-    "), long AS ("
-    "  SELECT sid, hit, 1 AS pk, ev AS v FROM tag WHERE ev IS NOT NULL"
-    "  UNION ALL SELECT sid, hit, 2, dep FROM tag WHERE dep IS NOT NULL"
-    "  UNION ALL SELECT sid, hit, 3, rt FROM tag WHERE rt IS NOT NULL"
-    "), rk AS ("
-    "  SELECT sid, hit, pk, v,"
-    "    ROW_NUMBER() OVER (PARTITION BY sid, hit, pk ORDER BY v) AS rn,"
-    "    COUNT(*) OVER (PARTITION BY sid, hit, pk) AS n FROM long"
-    ")"
-    " SELECT h.name, pk, hit, MAX(n), MIN(v),"
-    "   MIN(CASE WHEN rn * 100 >= n * 50 THEN v END),"
-    "   MIN(CASE WHEN rn * 100 >= n * 90 THEN v END), MAX(v)"
-    " FROM rk JOIN hosts h ON h.host_id = rk.sid"
-    " GROUP BY rk.sid, pk, hit ORDER BY h.name, pk, hit DESC";
+    "  WHERE fpar IS NOT NULL AND fsrv IS NOT NULL AND cid IS NOT NULL AND " IN_WINDOW(
+        "fts") "), per AS ("
+               "  SELECT c.server_id AS sid, c.client_guid_id AS cid, MAX(c.evaluated) AS ev,"
+               "    MAX(c.deployed) AS dep, MAX(c.round_trips) AS rt"
+               "  FROM scans c JOIN sources s ON s.source_id = c.source_id"
+               "  WHERE s.complete = 1 AND c.server_id IS NOT NULL AND c.client_guid_id IS NOT NULL"
+               "    AND " IN_WINDOW(
+                   "c.ts") "  GROUP BY c.server_id, c.client_guid_id"
+                           "), tag AS ("
+                           "  SELECT per.*, EXISTS (SELECT 1 FROM hitc"
+                           "    WHERE hitc.sid = per.sid AND hitc.cid = per.cid) AS hit FROM per"
+                           "), long AS ("
+                           "  SELECT sid, hit, 1 AS pk, ev AS v FROM tag WHERE ev IS NOT NULL"
+                           "  UNION ALL SELECT sid, hit, 2, dep FROM tag WHERE dep IS NOT NULL"
+                           "  UNION ALL SELECT sid, hit, 3, rt FROM tag WHERE rt IS NOT NULL"
+                           "), rk AS ("
+                           "  SELECT sid, hit, pk, v,"
+                           "    ROW_NUMBER() OVER (PARTITION BY sid, hit, pk ORDER BY v) AS rn,"
+                           "    COUNT(*) OVER (PARTITION BY sid, hit, pk) AS n FROM long"
+                           ")"
+                           " SELECT h.name, pk, hit, MAX(n), MIN(v),"
+                           "   MIN(CASE WHEN rn * 100 >= n * 50 THEN v END),"
+                           "   MIN(CASE WHEN rn * 100 >= n * 90 THEN v END), MAX(v)"
+                           " FROM rk JOIN hosts h ON h.host_id = rk.sid"
+                           " GROUP BY rk.sid, pk, hit ORDER BY h.name, pk, hit DESC";
 
 /* report --html: limit faults per server and UTC day (in the window).
  * Columns: server, day (days since 1970), InstalledNonLeafUpdateIDs hits,
@@ -500,12 +520,12 @@ const char wl_sql_proxies[] =
 const char wl_sql_daily_hits[] =
     "WITH " FAULTS_CTE ", lf AS ("
     "  SELECT DISTINCT fg, fe, fts, fsrv, fpar FROM frec"
-    "  WHERE fpar IS NOT NULL AND fts IS NOT NULL AND " IN_WINDOW("fts")
-    ")"
-    " SELECT h.name, fts / :day - (fts % :day < 0) AS d,"
-    "   SUM(fpar = :prereq), SUM(fpar = :cached)"
-    " FROM lf LEFT JOIN hosts h ON h.host_id = lf.fsrv"
-    " GROUP BY lf.fsrv, d ORDER BY h.name IS NULL, h.name, d";
+    "  WHERE fpar IS NOT NULL AND fts IS NOT NULL AND " IN_WINDOW(
+        "fts") ")"
+               " SELECT h.name, fts / :day - (fts % :day < 0) AS d,"
+               "   SUM(fpar = :prereq), SUM(fpar = :cached)"
+               " FROM lf LEFT JOIN hosts h ON h.host_id = lf.fsrv"
+               " GROUP BY lf.fsrv, d ORDER BY h.name IS NULL, h.name, d";
 
 /* report --html: what the index holds. Columns: complete sources, events,
  * scans, problems, earliest and latest line time. */

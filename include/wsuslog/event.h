@@ -63,8 +63,8 @@ typedef enum wl_guid_what {
 typedef struct wl_event {
 	wl_event_kind kind;
 	wl_role role;
-	uint64_t line;    /* 1-based line number in the decoded input */
-	int64_t ts_us;    /* UTC, microseconds since 1970-01-01; WL_TS_NONE */
+	uint64_t line; /* 1-based line number in the decoded input */
+	int64_t ts_us; /* UTC, microseconds since 1970-01-01; WL_TS_NONE */
 	bool has_hresult;
 	uint32_t hresult; /* e.g. 0x80244007 */
 	wl_span host;     /* machine that wrote the log, lower-case; may be empty */

@@ -11,25 +11,25 @@
 
 typedef enum wl_status {
 	WL_OK = 0,
-	WL_E_NOMEM = 1,         /* allocation failed: fatal */
-	WL_E_IO = 2,            /* read error on an input */
-	WL_E_OPEN = 3,          /* input cannot be opened (missing, permission) */
-	WL_E_NOT_LOG = 4,       /* input is not a WSUS log: skipped, counted */
-	WL_E_ZSTD = 5,          /* zstd frame is corrupt */
-	WL_E_TRUNCATED = 6,     /* compressed stream ends mid-frame */
-	WL_E_ARCHIVE = 7,       /* archive (tar/zip/...) is damaged */
-	WL_E_TOO_BIG = 8,       /* a cap from limits.h was hit */
-	WL_E_ENCODING = 9,      /* malformed text encoding (odd UTF-16 length) */
+	WL_E_NOMEM = 1,          /* allocation failed: fatal */
+	WL_E_IO = 2,             /* read error on an input */
+	WL_E_OPEN = 3,           /* input cannot be opened (missing, permission) */
+	WL_E_NOT_LOG = 4,        /* input is not a WSUS log: skipped, counted */
+	WL_E_ZSTD = 5,           /* zstd frame is corrupt */
+	WL_E_TRUNCATED = 6,      /* compressed stream ends mid-frame */
+	WL_E_ARCHIVE = 7,        /* archive (tar/zip/...) is damaged */
+	WL_E_TOO_BIG = 8,        /* a cap from limits.h was hit */
+	WL_E_ENCODING = 9,       /* malformed text encoding (odd UTF-16 length) */
 	WL_E_LINE_TOO_LONG = 10, /* a line exceeded WL_LINE_MAX and was cut */
-	WL_E_BAD_LINE = 11,     /* a line of a known format failed to parse */
-	WL_E_DB = 12,           /* SQLite error: fatal */
-	WL_E_USAGE = 13,        /* bad command line */
-	WL_E_SKIPPED = 14,      /* input skipped on purpose (FIFO, device, link loop) */
-	WL_E_SCHEMA = 15,       /* index has an unknown schema version */
-	WL_E_BUSY = 16,         /* another ingester holds the index */
-	WL_E_DISK_FULL = 17,    /* database or disk is full: fatal */
-	WL_E_UNSAFE_PATH = 18,  /* archive member with '..', absolute path, link or device */
-	WL_E_DEPTH = 19,        /* archives nested deeper than WL_ARCHIVE_DEPTH_MAX */
+	WL_E_BAD_LINE = 11,      /* a line of a known format failed to parse */
+	WL_E_DB = 12,            /* SQLite error: fatal */
+	WL_E_USAGE = 13,         /* bad command line */
+	WL_E_SKIPPED = 14,       /* input skipped on purpose (FIFO, device, link loop) */
+	WL_E_SCHEMA = 15,        /* index has an unknown schema version */
+	WL_E_BUSY = 16,          /* another ingester holds the index */
+	WL_E_DISK_FULL = 17,     /* database or disk is full: fatal */
+	WL_E_UNSAFE_PATH = 18,   /* archive member with '..', absolute path, link or device */
+	WL_E_DEPTH = 19,         /* archives nested deeper than WL_ARCHIVE_DEPTH_MAX */
 	WL_STATUS_COUNT_
 } wl_status;
 

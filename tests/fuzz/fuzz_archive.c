@@ -35,7 +35,7 @@ typedef struct mem_reader {
 } mem_reader;
 
 static wl_status mem_read(wl_reader *r, char *buf, size_t cap, size_t *got, char *msg,
-			  size_t msglen)
+                          size_t msglen)
 {
 	mem_reader *m = (mem_reader *)r;
 	(void)msg;
@@ -82,7 +82,7 @@ static int on_line(void *ctx, const char *p, size_t n, uint64_t lineno)
 }
 
 static void on_text_problem(void *ctx, wl_status st, uint64_t lineno, uint64_t offset,
-			    const char *msg)
+                            const char *msg)
 {
 	(void)ctx;
 	(void)lineno;
@@ -208,7 +208,7 @@ static wl_status stream(fz *f, wl_reader *r, int level, int adepth)
 		}
 		wl_zstd_reader zr;
 		FUZZ_CHECK(wl_zstd_reader_open(&zr, &pr.base, f->dctx[level], STREAM_CAP) == WL_OK,
-			   "wl_zstd_reader_open failed");
+		           "wl_zstd_reader_open failed");
 		ZSTD_DCtx_setParameter(f->dctx[level], ZSTD_d_windowLogMax, WINDOW_LOG);
 		st = stream(f, &zr.base, level + 1, adepth);
 		wl_zstd_reader_close(&zr);
@@ -265,8 +265,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	f->budget = INPUT_BUDGET;
 	f->members = 0;
 	f->nested = false;
-	mem_reader m = {.base = {.read = mem_read}, .p = (const char *)data, .n = size,
-			.rs = 0x6A09E667F3BCC908ull ^ size};
+	mem_reader m = {.base = {.read = mem_read},
+	                .p = (const char *)data,
+	                .n = size,
+	                .rs = 0x6A09E667F3BCC908ull ^ size};
 	wl_status st = stream(f, &m.base, 0, 0);
 	FUZZ_CHECK(known_status(st), "stream returned an unexpected status");
 	if (size >= 4 && wl_sniff_container(data, size) == WL_CONT_ZSTD &&

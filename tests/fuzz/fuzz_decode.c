@@ -66,8 +66,7 @@ static int on_line(void *ctx, const char *p, size_t n, uint64_t lineno)
 	return 0;
 }
 
-static void on_problem(void *ctx, wl_status st, uint64_t lineno, uint64_t offset,
-		       const char *msg)
+static void on_problem(void *ctx, wl_status st, uint64_t lineno, uint64_t offset, const char *msg)
 {
 	run *r = ctx;
 	(void)offset;
@@ -142,13 +141,14 @@ static void ref_utf16(buf *out, const unsigned char *p, size_t n, bool le, uint6
 	size_t units = n / 2;
 	for (size_t i = 0; i < units; i++) {
 		unsigned u = le ? (unsigned)(p[2 * i] | p[2 * i + 1] << 8)
-				: (unsigned)(p[2 * i] << 8 | p[2 * i + 1]);
+		                : (unsigned)(p[2 * i] << 8 | p[2 * i + 1]);
 		if (u >= 0xD800 && u <= 0xDBFF) {
 			if (i + 1 < units) {
 				unsigned v = le ? (unsigned)(p[2 * i + 2] | p[2 * i + 3] << 8)
-						: (unsigned)(p[2 * i + 2] << 8 | p[2 * i + 3]);
+				                : (unsigned)(p[2 * i + 2] << 8 | p[2 * i + 3]);
 				if (v >= 0xDC00 && v <= 0xDFFF) {
-					put_utf8(out, 0x10000 + ((u - 0xD800) << 10) + (v - 0xDC00));
+					put_utf8(out,
+					         0x10000 + ((u - 0xD800) << 10) + (v - 0xDC00));
 					i++;
 					continue;
 				}
@@ -239,8 +239,8 @@ static void run_free(run *r)
 
 static bool same(const run *a, const run *b)
 {
-	return a->nlines == b->nlines && a->too_long == b->too_long &&
-	       a->encoding == b->encoding && a->lines.n == b->lines.n &&
+	return a->nlines == b->nlines && a->too_long == b->too_long && a->encoding == b->encoding &&
+	       a->lines.n == b->lines.n &&
 	       (a->lines.n == 0 || memcmp(a->lines.p, b->lines.p, a->lines.n) == 0);
 }
 
@@ -278,7 +278,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		run whole = {0}, ref = {0};
 		feed(&whole, s, n, 3, seed);
 		if (reference(&ref, s, n)) {
-			FUZZ_CHECK(same(&whole, &ref), "whole-buffer feed differs from the reference");
+			FUZZ_CHECK(same(&whole, &ref),
+			           "whole-buffer feed differs from the reference");
 			FUZZ_CHECK(same(&chunked, &ref), "chunked feed differs from the reference");
 		}
 		run_free(&whole);

@@ -3,8 +3,8 @@
  * server, ...), with and without a host hint. Each line lives in its own
  * exact-size heap block that is freed as soon as wl_extract_line returns, so
  * ASan flags any span that reads past a line or keeps pointing into an
- * earlier one. Every format wl_format_name() knows is tried. Invariants per event: spans lie inside the current line or in
- * extractor-owned storage; a *FAILED* event's HRESULT is the 8 hex digits
+ * earlier one. Every format wl_format_name() knows is tried. Invariants per event: spans lie inside
+ * the current line or in extractor-owned storage; a *FAILED* event's HRESULT is the 8 hex digits
  * written in its line; GUIDs are canonical. Byte 0 sets --tz. */
 #include <stdbool.h>
 #include <stdint.h>
@@ -83,7 +83,7 @@ static void check_guid(const wl_guid *g)
 			FUZZ_CHECK(c == '-', "GUID dash misplaced");
 		else
 			FUZZ_CHECK((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'),
-				   "GUID not lower-case hex");
+			           "GUID not lower-case hex");
 	}
 }
 
@@ -110,9 +110,9 @@ static void on_event(void *arg, const wl_event *ev)
 	FUZZ_CHECK(ev->kind >= WL_EV_FAILED, "event kind out of range");
 	bool client_fmt = c->fmt == WL_FMT_WU_CLASSIC || c->fmt == WL_FMT_WU_ETW;
 	FUZZ_CHECK(ev->role == (client_fmt ? WL_ROLE_CLIENT : WL_ROLE_SERVER),
-		   "event role does not match the format");
+	           "event role does not match the format");
 	FUZZ_CHECK(ev->line >= 1 && ev->line <= (c->lineno ? c->lineno : 1),
-		   "event line out of range");
+	           "event line out of range");
 	check_span(c, ev->host, HOST_CAP - 1, "host span outside line and extractor");
 	check_span(c, ev->server, HOST_CAP - 1, "server span outside line and extractor");
 	check_span(c, ev->component, WL_RAW_MAX, "component span outside line and extractor");
@@ -130,29 +130,29 @@ static void on_event(void *arg, const wl_event *ev)
 	case WL_EV_FAILED:
 		FUZZ_CHECK(ev->has_hresult, "FAILED event without an HRESULT");
 		FUZZ_CHECK(failed_in_raw(ev->raw, ev->hresult),
-			   "FAILED event's HRESULT is not the [HHHHHHHH] of its line");
+		           "FAILED event's HRESULT is not the [HHHHHHHH] of its line");
 		break;
 	case WL_EV_WARNING:
 	case WL_EV_FATAL:
 		FUZZ_CHECK(ev->has_hresult, "WARNING/FATAL event without an HRESULT");
 		FUZZ_CHECK(ev->hresult & 0x80000000u, "WARNING/FATAL HRESULT is not a failure");
 		FUZZ_CHECK(hex_in_raw(ev->raw, ev->hresult),
-			   "WARNING/FATAL HRESULT is not written in its line");
+		           "WARNING/FATAL HRESULT is not written in its line");
 		break;
 	case WL_EV_SOAP_FAULT:
 		FUZZ_CHECK(ev->has_hresult && ev->hresult == 0x80244007u,
-			   "SOAP fault without 0x80244007");
+		           "SOAP fault without 0x80244007");
 		break;
 	case WL_EV_SCAN:
 		FUZZ_CHECK(ev->round_trips >= -1 && ev->evaluated >= -1 && ev->deployed >= -1,
-			   "scan statistic below -1");
+		           "scan statistic below -1");
 		break;
 	default:
 		break;
 	}
 	bool client_kind = ev->kind == WL_EV_FAILED || ev->kind == WL_EV_WARNING ||
-			   ev->kind == WL_EV_FATAL || ev->kind == WL_EV_SOAP_FAULT ||
-			   ev->kind == WL_EV_SCAN;
+	                   ev->kind == WL_EV_FATAL || ev->kind == WL_EV_SOAP_FAULT ||
+	                   ev->kind == WL_EV_SCAN;
 	FUZZ_CHECK(client_kind == (ev->role == WL_ROLE_CLIENT), "event kind does not match role");
 }
 
@@ -187,15 +187,16 @@ static void tokenize(const char *p, size_t n)
 	}
 	wl_format fmt = wl_tok_sniff_line(p, n);
 	FUZZ_CHECK(fmt == WL_FMT_UNKNOWN || strcmp(wl_format_name(fmt), "unknown") != 0,
-		   "sniffed format out of range");
+	           "sniffed format out of range");
 	(void)wl_tok_sdist_is_header(p, n);
 	char host[8];
 	size_t hn = wl_url_host(p, n, host, sizeof host); /* small cap: truncation path */
-	FUZZ_CHECK(hn < sizeof host && (hn == 0 || host[hn] == 0), "wl_url_host overran its buffer");
+	FUZZ_CHECK(hn < sizeof host && (hn == 0 || host[hn] == 0),
+	           "wl_url_host overran its buffer");
 	uint32_t hr;
 	if (wl_find_hresult(p, n, &hr))
 		FUZZ_CHECK((hr & 0x80000000u) && hex_in_raw((wl_span){p, n}, hr),
-			   "wl_find_hresult returned digits not in the text");
+		           "wl_find_hresult returned digits not in the text");
 	int tz;
 	if (wl_banner_tz(p, n, &tz))
 		FUZZ_CHECK(tz >= -14 * 60 - 59 && tz <= 14 * 60 + 59, "banner tz out of range");
@@ -203,8 +204,8 @@ static void tokenize(const char *p, size_t n)
 
 /* Lines of data, split as decode.c does in LF mode (one trailing CR
  * stripped); each is copied into its own exact-size block. */
-static void run_format(ctx *c, wl_extract *x, wl_format fmt, const char *hint,
-		       const uint8_t *data, size_t size, bool tok)
+static void run_format(ctx *c, wl_extract *x, wl_format fmt, const char *hint, const uint8_t *data,
+                       size_t size, bool tok)
 {
 	c->fmt = fmt;
 	c->lineno = 0;
@@ -257,7 +258,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FUZZ_CHECK(x != NULL, "wl_extract_new failed");
 	/* Every format the model names (new ones are picked up by themselves). */
 	for (int f = WL_FMT_WU_CLASSIC; strcmp(wl_format_name((wl_format)f), "unknown") != 0; f++) {
-		run_format(&c, x, (wl_format)f, "pc005", data + 1, size - 1, f == WL_FMT_WU_CLASSIC);
+		run_format(&c, x, (wl_format)f, "pc005", data + 1, size - 1,
+		           f == WL_FMT_WU_CLASSIC);
 		run_format(&c, x, (wl_format)f, "", data + 1, size - 1, false);
 	}
 	wl_extract_free(x);

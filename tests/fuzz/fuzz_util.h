@@ -10,13 +10,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#define FUZZ_CHECK(cond, what)                                                            \
-	do {                                                                              \
-		if (!(cond)) {                                                            \
-			fprintf(stderr, "fuzz invariant failed: %s (%s) at %s:%d\n", what, \
-				#cond, __FILE__, __LINE__);                               \
-			abort();                                                          \
-		}                                                                         \
+#define FUZZ_CHECK(cond, what)                                                                     \
+	do {                                                                                       \
+		if (!(cond)) {                                                                     \
+			fprintf(stderr, "fuzz invariant failed: %s (%s) at %s:%d\n", what, #cond,  \
+			        __FILE__, __LINE__);                                               \
+			abort();                                                                   \
+		}                                                                                  \
 	} while (0)
 
 /* xorshift64*: deterministic per input, so a crash replays exactly. */

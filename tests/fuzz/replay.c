@@ -31,7 +31,7 @@ static int replay_file(const char *path)
 		if (n == cap) {
 			if (cap >= REPLAY_MAX_BYTES) {
 				fprintf(stderr, "replay: %s: larger than %u bytes\n", path,
-					REPLAY_MAX_BYTES);
+				        REPLAY_MAX_BYTES);
 				goto out;
 			}
 			uint8_t *bigger = realloc(buf, cap * 2);

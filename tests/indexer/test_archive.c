@@ -65,11 +65,11 @@ static void make_text(buf *b, size_t n, unsigned seed)
 	char line[160];
 	unsigned i = 0;
 	while (b->n < n) {
-		int k = snprintf(line, sizeof line,
-				 "2024-04-12 01:39:39.%07u 4972  %-5u ProtocolTalker  line %u of seed %u, "
-				 "SyncUpdates round trips: %u\r\n",
-				 (i * 7919u + seed) % 10000000u, (i * 31u + seed) % 65536u, i, seed,
-				 i % 200u);
+		int k = snprintf(
+		    line, sizeof line,
+		    "2024-04-12 01:39:39.%07u 4972  %-5u ProtocolTalker  line %u of seed %u, "
+		    "SyncUpdates round trips: %u\r\n",
+		    (i * 7919u + seed) % 10000000u, (i * 31u + seed) % 65536u, i, seed, i % 200u);
 		assert_true(k > 0);
 		size_t take = (size_t)k < n - b->n ? (size_t)k : n - b->n;
 		buf_add(b, line, take);
@@ -190,7 +190,7 @@ static wl_status read_all(wl_reader *r, size_t cap, buf *out, char *msg, size_t 
 /* Sniff the head of a file as the worker does (at least 512 bytes), then
  * read it through a zstd reader over a peek reader. */
 static wl_status zstd_file(const char *path, uint64_t max_out, size_t cap, buf *out,
-			   wl_container *sniffed)
+                           wl_container *sniffed)
 {
 	char msg[256] = "";
 	wl_file_reader fr;
@@ -200,9 +200,9 @@ static wl_status zstd_file(const char *path, uint64_t max_out, size_t cap, buf *
 	size_t hn = 0;
 	while (hn < 512) {
 		size_t got = 0;
-		assert_int_equal(fr.base.read(&fr.base, head + hn, WL_BLOCK_SIZE - hn, &got, msg,
-					      sizeof msg),
-				 WL_OK);
+		assert_int_equal(
+		    fr.base.read(&fr.base, head + hn, WL_BLOCK_SIZE - hn, &got, msg, sizeof msg),
+		    WL_OK);
 		if (got == 0)
 			break;
 		hn += got;
@@ -282,8 +282,10 @@ static void sniff_magics(void **state)
 	assert_int_equal(wl_sniff_container(xz, sizeof xz), WL_CONT_ARCHIVE);
 	assert_int_equal(wl_sniff_container(z7, sizeof z7), WL_CONT_ARCHIVE);
 	assert_int_equal(wl_sniff_container(lz4, sizeof lz4), WL_CONT_ARCHIVE);
-	assert_int_equal(wl_sniff_container((const unsigned char *)"PK\3\4xxxx", 8), WL_CONT_ARCHIVE);
-	assert_int_equal(wl_sniff_container((const unsigned char *)"PK\5\6xxxx", 8), WL_CONT_ARCHIVE);
+	assert_int_equal(wl_sniff_container((const unsigned char *)"PK\3\4xxxx", 8),
+	                 WL_CONT_ARCHIVE);
+	assert_int_equal(wl_sniff_container((const unsigned char *)"PK\5\6xxxx", 8),
+	                 WL_CONT_ARCHIVE);
 	assert_int_equal(wl_sniff_container((const unsigned char *)"BZh91AY", 7), WL_CONT_ARCHIVE);
 
 	unsigned char tar[600];
@@ -294,11 +296,17 @@ static void sniff_magics(void **state)
 	assert_int_equal(wl_sniff_container(tar, 261), WL_CONT_NONE); /* too short to tell */
 
 	static const char text[] = "2021/07/13 10:23:06.3933718 3696  8172  Agent           x\r\n";
-	assert_int_equal(wl_sniff_container((const unsigned char *)text, sizeof text - 1), WL_CONT_NONE);
-	assert_int_equal(wl_sniff_container((const unsigned char *)"\xEF\xBB\xBF" "2025", 7),
-			 WL_CONT_NONE);
-	assert_int_equal(wl_sniff_container((const unsigned char *)"\xFF\xFE" "2\0" "0\0", 6),
-			 WL_CONT_NONE);
+	assert_int_equal(wl_sniff_container((const unsigned char *)text, sizeof text - 1),
+	                 WL_CONT_NONE);
+	assert_int_equal(wl_sniff_container((const unsigned char *)"\xEF\xBB\xBF"
+	                                                           "2025",
+	                                    7),
+	                 WL_CONT_NONE);
+	assert_int_equal(wl_sniff_container((const unsigned char *)"\xFF\xFE"
+	                                                           "2\0"
+	                                                           "0\0",
+	                                    6),
+	                 WL_CONT_NONE);
 	assert_int_equal(wl_sniff_container((const unsigned char *)"", 0), WL_CONT_NONE);
 	assert_int_equal(wl_sniff_container(zst, 3), WL_CONT_NONE);
 }
@@ -338,7 +346,8 @@ static void zstd_single_frame(void **state)
 	for (size_t i = 0; i < 3; i++) {
 		for (size_t j = 0; j < 3; j++) {
 			buf out = {0};
-			assert_int_equal(zstd_mem(&zs, chunks[i], WL_MEMBER_BYTES_MAX, outs[j], &out), WL_OK);
+			assert_int_equal(
+			    zstd_mem(&zs, chunks[i], WL_MEMBER_BYTES_MAX, outs[j], &out), WL_OK);
 			assert_bytes(&out, &small);
 			buf_free(&out);
 		}
@@ -403,7 +412,7 @@ static void zstd_multi_frame(void **state)
 }
 
 static void truncated_at(const buf *z, size_t cut, const buf *text, size_t at_least,
-			 bool in_checksum)
+                         bool in_checksum)
 {
 	char path[512];
 	tmp_path(path, sizeof path, "cut.zst");
@@ -412,12 +421,12 @@ static void truncated_at(const buf *z, size_t cut, const buf *text, size_t at_le
 	wl_container c;
 	wl_status st = zstd_file(path, WL_MEMBER_BYTES_MAX, WL_BLOCK_SIZE, &out, &c);
 	if (st != WL_E_TRUNCATED)
-		fail_msg("cut at %zu of %zu: status %d (%s), want WL_E_TRUNCATED", cut, z->n, (int)st,
-			 wl_status_name(st));
+		fail_msg("cut at %zu of %zu: status %d (%s), want WL_E_TRUNCATED", cut, z->n,
+		         (int)st, wl_status_name(st));
 	assert_prefix_of(&out, text, in_checksum);
 	if (out.n < at_least)
 		fail_msg("cut at %zu: only %zu bytes delivered before the error, want >= %zu", cut,
-			 out.n, at_least);
+		         out.n, at_least);
 	buf_free(&out);
 	/* Same through 1-byte underlying reads. */
 	buf zc = {0};
@@ -508,7 +517,8 @@ static void zstd_corrupt(void **state)
 	}
 
 	/* Not zstd at all after the magic number. */
-	static const char junk[] = "\x28\xB5\x2F\xFD" "this is not a zstd frame header at all....";
+	static const char junk[] = "\x28\xB5\x2F\xFD"
+	                           "this is not a zstd frame header at all....";
 	write_file(path, junk, sizeof junk - 1);
 	assert_int_equal(zstd_file(path, WL_MEMBER_BYTES_MAX, WL_BLOCK_SIZE, &out, &c), WL_E_ZSTD);
 	buf_free(&out);
@@ -550,7 +560,7 @@ static void zstd_trailing_garbage(void **state)
 static void put_le32(buf *b, uint32_t v)
 {
 	unsigned char le[4] = {(unsigned char)v, (unsigned char)(v >> 8), (unsigned char)(v >> 16),
-			       (unsigned char)(v >> 24)};
+	                       (unsigned char)(v >> 24)};
 	buf_add(b, le, 4);
 }
 
@@ -652,7 +662,7 @@ typedef struct arc_ctx {
 } arc_ctx;
 
 static wl_status unwrap(arc_ctx *a, wl_reader *r, const char *prefix, int depth, char *msg,
-			size_t msglen);
+                        size_t msglen);
 
 static void set_name(char *dst, size_t cap, const char *prefix, const char *name)
 {
@@ -717,7 +727,7 @@ static void on_skip(void *ctx, const char *name, wl_status st, const char *why)
 
 /* The worker's container recursion, reduced: zstd or archive or plain. */
 static wl_status unwrap(arc_ctx *a, wl_reader *r, const char *prefix, int depth, char *msg,
-			size_t msglen)
+                        size_t msglen)
 {
 	a->prefix = prefix;
 	a->depth = depth;
@@ -1039,7 +1049,7 @@ static void truncated_tar_gz(void **state)
 		wl_status st = unwrap_file(path, &ac, msg, sizeof msg);
 		if (st != WL_E_ARCHIVE && st != WL_E_TRUNCATED)
 			fail_msg("cut at %u%%: status %s (%s), want WL_E_ARCHIVE", pct[i],
-				 wl_status_name(st), msg);
+			         wl_status_name(st), msg);
 		assert_true(msg[0] != 0);
 		/* The complete members before the damage were delivered. */
 		assert_true(ac.nm >= 3);
@@ -1053,7 +1063,7 @@ static void truncated_tar_gz(void **state)
 		assert_string_equal(ac.m[2].name, "m3.bin");
 		if (ac.m[2].st == WL_OK)
 			fail_msg("cut at %u%%: m3.bin read %zu of %zu bytes and said OK", pct[i],
-				 ac.m[2].data.n, m3.n);
+			         ac.m[2].data.n, m3.n);
 		assert_prefix(&ac.m[2].data, &m3);
 		assert_null(find_member(&ac, "m4.log"));
 		arc_free(&ac);
@@ -1140,7 +1150,7 @@ static void damaged_small_tar_gz_says_why(void **state)
 		assert_true(st == WL_E_ARCHIVE || st == WL_E_TRUNCATED);
 		if (msg[0] == 0 || strcmp(msg, "(null)") == 0)
 			fail_msg("%zu bytes short: %s with message \"%s\"", short_by[i],
-				 wl_status_name(st), msg);
+			         wl_status_name(st), msg);
 		arc_free(&ac);
 	}
 	buf_free(&whole);
@@ -1215,7 +1225,8 @@ static void file_reader_errors(void **state)
 	assert_int_equal(fr.offset, text.n);
 	struct stat sb;
 	assert_int_equal(stat(path, &sb), 0);
-	assert_int_equal(fr.mtime_us, (int64_t)sb.st_mtim.tv_sec * 1000000 + sb.st_mtim.tv_nsec / 1000);
+	assert_int_equal(fr.mtime_us,
+	                 (int64_t)sb.st_mtim.tv_sec * 1000000 + sb.st_mtim.tv_nsec / 1000);
 	wl_file_reader_close(&fr);
 	buf_free(&out);
 	buf_free(&text);
@@ -1224,25 +1235,25 @@ static void file_reader_errors(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(sniff_magics),
-		cmocka_unit_test(zstd_single_frame),
-		cmocka_unit_test(zstd_highly_compressible_small_reads),
-		cmocka_unit_test(zstd_multi_frame),
-		cmocka_unit_test(zstd_truncated),
-		cmocka_unit_test(zstd_corrupt),
-		cmocka_unit_test(zstd_trailing_garbage),
-		cmocka_unit_test(zstd_skippable_frame),
-		cmocka_unit_test(zstd_empty),
-		cmocka_unit_test(zstd_size_cap),
-		cmocka_unit_test(tar_zst_three_members),
-		cmocka_unit_test(zip_three_members),
-		cmocka_unit_test(zip_symlink_is_skipped),
-		cmocka_unit_test(tar_in_tar_gz),
-		cmocka_unit_test(truncated_tar_gz),
-		cmocka_unit_test(truncated_tar_zst),
-		cmocka_unit_test(damaged_small_tar_gz_says_why),
-		cmocka_unit_test(unsafe_member_names),
-		cmocka_unit_test(file_reader_errors),
+	    cmocka_unit_test(sniff_magics),
+	    cmocka_unit_test(zstd_single_frame),
+	    cmocka_unit_test(zstd_highly_compressible_small_reads),
+	    cmocka_unit_test(zstd_multi_frame),
+	    cmocka_unit_test(zstd_truncated),
+	    cmocka_unit_test(zstd_corrupt),
+	    cmocka_unit_test(zstd_trailing_garbage),
+	    cmocka_unit_test(zstd_skippable_frame),
+	    cmocka_unit_test(zstd_empty),
+	    cmocka_unit_test(zstd_size_cap),
+	    cmocka_unit_test(tar_zst_three_members),
+	    cmocka_unit_test(zip_three_members),
+	    cmocka_unit_test(zip_symlink_is_skipped),
+	    cmocka_unit_test(tar_in_tar_gz),
+	    cmocka_unit_test(truncated_tar_gz),
+	    cmocka_unit_test(truncated_tar_zst),
+	    cmocka_unit_test(damaged_small_tar_gz_says_why),
+	    cmocka_unit_test(unsafe_member_names),
+	    cmocka_unit_test(file_reader_errors),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -68,8 +68,7 @@ static int on_line(void *ctx, const char *p, size_t n, uint64_t lineno)
 	return c->stop_at_line != 0 && c->n == c->stop_at_line;
 }
 
-static void on_problem(void *ctx, wl_status st, uint64_t lineno, uint64_t offset,
-		       const char *msg)
+static void on_problem(void *ctx, wl_status st, uint64_t lineno, uint64_t offset, const char *msg)
 {
 	coll *c = ctx;
 	assert_non_null(msg);
@@ -127,7 +126,7 @@ static void assert_line(const coll *c, size_t i, const char *want, size_t want_n
 	assert_true(i < c->n);
 	if (c->v[i].n != want_n || memcmp(c->v[i].p, want, want_n) != 0)
 		fail_msg("line %zu: got %zu bytes \"%s\", want %zu bytes \"%s\"", i + 1, c->v[i].n,
-			 c->v[i].p, want_n, want);
+		         c->v[i].p, want_n, want);
 	assert_int_equal(c->v[i].no, (uint64_t)(i + 1));
 }
 #define ASSERT_LINE(c, i, lit) assert_line((c), (i), (lit), sizeof(lit) - 1)
@@ -147,7 +146,7 @@ static void assert_same(const coll *a, const coll *b, const char *what, size_t p
 		if (a->v[i].n != b->v[i].n || memcmp(a->v[i].p, b->v[i].p, a->v[i].n) != 0 ||
 		    a->v[i].no != b->v[i].no)
 			fail_msg("%s %zu: line %zu differs (\"%s\" vs \"%s\")", what, param, i + 1,
-				 a->v[i].p, b->v[i].p);
+			         a->v[i].p, b->v[i].p);
 	}
 	if (a->np != b->np)
 		fail_msg("%s %zu: %zu problems, whole-buffer gave %zu", what, param, a->np, b->np);
@@ -189,7 +188,8 @@ static void utf8_without_bom(void **state)
 static void utf8_with_bom(void **state)
 {
 	(void)state;
-	static const char in[] = "\xEF\xBB\xBF" "first\r\nsecond\r\n";
+	static const char in[] = "\xEF\xBB\xBF"
+	                         "first\r\nsecond\r\n";
 	coll c = {0};
 	assert_int_equal(decode_chunks(in, sizeof in - 1, 0, &c), WL_ENC_UTF8_BOM);
 	assert_int_equal(c.n, 2);
@@ -205,7 +205,8 @@ static void utf8_with_bom(void **state)
 
 	/* Non-ASCII UTF-8 passes through unchanged. */
 	coll e = {0};
-	static const char cjk[] = "\xEF\xBB\xBF" "Title = \xE9\x90\xA8\xE5\x8B\xAB\r\n";
+	static const char cjk[] = "\xEF\xBB\xBF"
+	                          "Title = \xE9\x90\xA8\xE5\x8B\xAB\r\n";
 	decode_chunks(cjk, sizeof cjk - 1, 0, &e);
 	assert_int_equal(e.n, 1);
 	ASSERT_LINE(&e, 0, "Title = \xE9\x90\xA8\xE5\x8B\xAB");
@@ -314,7 +315,8 @@ static void cr_only_line_ends(void **state)
 
 	/* After a UTF-8 BOM, decided on the whole first block. */
 	coll b = {0};
-	static const char bom[] = "\xEF\xBB\xBF" "line one\rline two\r";
+	static const char bom[] = "\xEF\xBB\xBF"
+	                          "line one\rline two\r";
 	decode_chunks(bom, sizeof bom - 1, 0, &b);
 	assert_int_equal(b.n, 2);
 	ASSERT_LINE(&b, 0, "line one");
@@ -337,7 +339,7 @@ static void cr_only_line_ends(void **state)
 
 /* "Aé€中" U+1F600 "z" CRLF "x" CR LF "Ω" (no line end). */
 static const uint16_t u16_text[] = {
-	'A', 0x00E9, 0x20AC, 0x4E2D, 0xD83D, 0xDE00, 'z', '\r', '\n', 'x', '\r', '\n', 0x03A9,
+    'A', 0x00E9, 0x20AC, 0x4E2D, 0xD83D, 0xDE00, 'z', '\r', '\n', 'x', '\r', '\n', 0x03A9,
 };
 #define U16_N (sizeof u16_text / sizeof u16_text[0])
 static const char u16_line1[] = "A\xC3\xA9\xE2\x82\xAC\xE4\xB8\xAD\xF0\x9F\x98\x80z";
@@ -382,7 +384,7 @@ static void utf16_split_everywhere(void **state)
 		for (size_t k = 0; k <= n; k++) {
 			coll c = {0};
 			assert_int_equal(decode_split(buf, n, k, &c),
-					 be ? WL_ENC_UTF16BE : WL_ENC_UTF16LE);
+			                 be ? WL_ENC_UTF16BE : WL_ENC_UTF16LE);
 			check_u16_lines(&c);
 			coll_free(&c);
 		}
@@ -430,7 +432,10 @@ static void utf16_unpaired_surrogates(void **state)
 			coll c = {0};
 			decode_chunks(in, n, chunk, &c);
 			assert_int_equal(c.n, 2);
-			ASSERT_LINE(&c, 0, "a\xEF\xBF\xBD" "b\xEF\xBF\xBD" "c\xEF\xBF\xBD");
+			ASSERT_LINE(&c, 0,
+			            "a\xEF\xBF\xBD"
+			            "b\xEF\xBF\xBD"
+			            "c\xEF\xBF\xBD");
 			ASSERT_LINE(&c, 1, "d\xEF\xBF\xBD");
 			assert_int_equal(c.np, 0);
 			coll_free(&c);
@@ -441,14 +446,14 @@ static void utf16_unpaired_surrogates(void **state)
 /* ---- feed boundaries ---- */
 
 static const char mixed[] =
-	"\xEF\xBB\xBF"
-	"2024-04-12 01:39:39.2569637 4972  12948 ProtocolTalker  *FAILED* [8024402F] Sync\r\n"
-	"short\n"
-	"\r\n"
-	"x\0y\r\n"
-	"\xE9\x90\xA8\xE5\x8B\xAB mojibake \xE9\x94\x9B\r\n"
-	"a line that is a little longer than the chunk sizes used below, 0123456789\r\n"
-	"no end";
+    "\xEF\xBB\xBF"
+    "2024-04-12 01:39:39.2569637 4972  12948 ProtocolTalker  *FAILED* [8024402F] Sync\r\n"
+    "short\n"
+    "\r\n"
+    "x\0y\r\n"
+    "\xE9\x90\xA8\xE5\x8B\xAB mojibake \xE9\x94\x9B\r\n"
+    "a line that is a little longer than the chunk sizes used below, 0123456789\r\n"
+    "no end";
 
 static void split_at_every_byte(void **state)
 {
@@ -457,8 +462,9 @@ static void split_at_every_byte(void **state)
 	coll whole = {0};
 	assert_int_equal(decode_chunks(mixed, n, 0, &whole), WL_ENC_UTF8_BOM);
 	assert_int_equal(whole.n, 7);
-	ASSERT_LINE(&whole, 0,
-		    "2024-04-12 01:39:39.2569637 4972  12948 ProtocolTalker  *FAILED* [8024402F] Sync");
+	ASSERT_LINE(
+	    &whole, 0,
+	    "2024-04-12 01:39:39.2569637 4972  12948 ProtocolTalker  *FAILED* [8024402F] Sync");
 	ASSERT_LINE(&whole, 1, "short");
 	ASSERT_LINE(&whole, 2, "");
 	assert_line(&whole, 3, "x\0y", 3);
@@ -504,7 +510,8 @@ static void bom_first_feed_ends_with_cr(void **state)
 	(void)state;
 	/* Regression: a first feed ending right after the CR of a CRLF once
 	 * switched the whole input to CR-only line ends. */
-	static const char in[] = "\xEF\xBB\xBF" "line one\r\nline two\r\n";
+	static const char in[] = "\xEF\xBB\xBF"
+	                         "line one\r\nline two\r\n";
 	coll c = {0};
 	decode_split(in, sizeof in - 1, 12, &c);
 	assert_int_equal(c.n, 2);
@@ -641,7 +648,11 @@ static void reset_starts_new_input(void **state)
 	coll c = {0};
 	wl_text *t = wl_text_new(on_line, on_problem, &c);
 	assert_non_null(t);
-	assert_int_equal(wl_text_feed(t, "\xEF\xBB\xBF" "one\ntwo\npartial", 18), WL_OK);
+	assert_int_equal(wl_text_feed(t,
+	                              "\xEF\xBB\xBF"
+	                              "one\ntwo\npartial",
+	                              18),
+	                 WL_OK);
 	assert_int_equal(c.n, 2);
 	wl_text_reset(t);
 	assert_int_equal(wl_text_lines(t), 0);
@@ -676,27 +687,27 @@ static void callback_stops_feed(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(utf8_without_bom),
-		cmocka_unit_test(utf8_with_bom),
-		cmocka_unit_test(crlf_and_lf),
-		cmocka_unit_test(final_line_without_eol),
-		cmocka_unit_test(empty_input),
-		cmocka_unit_test(nul_bytes_preserved),
-		cmocka_unit_test(cr_only_line_ends),
-		cmocka_unit_test(utf16le_with_bom),
-		cmocka_unit_test(utf16be_with_bom),
-		cmocka_unit_test(utf16_split_everywhere),
-		cmocka_unit_test(utf16_odd_length),
-		cmocka_unit_test(utf16_unpaired_surrogates),
-		cmocka_unit_test(split_at_every_byte),
-		cmocka_unit_test(bom_first_feed_ends_with_cr),
-		cmocka_unit_test(crlf_split_between_feeds),
-		cmocka_unit_test(line_over_max_is_cut),
-		cmocka_unit_test(line_of_exactly_max),
-		cmocka_unit_test(line_of_exactly_max_crlf),
-		cmocka_unit_test(line_numbers_consecutive),
-		cmocka_unit_test(reset_starts_new_input),
-		cmocka_unit_test(callback_stops_feed),
+	    cmocka_unit_test(utf8_without_bom),
+	    cmocka_unit_test(utf8_with_bom),
+	    cmocka_unit_test(crlf_and_lf),
+	    cmocka_unit_test(final_line_without_eol),
+	    cmocka_unit_test(empty_input),
+	    cmocka_unit_test(nul_bytes_preserved),
+	    cmocka_unit_test(cr_only_line_ends),
+	    cmocka_unit_test(utf16le_with_bom),
+	    cmocka_unit_test(utf16be_with_bom),
+	    cmocka_unit_test(utf16_split_everywhere),
+	    cmocka_unit_test(utf16_odd_length),
+	    cmocka_unit_test(utf16_unpaired_surrogates),
+	    cmocka_unit_test(split_at_every_byte),
+	    cmocka_unit_test(bom_first_feed_ends_with_cr),
+	    cmocka_unit_test(crlf_split_between_feeds),
+	    cmocka_unit_test(line_over_max_is_cut),
+	    cmocka_unit_test(line_of_exactly_max),
+	    cmocka_unit_test(line_of_exactly_max_crlf),
+	    cmocka_unit_test(line_numbers_consecutive),
+	    cmocka_unit_test(reset_starts_new_input),
+	    cmocka_unit_test(callback_stops_feed),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -140,7 +140,7 @@ static void run_line(run *r, const char *line, uint64_t lineno)
 
 /* Lines numbered from 1, then end of input. */
 static run *extract_all(const wl_extract_cfg *cfg, wl_format fmt, const char *hint,
-			const char *const *lines, size_t n)
+                        const char *const *lines, size_t n)
 {
 	run *r = run_new(cfg, fmt, hint);
 	for (size_t i = 0; i < n; i++)
@@ -148,7 +148,8 @@ static run *extract_all(const wl_extract_cfg *cfg, wl_format fmt, const char *hi
 	wl_extract_end(r->x);
 	return r;
 }
-#define EXTRACT(cfg, fmt, hint, arr) extract_all((cfg), (fmt), (hint), (arr), sizeof(arr) / sizeof *(arr))
+#define EXTRACT(cfg, fmt, hint, arr)                                                               \
+	extract_all((cfg), (fmt), (hint), (arr), sizeof(arr) / sizeof *(arr))
 
 static void run_free(run *r)
 {
@@ -174,14 +175,20 @@ static void etw_failed(void **state)
 {
 	(void)state;
 	static const char *const lines[] = {
-		"2021/07/13 18:06:20.9234519 3736  3464  Agent           *FAILED* [8024043D] GetIsInventoryRequired",
-		"2024-04-12 01:39:39.2569637 4972  12948 ProtocolTalker  *FAILED* [80244007] SyncUpdates_WithRecovery failed",
-		"2024-04-12 01:39:39.2569637 4972  12948 ProtocolTalker  *FAILED* [8024402] seven digits",
-		"2024-04-12 01:39:39.2569637 4972  12948 ProtocolTalker  *FAILED* [8024402FF] nine digits",
-		"2024-04-12 01:39:39.2569637 4972  12948 ProtocolTalker  Sync failed *FAILED* [80244007] not at the start",
-		/* wide pid and tid: the message is not at column 56 */
-		"2024-04-12 13:41:21.1422927 123456 1234567 DownloadManager *FAILED* [80D03805] DO job",
-		"2024-04-12 13:41:21.1422927 7232  1144  SoftwareDistributionX *FAILED* [80D03806] long component",
+	    "2021/07/13 18:06:20.9234519 3736  3464  Agent           *FAILED* [8024043D] "
+	    "GetIsInventoryRequired",
+	    "2024-04-12 01:39:39.2569637 4972  12948 ProtocolTalker  *FAILED* [80244007] "
+	    "SyncUpdates_WithRecovery failed",
+	    "2024-04-12 01:39:39.2569637 4972  12948 ProtocolTalker  *FAILED* [8024402] seven "
+	    "digits",
+	    "2024-04-12 01:39:39.2569637 4972  12948 ProtocolTalker  *FAILED* [8024402FF] nine "
+	    "digits",
+	    "2024-04-12 01:39:39.2569637 4972  12948 ProtocolTalker  Sync failed *FAILED* "
+	    "[80244007] not at the start",
+	    /* wide pid and tid: the message is not at column 56 */
+	    "2024-04-12 13:41:21.1422927 123456 1234567 DownloadManager *FAILED* [80D03805] DO job",
+	    "2024-04-12 13:41:21.1422927 7232  1144  SoftwareDistributionX *FAILED* [80D03806] "
+	    "long component",
 	};
 	run *r = EXTRACT(&no_tz, WL_FMT_WU_ETW, "pc005", lines);
 	assert_int_equal(r->n, 4);
@@ -216,14 +223,21 @@ static void etw_ws_error_soap_fault(void **state)
 {
 	(void)state;
 	static const char *const lines[] = {
-		"2020/11/22 12:46:56.0286944 8668  1188  WebServices     WS error: The body of the received message contained a fault.",
-		"2020/11/22 12:46:56.0287099 8668  1188  WebServices     WS Error code: Client",
-		"2020/11/22 12:46:56.0287807 8668  1188  WebServices     WS error: <detail><ErrorCode>ConfigChanged</ErrorCode>"
-		"<Message></Message><ID>1aa87b66-9bd6-42c1-975e-b24fa422f7e5</ID><Method>http://www.microsoft.com/"
-		"SoftwareDistribution/Server/ClientWebService/SyncUpdates\"</Method></detail>\"",
-		"2020/11/22 12:50:00.0000000 8668  1188  WebServices     WS error: <detail><ErrorCode>InvalidParameters</ErrorCode>"
-		"<Message>parameters.InstalledNonLeafUpdateIDs</Message><ID>8889E6F6-CC94-4B2B-9D0C-9818649A5DFC</ID>"
-		"<Method> http://www.microsoft.com/SoftwareDistribution/Server/ClientWebService/SyncUpdates\"</Method></detail>\"",
+	    "2020/11/22 12:46:56.0286944 8668  1188  WebServices     WS error: The body of the "
+	    "received message contained a fault.",
+	    "2020/11/22 12:46:56.0287099 8668  1188  WebServices     WS Error code: Client",
+	    "2020/11/22 12:46:56.0287807 8668  1188  WebServices     WS error: "
+	    "<detail><ErrorCode>ConfigChanged</ErrorCode>"
+	    "<Message></Message><ID>1aa87b66-9bd6-42c1-975e-b24fa422f7e5</ID><Method>http://"
+	    "www.microsoft.com/"
+	    "SoftwareDistribution/Server/ClientWebService/SyncUpdates\"</Method></detail>\"",
+	    "2020/11/22 12:50:00.0000000 8668  1188  WebServices     WS error: "
+	    "<detail><ErrorCode>InvalidParameters</ErrorCode>"
+	    "<Message>parameters.InstalledNonLeafUpdateIDs</"
+	    "Message><ID>8889E6F6-CC94-4B2B-9D0C-9818649A5DFC</ID>"
+	    "<Method> "
+	    "http://www.microsoft.com/SoftwareDistribution/Server/ClientWebService/SyncUpdates\"</"
+	    "Method></detail>\"",
 	};
 	run *r = EXTRACT(&no_tz, WL_FMT_WU_ETW, "", lines);
 	assert_int_equal(r->n, 2);
@@ -255,30 +269,41 @@ static void win8_soap_fault_block(void **state)
 {
 	(void)state;
 	static const char *const lines[] = {
-		"2015-10-30\t17:12:54:073\t 880\t1160\tWS\tWARNING: Nws Failure: errorCode=0x803d0013",
-		"2015-10-30\t17:12:54:073\t 880\t1160\tWS\tWARNING: The body of the received message contained a fault.",
-		"2015-10-30\t17:12:54:073\t 880\t1160\tWS\tWARNING: Soap fault info:",
-		"2015-10-30\t17:12:54:073\t 880\t1160\tWS\tWARNING: detail: <detail><ErrorCode>InvalidParameters</ErrorCode>"
-		"<Message>parameters.OtherCachedUpdateIDs</Message><ID>8889e6f6-cc94-4b2b-9d0c-9818649a5dfc</ID>"
-		"<Method>\"http://www.microsoft.com/SoftwareDistribution/Server/ClientWebService/SyncUpdates\"</Method></detail>",
-		"2015-10-30\t17:12:54:073\t 880\t1160\tWS\tWARNING: Soap fault detail: errorCode='InvalidParameters', "
-		"message='parameters.OtherCachedUpdateIDs', id='8889E6F6-CC94-4B2B-9D0C-9818649A5DFC', "
-		"method='\"http://www.microsoft.com/SoftwareDistribution/Server/ClientWebService/SyncUpdates\"'",
-		"2015-10-30\t17:12:54:073\t 880\t1160\tWS\tFATAL: OnCallFailure failed with hr=0X80244007",
-		"2015-10-30\t17:12:54:073\t 880\t1160\tPT\tWARNING: PTError: 0x80244007",
-		"2015-10-30\t17:12:54:073\t 880\t1160\tPT\tWARNING: SyncUpdates_WithRecovery failed.: 0x80244007",
-		"2017-05-04\t18:00:07:854\t1676\t117c\tWS\tWARNING: detail: <detail><ErrorCode> InternalServerError </ErrorCode>"
-		"<Message></Message><ID>9f8e13ac-3a64-41c6-a40b-cad7913fc1bb</ID><Method>\"  http://www.microsoft.com/"
-		"SoftwareDistribution/Server/SimpleAuthWebService/GetAuthorizationCookie \"</Method></detail>",
+	    "2015-10-30\t17:12:54:073\t 880\t1160\tWS\tWARNING: Nws Failure: errorCode=0x803d0013",
+	    "2015-10-30\t17:12:54:073\t 880\t1160\tWS\tWARNING: The body of the received message "
+	    "contained a fault.",
+	    "2015-10-30\t17:12:54:073\t 880\t1160\tWS\tWARNING: Soap fault info:",
+	    "2015-10-30\t17:12:54:073\t 880\t1160\tWS\tWARNING: detail: "
+	    "<detail><ErrorCode>InvalidParameters</ErrorCode>"
+	    "<Message>parameters.OtherCachedUpdateIDs</"
+	    "Message><ID>8889e6f6-cc94-4b2b-9d0c-9818649a5dfc</ID>"
+	    "<Method>\"http://www.microsoft.com/SoftwareDistribution/Server/ClientWebService/"
+	    "SyncUpdates\"</Method></detail>",
+	    "2015-10-30\t17:12:54:073\t 880\t1160\tWS\tWARNING: Soap fault detail: "
+	    "errorCode='InvalidParameters', "
+	    "message='parameters.OtherCachedUpdateIDs', id='8889E6F6-CC94-4B2B-9D0C-9818649A5DFC', "
+	    "method='\"http://www.microsoft.com/SoftwareDistribution/Server/ClientWebService/"
+	    "SyncUpdates\"'",
+	    "2015-10-30\t17:12:54:073\t 880\t1160\tWS\tFATAL: OnCallFailure failed with "
+	    "hr=0X80244007",
+	    "2015-10-30\t17:12:54:073\t 880\t1160\tPT\tWARNING: PTError: 0x80244007",
+	    "2015-10-30\t17:12:54:073\t 880\t1160\tPT\tWARNING: SyncUpdates_WithRecovery failed.: "
+	    "0x80244007",
+	    "2017-05-04\t18:00:07:854\t1676\t117c\tWS\tWARNING: detail: <detail><ErrorCode> "
+	    "InternalServerError </ErrorCode>"
+	    "<Message></Message><ID>9f8e13ac-3a64-41c6-a40b-cad7913fc1bb</ID><Method>\"  "
+	    "http://www.microsoft.com/"
+	    "SoftwareDistribution/Server/SimpleAuthWebService/GetAuthorizationCookie "
+	    "\"</Method></detail>",
 	};
 	run *r = EXTRACT(&no_tz, WL_FMT_WU_CLASSIC, "", lines);
 	assert_int_equal(r->n, 7);
-	static const wl_event_kind kinds[] = {WL_EV_WARNING, WL_EV_SOAP_FAULT, WL_EV_SOAP_FAULT,
-					      WL_EV_FATAL,   WL_EV_WARNING,    WL_EV_WARNING,
-					      WL_EV_SOAP_FAULT};
+	static const wl_event_kind kinds[] = {WL_EV_WARNING,   WL_EV_SOAP_FAULT, WL_EV_SOAP_FAULT,
+	                                      WL_EV_FATAL,     WL_EV_WARNING,    WL_EV_WARNING,
+	                                      WL_EV_SOAP_FAULT};
 	static const uint64_t at_line[] = {1, 4, 5, 6, 7, 8, 9};
 	static const uint32_t hrs[] = {0x803D0013u, 0x80244007u, 0x80244007u, 0x80244007u,
-				       0x80244007u, 0x80244007u, 0x80244007u};
+	                               0x80244007u, 0x80244007u, 0x80244007u};
 	for (size_t i = 0; i < 7; i++) {
 		assert_int_equal(r->ev[i].kind, kinds[i]);
 		assert_int_equal(r->ev[i].line, at_line[i]);
@@ -302,19 +327,26 @@ static void win7_soap_fault_block(void **state)
 {
 	(void)state;
 	static const char *const lines[] = {
-		"2016-10-19\t11:24:00:000\t1532\t1f40\tPT\tWARNING: SyncUpdates failure, error = 0x80244007, soap client error = 7, soap error code = 400, HTTP status code = 200",
-		"2016-10-19\t11:24:00:000\t1532\t1f40\tPT\tWARNING: SOAP Fault: 0x000190",
-		"2016-10-19\t11:24:00:000\t1532\t1f40\tPT\tWARNING: faultstring:Fault occurred",
-		"2016-10-19\t11:24:00:000\t1532\t1f40\tPT\tWARNING: ErrorCode:InvalidParameters(7)",
-		"2016-10-19\t11:24:00:000\t1532\t1f40\tPT\tWARNING: Message:parameters.InstalledNonLeafUpdateIDs",
-		"2016-10-19\t11:24:00:000\t1532\t1f40\tPT\tWARNING: Method:\"http://www.microsoft.com/SoftwareDistribution/Server/ClientWebService/SyncUpdates\"",
-		"2016-10-19\t11:24:00:000\t1532\t1f40\tPT\tWARNING: ID:D2F3A1B2-1111-4222-8333-944455556666",
-		"2016-10-19\t11:24:00:000\t1532\t1f40\tPT\tWARNING: PTError: 0x80244007",
-		"2016-10-19\t11:30:00:000\t1532\t1f40\tPT\tWARNING: SyncUpdates failure, error = 0x80244007, soap client error = 7, soap error code = 500, HTTP status code = 200",
-		"2016-10-19\t11:30:00:000\t1532\t1f40\tPT\tWARNING: SOAP Fault: 0x0001f4",
-		"2016-10-19\t11:30:00:000\t1532\t1f40\tPT\tWARNING: ErrorCode:ConfigChanged(2)",
-		"2016-10-19\t11:30:00:000\t1532\t1f40\tPT\tWARNING: Message:(null)",
-		"2016-10-19\t11:30:00:000\t1532\t1f40\tPT\tWARNING: ID:0a0b0c0d-1e2f-4a5b-8c9d-0e1f2a3b4c5d",
+	    "2016-10-19\t11:24:00:000\t1532\t1f40\tPT\tWARNING: SyncUpdates failure, error = "
+	    "0x80244007, soap client error = 7, soap error code = 400, HTTP status code = 200",
+	    "2016-10-19\t11:24:00:000\t1532\t1f40\tPT\tWARNING: SOAP Fault: 0x000190",
+	    "2016-10-19\t11:24:00:000\t1532\t1f40\tPT\tWARNING: faultstring:Fault occurred",
+	    "2016-10-19\t11:24:00:000\t1532\t1f40\tPT\tWARNING: ErrorCode:InvalidParameters(7)",
+	    "2016-10-19\t11:24:00:000\t1532\t1f40\tPT\tWARNING: "
+	    "Message:parameters.InstalledNonLeafUpdateIDs",
+	    "2016-10-19\t11:24:00:000\t1532\t1f40\tPT\tWARNING: "
+	    "Method:\"http://www.microsoft.com/SoftwareDistribution/Server/ClientWebService/"
+	    "SyncUpdates\"",
+	    "2016-10-19\t11:24:00:000\t1532\t1f40\tPT\tWARNING: "
+	    "ID:D2F3A1B2-1111-4222-8333-944455556666",
+	    "2016-10-19\t11:24:00:000\t1532\t1f40\tPT\tWARNING: PTError: 0x80244007",
+	    "2016-10-19\t11:30:00:000\t1532\t1f40\tPT\tWARNING: SyncUpdates failure, error = "
+	    "0x80244007, soap client error = 7, soap error code = 500, HTTP status code = 200",
+	    "2016-10-19\t11:30:00:000\t1532\t1f40\tPT\tWARNING: SOAP Fault: 0x0001f4",
+	    "2016-10-19\t11:30:00:000\t1532\t1f40\tPT\tWARNING: ErrorCode:ConfigChanged(2)",
+	    "2016-10-19\t11:30:00:000\t1532\t1f40\tPT\tWARNING: Message:(null)",
+	    "2016-10-19\t11:30:00:000\t1532\t1f40\tPT\tWARNING: "
+	    "ID:0a0b0c0d-1e2f-4a5b-8c9d-0e1f2a3b4c5d",
 	};
 	run *r = EXTRACT(&no_tz, WL_FMT_WU_CLASSIC, "", lines);
 	assert_int_equal(r->n, 5);
@@ -351,10 +383,13 @@ static void win7_block_per_thread(void **state)
 	/* Another thread's lines inside the block do not complete it, and an
 	 * ID line without its ErrorCode line yields no fault. */
 	static const char *const lines[] = {
-		"2016-10-19\t11:24:00:000\t1532\t1f40\tPT\tWARNING: ErrorCode:InvalidParameters(7)",
-		"2016-10-19\t11:24:00:000\t1532\t 2a0\tPT\tWARNING: ID:11111111-2222-4333-8444-555555555555",
-		"2016-10-19\t11:24:00:000\t1532\t1f40\tPT\tWARNING: Message:parameters.OtherCachedUpdateIDs",
-		"2016-10-19\t11:24:00:000\t1532\t1f40\tPT\tWARNING: ID:66666666-7777-4888-9999-aaaaaaaaaaaa",
+	    "2016-10-19\t11:24:00:000\t1532\t1f40\tPT\tWARNING: ErrorCode:InvalidParameters(7)",
+	    "2016-10-19\t11:24:00:000\t1532\t 2a0\tPT\tWARNING: "
+	    "ID:11111111-2222-4333-8444-555555555555",
+	    "2016-10-19\t11:24:00:000\t1532\t1f40\tPT\tWARNING: "
+	    "Message:parameters.OtherCachedUpdateIDs",
+	    "2016-10-19\t11:24:00:000\t1532\t1f40\tPT\tWARNING: "
+	    "ID:66666666-7777-4888-9999-aaaaaaaaaaaa",
 	};
 	run *r = EXTRACT(&no_tz, WL_FMT_WU_CLASSIC, "", lines);
 	assert_int_equal(r->n, 1);
@@ -368,25 +403,33 @@ static void classic_warning_fatal_hresults(void **state)
 {
 	(void)state;
 	static const char *const lines[] = {
-		"2016-10-19\t11:23:58:516\t1532\t1f40\tHandler\tFATAL: UH: 0x80070057: EvaluateApplicability failed in CCbs::EvaluateApplicability",
-		"2016-10-19\t11:23:58:547\t1532\t1f40\tAgent\tWARNING: Failed to evaluate Installed rule, updateId = {7A967290-323C-4217-A32C-E4AA1574D7D7}.202, hr = 80070057",
-		"2021-08-28\t11:05:53:800\t 576\ta70\tAgent\t  * WARNING: Failed to synchronize, error = 0x8024402c",
-		"2016-10-19\t14:24:02:653\t8904\t1834\tHandler\tFATAL: Completed install of CBS update with type=0, requiresReboot=0, installerError=1, hr=0x800736b3",
-		"2016-10-19\t14:24:03:000\t8904\t1834\tAgent\tFATAL: Search failed, hr = 8024402F",
-		/* no event: */
-		"2016-10-19\t14:25:00:000\t8904\t1834\tAgent\tWARNING: Failed to find updates with error code 1234",
-		"2016-10-19\t14:25:00:000\t8904\t1834\tAgent\tWARNING: DownloadFileInternal returned 0x00000000",
-		"2016-10-19\t14:25:00:000\t8904\t1834\tPT\tWARNING: SOAP Fault: 0x000190",
-		"2016-10-19\t14:25:00:000\t8904\t1834\tAgent\tWARNING: value 0x8024402cc is not an HRESULT",
-		"2016-10-19\t14:25:00:000\t8904\t1834\tAgent\tSearch failed with 0x80244007 in a plain line",
-		"2016-10-19\t14:25:00:000\t8904\t1834\tAgent\tWARNING:",
+	    "2016-10-19\t11:23:58:516\t1532\t1f40\tHandler\tFATAL: UH: 0x80070057: "
+	    "EvaluateApplicability failed in CCbs::EvaluateApplicability",
+	    "2016-10-19\t11:23:58:547\t1532\t1f40\tAgent\tWARNING: Failed to evaluate Installed "
+	    "rule, updateId = {7A967290-323C-4217-A32C-E4AA1574D7D7}.202, hr = 80070057",
+	    "2021-08-28\t11:05:53:800\t 576\ta70\tAgent\t  * WARNING: Failed to synchronize, error "
+	    "= 0x8024402c",
+	    "2016-10-19\t14:24:02:653\t8904\t1834\tHandler\tFATAL: Completed install of CBS update "
+	    "with type=0, requiresReboot=0, installerError=1, hr=0x800736b3",
+	    "2016-10-19\t14:24:03:000\t8904\t1834\tAgent\tFATAL: Search failed, hr = 8024402F",
+	    /* no event: */
+	    "2016-10-19\t14:25:00:000\t8904\t1834\tAgent\tWARNING: Failed to find updates with "
+	    "error code 1234",
+	    "2016-10-19\t14:25:00:000\t8904\t1834\tAgent\tWARNING: DownloadFileInternal returned "
+	    "0x00000000",
+	    "2016-10-19\t14:25:00:000\t8904\t1834\tPT\tWARNING: SOAP Fault: 0x000190",
+	    "2016-10-19\t14:25:00:000\t8904\t1834\tAgent\tWARNING: value 0x8024402cc is not an "
+	    "HRESULT",
+	    "2016-10-19\t14:25:00:000\t8904\t1834\tAgent\tSearch failed with 0x80244007 in a plain "
+	    "line",
+	    "2016-10-19\t14:25:00:000\t8904\t1834\tAgent\tWARNING:",
 	};
 	run *r = EXTRACT(&no_tz, WL_FMT_WU_CLASSIC, "pc1", lines);
 	assert_int_equal(r->n, 5);
-	static const wl_event_kind kinds[] = {WL_EV_FATAL, WL_EV_WARNING, WL_EV_WARNING, WL_EV_FATAL,
-					      WL_EV_FATAL};
+	static const wl_event_kind kinds[] = {WL_EV_FATAL, WL_EV_WARNING, WL_EV_WARNING,
+	                                      WL_EV_FATAL, WL_EV_FATAL};
 	static const uint32_t hrs[] = {0x80070057u, 0x80070057u, 0x8024402Cu, 0x800736B3u,
-				       0x8024402Fu};
+	                               0x8024402Fu};
 	for (size_t i = 0; i < 5; i++) {
 		assert_int_equal(r->ev[i].kind, kinds[i]);
 		assert_int_equal(r->ev[i].line, i + 1);
@@ -408,16 +451,24 @@ static void context_client_id_and_server(void **state)
 {
 	(void)state;
 	static const char *const lines[] = {
-		"2021/07/13 18:06:20.9234519 3736  3464  Agent           *FAILED* [80244010] before any context",
-		"2021/07/13 18:06:22.1126323 3736  3464  ProtocolTalker  ServiceId = {3DA21691-E39D-4DA6-8A4B-B43877BCB1B7}, "
-		"Server URL = https://WSUS01.Corp:8531/ClientWebService/client.asmx",
-		"2021/07/13 18:06:22.2125133 3736  3464  ProtocolTalker  Initializing simple targeting cookie, clientId = "
-		"3081F2D7-7291-42C5-B7AE-2D05C23DB537, target group = , DNS name = VD05W10.firm.example",
-		"2021/07/13 18:06:23.0000000 3736  3464  ProtocolTalker  *FAILED* [80244007] SyncUpdates_WithRecovery failed",
-		"2021/07/13 18:07:00.0000000 3736  3464  Agent           Created new random SusClientId "
-		"6d3449db-232e-4553-b646-f627d2f33e57. Old Id: 3081f2d7-7291-42c5-b7ae-2d05c23db537.",
-		"2021/07/13 18:07:01.0000000 3736  3464  Agent           WSUS server: http://x:8530 (Changed)",
-		"2021/07/13 18:07:02.0000000 3736  3464  Agent           *FAILED* [8024401C] after the change",
+	    "2021/07/13 18:06:20.9234519 3736  3464  Agent           *FAILED* [80244010] before "
+	    "any context",
+	    "2021/07/13 18:06:22.1126323 3736  3464  ProtocolTalker  ServiceId = "
+	    "{3DA21691-E39D-4DA6-8A4B-B43877BCB1B7}, "
+	    "Server URL = https://WSUS01.Corp:8531/ClientWebService/client.asmx",
+	    "2021/07/13 18:06:22.2125133 3736  3464  ProtocolTalker  Initializing simple targeting "
+	    "cookie, clientId = "
+	    "3081F2D7-7291-42C5-B7AE-2D05C23DB537, target group = , DNS name = "
+	    "VD05W10.firm.example",
+	    "2021/07/13 18:06:23.0000000 3736  3464  ProtocolTalker  *FAILED* [80244007] "
+	    "SyncUpdates_WithRecovery failed",
+	    "2021/07/13 18:07:00.0000000 3736  3464  Agent           Created new random "
+	    "SusClientId "
+	    "6d3449db-232e-4553-b646-f627d2f33e57. Old Id: 3081f2d7-7291-42c5-b7ae-2d05c23db537.",
+	    "2021/07/13 18:07:01.0000000 3736  3464  Agent           WSUS server: http://x:8530 "
+	    "(Changed)",
+	    "2021/07/13 18:07:02.0000000 3736  3464  Agent           *FAILED* [8024401C] after the "
+	    "change",
 	};
 	run *r = EXTRACT(&no_tz, WL_FMT_WU_ETW, "", lines);
 	assert_int_equal(r->n, 3);
@@ -443,20 +494,23 @@ static void context_classic_and_hint(void **state)
 {
 	(void)state;
 	static const char *const lines[] = {
-		"2016-10-19\t11:23:47:610\t1532\t1f40\tPT\t  + ServiceId = {3DA21691-E39D-4DA6-8A4B-B43877BCB1B7}, "
-		"Server URL = http://wswsus02.healthy.bewell.ca/ClientWebService/client.asmx",
-		"2016-10-19\t11:23:58:547\t1532\t1f40\tAgent\tWARNING: Failed, hr = 80070057",
-		"2016-10-19\t11:24:00:000\t1532\t1f40\tAgent\t  * WSUS server: http://x:8530",
-		"2016-10-19\t11:24:00:000\t1532\t1f40\tAgent\t  * WSUS status server: http://status.example:8530",
-		"2016-10-19\t11:24:01:000\t1532\t1f40\tAgent\tWARNING: Failed, hr = 80070057",
-		"2017-05-04\t18:00:07:807\t1676\t117c\tPT\tInitializing simple targeting cookie, clientId = , "
-		"target group = special-01, DNS name = byolaq.bayer.cnb",
-		"2016-10-19\t11:24:02:000\t1532\t1f40\tAgent\tWARNING: Failed, hr = 80070057",
+	    "2016-10-19\t11:23:47:610\t1532\t1f40\tPT\t  + ServiceId = "
+	    "{3DA21691-E39D-4DA6-8A4B-B43877BCB1B7}, "
+	    "Server URL = http://wswsus02.healthy.bewell.ca/ClientWebService/client.asmx",
+	    "2016-10-19\t11:23:58:547\t1532\t1f40\tAgent\tWARNING: Failed, hr = 80070057",
+	    "2016-10-19\t11:24:00:000\t1532\t1f40\tAgent\t  * WSUS server: http://x:8530",
+	    "2016-10-19\t11:24:00:000\t1532\t1f40\tAgent\t  * WSUS status server: "
+	    "http://status.example:8530",
+	    "2016-10-19\t11:24:01:000\t1532\t1f40\tAgent\tWARNING: Failed, hr = 80070057",
+	    "2017-05-04\t18:00:07:807\t1676\t117c\tPT\tInitializing simple targeting cookie, "
+	    "clientId = , "
+	    "target group = special-01, DNS name = byolaq.bayer.cnb",
+	    "2016-10-19\t11:24:02:000\t1532\t1f40\tAgent\tWARNING: Failed, hr = 80070057",
 	};
 	run *r = EXTRACT(&no_tz, WL_FMT_WU_CLASSIC, "pc005", lines);
 	assert_int_equal(r->n, 3);
 	assert_str(r->ev[0].server, "wswsus02.healthy.bewell.ca");
-	assert_str(r->ev[1].server, "x"); /* the status server is not the server */
+	assert_str(r->ev[1].server, "x");  /* the status server is not the server */
 	assert_false(r->ev[2].has_client); /* empty clientId = */
 	for (size_t i = 0; i < 3; i++)
 		assert_str(r->ev[i].host, "pc005"); /* the path's host wins */
@@ -468,17 +522,26 @@ static void context_resets_per_input(void **state)
 {
 	(void)state;
 	run *r = run_new(&no_tz, WL_FMT_WU_ETW, "");
-	run_line(r, "2021/07/13 18:06:22.2125133 3736  3464  ProtocolTalker  Initializing simple targeting "
-		    "cookie, clientId = 3081f2d7-7291-42c5-b7ae-2d05c23db537, target group = , DNS name = a.b",
-		 1);
-	run_line(r, "2021/07/13 18:07:01.0000000 3736  3464  Agent           WSUS server: http://x:8530", 2);
-	run_line(r, "2021/13/13 18:07:01.0000000 3736  3464  Agent           *FAILED* [80244007] bad month", 3);
+	run_line(
+	    r,
+	    "2021/07/13 18:06:22.2125133 3736  3464  ProtocolTalker  Initializing simple targeting "
+	    "cookie, clientId = 3081f2d7-7291-42c5-b7ae-2d05c23db537, target group = , DNS name = "
+	    "a.b",
+	    1);
+	run_line(
+	    r, "2021/07/13 18:07:01.0000000 3736  3464  Agent           WSUS server: http://x:8530",
+	    2);
+	run_line(
+	    r,
+	    "2021/13/13 18:07:01.0000000 3736  3464  Agent           *FAILED* [80244007] bad month",
+	    3);
 	wl_extract_end(r->x);
 	assert_int_equal(wl_extract_bad_lines(r->x), 1);
 	wl_extract_begin(r->x, WL_FMT_WU_ETW, "", 0);
 	assert_int_equal(wl_extract_bad_lines(r->x), 0);
 	assert_int_equal(wl_extract_first_ts(r->x), WL_TS_NONE);
-	run_line(r, "2021/07/13 18:07:02.0000000 3736  3464  Agent           *FAILED* [8024401C] x", 1);
+	run_line(r, "2021/07/13 18:07:02.0000000 3736  3464  Agent           *FAILED* [8024401C] x",
+	         1);
 	wl_extract_end(r->x);
 	assert_int_equal(r->n, 1);
 	assert_false(r->ev[0].has_client);
@@ -493,11 +556,13 @@ static void classic_banner_time_zones(void **state)
 {
 	(void)state;
 	static const char *const lines[] = {
-		"2021-08-28\t11:05:07:920\t 576\ta70\tMisc\t===========  Logging initialized (build: 7.6.7600.256, tz: +0530)  ===========",
-		"2021-08-28\t11:05:08:000\t1000\t 10\tMisc\t===========  Logging initialized (build: 7.6.7600.256, tz: -0800)  ===========",
-		"2021-08-28\t12:00:00:000\t 576\ta70\tAgent\tWARNING: x 0x8024402c",
-		"2021-08-28\t12:00:00:000\t1000\t 10\tAgent\tWARNING: x 0x8024402c",
-		"2021-08-28\t12:00:00:000\t2000\t 20\tAgent\tWARNING: x 0x8024402c",
+	    "2021-08-28\t11:05:07:920\t 576\ta70\tMisc\t===========  Logging initialized (build: "
+	    "7.6.7600.256, tz: +0530)  ===========",
+	    "2021-08-28\t11:05:08:000\t1000\t 10\tMisc\t===========  Logging initialized (build: "
+	    "7.6.7600.256, tz: -0800)  ===========",
+	    "2021-08-28\t12:00:00:000\t 576\ta70\tAgent\tWARNING: x 0x8024402c",
+	    "2021-08-28\t12:00:00:000\t1000\t 10\tAgent\tWARNING: x 0x8024402c",
+	    "2021-08-28\t12:00:00:000\t2000\t 20\tAgent\tWARNING: x 0x8024402c",
 	};
 	run *r = EXTRACT(&no_tz, WL_FMT_WU_CLASSIC, "", lines);
 	assert_int_equal(r->n, 3);
@@ -510,9 +575,10 @@ static void classic_banner_time_zones(void **state)
 
 	/* A classic file without a banner: --tz, else the time as written. */
 	static const char *const plain[] = {
-		"2021-08-28\t12:00:00:000\t 576\ta70\tAgent\tWARNING: x 0x8024402c",
-		"2021-08-28\t12:30:00:000\t 576\ta70\tMisc\t===========  Logging initialized (build: 7.6.7600.256, tz: +0100)  ===========",
-		"2021-08-28\t13:00:00:000\t 576\ta70\tAgent\tWARNING: x 0x8024402c",
+	    "2021-08-28\t12:00:00:000\t 576\ta70\tAgent\tWARNING: x 0x8024402c",
+	    "2021-08-28\t12:30:00:000\t 576\ta70\tMisc\t===========  Logging initialized (build: "
+	    "7.6.7600.256, tz: +0100)  ===========",
+	    "2021-08-28\t13:00:00:000\t 576\ta70\tAgent\tWARNING: x 0x8024402c",
 	};
 	const wl_extract_cfg tz2 = {.has_tz = true, .tz_minutes = 120};
 	r = EXTRACT(&tz2, WL_FMT_WU_CLASSIC, "", plain);
@@ -529,7 +595,7 @@ static void etw_time_zone(void **state)
 {
 	(void)state;
 	static const char *const lines[] = {
-		"2021/07/13 18:06:20.9234519 3736  3464  Agent           *FAILED* [8024043D] x",
+	    "2021/07/13 18:06:20.9234519 3736  3464  Agent           *FAILED* [8024043D] x",
 	};
 	run *r = EXTRACT(&no_tz, WL_FMT_WU_ETW, "", lines);
 	assert_int_equal(r->n, 1);
@@ -550,8 +616,9 @@ static void etw_time_zone(void **state)
 
 	/* A banner-like line in an ETW file does not set a zone. */
 	static const char *const banner[] = {
-		"2021/07/13 18:00:00.0000000 3736  3464  Misc            ===  Logging initialized (tz: +0530)  ===",
-		"2021/07/13 18:06:20.9234519 3736  3464  Agent           *FAILED* [8024043D] x",
+	    "2021/07/13 18:00:00.0000000 3736  3464  Misc            ===  Logging initialized (tz: "
+	    "+0530)  ===",
+	    "2021/07/13 18:06:20.9234519 3736  3464  Agent           *FAILED* [8024043D] x",
 	};
 	r = EXTRACT(&no_tz, WL_FMT_WU_ETW, "", banner);
 	assert_int_equal(r->n, 1);
@@ -565,15 +632,20 @@ static void etw_scan_end(void **state)
 {
 	(void)state;
 	static const char *const lines[] = {
-		"2021/07/13 18:07:09.7148734 3736  3464  ProtocolTalker  SyncUpdates round trips: 106",
-		"2021/07/13 18:07:09.8000000 3736  9999  ProtocolTalker  SyncUpdates round trips: 7",
-		"2021/07/13 18:07:15.1940655 3736  3464  Agent           Found 31 updates and 118 categories in search; "
-		"evaluated appl. rules of 1964 out of 3057 deployed entities",
-		"2021/07/13 18:07:15.2048031 3736  3464  Agent           * END * Finding updates CallerId = CcmExec, Id = 2, "
-		"Exit code = 0x8024402F (cV = lsg8SRr0Xk+wqTGd.1.0.0.2)",
-		"2021/07/13 18:07:15.2115226 3736  3464  Agent           * END * Queueing Finding updates [CallerId = CcmExec  Id = 3]",
-		"2021/07/13 18:08:00.0000000 3736  3464  Agent           * END * Finding updates CallerId = CcmExec, Id = 3, Exit code = 0x00000000",
-		"2021/07/13 18:08:01.0000000 3736  9999  Agent           * END * Finding updates CallerId = X, Id = 4, Exit code = 0x00000000",
+	    "2021/07/13 18:07:09.7148734 3736  3464  ProtocolTalker  SyncUpdates round trips: 106",
+	    "2021/07/13 18:07:09.8000000 3736  9999  ProtocolTalker  SyncUpdates round trips: 7",
+	    "2021/07/13 18:07:15.1940655 3736  3464  Agent           Found 31 updates and 118 "
+	    "categories in search; "
+	    "evaluated appl. rules of 1964 out of 3057 deployed entities",
+	    "2021/07/13 18:07:15.2048031 3736  3464  Agent           * END * Finding updates "
+	    "CallerId = CcmExec, Id = 2, "
+	    "Exit code = 0x8024402F (cV = lsg8SRr0Xk+wqTGd.1.0.0.2)",
+	    "2021/07/13 18:07:15.2115226 3736  3464  Agent           * END * Queueing Finding "
+	    "updates [CallerId = CcmExec  Id = 3]",
+	    "2021/07/13 18:08:00.0000000 3736  3464  Agent           * END * Finding updates "
+	    "CallerId = CcmExec, Id = 3, Exit code = 0x00000000",
+	    "2021/07/13 18:08:01.0000000 3736  9999  Agent           * END * Finding updates "
+	    "CallerId = X, Id = 4, Exit code = 0x00000000",
 	};
 	run *r = EXTRACT(&no_tz, WL_FMT_WU_ETW, "pc005", lines);
 	assert_int_equal(r->n, 3);
@@ -608,12 +680,16 @@ static void classic_scan_end(void **state)
 {
 	(void)state;
 	static const char *const lines[] = {
-		"2016-10-19\t11:23:47:375\t1532\t1f40\tAgent\t** START **  Agent: Finding updates [CallerId = AutomaticUpdates]",
-		"2016-10-19\t11:24:40:000\t1532\t1f40\tAgent\t  * Found 3 updates and 10 categories in search; evaluated appl. rules of 500 out of 900 deployed entities",
-		"2016-10-19\t11:24:41:000\t1532\t1f40\tAgent\t  * WARNING: Exit code = 0x8024400E",
-		"2016-10-19\t11:24:41:000\t1532\t1f40\tAgent\t*********",
-		"2016-10-19\t11:24:41:000\t1532\t1f40\tAgent\t**  END  **  Agent: Finding updates [CallerId = AutomaticUpdates]",
-		"2016-10-19\t11:30:00:000\t1532\t1f40\tAgent\t**  END  **  Agent: Finding updates [CallerId = AutomaticUpdates]",
+	    "2016-10-19\t11:23:47:375\t1532\t1f40\tAgent\t** START **  Agent: Finding updates "
+	    "[CallerId = AutomaticUpdates]",
+	    "2016-10-19\t11:24:40:000\t1532\t1f40\tAgent\t  * Found 3 updates and 10 categories in "
+	    "search; evaluated appl. rules of 500 out of 900 deployed entities",
+	    "2016-10-19\t11:24:41:000\t1532\t1f40\tAgent\t  * WARNING: Exit code = 0x8024400E",
+	    "2016-10-19\t11:24:41:000\t1532\t1f40\tAgent\t*********",
+	    "2016-10-19\t11:24:41:000\t1532\t1f40\tAgent\t**  END  **  Agent: Finding updates "
+	    "[CallerId = AutomaticUpdates]",
+	    "2016-10-19\t11:30:00:000\t1532\t1f40\tAgent\t**  END  **  Agent: Finding updates "
+	    "[CallerId = AutomaticUpdates]",
 	};
 	run *r = EXTRACT(&no_tz, WL_FMT_WU_CLASSIC, "", lines);
 	assert_int_equal(r->n, 3);
@@ -654,15 +730,17 @@ static void server_throw_exception(void **state)
 {
 	(void)state;
 	static const char tab[] =
-		"2019-06-04 08:15:30.123 UTC\tWarning\tw3wp.31\tClientImplementation.SyncUpdates\t"
-		"ThrowException: actor = http://WSUS01:8530/ClientWebService/client.asmx, "
-		"ID=5A6B7C8D-1111-2222-3333-444455556666, ErrorCode=InvalidParameters, "
-		"Message=parameters.InstalledNonLeafUpdateIDs, Client=6d3449db-232e-4553-b646-f627d2f33e57";
+	    "2019-06-04 08:15:30.123 UTC\tWarning\tw3wp.31\tClientImplementation.SyncUpdates\t"
+	    "ThrowException: actor = http://WSUS01:8530/ClientWebService/client.asmx, "
+	    "ID=5A6B7C8D-1111-2222-3333-444455556666, ErrorCode=InvalidParameters, "
+	    "Message=parameters.InstalledNonLeafUpdateIDs, "
+	    "Client=6d3449db-232e-4553-b646-f627d2f33e57";
 	static const char spaces[] =
-		"2019-06-04 08:15:30.123 UTC Warning      w3wp.31  ClientImplementation.SyncUpdates   "
-		"ThrowException: actor = http://WSUS01:8530/ClientWebService/client.asmx, "
-		"ID=5A6B7C8D-1111-2222-3333-444455556666, ErrorCode=InvalidParameters, "
-		"Message=parameters.InstalledNonLeafUpdateIDs, Client=6d3449db-232e-4553-b646-f627d2f33e57";
+	    "2019-06-04 08:15:30.123 UTC Warning      w3wp.31  ClientImplementation.SyncUpdates   "
+	    "ThrowException: actor = http://WSUS01:8530/ClientWebService/client.asmx, "
+	    "ID=5A6B7C8D-1111-2222-3333-444455556666, ErrorCode=InvalidParameters, "
+	    "Message=parameters.InstalledNonLeafUpdateIDs, "
+	    "Client=6d3449db-232e-4553-b646-f627d2f33e57";
 	/* --tz does not apply to the server log (its times are UTC). */
 	const wl_extract_cfg tz = {.has_tz = true, .tz_minutes = 60};
 	run *r = run_new(&tz, WL_FMT_SDIST, "");
@@ -691,14 +769,19 @@ static void server_uss_stack_trace(void **state)
 {
 	(void)state;
 	static const char *const lines[] = {
-		"2019-02-01 10:00:00.000 UTC Error WsusService.25 SoapUtilities.LogException USS ThrowException: "
-		"Actor = https://fe2.update.microsoft.com/v6/ServerSyncWebService/ServerSyncWebService.asmx, "
-		"Method = \"http://www.microsoft.com/SoftwareDistribution/GetUpdateData\", "
-		"ID=0f1e2d3c-4b5a-6978-8a9b-acbdcedfe0f1, ErrorCode=InternalServerError, Message=  ",
-		"   at Microsoft.UpdateServices.Internal.SoapUtilities.LogException(SoapException e)",
-		"   at Microsoft.UpdateServices.ServerSync.CatalogSyncAgentCore.ExecuteSyncProtocol(Boolean allowRedirect)",
-		"2019-02-01 10:00:01.000 UTC Info WsusService.25 CatalogSyncAgent.SetSubscriptionStateWithRetry Firing event SyncFinish...",
-		"   at an.info.continuation()",
+	    "2019-02-01 10:00:00.000 UTC Error WsusService.25 SoapUtilities.LogException USS "
+	    "ThrowException: "
+	    "Actor = "
+	    "https://fe2.update.microsoft.com/v6/ServerSyncWebService/ServerSyncWebService.asmx, "
+	    "Method = \"http://www.microsoft.com/SoftwareDistribution/GetUpdateData\", "
+	    "ID=0f1e2d3c-4b5a-6978-8a9b-acbdcedfe0f1, ErrorCode=InternalServerError, Message=  ",
+	    "   at Microsoft.UpdateServices.Internal.SoapUtilities.LogException(SoapException e)",
+	    "   at "
+	    "Microsoft.UpdateServices.ServerSync.CatalogSyncAgentCore.ExecuteSyncProtocol(Boolean "
+	    "allowRedirect)",
+	    "2019-02-01 10:00:01.000 UTC Info WsusService.25 "
+	    "CatalogSyncAgent.SetSubscriptionStateWithRetry Firing event SyncFinish...",
+	    "   at an.info.continuation()",
 	};
 	run *r = EXTRACT(&no_tz, WL_FMT_SDIST, "wsus02", lines);
 	assert_int_equal(r->n, 1);
@@ -727,11 +810,15 @@ static void server_error_and_info(void **state)
 {
 	(void)state;
 	static const char *const lines[] = {
-		"2014-01-16 18:53:54.231 UTC Change w3wp.58 AdminDataAccess.StartSubscriptionManually    Synchronization manually started  ",
-		"2014-01-16 18:53:56.168 UTC  Info         WsusService.15 EventLogEventReporter.ReportEvent  EventId=382,Type=Information",
-		"2019-02-01 11:00:00.000 UTC\tError\tWsusService.12\tCatalogSyncAgentCore.Run\tSync failed: System.Net.WebException: The operation has timed out",
-		"   at System.Net.HttpWebRequest.GetResponse()",
-		"2019-02-01 11:00:01.000 UTC\tWarning\tWsusService.12\tCatalogSyncAgentCore.Run\tRetrying in 5 minutes",
+	    "2014-01-16 18:53:54.231 UTC Change w3wp.58 AdminDataAccess.StartSubscriptionManually  "
+	    "  Synchronization manually started  ",
+	    "2014-01-16 18:53:56.168 UTC  Info         WsusService.15 "
+	    "EventLogEventReporter.ReportEvent  EventId=382,Type=Information",
+	    "2019-02-01 11:00:00.000 UTC\tError\tWsusService.12\tCatalogSyncAgentCore.Run\tSync "
+	    "failed: System.Net.WebException: The operation has timed out",
+	    "   at System.Net.HttpWebRequest.GetResponse()",
+	    "2019-02-01 11:00:01.000 "
+	    "UTC\tWarning\tWsusService.12\tCatalogSyncAgentCore.Run\tRetrying in 5 minutes",
 	};
 	run *r = EXTRACT(&no_tz, WL_FMT_SDIST, "wsus03", lines);
 	assert_int_equal(r->n, 1);
@@ -741,9 +828,10 @@ static void server_error_and_info(void **state)
 	assert_int_equal(e->line, 3);
 	assert_str(e->server, "wsus03");
 	assert_str(e->component, "CatalogSyncAgentCore.Run");
-	assert_str(e->raw, "2019-02-01 11:00:00.000 UTC\tError\tWsusService.12\tCatalogSyncAgentCore.Run\t"
-			   "Sync failed: System.Net.WebException: The operation has timed out\n"
-			   "   at System.Net.HttpWebRequest.GetResponse()");
+	assert_str(e->raw,
+	           "2019-02-01 11:00:00.000 UTC\tError\tWsusService.12\tCatalogSyncAgentCore.Run\t"
+	           "Sync failed: System.Net.WebException: The operation has timed out\n"
+	           "   at System.Net.HttpWebRequest.GetResponse()");
 	assert_false(e->has_fault);
 	assert_int_equal(e->ts, at(2019, 2, 1, 11, 0, 0, 0, 0));
 	assert_int_equal(r->nbad, 0);
@@ -756,11 +844,11 @@ static void bad_client_line(void **state)
 {
 	(void)state;
 	static const char *const lines[] = {
-		"2021/07/13 18:06:20.9234519 3736  3464  Agent           *FAILED* [8024043D] one",
-		"2021/13/13 18:06:20.9234519 3736  3464  Agent           *FAILED* [8024043D] bad month",
-		"",
-		"\r",
-		"2021/07/13 18:06:21.0000000 3736  3464  Agent           *FAILED* [80244007] two",
+	    "2021/07/13 18:06:20.9234519 3736  3464  Agent           *FAILED* [8024043D] one",
+	    "2021/13/13 18:06:20.9234519 3736  3464  Agent           *FAILED* [8024043D] bad month",
+	    "",
+	    "\r",
+	    "2021/07/13 18:06:21.0000000 3736  3464  Agent           *FAILED* [80244007] two",
 	};
 	run *r = EXTRACT(&no_tz, WL_FMT_WU_ETW, "", lines);
 	assert_int_equal(wl_extract_bad_lines(r->x), 1);
@@ -773,8 +861,8 @@ static void bad_client_line(void **state)
 
 	/* Classic: letters in the pid of a WARNING line. */
 	static const char *const classic[] = {
-		"2021-08-28\t11:05:07:920\t 5x6\ta70\tAgent\tWARNING: x 0x8024402c",
-		"2021-08-28\t11:05:07:920\t 576\ta70\tAgent\tWARNING: x 0x8024402c",
+	    "2021-08-28\t11:05:07:920\t 5x6\ta70\tAgent\tWARNING: x 0x8024402c",
+	    "2021-08-28\t11:05:07:920\t 576\ta70\tAgent\tWARNING: x 0x8024402c",
 	};
 	r = EXTRACT(&no_tz, WL_FMT_WU_CLASSIC, "", classic);
 	assert_int_equal(wl_extract_bad_lines(r->x), 1);
@@ -785,7 +873,7 @@ static void bad_client_line(void **state)
 
 	/* A classic line in an ETW file is malformed too. */
 	static const char *const mixed[] = {
-		"2021-08-28\t11:05:07:920\t 576\ta70\tAgent\tWARNING: x 0x8024402c",
+	    "2021-08-28\t11:05:07:920\t 576\ta70\tAgent\tWARNING: x 0x8024402c",
 	};
 	r = EXTRACT(&no_tz, WL_FMT_WU_ETW, "", mixed);
 	assert_int_equal(wl_extract_bad_lines(r->x), 1);
@@ -795,9 +883,9 @@ static void bad_client_line(void **state)
 	/* Server: a header-like line that does not parse; continuation lines
 	 * are never bad. */
 	static const char *const srv[] = {
-		"   at Something.Before.AnyHeader()",
-		"2019-02-01 11:00:00.000 XYZ Error WsusService.12 A.B text",
-		"2019-02-01 11:00:00.000 UTC Info WsusService.12 A.B text",
+	    "   at Something.Before.AnyHeader()",
+	    "2019-02-01 11:00:00.000 XYZ Error WsusService.12 A.B text",
+	    "2019-02-01 11:00:00.000 UTC Info WsusService.12 A.B text",
 	};
 	r = EXTRACT(&no_tz, WL_FMT_SDIST, "", srv);
 	assert_int_equal(wl_extract_bad_lines(r->x), 1);
@@ -813,10 +901,12 @@ static void bad_line_without_keyword(void **state)
 	 * cannot carry an event is skipped without a bad-line record, while a
 	 * malformed line that starts like an event line is recorded. */
 	static const char *const lines[] = {
-		"2021/07/13 18:06:20.9234519 3736  3464  Agent           Service is in sequential scan list",
-		"this is not a log line",
-		"2021/07/13 18:06:2",
-		"2021/07/13 18:06:2x.9234519 3736  3464  Agent           *FAILED* [8024043D] cut header",
+	    "2021/07/13 18:06:20.9234519 3736  3464  Agent           Service is in sequential scan "
+	    "list",
+	    "this is not a log line",
+	    "2021/07/13 18:06:2",
+	    "2021/07/13 18:06:2x.9234519 3736  3464  Agent           *FAILED* [8024043D] cut "
+	    "header",
 	};
 	run *r = EXTRACT(&no_tz, WL_FMT_WU_ETW, "", lines);
 	assert_int_equal(wl_extract_bad_lines(r->x), 1);
@@ -832,9 +922,11 @@ static void first_last_ts_cover_all_lines(void **state)
 	/* The time range covers the first and last lines, not only the
 	 * candidate lines (regression: it once spanned 11:00 .. 11:00). */
 	static const char *const lines[] = {
-		"2021/07/13 10:00:00.0000000 3736  3464  Agent           Service 7971F918 is in sequential scan list",
-		"2021/07/13 11:00:00.0000000 3736  3464  Agent           *FAILED* [8024043D] one",
-		"2021/07/13 12:00:00.0000000 3736  3464  Agent           Do not connect to Windows Update Internet locations: No",
+	    "2021/07/13 10:00:00.0000000 3736  3464  Agent           Service 7971F918 is in "
+	    "sequential scan list",
+	    "2021/07/13 11:00:00.0000000 3736  3464  Agent           *FAILED* [8024043D] one",
+	    "2021/07/13 12:00:00.0000000 3736  3464  Agent           Do not connect to Windows "
+	    "Update Internet locations: No",
 	};
 	run *r = EXTRACT(&no_tz, WL_FMT_WU_ETW, "", lines);
 	assert_int_equal(r->n, 1);
@@ -869,8 +961,9 @@ static void bom_inside_text(void **state)
 	(void)state;
 	/* Files concatenated by hand: a BOM at the start of a later line. */
 	static const char *const lines[] = {
-		"2021/07/13 18:06:20.9234519 3736  3464  Agent           *FAILED* [8024043D] one",
-		"\xEF\xBB\xBF" "2021/07/13 18:06:21.0000000 3736  3464  Agent           *FAILED* [80244007] two",
+	    "2021/07/13 18:06:20.9234519 3736  3464  Agent           *FAILED* [8024043D] one",
+	    "\xEF\xBB\xBF"
+	    "2021/07/13 18:06:21.0000000 3736  3464  Agent           *FAILED* [80244007] two",
 	};
 	run *r = EXTRACT(&no_tz, WL_FMT_WU_ETW, "", lines);
 	assert_int_equal(wl_extract_bad_lines(r->x), 0);
@@ -887,13 +980,13 @@ static void web_config_limits(void **state)
 {
 	(void)state;
 	static const char *const lines[] = {
-		"<configuration>",
-		"  <appSettings>",
-		"    <add key=\"maxInstalledPrerequisites\" value=\"800\" />",
-		"    <add key=\"SomethingElse\" value=\"5\" />",
-		"    <add key=\"maxCachedUpdates\" value='44000'/>",
-		"  </appSettings>",
-		"</configuration>",
+	    "<configuration>",
+	    "  <appSettings>",
+	    "    <add key=\"maxInstalledPrerequisites\" value=\"800\" />",
+	    "    <add key=\"SomethingElse\" value=\"5\" />",
+	    "    <add key=\"maxCachedUpdates\" value='44000'/>",
+	    "  </appSettings>",
+	    "</configuration>",
 	};
 	const int64_t mtime = at(2023, 5, 1, 12, 0, 0, 0, 0);
 	run *r = run_new(&no_tz, WL_FMT_WEBCONFIG, "wsus01");
@@ -927,7 +1020,7 @@ static void web_config_limits(void **state)
 
 	/* Client events say "no config values". */
 	static const char *const etw[] = {
-		"2021/07/13 18:06:20.9234519 3736  3464  Agent           *FAILED* [8024043D] x",
+	    "2021/07/13 18:06:20.9234519 3736  3464  Agent           *FAILED* [8024043D] x",
 	};
 	r = EXTRACT(&no_tz, WL_FMT_WU_ETW, "", etw);
 	assert_int_equal(r->ev[0].max_prereq, -1);
@@ -998,7 +1091,8 @@ static void banner_tz(void **state)
 	(void)state;
 	int m = 9999;
 #define TZ(s) wl_banner_tz((s), sizeof(s) - 1, &m)
-	assert_true(TZ("===========  Logging initialized (build: 7.6.7600.256, tz: +0530)  ==========="));
+	assert_true(
+	    TZ("===========  Logging initialized (build: 7.6.7600.256, tz: +0530)  ==========="));
 	assert_int_equal(m, 330);
 	assert_true(TZ("Logging initialized (build: 7.6.7600.256, tz: -0800)"));
 	assert_int_equal(m, -480);
@@ -1026,29 +1120,33 @@ static void host_hint(void **state)
 	char h[256];
 	assert_int_equal(wl_host_hint("clients/pc005-WindowsUpdate.log", NULL, h, sizeof h), 5);
 	assert_str(h, "pc005");
-	assert_int_equal(wl_host_hint("servers/wsus01.corp.example/SoftwareDistribution.log.old", NULL, h,
-				      sizeof h),
-			 19);
+	assert_int_equal(wl_host_hint("servers/wsus01.corp.example/SoftwareDistribution.log.old",
+	                              NULL, h, sizeof h),
+	                 19);
 	assert_str(h, "wsus01.corp.example");
-	assert_int_equal(wl_host_hint("/data/in/PC007_WindowsUpdate.log.zst", NULL, h, sizeof h), 5);
+	assert_int_equal(wl_host_hint("/data/in/PC007_WindowsUpdate.log.zst", NULL, h, sizeof h),
+	                 5);
 	assert_str(h, "pc007");
-	assert_int_equal(wl_host_hint("C:\\Logs\\WSUS03\\SoftwareDistribution.log", NULL, h, sizeof h), 6);
+	assert_int_equal(
+	    wl_host_hint("C:\\Logs\\WSUS03\\SoftwareDistribution.log", NULL, h, sizeof h), 6);
 	assert_str(h, "wsus03");
 	/* The member names the machine better than the archive's path. */
-	assert_int_equal(wl_host_hint("/data/in/site-wsus09-WindowsUpdate.tar.zst", "PC010/WindowsUpdate.log",
-				      h, sizeof h),
-			 5);
+	assert_int_equal(wl_host_hint("/data/in/site-wsus09-WindowsUpdate.tar.zst",
+	                              "PC010/WindowsUpdate.log", h, sizeof h),
+	                 5);
 	assert_str(h, "pc010");
-	assert_int_equal(wl_host_hint("collect.zip", "outer.tar!inner/pc011.WindowsUpdate.log", h, sizeof h), 5);
+	assert_int_equal(
+	    wl_host_hint("collect.zip", "outer.tar!inner/pc011.WindowsUpdate.log", h, sizeof h), 5);
 	assert_str(h, "pc011");
 	/* A member that names nothing falls back to the path. */
-	assert_int_equal(wl_host_hint("/data/in/pc012-WindowsUpdate.log.zip", "logs/WindowsUpdate.log", h,
-				      sizeof h),
-			 5);
+	assert_int_equal(wl_host_hint("/data/in/pc012-WindowsUpdate.log.zip",
+	                              "logs/WindowsUpdate.log", h, sizeof h),
+	                 5);
 	assert_str(h, "pc012");
 	/* A path flattened into a file name; a web.config below generic
 	 * folders. */
-	assert_int_equal(wl_host_hint("in/servers_wsus01_SoftwareDistribution.log.zst", NULL, h, sizeof h), 6);
+	assert_int_equal(
+	    wl_host_hint("in/servers_wsus01_SoftwareDistribution.log.zst", NULL, h, sizeof h), 6);
 	assert_str(h, "wsus01");
 	assert_int_equal(wl_host_hint("wsus05/ClientWebService/web.config", NULL, h, sizeof h), 6);
 	assert_str(h, "wsus05");
@@ -1065,32 +1163,32 @@ static void host_hint(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(etw_failed),
-		cmocka_unit_test(etw_ws_error_soap_fault),
-		cmocka_unit_test(win8_soap_fault_block),
-		cmocka_unit_test(win7_soap_fault_block),
-		cmocka_unit_test(win7_block_per_thread),
-		cmocka_unit_test(classic_warning_fatal_hresults),
-		cmocka_unit_test(context_client_id_and_server),
-		cmocka_unit_test(context_classic_and_hint),
-		cmocka_unit_test(context_resets_per_input),
-		cmocka_unit_test(classic_banner_time_zones),
-		cmocka_unit_test(etw_time_zone),
-		cmocka_unit_test(etw_scan_end),
-		cmocka_unit_test(classic_scan_end),
-		cmocka_unit_test(server_throw_exception),
-		cmocka_unit_test(server_uss_stack_trace),
-		cmocka_unit_test(server_error_and_info),
-		cmocka_unit_test(bad_client_line),
-		cmocka_unit_test(bad_line_without_keyword),
-		cmocka_unit_test(first_last_ts_cover_all_lines),
-		cmocka_unit_test(server_raw_is_capped),
-		cmocka_unit_test(bom_inside_text),
-		cmocka_unit_test(web_config_limits),
-		cmocka_unit_test(url_host),
-		cmocka_unit_test(find_hresult),
-		cmocka_unit_test(banner_tz),
-		cmocka_unit_test(host_hint),
+	    cmocka_unit_test(etw_failed),
+	    cmocka_unit_test(etw_ws_error_soap_fault),
+	    cmocka_unit_test(win8_soap_fault_block),
+	    cmocka_unit_test(win7_soap_fault_block),
+	    cmocka_unit_test(win7_block_per_thread),
+	    cmocka_unit_test(classic_warning_fatal_hresults),
+	    cmocka_unit_test(context_client_id_and_server),
+	    cmocka_unit_test(context_classic_and_hint),
+	    cmocka_unit_test(context_resets_per_input),
+	    cmocka_unit_test(classic_banner_time_zones),
+	    cmocka_unit_test(etw_time_zone),
+	    cmocka_unit_test(etw_scan_end),
+	    cmocka_unit_test(classic_scan_end),
+	    cmocka_unit_test(server_throw_exception),
+	    cmocka_unit_test(server_uss_stack_trace),
+	    cmocka_unit_test(server_error_and_info),
+	    cmocka_unit_test(bad_client_line),
+	    cmocka_unit_test(bad_line_without_keyword),
+	    cmocka_unit_test(first_last_ts_cover_all_lines),
+	    cmocka_unit_test(server_raw_is_capped),
+	    cmocka_unit_test(bom_inside_text),
+	    cmocka_unit_test(web_config_limits),
+	    cmocka_unit_test(url_host),
+	    cmocka_unit_test(find_hresult),
+	    cmocka_unit_test(banner_tz),
+	    cmocka_unit_test(host_hint),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

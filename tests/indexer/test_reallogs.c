@@ -66,9 +66,10 @@ static void assert_same_pairs(const char *file, const char *what, pairs *got, pa
 	size_t n = got->n < want->n ? got->n : want->n;
 	for (size_t i = 0; i < n; i++) {
 		if (got->v[i].line != want->v[i].line || got->v[i].code != want->v[i].code)
-			fail_msg("%s: %s #%zu: extractor line %llu code %08X, raw scan line %llu code %08X",
-				 file, what, i, (unsigned long long)got->v[i].line, got->v[i].code,
-				 (unsigned long long)want->v[i].line, want->v[i].code);
+			fail_msg("%s: %s #%zu: extractor line %llu code %08X, raw scan line %llu "
+			         "code %08X",
+			         file, what, i, (unsigned long long)got->v[i].line, got->v[i].code,
+			         (unsigned long long)want->v[i].line, want->v[i].code);
 	}
 	if (got->n != want->n)
 		fail_msg("%s: %s: extractor found %zu, raw scan %zu", file, what, got->n, want->n);
@@ -165,7 +166,7 @@ static void on_problem(void *ctx, wl_status st, uint64_t lineno, uint64_t offset
 {
 	(void)ctx;
 	fail_msg("decoder problem %d at line %llu offset %llu: %s", (int)st,
-		 (unsigned long long)lineno, (unsigned long long)offset, msg);
+	         (unsigned long long)lineno, (unsigned long long)offset, msg);
 }
 
 /* Tokenize the line ourselves: every non-empty line must parse. */
@@ -314,7 +315,8 @@ static bool raw_scan_end(const char *p, size_t n, bool *has_code, uint32_t *code
 	bool hit = false;
 	for (size_t i = 0; i < n && !hit; i++) {
 		if ((i + sizeof etw - 1 <= n && memcmp(p + i, etw, sizeof etw - 1) == 0) ||
-		    (i + sizeof classic - 1 <= n && memcmp(p + i, classic, sizeof classic - 1) == 0))
+		    (i + sizeof classic - 1 <= n &&
+		     memcmp(p + i, classic, sizeof classic - 1) == 0))
 			hit = true;
 	}
 	if (!hit)
@@ -442,27 +444,28 @@ static void check_one(const char *name)
 	raw_scan(data, n, &rf);
 
 	wl_format want = starts_with(name, "classic-") ? WL_FMT_WU_CLASSIC
-			 : starts_with(name, "etw-")   ? WL_FMT_WU_ETW
-						       : WL_FMT_UNKNOWN;
+	                 : starts_with(name, "etw-")   ? WL_FMT_WU_ETW
+	                                               : WL_FMT_UNKNOWN;
 	if (want == WL_FMT_UNKNOWN)
 		fail_msg("%s: name says neither classic- nor etw-", name);
 	if (!g.began || g.fmt != want)
-		fail_msg("%s: sniffed %s, want %s", name, wl_format_name(g.fmt), wl_format_name(want));
+		fail_msg("%s: sniffed %s, want %s", name, wl_format_name(g.fmt),
+		         wl_format_name(want));
 	if (g.began_at != 1)
 		fail_msg("%s: format recognised only at line %llu", name,
-			 (unsigned long long)g.began_at);
+		         (unsigned long long)g.began_at);
 
 	if (g.lines != rf.lf || wl_text_lines(g.t) != rf.lf)
 		fail_msg("%s: %llu lines, the file has %llu LF", name, (unsigned long long)g.lines,
-			 (unsigned long long)rf.lf);
+		         (unsigned long long)rf.lf);
 	if (!g.numbering_ok)
 		fail_msg("%s: line numbers not 1..n", name);
 	if (g.tok_fail)
 		fail_msg("%s: %llu lines do not tokenize, the first is line %llu", name,
-			 (unsigned long long)g.tok_fail, (unsigned long long)g.first_tok_fail);
+		         (unsigned long long)g.tok_fail, (unsigned long long)g.first_tok_fail);
 	if (g.bad_cb || wl_extract_bad_lines(g.x))
 		fail_msg("%s: extractor reported %llu bad lines", name,
-			 (unsigned long long)wl_extract_bad_lines(g.x));
+		         (unsigned long long)wl_extract_bad_lines(g.x));
 	if (!g.events_in_order)
 		fail_msg("%s: events not in line order", name);
 
@@ -488,11 +491,11 @@ static void check_one(const char *name)
 	const int64_t slack = want == WL_FMT_WU_ETW ? 0 : INT64_C(14) * 3600 * 1000000;
 	if (lo < g.min_ts - slack || hi > g.max_ts + slack)
 		fail_msg("%s: first/last ts %lld..%lld outside the lines' %lld..%lld", name,
-			 (long long)lo, (long long)hi, (long long)g.min_ts, (long long)g.max_ts);
+		         (long long)lo, (long long)hi, (long long)g.min_ts, (long long)g.max_ts);
 
-	print_message("%-28s %s %6llu lines %4zu *FAILED* %4zu scans %3zu SOAP %5llu events\n", name,
-		      wl_format_name(g.fmt), (unsigned long long)g.lines, g.failed.n, g.scans.n,
-		      g.nsoap, (unsigned long long)g.events);
+	print_message("%-28s %s %6llu lines %4zu *FAILED* %4zu scans %3zu SOAP %5llu events\n",
+	              name, wl_format_name(g.fmt), (unsigned long long)g.lines, g.failed.n,
+	              g.scans.n, g.nsoap, (unsigned long long)g.events);
 	golden_free(&g);
 	free(rf.failed.v);
 	free(rf.scans.v);
@@ -545,7 +548,8 @@ static void bom_file_first_line(void **state)
 	assert_int_equal(wl_text_encoding(g.t), WL_ENC_UTF8_BOM);
 	assert_int_equal(g.began_at, 1);
 	assert_int_equal(g.fmt, WL_FMT_WU_ETW);
-	static const char want[] = "2025/01/04 14:44:39.7026250 6212  6960  Agent           Service";
+	static const char want[] =
+	    "2025/01/04 14:44:39.7026250 6212  6960  Agent           Service";
 	assert_true(g.first_n >= sizeof want - 1);
 	assert_memory_equal(g.first, want, sizeof want - 1); /* no BOM in line 1 */
 	wl_fields f;
@@ -599,10 +603,10 @@ static void block_size_does_not_matter(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(every_real_log),
-		cmocka_unit_test(known_soap_fault),
-		cmocka_unit_test(bom_file_first_line),
-		cmocka_unit_test(block_size_does_not_matter),
+	    cmocka_unit_test(every_real_log),
+	    cmocka_unit_test(known_soap_fault),
+	    cmocka_unit_test(bom_file_first_line),
+	    cmocka_unit_test(block_size_does_not_matter),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

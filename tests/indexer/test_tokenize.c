@@ -18,7 +18,7 @@ static void assert_span(wl_span s, const char *want, size_t want_n)
 {
 	if (s.n != want_n || (want_n && memcmp(s.p, want, want_n) != 0))
 		fail_msg("span \"%.*s\" (%zu bytes), want \"%s\" (%zu bytes)", (int)s.n,
-			 s.p ? s.p : "", s.n, want, want_n);
+		         s.p ? s.p : "", s.n, want, want_n);
 }
 #define ASSERT_SPAN(s, lit) assert_span((s), (lit), sizeof(lit) - 1)
 
@@ -42,14 +42,14 @@ static void civil_known_values(void **state)
 	assert_int_equal(wl_civil_to_us(2038, 1, 19, 3, 14, 7, 0), INT64_C(2147483647000000));
 	assert_int_equal(wl_civil_to_us(2100, 3, 1, 0, 0, 0, 0), INT64_C(4107542400000000));
 	assert_int_equal(wl_civil_to_us(2014, 1, 16, 18, 53, 54, 231000),
-			 INT64_C(1389898434231000));
+	                 INT64_C(1389898434231000));
 	/* Consecutive days across a month end and a non-leap February. */
 	assert_int_equal(wl_civil_to_us(2021, 3, 1, 0, 0, 0, 0) -
-				 wl_civil_to_us(2021, 2, 28, 0, 0, 0, 0),
-			 INT64_C(86400000000));
+	                     wl_civil_to_us(2021, 2, 28, 0, 0, 0, 0),
+	                 INT64_C(86400000000));
 	assert_int_equal(wl_civil_to_us(2024, 3, 1, 0, 0, 0, 0) -
-				 wl_civil_to_us(2024, 2, 28, 0, 0, 0, 0),
-			 INT64_C(2) * 86400000000);
+	                     wl_civil_to_us(2024, 2, 28, 0, 0, 0, 0),
+	                 INT64_C(2) * 86400000000);
 }
 
 /* ---- classic ---- */
@@ -57,16 +57,18 @@ static void civil_known_values(void **state)
 static void classic_tab_line(void **state)
 {
 	(void)state;
-	static const char line[] = "2021-08-28\t11:05:07:920\t 576\ta70\tMisc\t"
-				   "===========  Logging initialized (build: 7.6.7600.256, tz: +0530)  ===========";
+	static const char line[] =
+	    "2021-08-28\t11:05:07:920\t 576\ta70\tMisc\t"
+	    "===========  Logging initialized (build: 7.6.7600.256, tz: +0530)  ===========";
 	wl_fields f;
 	assert_true(wl_tok_classic(LIT(line), &f));
 	assert_int_equal(f.ts_us, INT64_C(1630148707920000));
 	assert_int_equal(f.pid, 576);
 	assert_int_equal(f.tid, 0xa70);
 	ASSERT_SPAN(f.component, "Misc");
-	ASSERT_SPAN(f.message,
-		    "===========  Logging initialized (build: 7.6.7600.256, tz: +0530)  ===========");
+	ASSERT_SPAN(
+	    f.message,
+	    "===========  Logging initialized (build: 7.6.7600.256, tz: +0530)  ===========");
 	assert_inside(f.message, line, sizeof line - 1);
 	assert_int_equal(f.level.n, 0);
 	assert_int_equal(f.process.n, 0);
@@ -75,8 +77,8 @@ static void classic_tab_line(void **state)
 static void classic_padded_pid_tid(void **state)
 {
 	(void)state;
-	static const char line[] =
-		"2021-09-03\t18:28:07:640\t 716\t a0\tReport\tCWERReporter finishing event handling. (00000000)";
+	static const char line[] = "2021-09-03\t18:28:07:640\t 716\t a0\tReport\tCWERReporter "
+	                           "finishing event handling. (00000000)";
 	wl_fields f;
 	assert_true(wl_tok_classic(LIT(line), &f));
 	assert_int_equal(f.pid, 716);
@@ -96,14 +98,15 @@ static void classic_message_with_tabs(void **state)
 {
 	(void)state;
 	static const char line[] =
-		"2016-10-19\t14:24:01:200\t1532\taa4\tReport\tREPORT EVENT: "
-		"{CA27992C-3791-43CF-8ED3-18B05939AB84}\t2016-10-19 14:23:56:200-0600\t1\t181\t101\t"
-		"{37EA312C-2424-4158-B30F-E614AA28DA4A}\t501\t0\twusa\tSuccess\tContent Install\t"
-		"Installation Started: Windows successfully started the following update";
+	    "2016-10-19\t14:24:01:200\t1532\taa4\tReport\tREPORT EVENT: "
+	    "{CA27992C-3791-43CF-8ED3-18B05939AB84}\t2016-10-19 14:23:56:200-0600\t1\t181\t101\t"
+	    "{37EA312C-2424-4158-B30F-E614AA28DA4A}\t501\t0\twusa\tSuccess\tContent Install\t"
+	    "Installation Started: Windows successfully started the following update";
 	static const char msg[] =
-		"REPORT EVENT: {CA27992C-3791-43CF-8ED3-18B05939AB84}\t2016-10-19 14:23:56:200-0600\t1\t"
-		"181\t101\t{37EA312C-2424-4158-B30F-E614AA28DA4A}\t501\t0\twusa\tSuccess\tContent "
-		"Install\tInstallation Started: Windows successfully started the following update";
+	    "REPORT EVENT: {CA27992C-3791-43CF-8ED3-18B05939AB84}\t2016-10-19 "
+	    "14:23:56:200-0600\t1\t"
+	    "181\t101\t{37EA312C-2424-4158-B30F-E614AA28DA4A}\t501\t0\twusa\tSuccess\tContent "
+	    "Install\tInstallation Started: Windows successfully started the following update";
 	wl_fields f;
 	assert_true(wl_tok_classic(LIT(line), &f));
 	assert_int_equal(f.tid, 0xaa4);
@@ -125,7 +128,8 @@ static void classic_empty_message(void **state)
 static void classic_time_without_ms(void **state)
 {
 	(void)state;
-	static const char line[] = "2004-06-01\t10:00:59\t1234\t 1f\tAU\tAU finished delayed initialization";
+	static const char line[] =
+	    "2004-06-01\t10:00:59\t1234\t 1f\tAU\tAU finished delayed initialization";
 	wl_fields f;
 	assert_true(wl_tok_classic(LIT(line), &f));
 	assert_int_equal(f.ts_us, wl_civil_to_us(2004, 6, 1, 10, 0, 59, 0));
@@ -138,7 +142,8 @@ static void classic_space_separated(void **state)
 {
 	(void)state;
 	/* As printed in Microsoft's documentation (TABs turned into spaces). */
-	static const char line[] = "2015-10-30 17:12:54:073 880 1160 WS WARNING: Nws Failure: errorCode=0x803d0013";
+	static const char line[] =
+	    "2015-10-30 17:12:54:073 880 1160 WS WARNING: Nws Failure: errorCode=0x803d0013";
 	wl_fields f;
 	assert_true(wl_tok_classic(LIT(line), &f));
 	assert_int_equal(f.ts_us, INT64_C(1446225174073000));
@@ -147,8 +152,8 @@ static void classic_space_separated(void **state)
 	ASSERT_SPAN(f.component, "WS");
 	ASSERT_SPAN(f.message, "WARNING: Nws Failure: errorCode=0x803d0013");
 
-	static const char pt[] =
-		"2017-05-04 18:00:07:807 1676 117c PT +++++++++++ PT : Synchronizing server updates +++++++++++";
+	static const char pt[] = "2017-05-04 18:00:07:807 1676 117c PT +++++++++++ PT : "
+	                         "Synchronizing server updates +++++++++++";
 	assert_true(wl_tok_classic(LIT(pt), &f));
 	assert_int_equal(f.tid, 0x117c);
 	ASSERT_SPAN(f.component, "PT");
@@ -179,7 +184,7 @@ static void classic_rejects_malformed(void **state)
 	assert_false(wl_tok_classic(LIT("2021-08-28\t11:05:07.920\t 576\ta70\tMisc\tx"), &f));
 	assert_false(wl_tok_classic(LIT("2021/08/28\t11:05:07:920\t 576\ta70\tMisc\tx"), &f));
 	assert_false(wl_tok_classic(
-		LIT("2021-07-13 18:06:20.8989128 3752  3248  ComApi          * START *   Search"), &f));
+	    LIT("2021-07-13 18:06:20.8989128 3752  3248  ComApi          * START *   Search"), &f));
 	/* junk */
 	assert_false(wl_tok_classic(LIT("   at Microsoft.UpdateServices.Internal.X()"), &f));
 	assert_false(wl_tok_classic(LIT("Log file closed\tat\tsome\ttime\there\tnow"), &f));
@@ -190,15 +195,17 @@ static void classic_rejects_malformed(void **state)
 static void etw_slash_dates(void **state)
 {
 	(void)state;
-	static const char line[] = "2021/07/13 18:06:20.8989128 3752  3248  ComApi          "
-				   "* START *   Search ClientId = CcmExec (cV = lsg8SRr0Xk+wqTGd.1.0.0)";
+	static const char line[] =
+	    "2021/07/13 18:06:20.8989128 3752  3248  ComApi          "
+	    "* START *   Search ClientId = CcmExec (cV = lsg8SRr0Xk+wqTGd.1.0.0)";
 	wl_fields f;
 	assert_true(wl_tok_etw(LIT(line), &f));
 	assert_int_equal(f.ts_us, INT64_C(1626199580898912)); /* 7th digit dropped */
 	assert_int_equal(f.pid, 3752);
 	assert_int_equal(f.tid, 3248); /* decimal, not hex */
 	ASSERT_SPAN(f.component, "ComApi");
-	ASSERT_SPAN(f.message, "* START *   Search ClientId = CcmExec (cV = lsg8SRr0Xk+wqTGd.1.0.0)");
+	ASSERT_SPAN(f.message,
+	            "* START *   Search ClientId = CcmExec (cV = lsg8SRr0Xk+wqTGd.1.0.0)");
 	assert_inside(f.component, line, sizeof line - 1);
 }
 
@@ -206,7 +213,7 @@ static void etw_dash_and_dot_dates(void **state)
 {
 	(void)state;
 	static const char dash[] =
-		"2024-04-12 01:39:39.1677582 4972  12948 ProtocolTalker  TMI 0/142 bad core";
+	    "2024-04-12 01:39:39.1677582 4972  12948 ProtocolTalker  TMI 0/142 bad core";
 	wl_fields f;
 	assert_true(wl_tok_etw(LIT(dash), &f));
 	assert_int_equal(f.ts_us, INT64_C(1712885979167758));
@@ -216,7 +223,7 @@ static void etw_dash_and_dot_dates(void **state)
 	ASSERT_SPAN(f.message, "TMI 0/142 bad core");
 
 	static const char dot[] =
-		"2024.04.12 01:39:39.1677582 4972  12948 ProtocolTalker  TMI 0/142 bad core";
+	    "2024.04.12 01:39:39.1677582 4972  12948 ProtocolTalker  TMI 0/142 bad core";
 	wl_fields g;
 	assert_true(wl_tok_etw(LIT(dot), &g));
 	assert_int_equal(g.ts_us, f.ts_us);
@@ -224,18 +231,21 @@ static void etw_dash_and_dot_dates(void **state)
 
 	/* Mixed separators are not a date. */
 	assert_false(wl_tok_etw(
-		LIT("2024-04/12 01:39:39.1677582 4972  12948 ProtocolTalker  TMI 0/142 bad core"), &g));
+	    LIT("2024-04/12 01:39:39.1677582 4972  12948 ProtocolTalker  TMI 0/142 bad core"), &g));
 }
 
 static void etw_fraction_digits(void **state)
 {
 	(void)state;
 	wl_fields f;
-	assert_true(wl_tok_etw(LIT("2020/11/22 12:46:56.0287807 8668  1188  WebServices     x"), &f));
+	assert_true(
+	    wl_tok_etw(LIT("2020/11/22 12:46:56.0287807 8668  1188  WebServices     x"), &f));
 	assert_int_equal(f.ts_us, wl_civil_to_us(2020, 11, 22, 12, 46, 56, 28780));
-	assert_true(wl_tok_etw(LIT("2020/11/22 12:46:56.0000009 8668  1188  WebServices     x"), &f));
+	assert_true(
+	    wl_tok_etw(LIT("2020/11/22 12:46:56.0000009 8668  1188  WebServices     x"), &f));
 	assert_int_equal(f.ts_us, wl_civil_to_us(2020, 11, 22, 12, 46, 56, 0));
-	assert_true(wl_tok_etw(LIT("2020/11/22 12:46:56.9999999 8668  1188  WebServices     x"), &f));
+	assert_true(
+	    wl_tok_etw(LIT("2020/11/22 12:46:56.9999999 8668  1188  WebServices     x"), &f));
 	assert_int_equal(f.ts_us, wl_civil_to_us(2020, 11, 22, 12, 46, 56, 999999));
 }
 
@@ -243,7 +253,7 @@ static void etw_wide_pid_tid(void **state)
 {
 	(void)state;
 	static const char line[] =
-		"2024-04-12 13:41:21.1422927 123456 1234567 DownloadManager *FAILED* [80D03805] DO job";
+	    "2024-04-12 13:41:21.1422927 123456 1234567 DownloadManager *FAILED* [80D03805] DO job";
 	wl_fields f;
 	assert_true(wl_tok_etw(LIT(line), &f));
 	assert_int_equal(f.pid, 123456);
@@ -257,28 +267,29 @@ static void etw_message_leading_spaces(void **state)
 	(void)state;
 	/* "Agent" padded to 15 columns + 1 separator; 4 more spaces belong to
 	 * the message. */
-	static const char line[] = "2021/07/13 10:23:06.4186097 3696  4248  Agent               "
-				   "Timer: 29A863E7-8609-4D1E-B7CD-5668F857F1DB, Expires 2021-06-10 13:08:51";
+	static const char line[] =
+	    "2021/07/13 10:23:06.4186097 3696  4248  Agent               "
+	    "Timer: 29A863E7-8609-4D1E-B7CD-5668F857F1DB, Expires 2021-06-10 13:08:51";
 	wl_fields f;
 	assert_true(wl_tok_etw(LIT(line), &f));
 	ASSERT_SPAN(f.component, "Agent");
 	ASSERT_SPAN(f.message,
-		    "    Timer: 29A863E7-8609-4D1E-B7CD-5668F857F1DB, Expires 2021-06-10 13:08:51");
+	            "    Timer: 29A863E7-8609-4D1E-B7CD-5668F857F1DB, Expires 2021-06-10 13:08:51");
 
 	static const char title[] = "2025/01/05 15:53:44.7024315 6052  8284  Agent             "
-				    "Title = Microsoft Defender";
+	                            "Title = Microsoft Defender";
 	assert_true(wl_tok_etw(LIT(title), &f));
 	ASSERT_SPAN(f.message, "  Title = Microsoft Defender");
 
 	/* Component exactly 15 wide, then one space: nothing left over. */
 	static const char dm[] = "2024-04-12 01:39:39.2576259 4972  12948 DownloadManager Download "
-				 "Manager got out of scope notification";
+	                         "Manager got out of scope notification";
 	assert_true(wl_tok_etw(LIT(dm), &f));
 	ASSERT_SPAN(f.message, "Download Manager got out of scope notification");
 
 	/* Component wider than the pad: one separator, the rest is message. */
 	static const char wide[] =
-		"2024-04-12 01:39:39.2576259 4972  12948 SoftwareDistributionX  two spaces";
+	    "2024-04-12 01:39:39.2576259 4972  12948 SoftwareDistributionX  two spaces";
 	assert_true(wl_tok_etw(LIT(wide), &f));
 	ASSERT_SPAN(f.component, "SoftwareDistributionX");
 	ASSERT_SPAN(f.message, " two spaces");
@@ -289,19 +300,25 @@ static void etw_rejects_malformed(void **state)
 	(void)state;
 	wl_fields f;
 	/* bad month */
-	assert_false(wl_tok_etw(LIT("2021/13/13 10:23:06.3933718 3696  8172  Agent           msg"), &f));
+	assert_false(
+	    wl_tok_etw(LIT("2021/13/13 10:23:06.3933718 3696  8172  Agent           msg"), &f));
 	/* letters in the pid / tid */
-	assert_false(wl_tok_etw(LIT("2021/07/13 10:23:06.3933718 36a6  8172  Agent           msg"), &f));
-	assert_false(wl_tok_etw(LIT("2021/07/13 10:23:06.3933718 3696  81x2  Agent           msg"), &f));
+	assert_false(
+	    wl_tok_etw(LIT("2021/07/13 10:23:06.3933718 36a6  8172  Agent           msg"), &f));
+	assert_false(
+	    wl_tok_etw(LIT("2021/07/13 10:23:06.3933718 3696  81x2  Agent           msg"), &f));
 	/* missing fields */
 	assert_false(wl_tok_etw(LIT("2021/07/13 10:23:06.3933718 3696  8172  "), &f));
 	assert_false(wl_tok_etw(LIT("2021/07/13 10:23:06.3933718 3696"), &f));
 	assert_false(wl_tok_etw(LIT("2021/07/13 10:23:06.3933718"), &f));
 	/* no fraction digits after the '.' */
-	assert_false(wl_tok_etw(LIT("2021/07/13 10:23:06. 3696  8172  Agent           message text"), &f));
+	assert_false(
+	    wl_tok_etw(LIT("2021/07/13 10:23:06. 3696  8172  Agent           message text"), &f));
 	/* classic (TAB) lines and junk */
-	assert_false(wl_tok_etw(LIT("2021-08-28\t11:05:07:920\t 576\ta70\tMisc\tsome message text"), &f));
-	assert_false(wl_tok_etw(LIT("WS error: <detail><ErrorCode>InvalidParameters</ErrorCode>"), &f));
+	assert_false(
+	    wl_tok_etw(LIT("2021-08-28\t11:05:07:920\t 576\ta70\tMisc\tsome message text"), &f));
+	assert_false(
+	    wl_tok_etw(LIT("WS error: <detail><ErrorCode>InvalidParameters</ErrorCode>"), &f));
 	assert_false(wl_tok_etw(LIT(""), &f));
 }
 
@@ -310,8 +327,9 @@ static void etw_rejects_malformed(void **state)
 static void sdist_tab_header(void **state)
 {
 	(void)state;
-	static const char line[] = "2014-01-16 18:53:54.231 UTC\tChange\tw3wp.58\t"
-				   "AdminDataAccess.StartSubscriptionManually\tSynchronization manually started";
+	static const char line[] =
+	    "2014-01-16 18:53:54.231 UTC\tChange\tw3wp.58\t"
+	    "AdminDataAccess.StartSubscriptionManually\tSynchronization manually started";
 	wl_fields f;
 	assert_true(wl_tok_sdist_is_header(LIT(line)));
 	assert_true(wl_tok_sdist(LIT(line), &f));
@@ -327,22 +345,25 @@ static void sdist_tab_header(void **state)
 static void sdist_space_header(void **state)
 {
 	(void)state;
-	static const char line[] =
-		"2014-01-16 18:53:56.168 UTC  Info         WsusService.15 EventLogEventReporter.ReportEvent  "
-		"EventId=382,Type=Information,Category=Synchronization,Message=A manual synchronization was started.";
+	static const char line[] = "2014-01-16 18:53:56.168 UTC  Info         WsusService.15 "
+	                           "EventLogEventReporter.ReportEvent  "
+	                           "EventId=382,Type=Information,Category=Synchronization,Message="
+	                           "A manual synchronization was started.";
 	wl_fields f;
 	assert_true(wl_tok_sdist(LIT(line), &f));
 	assert_int_equal(f.ts_us, wl_civil_to_us(2014, 1, 16, 18, 53, 56, 168000));
 	ASSERT_SPAN(f.level, "Info");
 	ASSERT_SPAN(f.process, "WsusService.15");
 	ASSERT_SPAN(f.component, "EventLogEventReporter.ReportEvent");
-	ASSERT_SPAN(f.message, "EventId=382,Type=Information,Category=Synchronization,Message=A manual "
-			       "synchronization was started.");
+	ASSERT_SPAN(f.message,
+	            "EventId=382,Type=Information,Category=Synchronization,Message=A manual "
+	            "synchronization was started.");
 
 	static const char err[] =
-		"2019-02-01 10:00:00.000 UTC Error WsusService.25 SoapUtilities.LogException USS "
-		"ThrowException: Actor = https://fe2.update.microsoft.com/v6/ServerSyncWebService/"
-		"ServerSyncWebService.asmx, Method = \"x\", ID=a, ErrorCode=InternalServerError, Message=";
+	    "2019-02-01 10:00:00.000 UTC Error WsusService.25 SoapUtilities.LogException USS "
+	    "ThrowException: Actor = https://fe2.update.microsoft.com/v6/ServerSyncWebService/"
+	    "ServerSyncWebService.asmx, Method = \"x\", ID=a, ErrorCode=InternalServerError, "
+	    "Message=";
 	assert_true(wl_tok_sdist(LIT(err), &f));
 	ASSERT_SPAN(f.level, "Error");
 	ASSERT_SPAN(f.component, "SoapUtilities.LogException");
@@ -355,7 +376,8 @@ static void sdist_rejects_malformed(void **state)
 	wl_fields f;
 	/* continuation lines are not headers */
 	assert_false(wl_tok_sdist_is_header(
-		LIT("   at Microsoft.UpdateServices.Internal.SoapUtilities.LogException(SoapException e)")));
+	    LIT("   at Microsoft.UpdateServices.Internal.SoapUtilities.LogException(SoapException "
+	        "e)")));
 	assert_false(wl_tok_sdist(LIT("   at System.Threading.ThreadHelper.ThreadStart()"), &f));
 	/* no "UTC" */
 	assert_false(wl_tok_sdist(LIT("2014-01-16 18:53:54.231 Change w3wp.58 A.B msg"), &f));
@@ -373,33 +395,41 @@ static void sdist_rejects_malformed(void **state)
 static void sniff_each_format(void **state)
 {
 	(void)state;
-	assert_int_equal(wl_tok_sniff_line(LIT("2021-08-28\t11:05:07:920\t 576\ta70\tMisc\t  = Process: x")),
-			 WL_FMT_WU_CLASSIC);
-	assert_int_equal(wl_tok_sniff_line(LIT("2021/07/13 10:23:06.3933718 3696  8172  Agent           "
-					       "Fill Empty Content Urls: No")),
-			 WL_FMT_WU_ETW);
-	assert_int_equal(wl_tok_sniff_line(LIT("2024-04-12 01:39:39.2569610 4972  12948 ProtocolTalker  "
-					       "SyncUpdates round trips: 2")),
-			 WL_FMT_WU_ETW);
-	assert_int_equal(wl_tok_sniff_line(LIT("2014-01-16 18:53:54.231 UTC\tChange\tw3wp.58\t"
-					       "AdminDataAccess.StartSubscriptionManually\tstarted")),
-			 WL_FMT_SDIST);
-	assert_int_equal(wl_tok_sniff_line(LIT("2014-01-16 18:55:06.307 UTC Info WsusService.31 "
-					       "CatalogSyncAgent.SetSubscriptionStateWithRetry Firing")),
-			 WL_FMT_SDIST);
+	assert_int_equal(
+	    wl_tok_sniff_line(LIT("2021-08-28\t11:05:07:920\t 576\ta70\tMisc\t  = Process: x")),
+	    WL_FMT_WU_CLASSIC);
+	assert_int_equal(
+	    wl_tok_sniff_line(LIT("2021/07/13 10:23:06.3933718 3696  8172  Agent           "
+	                          "Fill Empty Content Urls: No")),
+	    WL_FMT_WU_ETW);
+	assert_int_equal(
+	    wl_tok_sniff_line(LIT("2024-04-12 01:39:39.2569610 4972  12948 ProtocolTalker  "
+	                          "SyncUpdates round trips: 2")),
+	    WL_FMT_WU_ETW);
+	assert_int_equal(
+	    wl_tok_sniff_line(LIT("2014-01-16 18:53:54.231 UTC\tChange\tw3wp.58\t"
+	                          "AdminDataAccess.StartSubscriptionManually\tstarted")),
+	    WL_FMT_SDIST);
+	assert_int_equal(
+	    wl_tok_sniff_line(LIT("2014-01-16 18:55:06.307 UTC Info WsusService.31 "
+	                          "CatalogSyncAgent.SetSubscriptionStateWithRetry Firing")),
+	    WL_FMT_SDIST);
 	/* A line that still carries a UTF-8 BOM. */
-	assert_int_equal(wl_tok_sniff_line(LIT("\xEF\xBB\xBF" "2025/01/04 14:44:39.7026250 6212  6960  "
-					       "Agent           Service 7971F918 is in sequential scan list")),
-			 WL_FMT_WU_ETW);
+	assert_int_equal(
+	    wl_tok_sniff_line(LIT("\xEF\xBB\xBF"
+	                          "2025/01/04 14:44:39.7026250 6212  6960  "
+	                          "Agent           Service 7971F918 is in sequential scan list")),
+	    WL_FMT_WU_ETW);
 }
 
 static void sniff_web_config(void **state)
 {
 	(void)state;
 	assert_int_equal(wl_tok_sniff_line(LIT("<configuration>")), WL_FMT_WEBCONFIG);
-	assert_int_equal(wl_tok_sniff_line(LIT("  \t<configuration xmlns=\"urn:x\">")), WL_FMT_WEBCONFIG);
+	assert_int_equal(wl_tok_sniff_line(LIT("  \t<configuration xmlns=\"urn:x\">")),
+	                 WL_FMT_WEBCONFIG);
 	assert_int_equal(wl_tok_sniff_line(LIT("<?xml version=\"1.0\" encoding=\"utf-8\"?>")),
-			 WL_FMT_UNKNOWN);
+	                 WL_FMT_UNKNOWN);
 	assert_int_equal(wl_tok_sniff_line(LIT("<configuratio")), WL_FMT_UNKNOWN);
 	assert_int_equal(wl_tok_sniff_line(LIT("</configuration>")), WL_FMT_UNKNOWN);
 }
@@ -410,14 +440,16 @@ static void sniff_non_log_text(void **state)
 	assert_int_equal(wl_tok_sniff_line(LIT("")), WL_FMT_UNKNOWN);
 	assert_int_equal(wl_tok_sniff_line(LIT("hello world")), WL_FMT_UNKNOWN);
 	assert_int_equal(wl_tok_sniff_line(LIT("#Fields: date time s-ip cs-method cs-uri-stem")),
-			 WL_FMT_UNKNOWN);
-	assert_int_equal(wl_tok_sniff_line(LIT("2019-05-02 10:11:12 10.0.0.1 POST /ClientWebService/"
-					       "Client.asmx - 8530 - 10.0.0.9 Windows-Update-Agent 200 0 0 42")),
-			 WL_FMT_UNKNOWN);
+	                 WL_FMT_UNKNOWN);
+	assert_int_equal(
+	    wl_tok_sniff_line(LIT("2019-05-02 10:11:12 10.0.0.1 POST /ClientWebService/"
+	                          "Client.asmx - 8530 - 10.0.0.9 Windows-Update-Agent 200 0 0 42")),
+	    WL_FMT_UNKNOWN);
 	assert_int_equal(wl_tok_sniff_line(LIT("<?xml version=\"1.0\" encoding=\"utf-8\"?>")),
-			 WL_FMT_UNKNOWN);
-	assert_int_equal(wl_tok_sniff_line(LIT("   at System.Threading.ThreadHelper.ThreadStart()")),
-			 WL_FMT_UNKNOWN);
+	                 WL_FMT_UNKNOWN);
+	assert_int_equal(
+	    wl_tok_sniff_line(LIT("   at System.Threading.ThreadHelper.ThreadStart()")),
+	    WL_FMT_UNKNOWN);
 	assert_int_equal(wl_tok_sniff_line(LIT("\xEF\xBB\xBF")), WL_FMT_UNKNOWN);
 	assert_int_equal(wl_tok_sniff_line(LIT("2021-08-28")), WL_FMT_UNKNOWN);
 }
@@ -427,17 +459,17 @@ static void no_read_past_end(void **state)
 {
 	(void)state;
 	static const char *const lines[] = {
-		"2021-08-28\t11:05:07:920\t 576\ta70\tMisc\t",
-		"2021-08-28\t11:05:07:920\t 576\ta70\tMisc",
-		"2021-08-28\t11:05:07",
-		"2021/07/13 10:23:06.3933718 3696  8172  Agent",
-		"2021/07/13 10:23:06.3933718 3696  8172  Agent           ",
-		"2021/07/13 10:23:06.3933718 3696  8172  AgentComponentLongerThan15",
-		"2021/07/13 10:23:06.39337",
-		"2014-01-16 18:53:54.231 UTC Info w3wp.58",
-		"2014-01-16 18:53:54.231 UTC Info w3wp.58 A.B",
-		"2014-01-16 18:53:54.",
-		"2014-01-16 18:53:54",
+	    "2021-08-28\t11:05:07:920\t 576\ta70\tMisc\t",
+	    "2021-08-28\t11:05:07:920\t 576\ta70\tMisc",
+	    "2021-08-28\t11:05:07",
+	    "2021/07/13 10:23:06.3933718 3696  8172  Agent",
+	    "2021/07/13 10:23:06.3933718 3696  8172  Agent           ",
+	    "2021/07/13 10:23:06.3933718 3696  8172  AgentComponentLongerThan15",
+	    "2021/07/13 10:23:06.39337",
+	    "2014-01-16 18:53:54.231 UTC Info w3wp.58",
+	    "2014-01-16 18:53:54.231 UTC Info w3wp.58 A.B",
+	    "2014-01-16 18:53:54.",
+	    "2014-01-16 18:53:54",
 	};
 	for (size_t i = 0; i < sizeof lines / sizeof *lines; i++) {
 		size_t n = strlen(lines[i]);
@@ -461,27 +493,27 @@ static void no_read_past_end(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(civil_known_values),
-		cmocka_unit_test(classic_tab_line),
-		cmocka_unit_test(classic_padded_pid_tid),
-		cmocka_unit_test(classic_message_with_tabs),
-		cmocka_unit_test(classic_empty_message),
-		cmocka_unit_test(classic_time_without_ms),
-		cmocka_unit_test(classic_space_separated),
-		cmocka_unit_test(classic_rejects_malformed),
-		cmocka_unit_test(etw_slash_dates),
-		cmocka_unit_test(etw_dash_and_dot_dates),
-		cmocka_unit_test(etw_fraction_digits),
-		cmocka_unit_test(etw_wide_pid_tid),
-		cmocka_unit_test(etw_message_leading_spaces),
-		cmocka_unit_test(etw_rejects_malformed),
-		cmocka_unit_test(sdist_tab_header),
-		cmocka_unit_test(sdist_space_header),
-		cmocka_unit_test(sdist_rejects_malformed),
-		cmocka_unit_test(sniff_each_format),
-		cmocka_unit_test(sniff_web_config),
-		cmocka_unit_test(sniff_non_log_text),
-		cmocka_unit_test(no_read_past_end),
+	    cmocka_unit_test(civil_known_values),
+	    cmocka_unit_test(classic_tab_line),
+	    cmocka_unit_test(classic_padded_pid_tid),
+	    cmocka_unit_test(classic_message_with_tabs),
+	    cmocka_unit_test(classic_empty_message),
+	    cmocka_unit_test(classic_time_without_ms),
+	    cmocka_unit_test(classic_space_separated),
+	    cmocka_unit_test(classic_rejects_malformed),
+	    cmocka_unit_test(etw_slash_dates),
+	    cmocka_unit_test(etw_dash_and_dot_dates),
+	    cmocka_unit_test(etw_fraction_digits),
+	    cmocka_unit_test(etw_wide_pid_tid),
+	    cmocka_unit_test(etw_message_leading_spaces),
+	    cmocka_unit_test(etw_rejects_malformed),
+	    cmocka_unit_test(sdist_tab_header),
+	    cmocka_unit_test(sdist_space_header),
+	    cmocka_unit_test(sdist_rejects_malformed),
+	    cmocka_unit_test(sniff_each_format),
+	    cmocka_unit_test(sniff_web_config),
+	    cmocka_unit_test(sniff_non_log_text),
+	    cmocka_unit_test(no_read_past_end),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
