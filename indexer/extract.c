@@ -82,8 +82,6 @@ struct wl_extract {
 	 * not candidates are not tokenized). */
 	char last_line[64];
 	size_t last_line_n;
-	const char *last_p; /* the last line, valid until its block is released */
-	size_t last_n;
 
 	/* web.config */
 	int64_t file_ts;
@@ -284,8 +282,6 @@ void wl_extract_begin(wl_extract *x, wl_format fmt, const char *host_hint, size_
 	x->first_ts = WL_TS_NONE;
 	x->last_ts = WL_TS_NONE;
 	x->last_line_n = 0;
-	x->last_p = NULL;
-	x->last_n = 0;
 	x->file_ts = WL_TS_NONE;
 	x->max_prereq = -1;
 	x->max_cached = -1;
@@ -714,8 +710,15 @@ static void client_line(wl_extract *x, const char *line, size_t n, uint64_t line
 		if (ok)
 			note_ts(x, client_utc(x, &f0));
 	}
-	x->last_p = line;
-	x->last_n = n;
+	/* The last line's header, for the time range. A constant-size copy
+	 * compiles to a few vector moves; only short lines take the call. */
+	if (n >= sizeof x->last_line) {
+		memcpy(x->last_line, line, sizeof x->last_line);
+		x->last_line_n = sizeof x->last_line;
+	} else {
+		memcpy(x->last_line, line, n);
+		x->last_line_n = n;
+	}
 	if (!candidate(x, line, n))
 		return;
 	wl_fields f;
@@ -1050,19 +1053,9 @@ void wl_extract_line(wl_extract *x, const char *p, size_t n, uint64_t lineno)
 		client_line(x, p, n, lineno);
 }
 
-void wl_extract_block_end(wl_extract *x)
-{
-	if (!x->last_p)
-		return;
-	x->last_line_n = x->last_n < sizeof x->last_line ? x->last_n : sizeof x->last_line;
-	memcpy(x->last_line, x->last_p, x->last_line_n);
-	x->last_p = NULL;
-}
-
 void wl_extract_end(wl_extract *x)
 {
 	flush_pending(x);
-	wl_extract_block_end(x);
 	if (x->last_line_n && (x->fmt == WL_FMT_WU_CLASSIC || x->fmt == WL_FMT_WU_ETW)) {
 		/* The header fields fit in 64 bytes; the message may be cut. */
 		wl_fields f;

@@ -41,10 +41,6 @@ void wl_extract_line(wl_extract *x, const char *p, size_t n, uint64_t lineno);
  * of a web.config's values. */
 void wl_extract_set_file_time(wl_extract *x, int64_t ts_us);
 
-/* The block holding the lines given so far is about to be reused: keep what
- * the extractor needs of the last line (its time). Call after each feed. */
-void wl_extract_block_end(wl_extract *x);
-
 /* End of input: flushes a pending multi-line server entry, emits the
  * WL_EV_CONFIG record of a web.config. */
 void wl_extract_end(wl_extract *x);

@@ -420,7 +420,6 @@ static wl_status text_stream(wl_worker *w, wl_reader *r, const char *path, const
 			w->fatal = WL_E_NOMEM;
 			break;
 		}
-		wl_extract_block_end(w->x);
 		if (w->fatal != WL_OK || atomic_load(w->abort))
 			break;
 		if (!w->began && w->sniffed >= WL_SNIFF_LINES)
