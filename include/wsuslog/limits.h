@@ -41,20 +41,18 @@
 #define WL_DIR_DEPTH_MAX 64
 
 /* Events per message from a parser worker to the writer: large enough to
- * amortise the queue lock, small enough that WL_QUEUE_DEPTH batches stay in
- * a few MiB. */
-#define WL_BATCH_EVENTS 4096u
+ * amortise the queue lock (a message per ~1000 events), small enough that
+ * the WL_QUEUE_DEPTH + 3 x workers + 2 messages that may exist (each ~0.5 MiB
+ * of event slots and a 512 KiB arena) stay near 120 MiB even at -j 16. */
+#define WL_BATCH_EVENTS 1024u
 
 /* Batches in flight between workers and the writer (back-pressure bound). */
-#define WL_QUEUE_DEPTH 64u
+#define WL_QUEUE_DEPTH 32u
 
-/* Rows per SQLite transaction in the writer. One transaction per input is
- * the crash-safety unit; inputs smaller than this are grouped. */
+/* Rows per SQLite transaction in the writer (or two seconds, whichever
+ * comes first). Crash safety does not depend on it (sources.complete does);
+ * larger transactions mean fewer WAL commits. */
 #define WL_TXN_ROWS 200000u
-
-/* Events of one input buffered before the writer starts streaming it in
- * pieces (then the input is marked complete only at its end). */
-#define WL_SOURCE_EVENTS_BUFFERED 262144u
 
 /* Worker threads: -j above this is clamped. */
 #define WL_THREADS_MAX 64
