@@ -293,14 +293,7 @@ wl_status wl_report_sql(sqlite3 *db, const char *sql, wl_out *o, char *err, size
 		}
 	}
 	rc = wl_out_begin(o, cols, (size_t)ncols);
-	while (rc == WL_OK) {
-		int s = sqlite3_step(st);
-		if (s == SQLITE_DONE)
-			break;
-		if (s != SQLITE_ROW) {
-			rc = wl_qdb_error(db, err, errlen);
-			break;
-		}
+	while (wl_qdb_next(db, st, &rc, err, errlen)) {
 		scratch.n = 0;
 		for (int i = 0; i < ncols && rc == WL_OK; i++)
 			rc = cell(st, i, &v[i], &scratch, &off[i]);

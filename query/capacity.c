@@ -54,14 +54,7 @@ static wl_status cfgs_load(sqlite3 *db, cfgs *c, char *err, size_t errlen)
 	sqlite3_stmt *st = NULL;
 	size_t cap = 0;
 	wl_status rc = wl_qdb_prepare(db, wl_sql_configs, &st, err, errlen);
-	while (rc == WL_OK) {
-		int s = sqlite3_step(st);
-		if (s == SQLITE_DONE)
-			break;
-		if (s != SQLITE_ROW) {
-			rc = wl_qdb_error(db, err, errlen);
-			break;
-		}
+	while (wl_qdb_next(db, st, &rc, err, errlen)) {
 		if (c->n == CONFIGS_MAX) {
 			snprintf(err, errlen, "more than %u web.config rows", CONFIGS_MAX);
 			rc = WL_E_TOO_BIG;
@@ -279,14 +272,7 @@ wl_status wl_report_capacity(sqlite3 *db, const wl_qfilter *f, wl_out *o, char *
 		goto out;
 	}
 	rc = wl_out_begin(o, capacity_cols, sizeof capacity_cols / sizeof capacity_cols[0]);
-	while (rc == WL_OK) {
-		int s = sqlite3_step(st);
-		if (s == SQLITE_DONE)
-			break;
-		if (s != SQLITE_ROW) {
-			rc = wl_qdb_error(db, err, errlen);
-			break;
-		}
+	while (wl_qdb_next(db, st, &rc, err, errlen)) {
 		int64_t sid = sqlite3_column_int64(st, 0);
 		const char *server = (const char *)sqlite3_column_text(st, 1);
 		const char *param = (const char *)sqlite3_column_text(st, 2);

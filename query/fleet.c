@@ -92,14 +92,7 @@ wl_status wl_report_servers(sqlite3 *db, const wl_qfilter *f, wl_out *o, char *e
 		goto out;
 	}
 	rc = wl_out_begin(o, servers_cols, sizeof servers_cols / sizeof servers_cols[0]);
-	while (rc == WL_OK) {
-		int s = sqlite3_step(st);
-		if (s == SQLITE_DONE)
-			break;
-		if (s != SQLITE_ROW) {
-			rc = wl_qdb_error(db, err, errlen);
-			break;
-		}
+	while (wl_qdb_next(db, st, &rc, err, errlen)) {
 		int sid_null = sqlite3_column_type(st, 0) == SQLITE_NULL;
 		int64_t sid = sqlite3_column_int64(st, 0);
 		if (r.open && (sid_null != r.sid_null || sid != r.sid))
@@ -194,14 +187,7 @@ wl_status wl_report_clients(sqlite3 *db, const wl_qfilter *f, wl_out *o, char *e
 		goto out;
 	}
 	rc = wl_out_begin(o, clients_cols, sizeof clients_cols / sizeof clients_cols[0]);
-	while (rc == WL_OK) {
-		int s = sqlite3_step(st);
-		if (s == SQLITE_DONE)
-			break;
-		if (s != SQLITE_ROW) {
-			rc = wl_qdb_error(db, err, errlen);
-			break;
-		}
+	while (wl_qdb_next(db, st, &rc, err, errlen)) {
 		int64_t cid = sqlite3_column_int64(st, 0);
 		int kind = sqlite3_column_int(st, 7);
 		if (r.open && cid != r.cid)

@@ -134,14 +134,7 @@ static wl_status hits_load(sqlite3 *db, const wl_qfilter *f, hits *x, char *err,
 	if (rc == WL_OK && (wl_qdb_bind_std(st, f, own) != SQLITE_OK ||
 	                    wl_qdb_bind_int(st, ":day", 1, WL_Q_US_PER_DAY) != SQLITE_OK))
 		rc = wl_qdb_error(db, err, errlen);
-	while (rc == WL_OK) {
-		int s = sqlite3_step(st);
-		if (s == SQLITE_DONE)
-			break;
-		if (s != SQLITE_ROW) {
-			rc = wl_qdb_error(db, err, errlen);
-			break;
-		}
+	while (wl_qdb_next(db, st, &rc, err, errlen)) {
 		if (x->n == WL_Q_TIMELINE_ROWS_MAX) {
 			snprintf(err, errlen, "report: more than %u server-days with limit hits",
 			         WL_Q_TIMELINE_ROWS_MAX);

@@ -23,6 +23,18 @@ wl_status wl_qdb_error(sqlite3 *db, char *err, size_t errlen)
 	return WL_E_DB;
 }
 
+bool wl_qdb_next(sqlite3 *db, sqlite3_stmt *st, wl_status *rc, char *err, size_t errlen)
+{
+	if (*rc != WL_OK)
+		return false;
+	int s = sqlite3_step(st);
+	if (s == SQLITE_ROW)
+		return true;
+	if (s != SQLITE_DONE)
+		*rc = wl_qdb_error(db, err, errlen);
+	return false;
+}
+
 wl_status wl_qdb_prepare(sqlite3 *db, const char *sql, sqlite3_stmt **st, char *err, size_t errlen)
 {
 	*st = NULL;

@@ -5,6 +5,7 @@
 #define WSUSLOG_QUERY_QDB_H
 
 #include <sqlite3.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -16,6 +17,12 @@ wl_status wl_qdb_error(sqlite3 *db, char *err, size_t errlen);
 
 /* Prepare sql (one statement of query_sql.c) into *st (caller owns;
  * sqlite3_finalize). Returns WL_OK or WL_E_DB with the message in err. */
+/* Step st: true with a row to read; false at the end (rc untouched) or on
+ * an error (rc set, message in err). Loops read
+ * `while (wl_qdb_next(db, st, &rc, err, errlen)) { ... }` with rc == WL_OK
+ * on entry; a body that sets rc must also break. */
+bool wl_qdb_next(sqlite3 *db, sqlite3_stmt *st, wl_status *rc, char *err, size_t errlen);
+
 wl_status wl_qdb_prepare(sqlite3 *db, const char *sql, sqlite3_stmt **st, char *err, size_t errlen);
 
 /* Index of the named parameter; asserts that the statement has it (a
