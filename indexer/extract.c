@@ -677,24 +677,44 @@ static bool trigger(const char *s, size_t n)
 	}
 }
 
+/* The message of a line whose layout is not one of the fixed ones below:
+ * after its first five blank-separated fields. */
+static size_t skip_fields(const char *line, size_t n)
+{
+	size_t i = 0;
+	for (int field = 0; field < 5; field++) {
+		while (i < n && (line[i] == ' ' || line[i] == '\t'))
+			i++;
+		while (i < n && line[i] != ' ' && line[i] != '\t')
+			i++;
+	}
+	return i;
+}
+
 /* The hot path: most lines carry nothing, so find the message without
  * tokenizing. An ETW line with pid and tid of at most 5 digits and a
- * component of at most 15 characters has its message at column 56; any
- * other line skips its first five blank-separated fields. */
+ * component of at most 15 characters has its message at column 56; a
+ * classic line with tabs after its date and time has it after the fifth
+ * tab; any other line skips its first five blank-separated fields. */
 static bool candidate(const wl_extract *x, const char *line, size_t n)
 {
 	size_t i;
 	if (x->fmt == WL_FMT_WU_ETW && n > 57 && line[27] == ' ' && line[33] == ' ' &&
 	    line[39] == ' ' && line[40] != ' ' && line[55] == ' ') {
 		i = 56;
-	} else {
-		i = 0;
-		for (int field = 0; field < 5; field++) {
-			while (i < n && (line[i] == ' ' || line[i] == '\t'))
+	} else if (x->fmt == WL_FMT_WU_CLASSIC && n > 30 && line[10] == '\t' && line[23] == '\t') {
+		/* Tab-separated, as wl_tok_classic reads it first: the message
+		 * follows the fifth tab (pid, tid and component after time). */
+		i = 24;
+		for (int tabs = 0; tabs < 3 && i <= n; tabs++) {
+			while (i < n && line[i] != '\t')
 				i++;
-			while (i < n && line[i] != ' ' && line[i] != '\t')
-				i++;
+			i++;
 		}
+		if (i > n) /* fewer tabs: read it as blank-separated below */
+			i = skip_fields(line, n);
+	} else {
+		i = skip_fields(line, n);
 	}
 	while (i < n && (line[i] == ' ' || line[i] == '\t' || line[i] == '*' || line[i] == '+'))
 		i++;

@@ -100,8 +100,14 @@ static int map_put(idmap *m, const char *k, size_t n, uint64_t h, int64_t id)
 #define EG_COLS "(guid_id, event_id, what)"
 #define EG_ROW "(?,?,?)"
 #define EG_NCOL 3
+#define SCAN_COLS                                                                                  \
+	"(source_id, line, ts, host_id, server_id, client_guid_id, exit_code, round_trips,"        \
+	" evaluated, deployed)"
+#define SCAN_ROW "(?,?,?,?,?,?,?,?,?,?)"
+#define SCAN_NCOL 10
 #define EV_ROWS 32
 #define EG_ROWS 64
+#define SCAN_ROWS 32
 
 typedef struct evrow {
 	int64_t id, source, line, ts, host, server, client, comp, fault;
@@ -110,6 +116,11 @@ typedef struct evrow {
 	uint32_t hr;
 	wl_span fault_code, parameter, raw;
 } evrow;
+
+typedef struct scanrow {
+	int64_t source, line, ts, host, server, client, hr, v[3];
+	bool has_ts;
+} scanrow;
 
 typedef struct egrow {
 	int64_t gid, eid;
@@ -144,6 +155,7 @@ enum {
 	ST_MULTI_EVENT, /* EV_ROWS rows; SQL built at open */
 	ST_MULTI_RAW,   /* EV_ROWS rows */
 	ST_MULTI_EG,    /* EG_ROWS rows */
+	ST_MULTI_SCAN,  /* SCAN_ROWS rows */
 	ST_COUNT_
 };
 
@@ -167,9 +179,7 @@ static const char *const sql_text[ST_COUNT_] = {
     [ST_DEL_RAW] = "DELETE FROM event_raw WHERE event_id IN"
                    " (SELECT event_id FROM events WHERE source_id = ?1)",
     [ST_INS_EG] = "INSERT INTO event_guids" EG_COLS " VALUES" EG_ROW,
-    [ST_INS_SCAN] = "INSERT INTO scans(source_id, line, ts, host_id, server_id,"
-                    " client_guid_id, exit_code, round_trips, evaluated, deployed)"
-                    " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+    [ST_INS_SCAN] = "INSERT INTO scans" SCAN_COLS " VALUES" SCAN_ROW,
     [ST_INS_CONFIG] = "INSERT INTO server_config(source_id, server, file_ts,"
                       " max_installed_prerequisites, max_cached_updates)"
                       " VALUES(?1, ?2, ?3, ?4, ?5)",
@@ -205,12 +215,17 @@ struct wl_writer {
 	unsigned workers;
 	unsigned resumed;
 	bool fresh; /* the database had no events: indexes are built at close */
+	/* hosts, components and guids were empty at open: the maps hold every
+	 * row, so a key not in its map needs no database look-up. */
+	bool maps_complete;
 	int64_t next_event_id;
 	wl_known known;
 	evrow ev[EV_ROWS];
 	unsigned nev;
 	egrow eg[EG_ROWS];
 	unsigned neg;
+	scanrow sc[SCAN_ROWS];
+	unsigned nsc;
 };
 
 static wl_status db_error(wl_writer *wr, char *err, size_t errlen, const char *what)
@@ -288,14 +303,17 @@ static wl_status intern(wl_writer *wr, idmap *m, int sel, int ins, const char *k
 		*id = s->id;
 		return WL_OK;
 	}
-	sqlite3_stmt *q = wr->st[sel];
-	sqlite3_bind_text(q, 1, k, (int)n, SQLITE_STATIC);
-	int rc = sqlite3_step(q);
-	if (rc == SQLITE_ROW)
-		*id = sqlite3_column_int64(q, 0);
-	sqlite3_reset(q);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return db_error(wr, err, errlen, "look-up");
+	int rc = SQLITE_DONE;
+	if (!wr->maps_complete) {
+		sqlite3_stmt *q = wr->st[sel];
+		sqlite3_bind_text(q, 1, k, (int)n, SQLITE_STATIC);
+		rc = sqlite3_step(q);
+		if (rc == SQLITE_ROW)
+			*id = sqlite3_column_int64(q, 0);
+		sqlite3_reset(q);
+		if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+			return db_error(wr, err, errlen, "look-up");
+	}
 	if (rc == SQLITE_DONE) {
 		sqlite3_bind_text(wr->st[ins], 1, k, (int)n, SQLITE_STATIC);
 		wl_status st = run(wr, ins, err, errlen);
@@ -392,6 +410,40 @@ static wl_status flush_guids(wl_writer *wr, char *err, size_t errlen)
 	return WL_OK;
 }
 
+static void bind_null_or(sqlite3_stmt *s, int i, bool has, int64_t v)
+{
+	if (has)
+		sqlite3_bind_int64(s, i, v);
+	else
+		sqlite3_bind_null(s, i);
+}
+
+static wl_status flush_scans(wl_writer *wr, char *err, size_t errlen)
+{
+	wl_status st;
+	bool multi = wr->nsc == SCAN_ROWS;
+	sqlite3_stmt *s = wr->st[multi ? ST_MULTI_SCAN : ST_INS_SCAN];
+	for (unsigned i = 0; i < wr->nsc; i++) {
+		const scanrow *r = &wr->sc[i];
+		int base = multi ? (int)i * SCAN_NCOL : 0;
+		sqlite3_bind_int64(s, base + 1, r->source);
+		sqlite3_bind_int64(s, base + 2, r->line);
+		bind_null_or(s, base + 3, r->has_ts, r->ts);
+		bind_id(s, base + 4, r->host);
+		bind_id(s, base + 5, r->server);
+		bind_id(s, base + 6, r->client);
+		sqlite3_bind_int64(s, base + 7, r->hr);
+		for (int k = 0; k < 3; k++)
+			bind_null_or(s, base + 8 + k, r->v[k] >= 0, r->v[k]);
+		if (!multi && (st = run(wr, ST_INS_SCAN, err, errlen)) != WL_OK)
+			return st;
+	}
+	if (multi && (st = run(wr, ST_MULTI_SCAN, err, errlen)) != WL_OK)
+		return st;
+	wr->nsc = 0;
+	return WL_OK;
+}
+
 /* Event rows point into the message being applied: write them before the
  * message is recycled. Guids go after the events they name. */
 static wl_status flush_all(wl_writer *wr, char *err, size_t errlen)
@@ -399,6 +451,8 @@ static wl_status flush_all(wl_writer *wr, char *err, size_t errlen)
 	wl_status st = flush_events(wr, err, errlen);
 	if (st == WL_OK)
 		st = flush_guids(wr, err, errlen);
+	if (st == WL_OK)
+		st = flush_scans(wr, err, errlen);
 	return st;
 }
 
@@ -454,26 +508,22 @@ static wl_status write_event(wl_writer *wr, int64_t source_id, const wl_event *e
 		return run(wr, ST_INS_CONFIG, err, errlen);
 	}
 	if (e->kind == WL_EV_SCAN) {
-		sqlite3_stmt *s = wr->st[ST_INS_SCAN];
-		sqlite3_bind_int64(s, 1, source_id);
-		sqlite3_bind_int64(s, 2, (sqlite3_int64)e->line);
-		if (e->ts_us == WL_TS_NONE)
-			sqlite3_bind_null(s, 3);
-		else
-			sqlite3_bind_int64(s, 3, e->ts_us);
-		bind_id(s, 4, host);
-		bind_id(s, 5, server);
-		bind_id(s, 6, client);
-		sqlite3_bind_int64(s, 7, e->hresult);
-		for (int i = 0; i < 3; i++) {
-			int64_t v = i == 0 ? e->round_trips : i == 1 ? e->evaluated : e->deployed;
-			if (v < 0)
-				sqlite3_bind_null(s, 8 + i);
-			else
-				sqlite3_bind_int64(s, 8 + i, v);
-		}
+		scanrow *r = &wr->sc[wr->nsc++];
+		r->source = source_id;
+		r->line = (int64_t)e->line;
+		r->has_ts = e->ts_us != WL_TS_NONE;
+		r->ts = e->ts_us;
+		r->host = host;
+		r->server = server;
+		r->client = client;
+		r->hr = e->hresult;
+		r->v[0] = e->round_trips;
+		r->v[1] = e->evaluated;
+		r->v[2] = e->deployed;
 		wr->txn_rows++;
-		return run(wr, ST_INS_SCAN, err, errlen);
+		if (wr->nsc == SCAN_ROWS)
+			return flush_scans(wr, err, errlen);
+		return WL_OK;
 	}
 	if ((st = intern(wr, &wr->comps, ST_SEL_COMP, ST_INS_COMP, e->component.p, e->component.n,
 	                 &comp, err, errlen)) != WL_OK)
@@ -853,6 +903,9 @@ wl_status wl_writer_open(wl_writer **out, const char *path, unsigned workers, ui
 		else if (i == ST_MULTI_EG)
 			sql = multi =
 			    multi_sql("INSERT INTO event_guids" EG_COLS " VALUES", EG_ROW, EG_ROWS);
+		else if (i == ST_MULTI_SCAN)
+			sql = multi =
+			    multi_sql("INSERT INTO scans" SCAN_COLS " VALUES", SCAN_ROW, SCAN_ROWS);
 		if (!sql) {
 			st = WL_E_NOMEM;
 			goto fail;
@@ -883,6 +936,13 @@ wl_status wl_writer_open(wl_writer **out, const char *path, unsigned workers, ui
 		                       NULL) == SQLITE_OK &&
 		    sqlite3_step(q) == SQLITE_ROW)
 			wr->fresh = sqlite3_column_int(q, 0) != 0;
+		sqlite3_finalize(q);
+		if (sqlite3_prepare_v2(wr->db,
+		                       "SELECT NOT EXISTS (SELECT 1 FROM hosts) AND NOT EXISTS"
+		                       " (SELECT 1 FROM components) AND NOT EXISTS (SELECT 1 FROM guids)",
+		                       -1, &q, NULL) == SQLITE_OK &&
+		    sqlite3_step(q) == SQLITE_ROW)
+			wr->maps_complete = sqlite3_column_int(q, 0) != 0;
 		sqlite3_finalize(q);
 	}
 	if ((st = wl_known_load(&wr->known, wr->db, err, errlen)) != WL_OK)
