@@ -937,10 +937,11 @@ wl_status wl_writer_open(wl_writer **out, const char *path, unsigned workers, ui
 		    sqlite3_step(q) == SQLITE_ROW)
 			wr->fresh = sqlite3_column_int(q, 0) != 0;
 		sqlite3_finalize(q);
-		if (sqlite3_prepare_v2(wr->db,
-		                       "SELECT NOT EXISTS (SELECT 1 FROM hosts) AND NOT EXISTS"
-		                       " (SELECT 1 FROM components) AND NOT EXISTS (SELECT 1 FROM guids)",
-		                       -1, &q, NULL) == SQLITE_OK &&
+		if (sqlite3_prepare_v2(
+		        wr->db,
+		        "SELECT NOT EXISTS (SELECT 1 FROM hosts) AND NOT EXISTS"
+		        " (SELECT 1 FROM components) AND NOT EXISTS (SELECT 1 FROM guids)",
+		        -1, &q, NULL) == SQLITE_OK &&
 		    sqlite3_step(q) == SQLITE_ROW)
 			wr->maps_complete = sqlite3_column_int(q, 0) != 0;
 		sqlite3_finalize(q);
