@@ -85,36 +85,45 @@ static int map_put(idmap *m, const char *k, size_t n, uint64_t h, int64_t id)
 
 /* ---- the writer ---- */
 
-/* Multi-row INSERTs: one statement step per EV_ROWS events instead of one
- * per row roughly halves the writer's time (per-step VDBE overhead). The
- * writer assigns event ids itself (it is the only writer), so the rows of
- * event_raw and event_guids can be built without last_insert_rowid. */
-#define EVENT_COLS                                                                                 \
-	"(event_id, source_id, line, ts, role, kind, host_id, server_id, client_guid_id,"          \
-	" component_id, hresult, fault_code, parameter, fault_guid_id)"
-#define EVENT_ROW "(?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
-#define EVENT_NCOL 14
-#define RAW_COLS "(event_id, raw)"
-#define RAW_ROW "(?,?)"
-#define RAW_NCOL 2
-#define EG_COLS "(guid_id, event_id, what)"
-#define EG_ROW "(?,?,?)"
-#define EG_NCOL 3
-#define SCAN_COLS                                                                                  \
-	"(source_id, line, ts, host_id, server_id, client_guid_id, exit_code, round_trips,"        \
-	" evaluated, deployed)"
-#define SCAN_ROW "(?,?,?,?,?,?,?,?,?,?)"
-#define SCAN_NCOL 10
-#define EV_ROWS 32
-#define EG_ROWS 64
-#define SCAN_ROWS 32
+/* Rows are buffered per table and written BATCH_ROWS at a time by one
+ * multi-row INSERT (one statement step per batch instead of one per row:
+ * the per-step VDBE set-up and tear-down dominated). A partial batch, when
+ * one must be written, goes out in power-of-two pieces (at most
+ * BATCH_LOG + 1 steps). The writer assigns event ids itself (it is the only
+ * writer), so event_raw and event_guids rows need no last_insert_rowid.
+ * Text of buffered rows is copied into an arena, so batches carry over
+ * from one message to the next. */
+#define BATCH_LOG 5
+#define BATCH_ROWS (1u << BATCH_LOG)
+
+enum { T_EVENTS, T_RAW, T_EG, T_SCANS, T_COUNT_ };
+
+static const struct table_sql {
+	const char *head, *row;
+	int ncol;
+} table_sql[T_COUNT_] = {
+    [T_EVENTS] = {"INSERT INTO events(event_id, source_id, line, ts, role, kind, host_id,"
+                  " server_id, client_guid_id, component_id, hresult, fault_code, parameter,"
+                  " fault_guid_id) VALUES",
+                  "(?,?,?,?,?,?,?,?,?,?,?,?,?,?)", 14},
+    [T_RAW] = {"INSERT INTO event_raw(event_id, raw) VALUES", "(?,?)", 2},
+    [T_EG] = {"INSERT INTO event_guids(guid_id, event_id, what) VALUES", "(?,?,?)", 3},
+    [T_SCANS] = {"INSERT INTO scans(source_id, line, ts, host_id, server_id, client_guid_id,"
+                 " exit_code, round_trips, evaluated, deployed) VALUES",
+                 "(?,?,?,?,?,?,?,?,?,?)", 10},
+};
+
+/* Text of a buffered row: offset and length in the writer's arena. */
+typedef struct aspan {
+	size_t off, n;
+} aspan;
 
 typedef struct evrow {
 	int64_t id, source, line, ts, host, server, client, comp, fault;
 	bool has_ts, has_hr;
 	int role, kind;
 	uint32_t hr;
-	wl_span fault_code, parameter, raw;
+	aspan fault_code, parameter, raw;
 } evrow;
 
 typedef struct scanrow {
@@ -135,11 +144,7 @@ enum {
 	ST_DEL_EVENTS,
 	ST_DEL_SCANS,
 	ST_DEL_SOURCE,
-	ST_INS_EVENT,
-	ST_INS_RAW,
 	ST_DEL_RAW,
-	ST_INS_EG,
-	ST_INS_SCAN,
 	ST_INS_CONFIG,
 	ST_DEL_CONFIG,
 	ST_SEL_HOST,
@@ -152,10 +157,6 @@ enum {
 	ST_UPSERT_INPUT,
 	ST_SAME_HEAD,
 	ST_OLD_COPY,
-	ST_MULTI_EVENT, /* EV_ROWS rows; SQL built at open */
-	ST_MULTI_RAW,   /* EV_ROWS rows */
-	ST_MULTI_EG,    /* EG_ROWS rows */
-	ST_MULTI_SCAN,  /* SCAN_ROWS rows */
 	ST_COUNT_
 };
 
@@ -174,12 +175,8 @@ static const char *const sql_text[ST_COUNT_] = {
     [ST_DEL_EVENTS] = "DELETE FROM events WHERE source_id = ?1",
     [ST_DEL_SCANS] = "DELETE FROM scans WHERE source_id = ?1",
     [ST_DEL_SOURCE] = "DELETE FROM sources WHERE source_id = ?1",
-    [ST_INS_EVENT] = "INSERT INTO events" EVENT_COLS " VALUES" EVENT_ROW,
-    [ST_INS_RAW] = "INSERT INTO event_raw" RAW_COLS " VALUES" RAW_ROW,
     [ST_DEL_RAW] = "DELETE FROM event_raw WHERE event_id IN"
                    " (SELECT event_id FROM events WHERE source_id = ?1)",
-    [ST_INS_EG] = "INSERT INTO event_guids" EG_COLS " VALUES" EG_ROW,
-    [ST_INS_SCAN] = "INSERT INTO scans" SCAN_COLS " VALUES" SCAN_ROW,
     [ST_INS_CONFIG] = "INSERT INTO server_config(source_id, server, file_ts,"
                       " max_installed_prerequisites, max_cached_updates)"
                       " VALUES(?1, ?2, ?3, ?4, ?5)",
@@ -220,12 +217,16 @@ struct wl_writer {
 	bool maps_complete;
 	int64_t next_event_id;
 	wl_known known;
-	evrow ev[EV_ROWS];
+	/* Multi-row INSERTs of 1, 2, 4, ..., BATCH_ROWS rows per table. */
+	sqlite3_stmt *ins[T_COUNT_][BATCH_LOG + 1];
+	evrow ev[BATCH_ROWS]; /* events and their event_raw rows */
 	unsigned nev;
-	egrow eg[EG_ROWS];
+	egrow eg[BATCH_ROWS];
 	unsigned neg;
-	scanrow sc[SCAN_ROWS];
+	scanrow sc[BATCH_ROWS];
 	unsigned nsc;
+	char *arena; /* text of the buffered event rows */
+	size_t arena_n, arena_cap;
 };
 
 static wl_status db_error(wl_writer *wr, char *err, size_t errlen, const char *what)
@@ -281,14 +282,6 @@ static wl_status run(wl_writer *wr, int which, char *err, size_t errlen)
 	return WL_OK;
 }
 
-static void bind_span(sqlite3_stmt *s, int i, wl_span sp)
-{
-	if (sp.p && sp.n)
-		sqlite3_bind_text(s, i, sp.p, (int)sp.n, SQLITE_STATIC);
-	else
-		sqlite3_bind_null(s, i);
-}
-
 /* Interned id of a string in table (sel, ins) through map m; 0 for an
  * empty string (stored as NULL). */
 static wl_status intern(wl_writer *wr, idmap *m, int sel, int ins, const char *k, size_t n,
@@ -335,81 +328,6 @@ static void bind_id(sqlite3_stmt *s, int i, int64_t id)
 		sqlite3_bind_null(s, i);
 }
 
-static void bind_evrow(sqlite3_stmt *s, int base, const evrow *r)
-{
-	sqlite3_bind_int64(s, base + 1, r->id);
-	sqlite3_bind_int64(s, base + 2, r->source);
-	sqlite3_bind_int64(s, base + 3, r->line);
-	if (r->has_ts)
-		sqlite3_bind_int64(s, base + 4, r->ts);
-	else
-		sqlite3_bind_null(s, base + 4);
-	sqlite3_bind_int(s, base + 5, r->role);
-	sqlite3_bind_int(s, base + 6, r->kind);
-	bind_id(s, base + 7, r->host);
-	bind_id(s, base + 8, r->server);
-	bind_id(s, base + 9, r->client);
-	bind_id(s, base + 10, r->comp);
-	if (r->has_hr)
-		sqlite3_bind_int64(s, base + 11, r->hr);
-	else
-		sqlite3_bind_null(s, base + 11);
-	bind_span(s, base + 12, r->fault_code);
-	bind_span(s, base + 13, r->parameter);
-	bind_id(s, base + 14, r->fault);
-}
-
-static void bind_rawrow(sqlite3_stmt *s, int base, const evrow *r)
-{
-	sqlite3_bind_int64(s, base + 1, r->id);
-	sqlite3_bind_text(s, base + 2, r->raw.p ? r->raw.p : "", (int)r->raw.n, SQLITE_STATIC);
-}
-
-/* Write the buffered event rows: a full buffer in one multi-row statement,
- * a partial one row by row. */
-static wl_status flush_events(wl_writer *wr, char *err, size_t errlen)
-{
-	wl_status st;
-	if (wr->nev == EV_ROWS) {
-		for (unsigned i = 0; i < EV_ROWS; i++) {
-			bind_evrow(wr->st[ST_MULTI_EVENT], (int)i * EVENT_NCOL, &wr->ev[i]);
-			bind_rawrow(wr->st[ST_MULTI_RAW], (int)i * RAW_NCOL, &wr->ev[i]);
-		}
-		if ((st = run(wr, ST_MULTI_EVENT, err, errlen)) != WL_OK ||
-		    (st = run(wr, ST_MULTI_RAW, err, errlen)) != WL_OK)
-			return st;
-	} else {
-		for (unsigned i = 0; i < wr->nev; i++) {
-			bind_evrow(wr->st[ST_INS_EVENT], 0, &wr->ev[i]);
-			bind_rawrow(wr->st[ST_INS_RAW], 0, &wr->ev[i]);
-			if ((st = run(wr, ST_INS_EVENT, err, errlen)) != WL_OK ||
-			    (st = run(wr, ST_INS_RAW, err, errlen)) != WL_OK)
-				return st;
-		}
-	}
-	wr->nev = 0;
-	return WL_OK;
-}
-
-static wl_status flush_guids(wl_writer *wr, char *err, size_t errlen)
-{
-	wl_status st;
-	bool multi = wr->neg == EG_ROWS;
-	sqlite3_stmt *s = wr->st[multi ? ST_MULTI_EG : ST_INS_EG];
-	for (unsigned i = 0; i < wr->neg; i++) {
-		int base = multi ? (int)i * EG_NCOL : 0;
-		sqlite3_bind_int64(s, base + 1, wr->eg[i].gid);
-		sqlite3_bind_int64(s, base + 2, wr->eg[i].eid);
-		sqlite3_bind_int(s, base + 3, wr->eg[i].what);
-		if (!multi && (st = run(wr, ST_INS_EG, err, errlen)) != WL_OK)
-			return st;
-	}
-	if (multi && (st = run(wr, ST_MULTI_EG, err, errlen)) != WL_OK)
-		return st;
-	wr->neg = 0;
-	return WL_OK;
-}
-
 static void bind_null_or(sqlite3_stmt *s, int i, bool has, int64_t v)
 {
 	if (has)
@@ -418,34 +336,118 @@ static void bind_null_or(sqlite3_stmt *s, int i, bool has, int64_t v)
 		sqlite3_bind_null(s, i);
 }
 
-static wl_status flush_scans(wl_writer *wr, char *err, size_t errlen)
+/* NULL for an empty span (fault code, parameter). */
+static void bind_atext(const wl_writer *wr, sqlite3_stmt *s, int i, aspan a)
 {
-	wl_status st;
-	bool multi = wr->nsc == SCAN_ROWS;
-	sqlite3_stmt *s = wr->st[multi ? ST_MULTI_SCAN : ST_INS_SCAN];
-	for (unsigned i = 0; i < wr->nsc; i++) {
-		const scanrow *r = &wr->sc[i];
-		int base = multi ? (int)i * SCAN_NCOL : 0;
-		sqlite3_bind_int64(s, base + 1, r->source);
-		sqlite3_bind_int64(s, base + 2, r->line);
-		bind_null_or(s, base + 3, r->has_ts, r->ts);
-		bind_id(s, base + 4, r->host);
-		bind_id(s, base + 5, r->server);
-		bind_id(s, base + 6, r->client);
-		sqlite3_bind_int64(s, base + 7, r->hr);
-		for (int k = 0; k < 3; k++)
-			bind_null_or(s, base + 8 + k, r->v[k] >= 0, r->v[k]);
-		if (!multi && (st = run(wr, ST_INS_SCAN, err, errlen)) != WL_OK)
-			return st;
+	if (a.n)
+		sqlite3_bind_text(s, i, wr->arena + a.off, (int)a.n, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(s, i);
+}
+
+/* Row r of table t's buffer into the parameters from base + 1 on. */
+static void bind_row(const wl_writer *wr, int t, sqlite3_stmt *s, int base, unsigned r)
+{
+	switch (t) {
+	case T_EVENTS: {
+		const evrow *e = &wr->ev[r];
+		sqlite3_bind_int64(s, base + 1, e->id);
+		sqlite3_bind_int64(s, base + 2, e->source);
+		sqlite3_bind_int64(s, base + 3, e->line);
+		bind_null_or(s, base + 4, e->has_ts, e->ts);
+		sqlite3_bind_int(s, base + 5, e->role);
+		sqlite3_bind_int(s, base + 6, e->kind);
+		bind_id(s, base + 7, e->host);
+		bind_id(s, base + 8, e->server);
+		bind_id(s, base + 9, e->client);
+		bind_id(s, base + 10, e->comp);
+		bind_null_or(s, base + 11, e->has_hr, e->hr);
+		bind_atext(wr, s, base + 12, e->fault_code);
+		bind_atext(wr, s, base + 13, e->parameter);
+		bind_id(s, base + 14, e->fault);
+		break;
 	}
-	if (multi && (st = run(wr, ST_MULTI_SCAN, err, errlen)) != WL_OK)
-		return st;
-	wr->nsc = 0;
+	case T_RAW: {
+		const evrow *e = &wr->ev[r];
+		sqlite3_bind_int64(s, base + 1, e->id);
+		sqlite3_bind_text(s, base + 2, e->raw.n ? wr->arena + e->raw.off : "",
+		                  (int)e->raw.n, SQLITE_STATIC);
+		break;
+	}
+	case T_EG: {
+		const egrow *g = &wr->eg[r];
+		sqlite3_bind_int64(s, base + 1, g->gid);
+		sqlite3_bind_int64(s, base + 2, g->eid);
+		sqlite3_bind_int(s, base + 3, g->what);
+		break;
+	}
+	case T_SCANS: {
+		const scanrow *c = &wr->sc[r];
+		sqlite3_bind_int64(s, base + 1, c->source);
+		sqlite3_bind_int64(s, base + 2, c->line);
+		bind_null_or(s, base + 3, c->has_ts, c->ts);
+		bind_id(s, base + 4, c->host);
+		bind_id(s, base + 5, c->server);
+		bind_id(s, base + 6, c->client);
+		sqlite3_bind_int64(s, base + 7, c->hr);
+		for (int k = 0; k < 3; k++)
+			bind_null_or(s, base + 8 + k, c->v[k] >= 0, c->v[k]);
+		break;
+	}
+	}
+}
+
+/* Write the first n buffered rows of table t: whole batches, then the
+ * rest in power-of-two pieces. */
+static wl_status flush_table(wl_writer *wr, int t, unsigned n, char *err, size_t errlen)
+{
+	unsigned done = 0;
+	for (int k = BATCH_LOG; k >= 0; k--) {
+		unsigned size = 1u << k;
+		sqlite3_stmt *s = wr->ins[t][k];
+		while (n - done >= size) {
+			for (unsigned i = 0; i < size; i++)
+				bind_row(wr, t, s, (int)i * table_sql[t].ncol, done + i);
+			int rc = sqlite3_step(s);
+			sqlite3_reset(s);
+			if (rc != SQLITE_DONE)
+				return db_error(wr, err, errlen, "write");
+			done += size;
+		}
+	}
 	return WL_OK;
 }
 
-/* Event rows point into the message being applied: write them before the
- * message is recycled. Guids go after the events they name. */
+static wl_status flush_events(wl_writer *wr, char *err, size_t errlen)
+{
+	wl_status st = flush_table(wr, T_EVENTS, wr->nev, err, errlen);
+	if (st == WL_OK)
+		st = flush_table(wr, T_RAW, wr->nev, err, errlen);
+	if (st != WL_OK)
+		return st;
+	wr->nev = 0;
+	wr->arena_n = 0;
+	return WL_OK;
+}
+
+static wl_status flush_guids(wl_writer *wr, char *err, size_t errlen)
+{
+	wl_status st = flush_table(wr, T_EG, wr->neg, err, errlen);
+	if (st == WL_OK)
+		wr->neg = 0;
+	return st;
+}
+
+static wl_status flush_scans(wl_writer *wr, char *err, size_t errlen)
+{
+	wl_status st = flush_table(wr, T_SCANS, wr->nsc, err, errlen);
+	if (st == WL_OK)
+		wr->nsc = 0;
+	return st;
+}
+
+/* Buffered rows go out before anything that reads, deletes or commits
+ * them. Guids go after the events they name. */
 static wl_status flush_all(wl_writer *wr, char *err, size_t errlen)
 {
 	wl_status st = flush_events(wr, err, errlen);
@@ -454,6 +456,30 @@ static wl_status flush_all(wl_writer *wr, char *err, size_t errlen)
 	if (st == WL_OK)
 		st = flush_scans(wr, err, errlen);
 	return st;
+}
+
+/* Copy text into the arena (valid until the event rows are flushed). */
+static int arena_put(wl_writer *wr, wl_span sp, size_t max, aspan *out)
+{
+	size_t n = sp.p ? sp.n : 0;
+	if (n > max)
+		n = max;
+	if (wr->arena_n + n > wr->arena_cap) {
+		size_t cap = wr->arena_cap ? wr->arena_cap : 64 * 1024;
+		while (cap < wr->arena_n + n)
+			cap *= 2;
+		char *a = realloc(wr->arena, cap);
+		if (!a)
+			return -1;
+		wr->arena = a;
+		wr->arena_cap = cap;
+	}
+	if (n)
+		memcpy(wr->arena + wr->arena_n, sp.p, n);
+	out->off = wr->arena_n;
+	out->n = n;
+	wr->arena_n += n;
+	return 0;
 }
 
 static wl_status add_guid(wl_writer *wr, int64_t event_id, const wl_guid *g, int what, char *err,
@@ -469,7 +495,7 @@ static wl_status add_guid(wl_writer *wr, int64_t event_id, const wl_guid *g, int
 	r->eid = event_id;
 	r->what = what;
 	wr->txn_rows++;
-	if (wr->neg == EG_ROWS)
+	if (wr->neg == BATCH_ROWS)
 		return flush_guids(wr, err, errlen);
 	return WL_OK;
 }
@@ -521,7 +547,7 @@ static wl_status write_event(wl_writer *wr, int64_t source_id, const wl_event *e
 		r->v[1] = e->evaluated;
 		r->v[2] = e->deployed;
 		wr->txn_rows++;
-		if (wr->nsc == SCAN_ROWS)
+		if (wr->nsc == BATCH_ROWS)
 			return flush_scans(wr, err, errlen);
 		return WL_OK;
 	}
@@ -545,12 +571,11 @@ static wl_status write_event(wl_writer *wr, int64_t source_id, const wl_event *e
 	r->comp = comp;
 	r->has_hr = e->has_hresult;
 	r->hr = e->hresult;
-	r->fault_code = e->fault_code;
-	r->parameter = e->parameter;
 	r->fault = fault;
-	r->raw = e->raw;
-	if (r->raw.n > WL_RAW_MAX)
-		r->raw.n = WL_RAW_MAX;
+	if (arena_put(wr, e->fault_code, SIZE_MAX, &r->fault_code) != 0 ||
+	    arena_put(wr, e->parameter, SIZE_MAX, &r->parameter) != 0 ||
+	    arena_put(wr, e->raw, WL_RAW_MAX, &r->raw) != 0)
+		return WL_E_NOMEM;
 	wr->txn_rows += 2;
 	if (e->has_fault_guid &&
 	    (st = add_guid(wr, r->id, &e->fault_guid, WL_GUID_FAULT, err, errlen)) != WL_OK)
@@ -560,7 +585,7 @@ static wl_status write_event(wl_writer *wr, int64_t source_id, const wl_event *e
 	for (unsigned i = 0; i < e->n_other; i++)
 		if ((st = add_guid(wr, r->id, &e->other[i], WL_GUID_OTHER, err, errlen)) != WL_OK)
 			return st;
-	if (wr->nev == EV_ROWS)
+	if (wr->nev == BATCH_ROWS)
 		return flush_events(wr, err, errlen);
 	return WL_OK;
 }
@@ -656,6 +681,8 @@ wl_status wl_writer_apply(wl_writer *wr, const wl_msg *m, wl_stats *stats, char 
 	wl_status st = begin(wr, err, errlen);
 	if (st != WL_OK)
 		return st;
+	if (m->type != WL_MSG_EVENTS && (st = flush_all(wr, err, errlen)) != WL_OK)
+		return st;
 	int64_t *open = &wr->open_source[m->worker];
 	switch (m->type) {
 	case WL_MSG_BEGIN: {
@@ -681,8 +708,6 @@ wl_status wl_writer_apply(wl_writer *wr, const wl_msg *m, wl_stats *stats, char 
 		for (size_t i = 0; i < m->nev; i++)
 			if ((st = write_event(wr, *open, &m->ev[i], err, errlen)) != WL_OK)
 				return st;
-		if ((st = flush_all(wr, err, errlen)) != WL_OK)
-			return st;
 		break;
 	case WL_MSG_END: {
 		if (*open == 0)
@@ -772,8 +797,11 @@ wl_status wl_writer_apply(wl_writer *wr, const wl_msg *m, wl_stats *stats, char 
 			return st;
 		break;
 	}
-	if (wr->txn_rows >= WL_TXN_ROWS || elapsed(&wr->txn_start) >= 2.0)
+	if (wr->txn_rows >= WL_TXN_ROWS || elapsed(&wr->txn_start) >= 2.0) {
+		if ((st = flush_all(wr, err, errlen)) != WL_OK)
+			return st;
 		return commit(wr, err, errlen);
+	}
 	return WL_OK;
 }
 
@@ -892,30 +920,26 @@ wl_status wl_writer_open(wl_writer **out, const char *path, unsigned workers, ui
 			goto fail;
 	}
 	for (int i = 0; i < ST_COUNT_; i++) {
-		char *multi = NULL;
-		const char *sql = sql_text[i];
-		if (i == ST_MULTI_EVENT)
-			sql = multi = multi_sql("INSERT INTO events" EVENT_COLS " VALUES",
-			                        EVENT_ROW, EV_ROWS);
-		else if (i == ST_MULTI_RAW)
-			sql = multi =
-			    multi_sql("INSERT INTO event_raw" RAW_COLS " VALUES", RAW_ROW, EV_ROWS);
-		else if (i == ST_MULTI_EG)
-			sql = multi =
-			    multi_sql("INSERT INTO event_guids" EG_COLS " VALUES", EG_ROW, EG_ROWS);
-		else if (i == ST_MULTI_SCAN)
-			sql = multi =
-			    multi_sql("INSERT INTO scans" SCAN_COLS " VALUES", SCAN_ROW, SCAN_ROWS);
-		if (!sql) {
-			st = WL_E_NOMEM;
-			goto fail;
-		}
-		int rc = sqlite3_prepare_v3(wr->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &wr->st[i],
-		                            NULL);
-		free(multi);
-		if (rc != SQLITE_OK) {
+		if (sqlite3_prepare_v3(wr->db, sql_text[i], -1, SQLITE_PREPARE_PERSISTENT,
+		                       &wr->st[i], NULL) != SQLITE_OK) {
 			st = db_error(wr, err, errlen, "prepare");
 			goto fail;
+		}
+	}
+	for (int t = 0; t < T_COUNT_; t++) {
+		for (int k = 0; k <= BATCH_LOG; k++) {
+			char *sql = multi_sql(table_sql[t].head, table_sql[t].row, 1u << k);
+			if (!sql) {
+				st = WL_E_NOMEM;
+				goto fail;
+			}
+			int rc = sqlite3_prepare_v3(wr->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
+			                            &wr->ins[t][k], NULL);
+			free(sql);
+			if (rc != SQLITE_OK) {
+				st = db_error(wr, err, errlen, "prepare");
+				goto fail;
+			}
 		}
 	}
 	{
@@ -983,7 +1007,9 @@ wl_status wl_writer_close(wl_writer *wr, bool ok, char *err, size_t errlen)
 		return WL_OK;
 	if (wr->db) {
 		if (ok) {
-			st = commit(wr, err, errlen);
+			st = flush_all(wr, err, errlen);
+			if (st == WL_OK)
+				st = commit(wr, err, errlen);
 			if (st == WL_OK)
 				st = wl_schema_finish(wr->db, err, errlen);
 			if (st == WL_OK)
@@ -999,6 +1025,9 @@ wl_status wl_writer_close(wl_writer *wr, bool ok, char *err, size_t errlen)
 		}
 		for (int i = 0; i < ST_COUNT_; i++)
 			sqlite3_finalize(wr->st[i]);
+		for (int t = 0; t < T_COUNT_; t++)
+			for (int k = 0; k <= BATCH_LOG; k++)
+				sqlite3_finalize(wr->ins[t][k]);
 		if (ok)
 			sqlite3_exec(wr->db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL);
 		sqlite3_close(wr->db);
@@ -1010,6 +1039,7 @@ wl_status wl_writer_close(wl_writer *wr, bool ok, char *err, size_t errlen)
 	map_free(&wr->comps);
 	map_free(&wr->guids);
 	free(wr->open_source);
+	free(wr->arena);
 	free(wr);
 	return st;
 }
