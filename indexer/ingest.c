@@ -361,6 +361,13 @@ static void end_source(wl_worker *w, uint64_t bytes)
 	wl_queue_push(w->q, m);
 }
 
+static bool spare_thread(const wl_worker *w)
+{
+	if (w->cfg->threads < 2)
+		return false;
+	return !w->idle_workers || atomic_load(w->idle_workers) > 0;
+}
+
 /* A log candidate: decode, split, sniff, extract. */
 static wl_status text_stream(wl_worker *w, wl_reader *r, const char *path, const char *member,
                              int level)
@@ -388,13 +395,17 @@ static wl_status text_stream(wl_worker *w, wl_reader *r, const char *path, const
 	uint64_t bytes = 0;
 	char msg[200];
 	wl_status st = WL_OK;
-	/* With more than one thread, reading (and the decompression beneath it)
-	 * runs on a producer thread while this one decodes and extracts. */
-	bool ahead = w->cfg->threads > 1 && (w->ra || (w->ra = wl_readahead_new()) != NULL) &&
-	             wl_readahead_start(w->ra, r, hash_block, w) == WL_OK;
+	bool ahead = false;
 	for (;;) {
 		const char *p = w->buf[level];
 		size_t got = 0;
+		/* While a worker idles, reading (and the decompression beneath it)
+		 * moves to a producer thread and this one decodes and extracts;
+		 * checked at every block, so a long stream started while all were
+		 * busy gets one when the others run out of inputs. */
+		if (!ahead && spare_thread(w))
+			ahead = (w->ra || (w->ra = wl_readahead_new()) != NULL) &&
+			        wl_readahead_start(w->ra, r, hash_block, w) == WL_OK;
 		if (ahead) {
 			st = wl_readahead_next(w->ra, &p, &got, msg, sizeof msg);
 		} else {

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sqlite3.h>
 #include <unistd.h>
 
 #include "pipeline.h"
@@ -131,6 +132,9 @@ static int is_opt(const char *a, const char *name)
 int main(int argc, char **argv)
 {
 	int rc = WL_EXIT_OK;
+	/* No allocation statistics: SQLite then takes no global mutex per
+	 * malloc (the writer allocates per row). Before any other SQLite call. */
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 	wl_ingest_cfg cfg = {.max_member_bytes = WL_MEMBER_BYTES_MAX};
 	int progress = -1;
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);

@@ -180,8 +180,10 @@ wl_status wl_ingest_run(const wl_ingest_cfg *cfg, char *const *inputs, size_t n_
 	for (unsigned i = 0; i < nw; i++) {
 		args[i].rc = &rc;
 		args[i].w = wl_worker_new(i, cfg, &rc.q, stats, &rc.abort);
-		if (args[i].w)
+		if (args[i].w) {
 			args[i].w->known = wl_writer_known(rc.wr);
+			args[i].w->idle_workers = &rc.done_workers;
+		}
 		if (!args[i].w || pthread_create(&tids[i], NULL, worker_main, &args[i]) != 0) {
 			set_fatal(&rc, WL_E_NOMEM, "cannot start a worker");
 			break;

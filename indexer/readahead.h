@@ -7,8 +7,10 @@
 
 #include "source.h"
 
-/* Blocks in flight between the producer and the worker. */
-#define WL_READAHEAD_BLOCKS 4
+/* Blocks in flight between the producer and the worker (2 MiB): with 4 the
+ * producer waited 0.3-0.4 s per GB for a free slot while the worker was
+ * descheduled; with 8-16 under 0.05 s. */
+#define WL_READAHEAD_BLOCKS 8
 
 typedef struct wl_readahead wl_readahead;
 
