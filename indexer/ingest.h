@@ -32,11 +32,11 @@ typedef struct wl_worker {
 	XXH3_state_t *head; /* the first WL_HEAD_BYTES only */
 	wl_msg *batch;
 	struct wl_readahead *ra; /* lazily created when threads > 1 */
-	/* Workers that found no more input (set by the pipeline; NULL: count
-	 * every other thread as spare). A stream gets a read-ahead thread
-	 * only while one of them is idle: with every worker busy on its own
-	 * input, splitting a stream over two threads only adds hand-offs. */
-	atomic_uint *idle_workers;
+	/* Workers still reading inputs (set by the pipeline; NULL: count every
+	 * other thread as spare). A stream gets a read-ahead thread only while
+	 * a core is free (busy workers + the writer < -j): with every core
+	 * busy, splitting a stream over two threads only adds hand-offs. */
+	atomic_uint *busy_workers;
 
 	/* The input being read. */
 	const char *path;

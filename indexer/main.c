@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sqlite3.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "pipeline.h"
@@ -135,6 +136,15 @@ int main(int argc, char **argv)
 	/* No allocation statistics: SQLite then takes no global mutex per
 	 * malloc (the writer allocates per row). Before any other SQLite call. */
 	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+	/* libarchive converts member times with mktime(), and glibc's mktime
+	 * re-reads the zone (freeing and copying its name) on every call while
+	 * TZ is unset. Naming the zone glibc would use anyway (/etc/localtime)
+	 * makes later calls a string compare: no re-read per member, and no
+	 * writes from two workers at once (safe under glibc's lock, which TSan
+	 * cannot see, so it reported a race). */
+	if (!getenv("TZ"))
+		setenv("TZ", ":/etc/localtime", 0);
+	tzset();
 	wl_ingest_cfg cfg = {.max_member_bytes = WL_MEMBER_BYTES_MAX};
 	int progress = -1;
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);

@@ -19,6 +19,7 @@ typedef struct run_ctx {
 	wl_input_list inputs;
 	atomic_size_t next;
 	atomic_uint done_workers;
+	atomic_uint busy_workers; /* started and not done */
 	atomic_bool abort;
 	wl_queue q;
 	wl_writer *wr;
@@ -80,6 +81,7 @@ static void *worker_main(void *arg)
 			break;
 		}
 	}
+	atomic_fetch_sub(&rc->busy_workers, 1);
 	atomic_fetch_add(&rc->done_workers, 1);
 	return NULL;
 }
@@ -182,9 +184,11 @@ wl_status wl_ingest_run(const wl_ingest_cfg *cfg, char *const *inputs, size_t n_
 		args[i].w = wl_worker_new(i, cfg, &rc.q, stats, &rc.abort);
 		if (args[i].w) {
 			args[i].w->known = wl_writer_known(rc.wr);
-			args[i].w->idle_workers = &rc.done_workers;
+			args[i].w->busy_workers = &rc.busy_workers;
 		}
+		atomic_fetch_add(&rc.busy_workers, 1);
 		if (!args[i].w || pthread_create(&tids[i], NULL, worker_main, &args[i]) != 0) {
+			atomic_fetch_sub(&rc.busy_workers, 1);
 			set_fatal(&rc, WL_E_NOMEM, "cannot start a worker");
 			break;
 		}

@@ -28,8 +28,6 @@ struct wl_readahead {
 	bool stop, running, done;
 	pthread_t th;
 	wl_reader *r;
-	wl_block_fn on_block;
-	void *ctx;
 };
 
 wl_readahead *wl_readahead_new(void)
@@ -79,8 +77,6 @@ static void *producer(void *arg)
 		s->n = 0;
 		s->msg[0] = 0;
 		s->st = ra->r->read(ra->r, s->buf, WL_BLOCK_SIZE, &s->n, s->msg, sizeof s->msg);
-		if (s->st == WL_OK && s->n > 0)
-			ra->on_block(ra->ctx, s->buf, s->n);
 		bool last = s->st != WL_OK || s->n == 0;
 
 		pthread_mutex_lock(&ra->mu);
@@ -93,15 +89,13 @@ static void *producer(void *arg)
 	return NULL;
 }
 
-wl_status wl_readahead_start(wl_readahead *ra, wl_reader *r, wl_block_fn on_block, void *ctx)
+wl_status wl_readahead_start(wl_readahead *ra, wl_reader *r)
 {
 	ra->head = ra->count = 0;
 	ra->holding = false;
 	ra->stop = false;
 	ra->done = false;
 	ra->r = r;
-	ra->on_block = on_block;
-	ra->ctx = ctx;
 	if (pthread_create(&ra->th, NULL, producer, ra) != 0)
 		return WL_E_NOMEM;
 	ra->running = true;

@@ -17,12 +17,10 @@ typedef struct wl_readahead wl_readahead;
 /* Caller owns; free with wl_readahead_free. NULL on allocation failure. */
 wl_readahead *wl_readahead_new(void);
 
-/* Also called by the producer for each block (the content hash), so what
- * it touches must be left alone until wl_readahead_stop. */
-typedef void (*wl_block_fn)(void *ctx, const char *p, size_t n);
-
-/* Start reading r on a new thread. */
-wl_status wl_readahead_start(wl_readahead *ra, wl_reader *r, wl_block_fn on_block, void *ctx);
+/* Start reading r on a new thread. The producer only reads (and so
+ * decompresses): hashing and everything else stay with the consumer, since
+ * decompression alone already makes the producer the slower side. */
+wl_status wl_readahead_start(wl_readahead *ra, wl_reader *r);
 
 /* The next block (p, n), borrowed until the next call or stop; *n == 0 at
  * the end of the stream. A read error is returned with its message. */
