@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -204,6 +205,7 @@ struct wl_writer {
 	sqlite3 *db;
 	sqlite3_stmt *st[ST_COUNT_];
 	int lock_fd;
+	char *path; /* the index file */
 	bool in_txn;
 	uint64_t txn_rows;
 	struct timespec txn_start;
@@ -889,6 +891,10 @@ wl_status wl_writer_open(wl_writer **out, const char *path, unsigned workers, ui
 	}
 	if ((st = take_lock(wr, path, err, errlen)) != WL_OK)
 		goto fail;
+	if (!(wr->path = strdup(path))) {
+		st = WL_E_NOMEM;
+		goto fail;
+	}
 	/* NOMUTEX: only this thread ever uses the connection. */
 	if (sqlite3_open_v2(path, &wr->db,
 	                    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
@@ -995,6 +1001,49 @@ unsigned wl_writer_resumed(const wl_writer *wr)
 	return wr->resumed;
 }
 
+/* fdatasync of the index file on a helper thread. */
+typedef struct bg_sync {
+	pthread_t th;
+	int fd;
+	bool running;
+} bg_sync;
+
+static void *bg_sync_main(void *arg)
+{
+	bg_sync *b = arg;
+	(void)fdatasync(b->fd);
+	return NULL;
+}
+
+/* The table rows are in the database file (after a checkpoint) but only in
+ * the page cache: start writing them to disk while the indexes are built
+ * (CPU work that writes to the WAL), so the durable close at the end only
+ * waits for the index pages. Best effort: without it the close does it. */
+static void bg_sync_start(wl_writer *wr, bg_sync *b)
+{
+	b->running = false;
+	if (sqlite3_wal_checkpoint_v2(wr->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL) !=
+	    SQLITE_OK)
+		return;
+	b->fd = open(wr->path, O_RDONLY | O_CLOEXEC);
+	if (b->fd < 0)
+		return;
+	if (pthread_create(&b->th, NULL, bg_sync_main, b) != 0) {
+		close(b->fd);
+		return;
+	}
+	b->running = true;
+}
+
+static void bg_sync_wait(bg_sync *b)
+{
+	if (!b->running)
+		return;
+	pthread_join(b->th, NULL);
+	close(b->fd);
+	b->running = false;
+}
+
 wl_status wl_writer_close(wl_writer *wr, bool ok, char *err, size_t errlen)
 {
 	char scratch[256];
@@ -1007,14 +1056,18 @@ wl_status wl_writer_close(wl_writer *wr, bool ok, char *err, size_t errlen)
 		return WL_OK;
 	if (wr->db) {
 		if (ok) {
+			bg_sync bg = {.running = false};
 			st = flush_all(wr, err, errlen);
 			if (st == WL_OK)
 				st = commit(wr, err, errlen);
+			if (st == WL_OK)
+				bg_sync_start(wr, &bg);
 			if (st == WL_OK)
 				st = wl_schema_finish(wr->db, err, errlen);
 			if (st == WL_OK)
 				st = exec(wr, "PRAGMA analysis_limit = 1000; PRAGMA optimize", err,
 				          errlen);
+			bg_sync_wait(&bg);
 			if (st == WL_OK)
 				st = exec(wr, "PRAGMA synchronous = NORMAL", err, errlen);
 		} else if (wr->in_txn) {
@@ -1040,6 +1093,7 @@ wl_status wl_writer_close(wl_writer *wr, bool ok, char *err, size_t errlen)
 	map_free(&wr->guids);
 	free(wr->open_source);
 	free(wr->arena);
+	free(wr->path);
 	free(wr);
 	return st;
 }
