@@ -61,25 +61,25 @@ input() {
 }
 compressed() { du -cb $(input "$1") | tail -1 | cut -f1; }
 
-# hyperfine mean seconds of a command
+# hyperfine median seconds of a command (the median: these VMs have outliers of +30 %)
 hf() { # name command...
   local name=$1; shift
   hyperfine -N --style none --runs "$runs" --warmup 1 --export-json "$dir/hf.json" "$@" >/dev/null 2>&1 ||
     hyperfine --style none --runs "$runs" --warmup 1 --export-json "$dir/hf.json" "$@" >/dev/null
-  python3 -c 'import json,sys; print("%.4f" % json.load(open(sys.argv[1]))["results"][0]["mean"])' "$dir/hf.json" 2>/dev/null ||
-    grep -o '"mean": *[0-9.]*' "$dir/hf.json" | head -1 | grep -o '[0-9.]*$'
+  python3 -c 'import json,sys; print("%.4f" % json.load(open(sys.argv[1]))["results"][0]["median"])' "$dir/hf.json" 2>/dev/null ||
+    grep -o '"median": *[0-9.]*' "$dir/hf.json" | head -1 | grep -o '[0-9.]*$'
 }
 hfp() { # name prepare command
   local name=$1 prep=$2 cmd=$3
   hyperfine --style none --runs "$runs" --prepare "$prep" --export-json "$dir/hf.json" "$cmd" >/dev/null
-  grep -o '"mean": *[0-9.]*' "$dir/hf.json" | head -1 | grep -o '[0-9.]*$'
+  grep -o '"median": *[0-9.]*' "$dir/hf.json" | head -1 | grep -o '[0-9.]*$'
 }
 
 report=$(mktemp)
 {
   echo "## Run $(date -u +%Y-%m-%dT%H:%M:%SZ) on $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'))"
   echo
-  echo "Corpus size target $size; $runs runs each (hyperfine mean); zstd $(zstd --version | grep -o 'v[0-9.]*'), $(rg --version | head -1), ugrep $(ugrep --version | head -1 | awk '{print $2}')."
+  echo "Corpus size target $size; $runs runs each (hyperfine median); zstd $(zstd --version | grep -o 'v[0-9.]*'), $(rg --version | head -1), ugrep $(ugrep --version | head -1 | awk '{print $2}')."
   echo
   echo "| corpus | MB decompressed | lines | compressed MB | tool | seconds | MB/s | lines/s | events/s | ratio to floor |"
   echo "|---|---|---|---|---|---|---|---|---|---|"
