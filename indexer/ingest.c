@@ -410,10 +410,10 @@ static wl_status text_stream(wl_worker *w, wl_reader *r, const char *path, const
 	for (;;) {
 		const char *p = w->buf[level];
 		size_t got = 0;
-		/* While a worker idles, reading (and the decompression beneath it)
-		 * moves to a producer thread and this one decodes and extracts;
-		 * checked at every block, so a long stream started while all were
-		 * busy gets one when the others run out of inputs. */
+		/* While a core is free, reading (and the decompression beneath it)
+		 * moves to a producer thread and this one hashes, decodes and
+		 * extracts; checked at every block, so a long stream started while
+		 * all were busy gets one when the others run out of inputs. */
 		if (!ahead && spare_thread(w))
 			ahead = (w->ra || (w->ra = wl_readahead_new()) != NULL) &&
 			        wl_readahead_start(w->ra, r) == WL_OK;

@@ -179,6 +179,9 @@ wl_status wl_ingest_run(const wl_ingest_cfg *cfg, char *const *inputs, size_t n_
 		st = WL_E_NOMEM;
 		goto out_join;
 	}
+	/* Counted before any starts, so the first worker does not take the
+	 * others' cores for a read-ahead thread. */
+	atomic_store(&rc.busy_workers, nw);
 	for (unsigned i = 0; i < nw; i++) {
 		args[i].rc = &rc;
 		args[i].w = wl_worker_new(i, cfg, &rc.q, stats, &rc.abort);
@@ -186,9 +189,8 @@ wl_status wl_ingest_run(const wl_ingest_cfg *cfg, char *const *inputs, size_t n_
 			args[i].w->known = wl_writer_known(rc.wr);
 			args[i].w->busy_workers = &rc.busy_workers;
 		}
-		atomic_fetch_add(&rc.busy_workers, 1);
 		if (!args[i].w || pthread_create(&tids[i], NULL, worker_main, &args[i]) != 0) {
-			atomic_fetch_sub(&rc.busy_workers, 1);
+			atomic_fetch_sub(&rc.busy_workers, nw - i);
 			set_fatal(&rc, WL_E_NOMEM, "cannot start a worker");
 			break;
 		}
