@@ -117,6 +117,13 @@ check_killed() { # db label
   local ic
   ic=$(q "$db" "PRAGMA integrity_check") || fail "$what: cannot open the index after the kill"
   [ "$ic" = ok ] || fail "$what: integrity_check: $ic"
+  # Killed after the file was created, before the schema's first commit
+  # (the first few ms): an intact, empty database; the resume creates it.
+  if [ "$(q "$db" "SELECT count(*) FROM sqlite_master WHERE name = 'events_v'")" = 0 ]; then
+    [ "$(q "$db" "SELECT count(*) FROM sqlite_master")" = 0 ] ||
+      fail "$what: a schema without its view: $(q "$db" "SELECT group_concat(name) FROM sqlite_master")"
+    return 0
+  fi
   local v s bad
   v=$(q "$db" "SELECT count(*) FROM events_v")
   s=$(q "$db" "SELECT coalesce(sum(events), 0) FROM sources WHERE complete = 1")
