@@ -504,22 +504,6 @@ static void on_member_skip(void *ctx, const char *name, wl_status st, const char
 	wl_worker_problem(mc->w, st, mc->path, full, UINT64_MAX, 0, why);
 }
 
-/* Read the first block (at least 512 bytes when the stream has them). */
-static wl_status read_head(wl_reader *r, char *buf, size_t *n, char *msg, size_t msglen)
-{
-	*n = 0;
-	while (*n < 512) {
-		size_t got = 0;
-		wl_status st = r->read(r, buf + *n, WL_BLOCK_SIZE - *n, &got, msg, msglen);
-		if (st != WL_OK)
-			return st;
-		if (got == 0)
-			break;
-		*n += got;
-	}
-	return WL_OK;
-}
-
 static wl_status stream(wl_worker *w, wl_reader *r, const char *path, const char *member, int level,
                         int adepth)
 {
@@ -536,7 +520,7 @@ static wl_status stream(wl_worker *w, wl_reader *r, const char *path, const char
 	char *head = w->buf[level];
 	size_t hn = 0;
 	char msg[200];
-	wl_status st = read_head(r, head, &hn, msg, sizeof msg);
+	wl_status st = wl_read_head(r, head, &hn, msg, sizeof msg);
 	if (st != WL_OK) {
 		wl_worker_problem(w, st, path, member, 0, 0, msg);
 		return WL_OK;

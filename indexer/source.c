@@ -97,6 +97,21 @@ void wl_peek_reader_init(wl_peek_reader *pr, wl_reader *under, const char *head,
 	pr->head_pos = 0;
 }
 
+wl_status wl_read_head(wl_reader *r, char *buf, size_t *n, char *msg, size_t msglen)
+{
+	*n = 0;
+	while (*n < 512) {
+		size_t got = 0;
+		wl_status st = r->read(r, buf + *n, WL_BLOCK_SIZE - *n, &got, msg, msglen);
+		if (st != WL_OK)
+			return st;
+		if (got == 0)
+			break;
+		*n += got;
+	}
+	return WL_OK;
+}
+
 /* ---- the walk ---- */
 
 static wl_status push(wl_input_list *list, const char *path, uint64_t size)

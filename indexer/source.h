@@ -43,6 +43,10 @@ typedef struct wl_peek_reader {
 
 void wl_peek_reader_init(wl_peek_reader *pr, wl_reader *under, const char *head, size_t n);
 
+/* Read the head of a stream into buf (WL_BLOCK_SIZE bytes): at least 512
+ * bytes when the stream has them, enough to sniff its container. */
+wl_status wl_read_head(wl_reader *r, char *buf, size_t *n, char *msg, size_t msglen);
+
 /* One input file found by the walk. */
 typedef struct wl_input {
 	char *path;    /* owned by the list */

@@ -164,21 +164,6 @@ static void on_skip(void *ctx, const char *name, wl_status st, const char *why)
 	mc->f->sink += fuzz_touch(name, strlen(name));
 }
 
-static wl_status read_head(wl_reader *r, char *buf, size_t *n, char *msg, size_t msglen)
-{
-	*n = 0;
-	while (*n < 512) {
-		size_t got = 0;
-		wl_status st = r->read(r, buf + *n, WL_BLOCK_SIZE - *n, &got, msg, msglen);
-		if (st != WL_OK)
-			return st;
-		if (got == 0)
-			break;
-		*n += got;
-	}
-	return WL_OK;
-}
-
 static wl_status stream(fz *f, wl_reader *r, int level, int adepth)
 {
 	if (level >= LEVELS - 1 || adepth > WL_ARCHIVE_DEPTH_MAX)
@@ -192,7 +177,7 @@ static wl_status stream(fz *f, wl_reader *r, int level, int adepth)
 	char *head = f->buf[level];
 	size_t hn = 0;
 	char msg[200] = "";
-	wl_status st = read_head(r, head, &hn, msg, sizeof msg);
+	wl_status st = wl_read_head(r, head, &hn, msg, sizeof msg);
 	if (st != WL_OK || hn == 0)
 		return st;
 	wl_peek_reader pr;
