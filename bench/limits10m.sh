@@ -72,8 +72,8 @@ SELECT event_id + k.c * m.e, source_id + k.c * m.s, line, ts + k.c * m.dt, role,
   server_id, client_guid_id, component_id, hresult, fault_code, parameter,
   fault_guid_id + k.c * m.g
 FROM events, k, m WHERE event_id <= m.e ORDER BY k.c, event_id;
-INSERT INTO event_raw(event_id, raw)
-SELECT event_id + k.c * m.e, raw FROM event_raw, k, m WHERE event_id <= m.e
+INSERT INTO event_text(event_id, prefix, message_id)
+SELECT event_id + k.c * m.e, prefix, message_id FROM event_text, k, m WHERE event_id <= m.e
 ORDER BY k.c, event_id;
 INSERT INTO event_guids(guid_id, event_id, what)
 SELECT CASE WHEN guid_id IN fg THEN guid_id + k.c * m.g ELSE guid_id END, event_id + k.c * m.e, what

@@ -429,6 +429,19 @@ static wl_span line_server(const wl_extract *x, const wl_fields *f)
 	return (wl_span){x->server, x->server_n};
 }
 
+/* Offset of the message in line[0..n): after the header fields and the
+ * blanks that pad them; 0 when f's message does not lie in the line. */
+static size_t msg_start(const char *line, size_t n, const wl_fields *f)
+{
+	const char *m = f->message.p;
+	if (!m || m < line || m > line + n)
+		return 0;
+	size_t off = (size_t)(m - line);
+	while (off < n && (line[off] == ' ' || line[off] == '\t'))
+		off++;
+	return off < n ? off : 0;
+}
+
 static void client_event(wl_extract *x, wl_event *ev, wl_event_kind kind, const wl_fields *f,
                          const char *line, size_t n, uint64_t lineno)
 {
@@ -444,6 +457,7 @@ static void client_event(wl_extract *x, wl_event *ev, wl_event_kind kind, const 
 	if (x->has_client)
 		ev->client_id = x->client;
 	ev->raw = (wl_span){line, n};
+	ev->msg_off = msg_start(line, n, f);
 	ev->round_trips = ev->evaluated = ev->deployed = -1;
 	ev->max_prereq = ev->max_cached = -1;
 }
@@ -998,6 +1012,7 @@ static void server_header(wl_extract *x, const wl_fields *f, const char *line, s
 	/* GUIDs are collected from the header line only (stack traces hold
 	 * none worth indexing). */
 	ev->raw = (wl_span){x->pend_raw, x->pend_raw_n};
+	ev->msg_off = msg_start(line, rn, f);
 	collect_guids(ev);
 	x->pending = 1;
 }

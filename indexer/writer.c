@@ -84,6 +84,52 @@ static int map_put(idmap *m, const char *k, size_t n, uint64_t h, int64_t id)
 	return 0;
 }
 
+/* ---- messages seen this run: XXH3-128 of the text -> message_id ----
+ * 24 bytes per distinct message, not its text: two texts are taken as the
+ * same when their 128-bit hashes are (the database look-up of a text
+ * stored by an earlier run compares the bytes). */
+
+typedef struct msg_slot {
+	uint64_t lo, hi;
+	int64_t id; /* 0: empty slot */
+} msg_slot;
+
+typedef struct msgset {
+	msg_slot *v;
+	size_t cap, used;
+} msgset;
+
+static msg_slot *mset_find(const msgset *m, uint64_t lo, uint64_t hi)
+{
+	for (size_t i = lo & (m->cap - 1);; i = (i + 1) & (m->cap - 1)) {
+		msg_slot *s = &m->v[i];
+		if (s->id == 0 || (s->lo == lo && s->hi == hi))
+			return s;
+	}
+}
+
+static int mset_put(msgset *m, uint64_t lo, uint64_t hi, int64_t id)
+{
+	if ((m->used + 1) * 2 > m->cap) {
+		size_t cap = m->cap ? m->cap * 2 : 4096;
+		msg_slot *nv = calloc(cap, sizeof *nv);
+		if (!nv)
+			return -1;
+		msgset bigger = {nv, cap, m->used};
+		for (size_t i = 0; i < m->cap; i++)
+			if (m->v[i].id)
+				*mset_find(&bigger, m->v[i].lo, m->v[i].hi) = m->v[i];
+		free(m->v);
+		*m = bigger;
+	}
+	msg_slot *s = mset_find(m, lo, hi);
+	s->lo = lo;
+	s->hi = hi;
+	s->id = id;
+	m->used++;
+	return 0;
+}
+
 /* ---- the writer ---- */
 
 /* Rows are buffered per table and written BATCH_ROWS at a time by one
@@ -97,7 +143,7 @@ static int map_put(idmap *m, const char *k, size_t n, uint64_t h, int64_t id)
 #define BATCH_LOG 5
 #define BATCH_ROWS (1u << BATCH_LOG)
 
-enum { T_EVENTS, T_RAW, T_EG, T_SCANS, T_COUNT_ };
+enum { T_EVENTS, T_RAW, T_MSG, T_EG, T_SCANS, T_COUNT_ };
 
 static const struct table_sql {
 	const char *head, *row;
@@ -107,7 +153,8 @@ static const struct table_sql {
                   " server_id, client_guid_id, component_id, hresult, fault_code, parameter,"
                   " fault_guid_id) VALUES",
                   "(?,?,?,?,?,?,?,?,?,?,?,?,?,?)", 14},
-    [T_RAW] = {"INSERT INTO event_raw(event_id, raw) VALUES", "(?,?)", 2},
+    [T_RAW] = {"INSERT INTO event_text(event_id, prefix, message_id) VALUES", "(?,?,?)", 3},
+    [T_MSG] = {"INSERT INTO messages(message_id, hash, text) VALUES", "(?,?,?)", 3},
     [T_EG] = {"INSERT INTO event_guids(guid_id, event_id, what) VALUES", "(?,?,?)", 3},
     [T_SCANS] = {"INSERT INTO scans(source_id, line, ts, host_id, server_id, client_guid_id,"
                  " exit_code, round_trips, evaluated, deployed) VALUES",
@@ -121,11 +168,18 @@ typedef struct aspan {
 
 typedef struct evrow {
 	int64_t id, source, line, ts, host, server, client, comp, fault;
+	int64_t msg; /* messages.message_id, 0 for none */
 	bool has_ts, has_hr;
 	int role, kind;
 	uint32_t hr;
-	aspan fault_code, parameter, raw;
+	aspan fault_code, parameter;
+	aspan prefix; /* the raw line up to its message, or all of it */
 } evrow;
+
+typedef struct msgrow {
+	int64_t id, hash;
+	aspan text;
+} msgrow;
 
 typedef struct scanrow {
 	int64_t source, line, ts, host, server, client, hr, v[3];
@@ -155,6 +209,7 @@ enum {
 	ST_SEL_GUID,
 	ST_INS_GUID,
 	ST_INS_PROBLEM,
+	ST_SEL_MSG,
 	ST_UPSERT_INPUT,
 	ST_SAME_HEAD,
 	ST_OLD_COPY,
@@ -176,7 +231,7 @@ static const char *const sql_text[ST_COUNT_] = {
     [ST_DEL_EVENTS] = "DELETE FROM events WHERE source_id = ?1",
     [ST_DEL_SCANS] = "DELETE FROM scans WHERE source_id = ?1",
     [ST_DEL_SOURCE] = "DELETE FROM sources WHERE source_id = ?1",
-    [ST_DEL_RAW] = "DELETE FROM event_raw WHERE event_id IN"
+    [ST_DEL_RAW] = "DELETE FROM event_text WHERE event_id IN"
                    " (SELECT event_id FROM events WHERE source_id = ?1)",
     [ST_INS_CONFIG] = "INSERT INTO server_config(source_id, server, file_ts,"
                       " max_installed_prerequisites, max_cached_updates)"
@@ -188,6 +243,7 @@ static const char *const sql_text[ST_COUNT_] = {
     [ST_INS_COMP] = "INSERT INTO components(name) VALUES(?1)",
     [ST_SEL_GUID] = "SELECT guid_id FROM guids WHERE guid = ?1",
     [ST_INS_GUID] = "INSERT INTO guids(guid) VALUES(?1)",
+    [ST_SEL_MSG] = "SELECT message_id, text FROM messages WHERE hash = ?1",
     [ST_UPSERT_INPUT] = "INSERT INTO inputs(path, size, mtime, complete, indexed_at)"
                         " VALUES(?1, ?2, ?3, 1, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))"
                         " ON CONFLICT(path) DO UPDATE SET size = excluded.size,"
@@ -210,19 +266,23 @@ struct wl_writer {
 	uint64_t txn_rows;
 	struct timespec txn_start;
 	idmap hosts, comps, guids;
+	msgset msgs;
 	int64_t *open_source; /* per worker */
 	unsigned workers;
 	unsigned resumed;
 	bool fresh; /* the database had no events: indexes are built at close */
-	/* hosts, components and guids were empty at open: the maps hold every
-	 * row, so a key not in its map needs no database look-up. */
+	/* hosts, components, guids and messages were empty at open: the maps
+	 * hold every row, so a key not in its map needs no database look-up. */
 	bool maps_complete;
 	int64_t next_event_id;
+	int64_t next_message_id;
 	wl_known known;
 	/* Multi-row INSERTs of 1, 2, 4, ..., BATCH_ROWS rows per table. */
 	sqlite3_stmt *ins[T_COUNT_][BATCH_LOG + 1];
-	evrow ev[BATCH_ROWS]; /* events and their event_raw rows */
+	evrow ev[BATCH_ROWS]; /* events and their event_text rows */
 	unsigned nev;
+	msgrow msg[BATCH_ROWS]; /* new messages (text in the arena) */
+	unsigned nmsg;
 	egrow eg[BATCH_ROWS];
 	unsigned neg;
 	scanrow sc[BATCH_ROWS];
@@ -372,8 +432,17 @@ static void bind_row(const wl_writer *wr, int t, sqlite3_stmt *s, int base, unsi
 	case T_RAW: {
 		const evrow *e = &wr->ev[r];
 		sqlite3_bind_int64(s, base + 1, e->id);
-		sqlite3_bind_text(s, base + 2, e->raw.n ? wr->arena + e->raw.off : "",
-		                  (int)e->raw.n, SQLITE_STATIC);
+		sqlite3_bind_text(s, base + 2, e->prefix.n ? wr->arena + e->prefix.off : "",
+		                  (int)e->prefix.n, SQLITE_STATIC);
+		bind_id(s, base + 3, e->msg);
+		break;
+	}
+	case T_MSG: {
+		const msgrow *m = &wr->msg[r];
+		sqlite3_bind_int64(s, base + 1, m->id);
+		sqlite3_bind_int64(s, base + 2, m->hash);
+		sqlite3_bind_text(s, base + 3, wr->arena + m->text.off, (int)m->text.n,
+		                  SQLITE_STATIC);
 		break;
 	}
 	case T_EG: {
@@ -425,9 +494,12 @@ static wl_status flush_events(wl_writer *wr, char *err, size_t errlen)
 	wl_status st = flush_table(wr, T_EVENTS, wr->nev, err, errlen);
 	if (st == WL_OK)
 		st = flush_table(wr, T_RAW, wr->nev, err, errlen);
+	if (st == WL_OK)
+		st = flush_table(wr, T_MSG, wr->nmsg, err, errlen);
 	if (st != WL_OK)
 		return st;
 	wr->nev = 0;
+	wr->nmsg = 0;
 	wr->arena_n = 0;
 	return WL_OK;
 }
@@ -482,6 +554,56 @@ static int arena_put(wl_writer *wr, wl_span sp, size_t max, aspan *out)
 	out->n = n;
 	wr->arena_n += n;
 	return 0;
+}
+
+/* The id of message text a (in the arena), inserting it when new. Ids are
+ * assigned here in insertion order, so `messages` is appended to (random
+ * keys would cost a B-tree page write per insert); `hash` (the low half of
+ * the XXH3-128) finds a text stored by an earlier run. */
+static wl_status message_id(wl_writer *wr, aspan a, int64_t *out, char *err, size_t errlen)
+{
+	const char *p = wr->arena + a.off;
+	XXH128_hash_t h = XXH3_128bits(p, a.n);
+	if (wr->msgs.cap) {
+		const msg_slot *s = mset_find(&wr->msgs, h.low64, h.high64);
+		if (s->id) {
+			*out = s->id;
+			return WL_OK;
+		}
+	}
+	int64_t id = 0;
+	if (!wr->maps_complete) {
+		sqlite3_stmt *q = wr->st[ST_SEL_MSG];
+		sqlite3_bind_int64(q, 1, (int64_t)h.low64);
+		int rc;
+		while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+			if ((size_t)sqlite3_column_bytes(q, 1) == a.n &&
+			    memcmp(sqlite3_column_blob(q, 1), p, a.n) == 0) {
+				id = sqlite3_column_int64(q, 0);
+				break;
+			}
+		}
+		sqlite3_reset(q);
+		if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+			return db_error(wr, err, errlen, "look-up");
+	}
+	if (id == 0) {
+		msgrow *r = &wr->msg[wr->nmsg++];
+		id = r->id = wr->next_message_id++;
+		r->hash = (int64_t)h.low64;
+		r->text = a;
+		wr->txn_rows++;
+		if (wr->nmsg == BATCH_ROWS) {
+			wl_status st = flush_table(wr, T_MSG, wr->nmsg, err, errlen);
+			if (st != WL_OK)
+				return st;
+			wr->nmsg = 0;
+		}
+	}
+	if (mset_put(&wr->msgs, h.low64, h.high64, id) != 0)
+		return WL_E_NOMEM;
+	*out = id;
+	return WL_OK;
 }
 
 static wl_status add_guid(wl_writer *wr, int64_t event_id, const wl_guid *g, int what, char *err,
@@ -576,9 +698,16 @@ static wl_status write_event(wl_writer *wr, int64_t source_id, const wl_event *e
 	r->fault = fault;
 	if (arena_put(wr, e->fault_code, SIZE_MAX, &r->fault_code) != 0 ||
 	    arena_put(wr, e->parameter, SIZE_MAX, &r->parameter) != 0 ||
-	    arena_put(wr, e->raw, WL_RAW_MAX, &r->raw) != 0)
+	    arena_put(wr, e->raw, WL_RAW_MAX, &r->prefix) != 0)
 		return WL_E_NOMEM;
 	wr->txn_rows += 2;
+	r->msg = 0;
+	if (e->msg_off > 0 && e->msg_off < r->prefix.n) {
+		aspan text = {r->prefix.off + e->msg_off, r->prefix.n - e->msg_off};
+		if ((st = message_id(wr, text, &r->msg, err, errlen)) != WL_OK)
+			return st;
+		r->prefix.n = e->msg_off;
+	}
 	if (e->has_fault_guid &&
 	    (st = add_guid(wr, r->id, &e->fault_guid, WL_GUID_FAULT, err, errlen)) != WL_OK)
 		return st;
@@ -956,6 +1085,13 @@ wl_status wl_writer_open(wl_writer **out, const char *path, unsigned workers, ui
 		    sqlite3_step(q) == SQLITE_ROW)
 			wr->next_event_id = sqlite3_column_int64(q, 0);
 		sqlite3_finalize(q);
+		wr->next_message_id = 1;
+		if (sqlite3_prepare_v2(wr->db,
+		                       "SELECT coalesce(max(message_id), 0) + 1 FROM messages", -1,
+		                       &q, NULL) == SQLITE_OK &&
+		    sqlite3_step(q) == SQLITE_ROW)
+			wr->next_message_id = sqlite3_column_int64(q, 0);
+		sqlite3_finalize(q);
 	}
 	if ((st = begin(wr, err, errlen)) != WL_OK || (st = remove_incomplete(wr, err, errlen)) ||
 	    (st = commit(wr, err, errlen)) != WL_OK)
@@ -970,7 +1106,8 @@ wl_status wl_writer_open(wl_writer **out, const char *path, unsigned workers, ui
 		if (sqlite3_prepare_v2(
 		        wr->db,
 		        "SELECT NOT EXISTS (SELECT 1 FROM hosts) AND NOT EXISTS"
-		        " (SELECT 1 FROM components) AND NOT EXISTS (SELECT 1 FROM guids)",
+		        " (SELECT 1 FROM components) AND NOT EXISTS (SELECT 1 FROM guids)"
+		        " AND NOT EXISTS (SELECT 1 FROM messages)",
 		        -1, &q, NULL) == SQLITE_OK &&
 		    sqlite3_step(q) == SQLITE_ROW)
 			wr->maps_complete = sqlite3_column_int(q, 0) != 0;
@@ -984,6 +1121,8 @@ wl_status wl_writer_open(wl_writer **out, const char *path, unsigned workers, ui
 		if ((st = wl_schema_drop_indexes(wr->db, err, errlen)) != WL_OK)
 			goto fail;
 	}
+	if (!wr->maps_complete && (st = wl_schema_lookup_indexes(wr->db, err, errlen)) != WL_OK)
+		goto fail;
 	*out = wr;
 	return WL_OK;
 fail:
@@ -1091,6 +1230,7 @@ wl_status wl_writer_close(wl_writer *wr, bool ok, char *err, size_t errlen)
 	map_free(&wr->hosts);
 	map_free(&wr->comps);
 	map_free(&wr->guids);
+	free(wr->msgs.v);
 	free(wr->open_source);
 	free(wr->arena);
 	free(wr->path);

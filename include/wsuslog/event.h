@@ -79,6 +79,11 @@ typedef struct wl_event {
 	unsigned n_other;
 	wl_guid other[WL_EVENT_GUIDS_MAX];
 	wl_span raw; /* the whole line (header line for multi-line entries) */
+	/* Where the message starts in raw: raw[0..msg_off) is the line's own
+	 * header (time, pid, tid, component), raw[msg_off..] the text that
+	 * repeats from line to line, which the writer stores once (table
+	 * `messages`). 0: not split, the line is stored whole. */
+	size_t msg_off;
 	/* WL_EV_SCAN only; -1 when the log did not say. */
 	int64_t round_trips; /* "SyncUpdates round trips: N" of this scan */
 	int64_t evaluated;   /* "evaluated appl. rules of X out of Y" */

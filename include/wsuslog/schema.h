@@ -14,7 +14,7 @@
 #include "wsuslog/status.h"
 
 /* PRAGMA user_version of an index this build writes and reads. */
-#define WL_SCHEMA_VERSION 1
+#define WL_SCHEMA_VERSION 2
 
 /* The two limit parameters and their web.config keys and defaults. */
 #define WL_PARAM_PREREQ "InstalledNonLeafUpdateIDs"
@@ -35,6 +35,10 @@ wl_status wl_schema_check(sqlite3 *db, char *err, size_t errlen);
 /* Create the secondary indexes (after a bulk load: building them once is
  * ~10x faster than maintaining them during random-key inserts). Idempotent. */
 wl_status wl_schema_finish(sqlite3 *db, char *err, size_t errlen);
+
+/* Create the indexes the writer's look-ups need while it loads into an index
+ * that is not empty (messages_by_hash). */
+wl_status wl_schema_lookup_indexes(sqlite3 *db, char *err, size_t errlen);
 
 /* Drop the secondary indexes before a large load (wl_schema_finish puts them
  * back). */

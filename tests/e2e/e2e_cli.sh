@@ -33,6 +33,23 @@ want=$(cat "$logs"/*.log | grep -ac '\*FAILED\* \[[0-9A-Fa-f]\{8\}\]')
 got=$(sqlite3 "$tmp/real.db" "SELECT count(*) FROM events WHERE kind = 1")
 [ "$want" = "$got" ] || fail "real logs: $want *FAILED* lines, $got FAILED events"
 [ "$(sqlite3 "$tmp/real.db" "SELECT count(*) FROM problems")" = 0 ] || fail "real logs produced problems"
+# Each event's raw line, rebuilt from its prefix and shared message, is the
+# logged line byte for byte (CR and the UTF-8 BOM are not part of a line).
+n_split=$(sqlite3 "$tmp/real.db" "SELECT count(*) FROM event_text WHERE message_id IS NOT NULL")
+[ "$n_split" -gt 1000 ] || fail "real logs: only $n_split lines stored with a shared message"
+compared=0
+for f in "$logs"/*.log; do
+  sqlite3 -separator ' ' "$tmp/real.db" "SELECT e.line, r.raw FROM events e
+    JOIN sources s USING(source_id) JOIN event_raw r USING(event_id)
+    WHERE s.path = '$f' ORDER BY e.line" > "$tmp/raw.db.txt"
+  cut -d' ' -f1 "$tmp/raw.db.txt" | awk 'NR == FNR { want[$1] = 1; next }
+    { sub(/\r$/, ""); if (FNR == 1) sub(/^\xef\xbb\xbf/, "") }
+    FNR in want { print FNR " " $0 }' - "$f" > "$tmp/raw.log.txt"
+  cmp -s "$tmp/raw.db.txt" "$tmp/raw.log.txt" || { diff "$tmp/raw.db.txt" "$tmp/raw.log.txt" | head -5 >&2; fail "$f: raw lines in the index differ from the log"; }
+  compared=$((compared + $(wc -l < "$tmp/raw.log.txt")))
+done
+[ "$compared" = "$(sqlite3 "$tmp/real.db" "SELECT count(*) FROM events")" ] ||
+  fail "real logs: compared $compared raw lines, not every event's"
 
 # Same logs through zstd, gzip, tar.zst, UTF-16LE: the same events.
 mkdir -p "$tmp/wrapped/tree"

@@ -119,6 +119,7 @@ static void on_event(void *arg, const wl_event *ev)
 	check_span(c, ev->fault_code, WL_RAW_MAX, "fault_code span outside line and extractor");
 	check_span(c, ev->parameter, WL_RAW_MAX, "parameter span outside line and extractor");
 	check_span(c, ev->raw, WL_RAW_MAX, "raw span outside line and extractor");
+	FUZZ_CHECK(ev->msg_off == 0 || ev->msg_off < ev->raw.n, "message split outside the line");
 	FUZZ_CHECK(ev->n_other <= WL_EVENT_GUIDS_MAX, "too many GUIDs");
 	if (ev->has_client_id)
 		check_guid(&ev->client_id);

@@ -47,6 +47,7 @@ typedef struct ev_rec {
 	char other[WL_EVENT_GUIDS_MAX][37];
 	char raw[8192];
 	size_t raw_n;
+	char message[8192]; /* raw from msg_off on; "" when not split */
 	int64_t round_trips, evaluated, deployed;
 	int64_t max_prereq, max_cached;
 } ev_rec;
@@ -105,6 +106,16 @@ static void on_event(void *ctx, const wl_event *e)
 		copy_guid(o->other[i], &e->other[i]);
 	copy_span(o->raw, sizeof o->raw, e->raw);
 	o->raw_n = e->raw.n;
+	/* A split falls after the header's blanks, on the message's first
+	 * byte: the writer stores raw[msg_off..] once per distinct text. */
+	assert_true(e->msg_off < e->raw.n || e->msg_off == 0);
+	if (e->msg_off) {
+		const char *m = e->raw.p + e->msg_off;
+		assert_true(m[-1] == ' ' || m[-1] == '\t');
+		assert_true(m[0] != ' ' && m[0] != '\t');
+	}
+	copy_span(o->message, sizeof o->message,
+	          (wl_span){e->raw.p + e->msg_off, e->msg_off ? e->raw.n - e->msg_off : 0});
 	o->round_trips = e->round_trips;
 	o->evaluated = e->evaluated;
 	o->deployed = e->deployed;
@@ -207,6 +218,7 @@ static void etw_failed(void **state)
 	assert_str(e->component, "Agent");
 	assert_str(e->host, "pc005");
 	assert_str(e->raw, lines[0]);
+	assert_str(e->message, "*FAILED* [8024043D] GetIsInventoryRequired");
 	assert_false(e->has_client);
 	assert_false(e->has_fault);
 	assert_str(e->server, "");
@@ -438,6 +450,9 @@ static void classic_warning_fatal_hresults(void **state)
 		assert_str(r->ev[i].raw, lines[i]);
 	}
 	assert_str(r->ev[0].component, "Handler");
+	assert_str(r->ev[0].message, "FATAL: UH: 0x80070057: "
+	                             "EvaluateApplicability failed in CCbs::EvaluateApplicability");
+	assert_str(r->ev[2].message, "* WARNING: Failed to synchronize, error = 0x8024402c");
 	/* The update ID is indexed as an "other" GUID, lower-case. */
 	assert_int_equal(r->ev[1].n_other, 1);
 	assert_str(r->ev[1].other[0], "7a967290-323c-4217-a32c-e4aa1574d7d7");
@@ -754,6 +769,9 @@ static void server_throw_exception(void **state)
 	assert_str(r->ev[0].raw, tab);
 	check_throw(&r->ev[1], 2, "wsus01");
 	assert_str(r->ev[1].raw, spaces);
+	/* Tabs or runs of spaces: the same message, stored once. */
+	assert_true(strncmp(r->ev[0].message, "ThrowException: actor = ", 24) == 0);
+	assert_str(r->ev[0].message, r->ev[1].message);
 	assert_int_equal(r->nbad, 0);
 	run_free(r);
 
@@ -801,6 +819,9 @@ static void server_uss_stack_trace(void **state)
 	assert_true(k > 0 && (size_t)k < sizeof want);
 	assert_int_equal(e->raw_n, (size_t)k);
 	assert_str(e->raw, want);
+	/* The message runs on through the stack trace. */
+	assert_str(e->message, want + strlen("2019-02-01 10:00:00.000 UTC Error WsusService.25 "
+	                                     "SoapUtilities.LogException "));
 	assert_int_equal(wl_extract_first_ts(r->x), at(2019, 2, 1, 10, 0, 0, 0, 0));
 	assert_int_equal(wl_extract_last_ts(r->x), at(2019, 2, 1, 10, 0, 1, 0, 0));
 	run_free(r);

@@ -222,12 +222,33 @@ static void build_fixture(sqlite3 *db)
 		assert_int_equal(sqlite3_step(st), SQLITE_DONE);
 		sqlite3_finalize(st);
 		int64_t id = sqlite3_last_insert_rowid(db);
-		assert_int_equal(
-		    sqlite3_prepare_v2(db, "INSERT INTO event_raw(event_id, raw) VALUES (?1, ?2)",
-		                       -1, &st, NULL),
-		    SQLITE_OK);
+		/* As the writer stores it: the text after the first blank is a
+		 * shared message (here with an arbitrary id), the rest the
+		 * prefix; a line without a blank stays whole. */
+		const char *blank = strchr(e->raw, ' ');
+		int64_t mid = blank ? 1000 + (int64_t)strlen(blank) : 0;
+		if (blank) {
+			assert_int_equal(
+			    sqlite3_prepare_v2(db,
+			                       "INSERT INTO messages VALUES (?1, ?1, ?2)"
+			                       " ON CONFLICT DO NOTHING",
+			                       -1, &st, NULL),
+			    SQLITE_OK);
+			sqlite3_bind_int64(st, 1, mid);
+			sqlite3_bind_text(st, 2, blank + 1, -1, SQLITE_STATIC);
+			assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+			sqlite3_finalize(st);
+		}
+		assert_int_equal(sqlite3_prepare_v2(db,
+		                                    "INSERT INTO event_text(event_id, prefix,"
+		                                    " message_id) VALUES (?1, ?2, ?3)",
+		                                    -1, &st, NULL),
+		                 SQLITE_OK);
 		sqlite3_bind_int64(st, 1, id);
-		sqlite3_bind_text(st, 2, e->raw, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, e->raw, blank ? (int)(blank + 1 - e->raw) : -1,
+		                  SQLITE_STATIC);
+		if (mid)
+			sqlite3_bind_int64(st, 3, mid);
 		assert_int_equal(sqlite3_step(st), SQLITE_DONE);
 		sqlite3_finalize(st);
 		if (e->fault)

@@ -1,0 +1,563 @@
+/* Unit tests of the writer (indexer/writer.h): each event's raw line is
+ * stored as event_text.prefix plus a shared messages row (hash: low 64 bits
+ * of the XXH3-128 of the text; message_id local to the file), and the view
+ * event_raw gives back the exact line. Covers a fresh index, a second run
+ * into a non-empty index (stored messages found by hash and reused, new ones
+ * inserted) and a stored text with the same hash as another (the look-up
+ * compares the bytes: the other text gets its own row). The writer is
+ * driven directly with BEGIN / EVENTS / END messages; the index is read
+ * back with sqlite3. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <dirent.h>
+#include <sqlite3.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <xxhash.h>
+
+#include "pipeline.h"
+#include "writer.h"
+#include "wsuslog/limits.h"
+
+/* ---- test lines ---- */
+
+/* One event's line: raw = prefix || message, split at msg_off. */
+typedef struct tline {
+	char *raw; /* owned */
+	size_t n;
+	size_t msg_off;
+	uint64_t line;
+} tline;
+
+static tline make_line(uint64_t line, const char *prefix, size_t pn, const char *msg, size_t mn,
+                       size_t msg_off)
+{
+	tline t = {malloc(pn + mn + 1), pn + mn, msg_off, line};
+	assert_non_null(t.raw);
+	memcpy(t.raw, prefix, pn);
+	memcpy(t.raw + pn, msg, mn);
+	t.raw[pn + mn] = 0;
+	return t;
+}
+
+/* A line split right after its prefix (the usual case). */
+static tline split_line(uint64_t line, const char *prefix, const char *msg)
+{
+	return make_line(line, prefix, strlen(prefix), msg, strlen(msg), strlen(prefix));
+}
+
+static void free_lines(tline *t, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(t[i].raw);
+}
+
+/* Bytes the index keeps of a line. */
+static size_t stored_len(const tline *t)
+{
+	return t->n < WL_RAW_MAX ? t->n : WL_RAW_MAX;
+}
+
+/* Whether the writer should split the line (msg_off inside the stored bytes). */
+static bool is_split(const tline *t)
+{
+	return t->msg_off > 0 && t->msg_off < stored_len(t);
+}
+
+static int64_t hash_of(const char *p, size_t n)
+{
+	return (int64_t)XXH3_128bits(p, n).low64;
+}
+
+/* ---- messages (shared by the three tests) ---- */
+
+#define P(n) "2024-03-0" #n "\t10:1" #n ":22:333\t 1234\t 5678\tAgent\t"
+
+static const char MSG_A[] = "  * WARNING: Failed to synchronize, error = 0x80244007";
+static const char MSG_B[] = "  * WARNING: SyncUpdates failure, error = 0x80244010, soap client "
+                            "error = 10, soap error code = 0";
+static const char MSG_C[] = "*FAILED* [80072EE2] Method failed [CClientWebService::SyncUpdates]";
+static const char MSG_D[] = "*FAILED* [8024402C] Send request";
+/* Invalid UTF-8 and an embedded NUL: not a C string. */
+static const char MSG_E[] = "  * WARNING: bad bytes \xFF\xFE here \0 and after the NUL \xC3(";
+#define MSG_E_LEN (sizeof MSG_E - 1)
+static const char MSG_G[] = "  * WARNING: new in the second run, error = 0x8024401B";
+/* New in the second run, inserted by the non-empty-index path: NUL too. */
+static const char MSG_H[] = "  * WARNING: run 2 \x80\x81 \0 after the NUL";
+#define MSG_H_LEN (sizeof MSG_H - 1)
+/* The text whose hash a bogus row has in the collision test. */
+static const char MSG_T[] = "  * WARNING: Exit code = 0x8024402F (collides)";
+static const char BOGUS[] = "some other text stored under MSG_T's hash";
+#define BOGUS_ID 1000
+
+/* The run-1 lines. Distinct messages stored: A, B, E and the cut long one. */
+#define RUN1_LINES 13
+#define RUN1_MESSAGES 4
+#define RUN1_PATH "/logs/pc01/WindowsUpdate.log"
+
+static size_t make_run1(tline *t)
+{
+	size_t n = 0;
+	t[n++] = split_line(1, P(1), MSG_A);
+	t[n++] = split_line(2, P(2), MSG_A);
+	t[n++] = split_line(3, P(3) "extra\t", MSG_A); /* longer prefix, same message */
+	t[n++] = split_line(4, P(4), MSG_B);
+	t[n++] = split_line(5, P(5), MSG_B);
+	/* msg_off = 0: stored whole. */
+	t[n++] = make_line(6, P(6), strlen(P(6)), MSG_C, strlen(MSG_C), 0);
+	/* msg_off = length and beyond it: stored whole. */
+	t[n++] = make_line(7, P(7), strlen(P(7)), MSG_D, strlen(MSG_D), 0);
+	t[n - 1].msg_off = t[n - 1].n;
+	t[n++] = make_line(8, P(8), strlen(P(8)), MSG_D, strlen(MSG_D), 0);
+	t[n - 1].msg_off = t[n - 1].n + 7;
+	/* Invalid UTF-8 and a NUL in the message, twice. */
+	t[n++] = make_line(9, P(9), strlen(P(9)), MSG_E, MSG_E_LEN, strlen(P(9)));
+	t[n++] =
+	    make_line(10, P(1) "x\t", strlen(P(1) "x\t"), MSG_E, MSG_E_LEN, strlen(P(1) "x\t"));
+	/* Longer than WL_RAW_MAX, split inside the kept bytes: the message is
+	 * raw[msg_off..WL_RAW_MAX). */
+	size_t big = WL_RAW_MAX + 2000;
+	char *long_msg = malloc(big);
+	assert_non_null(long_msg);
+	for (size_t i = 0; i < big; i++)
+		long_msg[i] = (char)('a' + i % 26);
+	memcpy(long_msg, "*FAILED* [80240022] ", 20);
+	t[n++] = make_line(11, P(2), strlen(P(2)), long_msg, big, strlen(P(2)));
+	/* Longer than WL_RAW_MAX, msg_off past the kept bytes: stored whole
+	 * (cut). */
+	t[n++] = make_line(12, P(3), strlen(P(3)), long_msg, big, WL_RAW_MAX + 100);
+	/* msg_off exactly at WL_RAW_MAX: nothing of the message is kept. */
+	t[n++] = make_line(13, P(4), strlen(P(4)), long_msg, big, WL_RAW_MAX);
+	free(long_msg);
+	assert_int_equal(n, RUN1_LINES);
+	return n;
+}
+
+/* ---- temporary index ---- */
+
+typedef struct fixture {
+	char dir[64];
+	char db[96];
+} fixture;
+
+static int setup(void **state)
+{
+	fixture *f = calloc(1, sizeof *f);
+	if (!f)
+		return -1;
+	snprintf(f->dir, sizeof f->dir, "/tmp/wl_test_writer.XXXXXX");
+	if (!mkdtemp(f->dir)) {
+		free(f);
+		return -1;
+	}
+	snprintf(f->db, sizeof f->db, "%s/index.db", f->dir);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	fixture *f = *state;
+	DIR *d = opendir(f->dir);
+	if (d) {
+		struct dirent *de;
+		char p[512];
+		while ((de = readdir(d)) != NULL) {
+			if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+				continue;
+			snprintf(p, sizeof p, "%s/%s", f->dir, de->d_name);
+			unlink(p);
+		}
+		closedir(d);
+	}
+	rmdir(f->dir);
+	free(f);
+	return 0;
+}
+
+/* ---- driving the writer ---- */
+
+static void apply(wl_writer *wr, const wl_msg *m, wl_stats *stats)
+{
+	char err[512] = "";
+	wl_status st = wl_writer_apply(wr, m, stats, err, sizeof err);
+	if (st != WL_OK)
+		fail_msg("wl_writer_apply(type %d): %s", (int)m->type, err);
+}
+
+/* One run of the writer: one source at path with the given lines. */
+static void write_source(const char *db, const char *path, const tline *t, size_t n)
+{
+	char err[512] = "";
+	wl_writer *wr = NULL;
+	wl_status st = wl_writer_open(&wr, db, 1, 0, err, sizeof err);
+	if (st != WL_OK)
+		fail_msg("wl_writer_open: %s", err);
+	wl_stats stats;
+	memset(&stats, 0, sizeof stats);
+
+	wl_msg m;
+	memset(&m, 0, sizeof m);
+	m.type = WL_MSG_BEGIN;
+	m.worker = 0;
+	m.path = path;
+	m.member = "";
+	m.host = "pc01";
+	m.fmt = WL_FMT_WU_CLASSIC;
+	apply(wr, &m, &stats);
+
+	wl_event *ev = calloc(n, sizeof *ev);
+	assert_non_null(ev);
+	for (size_t i = 0; i < n; i++) {
+		wl_event *e = &ev[i];
+		e->kind = i % 2 ? WL_EV_WARNING : WL_EV_FAILED;
+		e->role = WL_ROLE_CLIENT;
+		e->line = t[i].line;
+		e->ts_us = 1709460000000000LL + (int64_t)t[i].line * 1000000;
+		e->has_hresult = true;
+		e->hresult = 0x80244007u;
+		e->host = (wl_span){"pc01", 4};
+		e->component = (wl_span){"Agent", 5};
+		e->raw = (wl_span){t[i].raw, t[i].n};
+		e->msg_off = t[i].msg_off;
+		e->round_trips = e->evaluated = e->deployed = -1;
+		e->max_prereq = e->max_cached = -1;
+	}
+	memset(&m, 0, sizeof m);
+	m.type = WL_MSG_EVENTS;
+	m.worker = 0;
+	m.ev = ev;
+	m.nev = n;
+	apply(wr, &m, &stats);
+
+	memset(&m, 0, sizeof m);
+	m.type = WL_MSG_END;
+	m.worker = 0;
+	XXH128_hash_t k = XXH3_128bits(path, strlen(path));
+	snprintf(m.key, sizeof m.key, "%016llx%016llx", (unsigned long long)k.high64,
+	         (unsigned long long)k.low64);
+	snprintf(m.head, sizeof m.head, "%016llx",
+	         (unsigned long long)XXH3_64bits(path, strlen(path)));
+	m.path = path;
+	m.member = "";
+	m.host = "pc01";
+	m.fmt = WL_FMT_WU_CLASSIC;
+	m.bytes = 100000;
+	m.lines = 100;
+	m.events = n;
+	m.first_ts = WL_TS_NONE;
+	m.last_ts = WL_TS_NONE;
+	apply(wr, &m, &stats);
+	free(ev);
+
+	st = wl_writer_close(wr, true, err, sizeof err);
+	if (st != WL_OK)
+		fail_msg("wl_writer_close: %s", err);
+	assert_int_equal(atomic_load(&stats.duplicates), 0);
+}
+
+/* ---- reading the index ---- */
+
+static sqlite3 *open_db(const char *path)
+{
+	sqlite3 *db = NULL;
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK)
+		fail_msg("open %s: %s", path, db ? sqlite3_errmsg(db) : "?");
+	return db;
+}
+
+static sqlite3_stmt *prep(sqlite3 *db, const char *sql)
+{
+	sqlite3_stmt *s = NULL;
+	if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK)
+		fail_msg("prepare %s: %s", sql, sqlite3_errmsg(db));
+	return s;
+}
+
+static int64_t query_int(sqlite3 *db, const char *sql)
+{
+	sqlite3_stmt *s = prep(db, sql);
+	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+	int64_t v = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	return v;
+}
+
+/* Column i of the current row equals p[0..n) byte for byte. */
+static void assert_col_bytes(sqlite3_stmt *s, int i, const char *p, size_t n, uint64_t line,
+                             const char *what)
+{
+	const void *got = sqlite3_column_blob(s, i);
+	size_t gn = (size_t)sqlite3_column_bytes(s, i);
+	if (gn != n || (n && memcmp(got, p, n) != 0))
+		fail_msg("line %llu: %s: %zu bytes stored, %zu expected%s",
+		         (unsigned long long)line, what, gn, n,
+		         gn == n ? " (same length, different bytes)" : "");
+}
+
+static int64_t event_id_of(sqlite3 *db, const char *path, uint64_t line)
+{
+	sqlite3_stmt *s = prep(db, "SELECT e.event_id FROM events e JOIN sources s"
+	                           " ON s.source_id = e.source_id"
+	                           " WHERE s.path = ?1 AND e.line = ?2 AND s.complete = 1");
+	sqlite3_bind_text(s, 1, path, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, (int64_t)line);
+	if (sqlite3_step(s) != SQLITE_ROW)
+		fail_msg("%s line %llu: no event", path, (unsigned long long)line);
+	int64_t id = sqlite3_column_int64(s, 0);
+	assert_int_equal(sqlite3_step(s), SQLITE_DONE);
+	sqlite3_finalize(s);
+	return id;
+}
+
+/* One line as stored: event_raw gives it back exactly; event_text holds it
+ * split (split) or whole. Returns its message_id (0 for NULL). */
+static int64_t check_line(sqlite3 *db, const char *path, const tline *t, bool split)
+{
+	int64_t eid = event_id_of(db, path, t->line);
+	size_t n = stored_len(t);
+
+	sqlite3_stmt *s = prep(db, "SELECT raw FROM event_raw WHERE event_id = ?1");
+	sqlite3_bind_int64(s, 1, eid);
+	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+	assert_col_bytes(s, 0, t->raw, n, t->line, "event_raw.raw");
+	assert_int_equal(sqlite3_step(s), SQLITE_DONE);
+	sqlite3_finalize(s);
+
+	s = prep(db, "SELECT prefix, message_id FROM event_text WHERE event_id = ?1");
+	sqlite3_bind_int64(s, 1, eid);
+	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+	int64_t mid = 0;
+	if (split) {
+		assert_col_bytes(s, 0, t->raw, t->msg_off, t->line, "event_text.prefix");
+		if (sqlite3_column_type(s, 1) != SQLITE_INTEGER)
+			fail_msg("line %llu: message_id is not an integer (type %d)",
+			         (unsigned long long)t->line, sqlite3_column_type(s, 1));
+		mid = sqlite3_column_int64(s, 1);
+	} else {
+		assert_col_bytes(s, 0, t->raw, n, t->line, "event_text.prefix (whole line)");
+		if (sqlite3_column_type(s, 1) != SQLITE_NULL)
+			fail_msg("line %llu: message_id %lld, NULL expected",
+			         (unsigned long long)t->line,
+			         (long long)sqlite3_column_int64(s, 1));
+	}
+	sqlite3_finalize(s);
+
+	if (split) {
+		s = prep(db, "SELECT text, hash FROM messages WHERE message_id = ?1");
+		sqlite3_bind_int64(s, 1, mid);
+		assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+		assert_col_bytes(s, 0, t->raw + t->msg_off, n - t->msg_off, t->line,
+		                 "messages.text");
+		assert_int_equal(sqlite3_column_int64(s, 1),
+		                 hash_of(t->raw + t->msg_off, n - t->msg_off));
+		sqlite3_finalize(s);
+	}
+	return mid;
+}
+
+static void check_lines(sqlite3 *db, const char *path, const tline *t, size_t n, int64_t *mids)
+{
+	for (size_t i = 0; i < n; i++) {
+		int64_t mid = check_line(db, path, &t[i], is_split(&t[i]));
+		if (mids)
+			mids[i] = mid;
+	}
+}
+
+/* Every messages row except `except` carries the hash of its text, and no
+ * text is stored twice. */
+static void check_message_ids(sqlite3 *db, int64_t except)
+{
+	sqlite3_stmt *s = prep(db, "SELECT message_id, hash, text FROM messages");
+	int rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		int64_t id = sqlite3_column_int64(s, 0);
+		if (except && id == except)
+			continue;
+		const void *p = sqlite3_column_blob(s, 2);
+		size_t n = (size_t)sqlite3_column_bytes(s, 2);
+		assert_int_equal(sqlite3_column_int64(s, 1), hash_of(p, n));
+	}
+	assert_int_equal(rc, SQLITE_DONE);
+	sqlite3_finalize(s);
+	assert_int_equal(query_int(db, "SELECT count(DISTINCT CAST(text AS BLOB)) FROM messages"),
+	                 query_int(db, "SELECT count(*) FROM messages"));
+}
+
+/* ---- tests ---- */
+
+/* Fresh index: split, whole, binary and cut lines come back exactly; each
+ * distinct message is stored once under its hash. */
+static void test_round_trip_fresh(void **state)
+{
+	fixture *f = *state;
+	tline t[RUN1_LINES];
+	size_t n = make_run1(t);
+	write_source(f->db, RUN1_PATH, t, n);
+
+	sqlite3 *db = open_db(f->db);
+	int64_t mid[RUN1_LINES];
+	check_lines(db, RUN1_PATH, t, n, mid);
+
+	assert_int_equal(query_int(db, "SELECT count(*) FROM events"), RUN1_LINES);
+	assert_int_equal(query_int(db, "SELECT count(*) FROM event_text"), RUN1_LINES);
+	assert_int_equal(query_int(db, "SELECT count(*) FROM messages"), RUN1_MESSAGES);
+	/* Lines 6, 7, 8, 12, 13 are whole. */
+	assert_int_equal(query_int(db, "SELECT count(*) FROM event_text WHERE message_id IS NULL"),
+	                 5);
+	check_message_ids(db, 0);
+
+	/* Shared messages share the id; distinct ones do not. */
+	assert_int_not_equal(mid[0], 0);
+	assert_int_equal(mid[1], mid[0]);
+	assert_int_equal(mid[2], mid[0]);
+	assert_int_equal(mid[4], mid[3]);
+	assert_int_equal(mid[9], mid[8]);
+	assert_int_not_equal(mid[0], mid[3]);
+	assert_int_not_equal(mid[0], mid[8]);
+	assert_int_not_equal(mid[3], mid[8]);
+	/* The long line's message is the kept part only (check_line compared
+	 * its text with raw[msg_off..WL_RAW_MAX)). */
+	assert_int_equal(stored_len(&t[10]), WL_RAW_MAX);
+	assert_int_not_equal(mid[10], 0);
+	for (size_t i = 5; i <= 7; i++)
+		assert_int_equal(mid[i], 0);
+	assert_int_equal(mid[11], 0);
+	assert_int_equal(mid[12], 0);
+
+	sqlite3_close(db);
+	free_lines(t, n);
+}
+
+/* A second run into the non-empty index: messages of run 1 are reused under
+ * their ids (no second row), new messages are inserted once. */
+static void test_second_run(void **state)
+{
+	fixture *f = *state;
+	tline t1[RUN1_LINES];
+	size_t n1 = make_run1(t1);
+	write_source(f->db, RUN1_PATH, t1, n1);
+
+	static const char path2[] = "/logs/pc02/WindowsUpdate.log";
+	tline t2[8];
+	size_t n2 = 0;
+	t2[n2++] = split_line(1, P(5) "pc02\t", MSG_A);               /* from run 1 */
+	t2[n2++] = split_line(2, P(6), MSG_G);                        /* new */
+	t2[n2++] = split_line(3, P(7), MSG_G);                        /* new, again */
+	t2[n2++] = make_line(4, P(8), strlen(P(8)), MSG_E, MSG_E_LEN, /* run 1, with NUL */
+	                     strlen(P(8)));
+	t2[n2++] = split_line(5, P(9), MSG_B); /* from run 1 */
+	t2[n2++] = make_line(6, P(1), strlen(P(1)), MSG_G, strlen(MSG_G), 0);
+	t2[n2++] = make_line(7, P(2), strlen(P(2)), MSG_H, MSG_H_LEN, strlen(P(2))); /* new */
+	t2[n2++] = make_line(8, P(3), strlen(P(3)), MSG_H, MSG_H_LEN, strlen(P(3)));
+	write_source(f->db, path2, t2, n2);
+
+	sqlite3 *db = open_db(f->db);
+	int64_t mid[8], mid1[RUN1_LINES];
+	check_lines(db, path2, t2, n2, mid);
+	check_lines(db, RUN1_PATH, t1, n1, mid1);
+
+	assert_int_equal(query_int(db, "SELECT count(*) FROM events"), RUN1_LINES + n2);
+	assert_int_equal(query_int(db, "SELECT count(*) FROM sources WHERE complete = 1"), 2);
+	assert_int_equal(query_int(db, "SELECT count(*) FROM messages"), RUN1_MESSAGES + 2);
+	check_message_ids(db, 0);
+	assert_int_equal(mid[0], mid1[0]); /* MSG_A */
+	assert_int_not_equal(mid[1], 0);
+	assert_int_equal(mid[2], mid[1]);
+	assert_int_equal(mid[3], mid1[8]); /* MSG_E */
+	assert_int_equal(mid[4], mid1[3]); /* MSG_B */
+	assert_int_equal(mid[5], 0);
+	assert_int_not_equal(mid[6], 0);
+	assert_int_not_equal(mid[6], mid[1]);
+	assert_int_equal(mid[7], mid[6]);
+	/* Run 1's events and run 2's reuse of MSG_A point at one row. */
+	assert_int_equal(query_int(db, "SELECT count(DISTINCT message_id) FROM event_text"),
+	                 RUN1_MESSAGES + 2);
+
+	sqlite3_close(db);
+	free_lines(t1, n1);
+	free_lines(t2, n2);
+}
+
+/* A stored text with the same hash as another text (a collision, or a
+ * row written by something else): the look-up compares the bytes, so lines
+ * with the other text get a row of their own and the stored row is left
+ * alone. */
+static void test_collision(void **state)
+{
+	fixture *f = *state;
+	tline t1[RUN1_LINES];
+	size_t n1 = make_run1(t1);
+	write_source(f->db, RUN1_PATH, t1, n1);
+
+	sqlite3 *db = open_db(f->db);
+	sqlite3_stmt *s =
+	    prep(db, "INSERT INTO messages(message_id, hash, text) VALUES(?1, ?2, ?3)");
+	sqlite3_bind_int64(s, 1, BOGUS_ID);
+	sqlite3_bind_int64(s, 2, hash_of(MSG_T, strlen(MSG_T)));
+	sqlite3_bind_text(s, 3, BOGUS, -1, SQLITE_STATIC);
+	assert_int_equal(sqlite3_step(s), SQLITE_DONE);
+	sqlite3_finalize(s);
+	int64_t mid1[RUN1_LINES];
+	check_lines(db, RUN1_PATH, t1, n1, mid1);
+	sqlite3_close(db);
+
+	static const char path3[] = "/logs/pc03/WindowsUpdate.log";
+	tline t3[4];
+	size_t n3 = 0;
+	t3[n3++] = split_line(1, P(1), MSG_T);
+	t3[n3++] = split_line(2, P(2) "again\t", MSG_T); /* found in memory */
+	t3[n3++] = split_line(3, P(3), MSG_A);           /* others still shared */
+	t3[n3++] = split_line(4, P(4), MSG_G);           /* and new ones stored */
+	write_source(f->db, path3, t3, n3);
+
+	db = open_db(f->db);
+	int64_t mid[4];
+	check_lines(db, path3, t3, n3, mid);
+	assert_int_not_equal(mid[0], BOGUS_ID);
+	assert_int_equal(mid[1], mid[0]);
+	assert_int_equal(mid[2], mid1[0]);
+	assert_int_not_equal(mid[3], mid[0]);
+	check_lines(db, RUN1_PATH, t1, n1, NULL);
+
+	/* The bogus row is untouched, nothing points at it. */
+	s = prep(db, "SELECT text FROM messages WHERE message_id = ?1");
+	sqlite3_bind_int64(s, 1, BOGUS_ID);
+	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+	assert_col_bytes(s, 0, BOGUS, strlen(BOGUS), 0, "bogus messages row");
+	assert_int_equal(sqlite3_step(s), SQLITE_DONE);
+	sqlite3_finalize(s);
+	assert_int_equal(query_int(db, "SELECT count(*) FROM event_text WHERE message_id = 1000"),
+	                 0);
+	/* Two rows share MSG_T's hash: the bogus one and MSG_T's own. */
+	s = prep(db, "SELECT count(*) FROM messages WHERE hash = ?1");
+	sqlite3_bind_int64(s, 1, hash_of(MSG_T, strlen(MSG_T)));
+	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int64(s, 0), 2);
+	sqlite3_finalize(s);
+
+	assert_int_equal(query_int(db, "SELECT count(*) FROM messages"), RUN1_MESSAGES + 3);
+	check_message_ids(db, BOGUS_ID);
+
+	sqlite3_close(db);
+	free_lines(t1, n1);
+	free_lines(t3, n3);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test_setup_teardown(test_round_trip_fresh, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_second_run, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_collision, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
