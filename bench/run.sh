@@ -6,6 +6,8 @@
 #   bench/run.sh [--size 1G] [--jobs "1 2"] [--runs 3] [--dir /tmp/wsuslog-bench]
 #                [--bin build/] [--out bench/results-latest.md]
 #
+# Ends with bench/paired.sh: the main ratios again from alternating runs.
+#
 # Corpora (from bench/wsuslog-gen, realistic event density):
 #   tarzst  one .tar.zst of a whole site          (one single-frame zstd stream)
 #   many    one .zst per log file                 (work split across files)
@@ -138,6 +140,11 @@ done
   echo '```'
 } >> "$report"
 rm -f "$dir/rss.txt" "$dir/size.txt"
+# The same ratios from alternating runs (see bench/paired.sh), at the largest -j.
+{
+  echo
+  bench/paired.sh --rounds "$(( runs < 5 ? 5 : runs ))" --jobs "${jobs##* }" --dir "$dir" --bin "$bin"
+} >> "$report"
 cat "$report"
 if [ -n "$out" ]; then cp "$report" "$out"; fi
 rm -f "$report"
