@@ -147,33 +147,86 @@ static const char *arc_error(struct archive *a)
 	return e ? e : "damaged or truncated archive";
 }
 
+/* A member's bytes come from archive_read_data_block (a pointer into
+ * libarchive's buffer: no copy of each byte), for read() and borrow()
+ * alike, so the two can be mixed. A sparse member's holes read as zeros. */
 typedef struct member_reader {
 	wl_reader base;
 	struct archive *a;
 	arc_client *c;
 	int64_t mtime_us;
+	const char *blk; /* rest of the current block */
+	size_t blk_n;
+	int64_t blk_off; /* member offset of blk */
+	int64_t off;     /* member offset of the next byte handed out */
+	bool eof;
 } member_reader;
+
+static const char zero_block[4096];
 
 int64_t wl_archive_member_mtime(const wl_reader *member)
 {
 	return ((const member_reader *)member)->mtime_us;
 }
 
+static wl_status member_borrow(wl_reader *r, size_t cap, const char **p, size_t *got, char *msg,
+                               size_t msglen)
+{
+	member_reader *mr = (member_reader *)r;
+	*got = 0;
+	while (mr->blk_n == 0 && !mr->eof) {
+		const void *b = NULL;
+		size_t n = 0;
+		la_int64_t o = 0;
+		int h = archive_read_data_block(mr->a, &b, &n, &o);
+		if (h == ARCHIVE_EOF) {
+			mr->eof = true;
+		} else if (h < ARCHIVE_WARN) {
+			if (mr->c->st != WL_OK) {
+				snprintf(msg, msglen, "%s", mr->c->msg);
+				return mr->c->st;
+			}
+			snprintf(msg, msglen, "archive: %s", arc_error(mr->a));
+			return WL_E_ARCHIVE;
+		} else if (o < mr->off) {
+			snprintf(msg, msglen, "archive: member data out of order at offset %lld",
+			         (long long)o);
+			return WL_E_ARCHIVE;
+		} else {
+			mr->blk = b;
+			mr->blk_n = n;
+			mr->blk_off = o;
+		}
+	}
+	if (mr->blk_n == 0)
+		return WL_OK; /* *got = 0: the end of the member */
+	if (mr->blk_off > mr->off) {
+		/* A hole of a sparse member, before the current block. */
+		uint64_t hole = (uint64_t)(mr->blk_off - mr->off);
+		size_t k = hole < sizeof zero_block ? (size_t)hole : sizeof zero_block;
+		*p = zero_block;
+		*got = k < cap ? k : cap;
+		mr->off += (int64_t)*got;
+		return WL_OK;
+	}
+	size_t k = mr->blk_n < cap ? mr->blk_n : cap;
+	*p = mr->blk;
+	*got = k;
+	mr->blk += k;
+	mr->blk_n -= k;
+	mr->blk_off += (int64_t)k;
+	mr->off += (int64_t)k;
+	return WL_OK;
+}
+
 static wl_status member_read(wl_reader *r, char *buf, size_t cap, size_t *got, char *msg,
                              size_t msglen)
 {
-	member_reader *mr = (member_reader *)r;
-	la_ssize_t k = archive_read_data(mr->a, buf, cap);
-	if (k < 0) {
-		if (mr->c->st != WL_OK) {
-			snprintf(msg, msglen, "%s", mr->c->msg);
-			return mr->c->st;
-		}
-		snprintf(msg, msglen, "archive: %s", arc_error(mr->a));
-		return WL_E_ARCHIVE;
-	}
-	*got = (size_t)k;
-	return WL_OK;
+	const char *p = NULL;
+	wl_status st = member_borrow(r, cap, &p, got, msg, msglen);
+	if (st == WL_OK && *got)
+		memcpy(buf, p, *got);
+	return st;
 }
 
 static bool unsafe_name(const char *name)
@@ -230,8 +283,10 @@ wl_status wl_archive_each(wl_reader *r, wl_member_fn on_member, wl_member_skip_f
 		if (unsafe_name(name) && on_skip)
 			on_skip(ctx, name, WL_E_UNSAFE_PATH,
 			        "member path is absolute or has '..' (read, never extracted)");
-		member_reader mr = {
-		    .base = {.read = member_read}, .a = a, .c = &c, .mtime_us = INT64_MIN};
+		member_reader mr = {.base = {.read = member_read, .borrow = member_borrow},
+		                    .a = a,
+		                    .c = &c,
+		                    .mtime_us = INT64_MIN};
 		if (archive_entry_mtime_is_set(e))
 			mr.mtime_us = (int64_t)archive_entry_mtime(e) * 1000000 +
 			              archive_entry_mtime_nsec(e) / 1000;

@@ -419,6 +419,8 @@ static wl_status text_stream(wl_worker *w, wl_reader *r, const char *path, const
 			        wl_readahead_start(w->ra, r) == WL_OK;
 		if (ahead)
 			st = wl_readahead_next(w->ra, &p, &got, msg, sizeof msg);
+		else if (r->borrow) /* an archive member: no copy */
+			st = r->borrow(r, WL_BLOCK_SIZE, &p, &got, msg, sizeof msg);
 		else
 			st = r->read(r, w->buf[level], WL_BLOCK_SIZE, &got, msg, sizeof msg);
 		if (st == WL_OK)

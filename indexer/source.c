@@ -88,9 +88,26 @@ static wl_status peek_read(wl_reader *r, char *buf, size_t cap, size_t *got, cha
 	return pr->under->read(pr->under, buf, cap, got, msg, msglen);
 }
 
+static wl_status peek_borrow(wl_reader *r, size_t cap, const char **p, size_t *got, char *msg,
+                             size_t msglen)
+{
+	wl_peek_reader *pr = (wl_peek_reader *)r;
+	if (pr->head_pos < pr->head_n) {
+		size_t k = pr->head_n - pr->head_pos;
+		if (k > cap)
+			k = cap;
+		*p = pr->head + pr->head_pos;
+		pr->head_pos += k;
+		*got = k;
+		return WL_OK;
+	}
+	return pr->under->borrow(pr->under, cap, p, got, msg, msglen);
+}
+
 void wl_peek_reader_init(wl_peek_reader *pr, wl_reader *under, const char *head, size_t n)
 {
 	pr->base.read = peek_read;
+	pr->base.borrow = under->borrow ? peek_borrow : NULL;
 	pr->under = under;
 	pr->head = head;
 	pr->head_n = n;

@@ -11,11 +11,16 @@
 #include "wsuslog/status.h"
 
 /* A pull reader. read() fills up to cap bytes, sets *got (0 = end of
- * stream) and returns WL_OK, or an error with a message in msg. */
+ * stream) and returns WL_OK, or an error with a message in msg. borrow(),
+ * when not NULL, does the same without a copy: *p points at up to cap bytes
+ * of the reader's own, valid until the next call on r (archive members:
+ * libarchive's buffer). A reader's bytes may be taken through either. */
 typedef struct wl_reader wl_reader;
 struct wl_reader {
 	wl_status (*read)(wl_reader *r, char *buf, size_t cap, size_t *got, char *msg,
 	                  size_t msglen);
+	wl_status (*borrow)(wl_reader *r, size_t cap, const char **p, size_t *got, char *msg,
+	                    size_t msglen);
 };
 
 /* A plain file opened for reading. */

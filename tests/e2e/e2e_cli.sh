@@ -77,6 +77,26 @@ for input in "$tmp/tree.tar.zst" "$tmp/findingsanity.gz" "$tmp/u16.log"; do
   [ "$w" = "$g" ] || fail "$input: want $w FAILED events, got $g"
 done
 
+# A sparse tar member (GNU tar --sparse: a 1 MiB hole inside a log): archive
+# members are read as libarchive's blocks, holes as zeros; the member gives
+# the same bytes, events and lines as the file itself.
+mkdir -p "$tmp/sparse"
+head -c 300000 "$logs/etw-lee-7723.log" > "$tmp/sparse/WindowsUpdate.log"
+truncate -s +1M "$tmp/sparse/WindowsUpdate.log"
+tail -c +300001 "$logs/etw-lee-7723.log" >> "$tmp/sparse/WindowsUpdate.log"
+tar -C "$tmp/sparse" --sparse -cf "$tmp/sparse.tar" WindowsUpdate.log
+[ "$(stat -c %s "$tmp/sparse.tar")" -lt "$(stat -c %s "$tmp/sparse/WindowsUpdate.log")" ] ||
+  fail "tar did not store the member sparse"
+dump_sparse() { sqlite3 "$1" "SELECT (SELECT bytes || ' ' || lines FROM sources), e.line, e.kind,
+  e.hresult, r.raw FROM events e JOIN event_raw r USING(event_id) ORDER BY e.line"; }
+for input in "$tmp/sparse/WindowsUpdate.log" "$tmp/sparse.tar"; do
+  rm -f "$tmp/sp.db" "$tmp/sp.db-wal" "$tmp/sp.db-shm"
+  expect_rc 3 "$idx" --db "$tmp/sp.db" "$input" # the hole is one over-long line
+  dump_sparse "$tmp/sp.db" > "$tmp/sp.$(basename "$input").txt"
+done
+[ -s "$tmp/sp.sparse.tar.txt" ] || fail "sparse tar: no events"
+cmp -s "$tmp/sp.WindowsUpdate.log.txt" "$tmp/sp.sparse.tar.txt" || fail "sparse tar member differs from the file"
+
 # A truncated .zst next to an intact log: exit 3, the file is named, the
 # intact one and the readable part of the damaged one are indexed.
 head -c 40000 "$tmp/wrapped/etw-debajyati.log.zst" > "$tmp/cut.log.zst"

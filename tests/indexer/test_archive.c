@@ -163,6 +163,7 @@ static wl_status mem_read(wl_reader *r, char *b, size_t cap, size_t *got, char *
 static void mem_reader_init(mem_reader *m, const void *p, size_t n, size_t chunk)
 {
 	m->base.read = mem_read;
+	m->base.borrow = NULL;
 	m->p = p;
 	m->n = n;
 	m->pos = 0;
