@@ -36,6 +36,10 @@ secs() { # command... -> wall seconds
   "$@" >/dev/null 2>&1
   awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN{printf "%.4f\n", b - a}'
 }
+# Read the input once more, untimed, right before each timed run: this VM's
+# kernel runs DAMON reclaim (pageout of pages idle for ~60 s), so an input
+# last touched a minute ago may come from disk.
+warm() { if [ -d "$1" ]; then cat "$1"/*.zst > /dev/null; else cat "$1" > /dev/null; fi; }
 ingest() { rm -f "$db" "$db"-wal "$db"-shm; "$idx" --db "$db" -q -j "$jobs" "$1"; }
 floor_one() { zstd -dc "$1" -o /dev/null -f; }
 floor_many() { ls "$1"/*.zst | xargs -P "$jobs" -n 8 zstd -dc > /dev/null; }
@@ -49,7 +53,8 @@ pair() {
   tmp=$(mktemp)
   "$fl" "$in" >/dev/null 2>&1; "$te" "$in" >/dev/null 2>&1 # warm the page cache
   for r in $(seq "$rounds"); do
-    f=$(secs "$fl" "$in"); t=$(secs "$te" "$in")
+    warm "$in"; f=$(secs "$fl" "$in")
+    warm "$in"; t=$(secs "$te" "$in")
     echo "$f $t" >> "$tmp"
   done
   local fm tm qm qlo qhi

@@ -63,17 +63,20 @@ input() {
 }
 compressed() { du -cb $(input "$1") | tail -1 | cut -f1; }
 
-# hyperfine median seconds of a command (the median: these VMs have outliers of +30 %)
+# hyperfine median seconds of a command (the median: these VMs have outliers of +30 %).
+# Before every run the input is read once more (\$warm): this VM's kernel runs
+# DAMON reclaim, which pages out what was not touched for about a minute, so
+# without it some runs read their input from disk (see bench/RESULTS.md).
+warm=true
 hf() { # name command...
   local name=$1; shift
-  hyperfine -N --style none --runs "$runs" --warmup 1 --export-json "$dir/hf.json" "$@" >/dev/null 2>&1 ||
-    hyperfine --style none --runs "$runs" --warmup 1 --export-json "$dir/hf.json" "$@" >/dev/null
+  hyperfine --style none --runs "$runs" --warmup 1 --prepare "$warm" --export-json "$dir/hf.json" "$@" >/dev/null
   python3 -c 'import json,sys; print("%.4f" % json.load(open(sys.argv[1]))["results"][0]["median"])' "$dir/hf.json" 2>/dev/null ||
     grep -o '"median": *[0-9.]*' "$dir/hf.json" | head -1 | grep -o '[0-9.]*$'
 }
 hfp() { # name prepare command
   local name=$1 prep=$2 cmd=$3
-  hyperfine --style none --runs "$runs" --prepare "$prep" --export-json "$dir/hf.json" "$cmd" >/dev/null
+  hyperfine --style none --runs "$runs" --prepare "$prep; $warm" --export-json "$dir/hf.json" "$cmd" >/dev/null
   grep -o '"median": *[0-9.]*' "$dir/hf.json" | head -1 | grep -o '[0-9.]*$'
 }
 
@@ -92,6 +95,7 @@ for c in tarzst many frames; do
   mb=$(awk -v b="$bytes" 'BEGIN{printf "%.1f", b/1e6}')
   cmb=$(awk -v b="$(compressed $c)" 'BEGIN{printf "%.1f", b/1e6}')
   in=$(input $c)
+  if [ $c = many ]; then warm="cat $in/*.zst > /dev/null"; else warm="cat $in > /dev/null"; fi
   row() { # tool seconds floor events
     awk -v c=$c -v mb="$mb" -v l="$lines" -v cm="$cmb" -v t="$1" -v s="$2" -v f="$3" -v e="${4:-}" 'BEGIN{
       ev = (e == "") ? "" : sprintf("%.0f", e/s);
@@ -128,6 +132,7 @@ for c in tarzst many frames; do
   fi
   isz=$(stat -c %s "$dir/b.db")
   echo "$c: index $(awk -v a="$isz" 'BEGIN{printf "%.1f", a/1e6}') MB = $(awk -v a="$isz" -v b="$(compressed $c)" 'BEGIN{printf "%.2f", a/b}') x compressed input" >> "$dir/size.txt"
+  warm="cat $dir/b.db > /dev/null"
   lt=$(hf x "$qry --db $dir/b.db limits -f csv")
   echo "$c: limits query $(awk -v s="$lt" 'BEGIN{printf "%.1f", s*1000}') ms" >> "$dir/size.txt"
 done
