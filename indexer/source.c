@@ -7,6 +7,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,17 +73,27 @@ void wl_file_reader_close(wl_file_reader *fr)
 	fr->fd = -1;
 }
 
+/* The next k (<= cap) bytes of the replayed head, or false once it is all
+ * handed out. */
+static bool peek_head(wl_peek_reader *pr, size_t cap, const char **p, size_t *k)
+{
+	if (pr->head_pos >= pr->head_n)
+		return false;
+	*k = pr->head_n - pr->head_pos;
+	if (*k > cap)
+		*k = cap;
+	*p = pr->head + pr->head_pos;
+	pr->head_pos += *k;
+	return true;
+}
+
 static wl_status peek_read(wl_reader *r, char *buf, size_t cap, size_t *got, char *msg,
                            size_t msglen)
 {
 	wl_peek_reader *pr = (wl_peek_reader *)r;
-	if (pr->head_pos < pr->head_n) {
-		size_t k = pr->head_n - pr->head_pos;
-		if (k > cap)
-			k = cap;
-		memcpy(buf, pr->head + pr->head_pos, k);
-		pr->head_pos += k;
-		*got = k;
+	const char *p;
+	if (peek_head(pr, cap, &p, got)) {
+		memcpy(buf, p, *got);
 		return WL_OK;
 	}
 	return pr->under->read(pr->under, buf, cap, got, msg, msglen);
@@ -92,15 +103,8 @@ static wl_status peek_borrow(wl_reader *r, size_t cap, const char **p, size_t *g
                              size_t msglen)
 {
 	wl_peek_reader *pr = (wl_peek_reader *)r;
-	if (pr->head_pos < pr->head_n) {
-		size_t k = pr->head_n - pr->head_pos;
-		if (k > cap)
-			k = cap;
-		*p = pr->head + pr->head_pos;
-		pr->head_pos += k;
-		*got = k;
+	if (peek_head(pr, cap, p, got))
 		return WL_OK;
-	}
 	return pr->under->borrow(pr->under, cap, p, got, msg, msglen);
 }
 
