@@ -148,6 +148,10 @@ static const char ddl_views[] =
     " LEFT JOIN guids fg ON fg.guid_id = e.fault_guid_id"
     " WHERE s.complete = 1;\n";
 
+/* Built after a first load, and at the start of a run into an index that
+ * already holds messages (the writer looks new texts up by hash). */
+#define DDL_MESSAGES_BY_HASH "CREATE INDEX IF NOT EXISTS messages_by_hash ON messages(hash);\n"
+
 /* Only what the reports need: error-code, client and time reports scan the
  * small `events` rows (about 40 bytes each) faster than they could be
  * maintained as extra indexes on every load. */
@@ -165,8 +169,7 @@ static const char ddl_indexes[] =
     "CREATE INDEX IF NOT EXISTS scans_by_server ON scans(server_id, ts);\n"
     /* A run into a non-empty index looks up each new message by its hash;
      * a first load needs no look-ups (random keys: built afterwards). */
-    "CREATE INDEX IF NOT EXISTS messages_by_hash ON messages(hash);\n"
-    "";
+    DDL_MESSAGES_BY_HASH "";
 
 static const char ddl_drop_indexes[] = "DROP INDEX IF EXISTS event_guids_by_guid;"
                                        "DROP INDEX IF EXISTS events_by_client;"
@@ -279,8 +282,7 @@ wl_status wl_schema_finish(sqlite3 *db, char *err, size_t errlen)
 
 wl_status wl_schema_lookup_indexes(sqlite3 *db, char *err, size_t errlen)
 {
-	return exec(db, "CREATE INDEX IF NOT EXISTS messages_by_hash ON messages(hash);", err,
-	            errlen);
+	return exec(db, DDL_MESSAGES_BY_HASH, err, errlen);
 }
 
 wl_status wl_schema_drop_indexes(sqlite3 *db, char *err, size_t errlen)
