@@ -13,6 +13,7 @@
 
 struct wl_text {
 	wl_line_fn on_line;
+	wl_block_fn on_block;
 	wl_text_problem_fn on_problem;
 	void *ctx;
 
@@ -58,6 +59,11 @@ wl_text *wl_text_new(wl_line_fn on_line, wl_text_problem_fn on_problem, void *ct
 	t->on_problem = on_problem;
 	t->ctx = ctx;
 	return t;
+}
+
+void wl_text_set_block(wl_text *t, wl_block_fn on_block)
+{
+	t->on_block = on_block;
 }
 
 void wl_text_reset(wl_text *t)
@@ -144,6 +150,12 @@ static void split(wl_text *t, const char *p, size_t n)
 	const char eol = t->cr_mode ? '\r' : '\n';
 	const char *end = p + n;
 	while (p < end && !t->stopped) {
+		if (t->on_block && !t->cr_mode && t->carry_n == 0 && !t->overlong) {
+			/* Whole lines at once; what it leaves goes line by line. */
+			p += t->on_block(t->ctx, p, (size_t)(end - p), &t->lineno);
+			if (p == end)
+				return;
+		}
 		const char *nl = memchr(p, eol, (size_t)(end - p));
 		if (!nl) {
 			carry_append(t, p, (size_t)(end - p));

@@ -23,6 +23,13 @@ typedef enum wl_encoding {
  * returns. lineno is 1-based. Return nonzero to stop the feed. */
 typedef int (*wl_line_fn)(void *ctx, const char *p, size_t n, uint64_t lineno);
 
+/* Optional fast path: called with the bytes from a line's start to the end
+ * of the current block (LF line ends, nothing carried over); takes as many
+ * whole lines as it wants, as on_line would, adds their number to *lineno
+ * and returns the bytes taken (0 or just after a '\n'). The rest goes to
+ * on_line, one line at a time; the next block call comes after that line. */
+typedef size_t (*wl_block_fn)(void *ctx, const char *p, size_t n, uint64_t *lineno);
+
 /* Called when a line is cut (WL_E_LINE_TOO_LONG) or the encoding is
  * malformed (WL_E_ENCODING). offset is in the raw input. */
 typedef void (*wl_text_problem_fn)(void *ctx, wl_status st, uint64_t lineno, uint64_t offset,
@@ -33,6 +40,9 @@ typedef struct wl_text wl_text;
 /* Create a decoder/splitter. Caller owns; free with wl_text_free. NULL on
  * allocation failure. */
 wl_text *wl_text_new(wl_line_fn on_line, wl_text_problem_fn on_problem, void *ctx);
+
+/* Set (or clear, with NULL) the fast path; ctx is the one given to new. */
+void wl_text_set_block(wl_text *t, wl_block_fn on_block);
 
 /* Forget all state: the next feed starts a new input. */
 void wl_text_reset(wl_text *t);

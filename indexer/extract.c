@@ -7,6 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "tokenize.h"
 #include "wsuslog/limits.h"
 
@@ -683,7 +687,16 @@ static bool trigger(const char *s, size_t n)
 	case 'G':
 		return STARTS(s, n, "Got WSUS Client/Server URL:");
 	case 'E':
-		return STARTS(s, n, "END");
+		/* Only a scan's END: most END lines close other work. */
+		if (!STARTS(s, n, "END"))
+			return false;
+		s += 3;
+		n -= 3;
+		while (n > 0 && (*s == '*' || *s == ' ')) {
+			s++;
+			n--;
+		}
+		return STARTS(s, n, "Finding updates") || STARTS(s, n, "Agent: Finding updates");
 	case '=':
 		return true; /* "===========  Logging initialized" */
 	default:
@@ -710,7 +723,7 @@ static size_t skip_fields(const char *line, size_t n)
  * component of at most 15 characters has its message at column 56; a
  * classic line with tabs after its date and time has it after the fifth
  * tab; any other line skips its first five blank-separated fields. */
-static bool candidate(const wl_extract *x, const char *line, size_t n)
+static inline bool candidate(const wl_extract *x, const char *line, size_t n)
 {
 	size_t i;
 	if (x->fmt == WL_FMT_WU_ETW && n > 57 && line[27] == ' ' && line[33] == ' ' &&
@@ -720,6 +733,23 @@ static bool candidate(const wl_extract *x, const char *line, size_t n)
 		/* Tab-separated, as wl_tok_classic reads it first: the message
 		 * follows the fifth tab (pid, tid and component after time). */
 		i = 24;
+#if defined(__SSE2__)
+		if (n >= 24 + 32) {
+			/* The third tab from column 24, among the next 32 bytes. */
+			const __m128i tab = _mm_set1_epi8('\t');
+			const __m128i *v = (const __m128i *)(const void *)(line + 24);
+			uint32_t m =
+			    (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_loadu_si128(v), tab)) |
+			    (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_loadu_si128(v + 1), tab))
+			        << 16;
+			m &= m - 1;
+			m &= m - 1;
+			if (m) {
+				i = 24 + (size_t)__builtin_ctz(m) + 1;
+				goto message;
+			}
+		}
+#endif
 		for (int tabs = 0; tabs < 3 && i <= n; tabs++) {
 			while (i < n && line[i] != '\t')
 				i++;
@@ -730,10 +760,15 @@ static bool candidate(const wl_extract *x, const char *line, size_t n)
 	} else {
 		i = skip_fields(line, n);
 	}
+#if defined(__SSE2__)
+message:
+#endif
 	while (i < n && (line[i] == ' ' || line[i] == '\t' || line[i] == '*' || line[i] == '+'))
 		i++;
 	return trigger(line + i, n - i);
 }
+
+static void client_parse(wl_extract *x, const char *line, size_t n, uint64_t lineno);
 
 static void client_line(wl_extract *x, const char *line, size_t n, uint64_t lineno)
 {
@@ -753,8 +788,13 @@ static void client_line(wl_extract *x, const char *line, size_t n, uint64_t line
 		memcpy(x->last_line, line, n);
 		x->last_line_n = n;
 	}
-	if (!candidate(x, line, n))
-		return;
+	if (candidate(x, line, n))
+		client_parse(x, line, n, lineno);
+}
+
+/* A candidate line: tokenize it and act on its message. */
+static void client_parse(wl_extract *x, const char *line, size_t n, uint64_t lineno)
+{
 	wl_fields f;
 	bool ok =
 	    x->fmt == WL_FMT_WU_CLASSIC ? wl_tok_classic(line, n, &f) : wl_tok_etw(line, n, &f);
@@ -1086,6 +1126,85 @@ void wl_extract_line(wl_extract *x, const char *p, size_t n, uint64_t lineno)
 		server_line(x, p, n, lineno);
 	else
 		client_line(x, p, n, lineno);
+}
+
+/* Bits set where p[0..63] holds '\n'. */
+static inline uint64_t nl_bits(const char *p)
+{
+#if defined(__SSE2__)
+	const __m128i nl = _mm_set1_epi8('\n');
+	uint64_t m = 0;
+	for (int k = 0; k < 4; k++) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + 16 * k));
+		m |= (uint64_t)(uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v, nl)) << (16 * k);
+	}
+	return m;
+#else
+	uint64_t m = 0;
+	for (int k = 0; k < 64; k++)
+		m |= (uint64_t)(p[k] == '\n') << k;
+	return m;
+#endif
+}
+
+/* One line of a block, as wl_extract_line and client_line would take it;
+ * false: the line is longer than WL_LINE_MAX (the splitter cuts and
+ * reports it). */
+static inline bool block_line(wl_extract *x, const char *s, const char *nl, uint64_t lineno,
+                              const char **last, size_t *last_n)
+{
+	size_t n = (size_t)(nl - s);
+	if (n > 0 && s[n - 1] == '\r')
+		n--;
+	if (n > WL_LINE_MAX)
+		return false;
+	if (n >= 3 && (unsigned char)s[0] == 0xEF && (unsigned char)s[1] == 0xBB &&
+	    (unsigned char)s[2] == 0xBF) {
+		s += 3;
+		n -= 3;
+	}
+	if (n == 0 || (n == 1 && s[0] == '\r'))
+		return true;
+	*last = s;
+	*last_n = n;
+	if (candidate(x, s, n))
+		client_parse(x, s, n, lineno);
+	return true;
+}
+
+size_t wl_extract_block(wl_extract *x, const char *p, size_t n, uint64_t *lineno)
+{
+	if ((x->fmt != WL_FMT_WU_ETW && x->fmt != WL_FMT_WU_CLASSIC) || x->first_ts == WL_TS_NONE)
+		return 0;
+	const char *end = p + n, *s = p, *base = p;
+	const char *last = NULL;
+	size_t last_n = 0;
+	uint64_t ln = *lineno;
+	for (; end - base >= 64; base += 64) {
+		for (uint64_t m = nl_bits(base); m; m &= m - 1) {
+			const char *nl = base + __builtin_ctzll(m);
+			if (!block_line(x, s, nl, ln + 1, &last, &last_n))
+				goto out;
+			ln++;
+			s = nl + 1;
+		}
+	}
+	/* The tail; every line end before base has been taken. */
+	for (const char *nl; (nl = memchr(base, '\n', (size_t)(end - base))) != NULL;
+	     base = nl + 1) {
+		if (!block_line(x, s, nl, ln + 1, &last, &last_n))
+			goto out;
+		ln++;
+		s = nl + 1;
+	}
+out:
+	if (last) {
+		size_t k = last_n < sizeof x->last_line ? last_n : sizeof x->last_line;
+		memcpy(x->last_line, last, k);
+		x->last_line_n = k;
+	}
+	*lineno = ln;
+	return (size_t)(s - p);
 }
 
 void wl_extract_end(wl_extract *x)

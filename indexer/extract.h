@@ -37,6 +37,15 @@ void wl_extract_begin(wl_extract *x, wl_format fmt, const char *host_hint, size_
 /* One line (without its line end), in order. */
 void wl_extract_line(wl_extract *x, const char *p, size_t n, uint64_t lineno);
 
+/* Whole lines, in order, the fast way: p[0..n) starts at a line's start;
+ * the lines ending in '\n' within it are taken as wl_extract_line would
+ * take them (a CR before the LF dropped) and *lineno counts them. Stops
+ * before a line longer than WL_LINE_MAX, and returns 0 where it does not
+ * apply (not a WindowsUpdate.log, or no time seen yet): the caller then
+ * gives the next line to wl_extract_line. Returns the bytes taken, which
+ * end just after a '\n'. */
+size_t wl_extract_block(wl_extract *x, const char *p, size_t n, uint64_t *lineno);
+
 /* Time of the input file (mtime, UTC microseconds, or WL_TS_NONE): the time
  * of a web.config's values. */
 void wl_extract_set_file_time(wl_extract *x, int64_t ts_us);

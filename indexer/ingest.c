@@ -298,6 +298,14 @@ static int on_line(void *ctx, const char *p, size_t n, uint64_t lineno)
 	return 0;
 }
 
+static size_t on_block(void *ctx, const char *p, size_t n, uint64_t *lineno)
+{
+	wl_worker *w = ctx;
+	if (!w->began || w->fatal != WL_OK || atomic_load_explicit(w->abort, memory_order_relaxed))
+		return 0; /* on_line sniffs, or stops the feed */
+	return wl_extract_block(w->x, p, n, lineno);
+}
+
 static void hex128(XXH128_hash_t h, char out[33])
 {
 	snprintf(out, 33, "%016llx%016llx", (unsigned long long)h.high64,
@@ -644,6 +652,7 @@ wl_worker *wl_worker_new(unsigned id, const wl_ingest_cfg *cfg, wl_queue *q, wl_
 		wl_worker_free(w);
 		return NULL;
 	}
+	wl_text_set_block(w->text, on_block);
 	return w;
 }
 

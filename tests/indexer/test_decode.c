@@ -684,10 +684,112 @@ static void callback_stops_feed(void **state)
 	wl_text_free(NULL);
 }
 
+/* ---- the block fast path (wl_text_set_block) ---- */
+
+typedef struct blk {
+	coll c;         /* every line, from both paths, in delivery order */
+	unsigned calls; /* block calls */
+	unsigned take;  /* lines the next call takes: 0, 1, 2, 3, 0, ... */
+	size_t lines_by_block;
+} blk;
+
+static int blk_line(void *ctx, const char *p, size_t n, uint64_t lineno)
+{
+	return on_line(&((blk *)ctx)->c, p, n, lineno);
+}
+
+static void blk_problem(void *ctx, wl_status st, uint64_t lineno, uint64_t offset, const char *msg)
+{
+	on_problem(&((blk *)ctx)->c, st, lineno, offset, msg);
+}
+
+/* Takes up to `take` whole lines, as on_line would see them, and leaves an
+ * over-long one to the splitter. */
+static size_t blk_block(void *ctx, const char *p, size_t n, uint64_t *lineno)
+{
+	blk *b = ctx;
+	b->calls++;
+	unsigned want = b->take;
+	b->take = (b->take + 1) % 4;
+	size_t used = 0;
+	for (unsigned k = 0; k < want; k++) {
+		const char *nl = memchr(p + used, '\n', n - used);
+		if (!nl)
+			break;
+		size_t len = (size_t)(nl - (p + used));
+		if (len > 0 && p[used + len - 1] == '\r')
+			len--;
+		if (len > WL_LINE_MAX)
+			break;
+		(*lineno)++;
+		on_line(&b->c, p + used, len, *lineno);
+		b->lines_by_block++;
+		used = (size_t)(nl - p) + 1;
+	}
+	return used;
+}
+
+static void blk_decode(const char *data, size_t n, size_t chunk, blk *b)
+{
+	wl_text *t = wl_text_new(blk_line, blk_problem, b);
+	assert_non_null(t);
+	wl_text_set_block(t, blk_block);
+	for (size_t off = 0; off < n; off += chunk) {
+		size_t k = n - off < chunk ? n - off : chunk;
+		assert_int_equal(wl_text_feed(t, data + off, k), WL_OK);
+	}
+	assert_int_equal(wl_text_finish(t), WL_OK);
+	assert_int_equal(wl_text_lines(t), b->c.n);
+	wl_text_free(t);
+}
+
+/* Lines taken by the block callback and by on_line interleave to exactly
+ * what on_line alone gets, at any feed size, with CRLF, an over-long line
+ * (cut and reported by the splitter) and a last line without its end. */
+static void block_callback_takes_whole_lines(void **state)
+{
+	(void)state;
+	const size_t longn = WL_LINE_MAX + 10;
+	size_t cap = longn + 4096, n = 0;
+	char *buf = malloc(cap);
+	assert_non_null(buf);
+	for (int i = 1; i <= 40; i++)
+		n += (size_t)snprintf(buf + n, cap - n, "line %d%s", i, i % 4 ? "\n" : "\r\n");
+	memset(buf + n, 'L', longn);
+	n += longn;
+	buf[n++] = '\n';
+	n += (size_t)snprintf(buf + n, cap - n, "\n\r\nafter\nno end");
+
+	coll plain = {0};
+	decode_chunks(buf, n, 0, &plain);
+	assert_int_equal(plain.n, 45);
+	assert_int_equal(plain.np, 1);
+	static const size_t chunks[] = {1, 3, 7, 64, 4096, 1 << 20};
+	for (size_t i = 0; i < sizeof chunks / sizeof *chunks; i++) {
+		blk b = {0};
+		blk_decode(buf, n, chunks[i], &b);
+		assert_same(&b.c, &plain, "block path, chunk", chunks[i]);
+		if (chunks[i] >= 64)
+			assert_true(b.lines_by_block > 0);
+		coll_free(&b.c);
+	}
+	coll_free(&plain);
+	free(buf);
+
+	/* CR-only line ends: never offered to the block callback. */
+	static const char cr[] = "a\rb\rc\r";
+	blk b = {0};
+	blk_decode(cr, sizeof cr - 1, sizeof cr - 1, &b);
+	assert_int_equal(b.c.n, 3);
+	assert_int_equal(b.calls, 0);
+	coll_free(&b.c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(utf8_without_bom),
+	    cmocka_unit_test(block_callback_takes_whole_lines),
 	    cmocka_unit_test(utf8_with_bom),
 	    cmocka_unit_test(crlf_and_lf),
 	    cmocka_unit_test(final_line_without_eol),

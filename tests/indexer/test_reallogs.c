@@ -600,6 +600,239 @@ static void block_size_does_not_matter(void **state)
 	free(data);
 }
 
+/* ---- the block fast path against the per-line path ---- */
+
+/* Everything an event carries, appended to a buffer: two runs that give
+ * the same buffer gave the same events in the same order. */
+typedef struct sig {
+	char *p;
+	size_t n, cap;
+	wl_extract *x;
+	wl_text *t;
+	bool began;
+	unsigned sniffed;
+	uint64_t bad, events, block_lines;
+	uint64_t *lineno_seen;
+} sig;
+
+static void sig_put(sig *s, const void *p, size_t n)
+{
+	if (s->n + n + 8 > s->cap) {
+		size_t cap = s->cap ? s->cap : 1 << 16;
+		while (cap < s->n + n + 8)
+			cap *= 2;
+		char *q = realloc(s->p, cap);
+		assert_non_null(q);
+		s->p = q;
+		s->cap = cap;
+	}
+	memcpy(s->p + s->n, &n, sizeof n);
+	s->n += sizeof n;
+	if (n)
+		memcpy(s->p + s->n, p, n);
+	s->n += n;
+}
+
+static void sig_span(sig *s, wl_span v)
+{
+	sig_put(s, v.p ? v.p : "", v.n);
+}
+
+static void sig_event(void *ctx, const wl_event *ev)
+{
+	sig *s = ctx;
+	s->events++;
+	int64_t nums[] = {ev->kind,          ev->role,
+	                  (int64_t)ev->line, ev->ts_us,
+	                  ev->has_hresult,   ev->hresult,
+	                  ev->has_client_id, ev->has_fault_guid,
+	                  ev->n_other,       (int64_t)ev->msg_off,
+	                  ev->round_trips,   ev->evaluated,
+	                  ev->deployed,      ev->max_prereq,
+	                  ev->max_cached};
+	sig_put(s, nums, sizeof nums);
+	sig_span(s, ev->host);
+	sig_span(s, ev->server);
+	sig_span(s, ev->component);
+	sig_span(s, ev->fault_code);
+	sig_span(s, ev->parameter);
+	sig_span(s, ev->raw);
+	sig_put(s, ev->has_client_id ? ev->client_id.s : "", ev->has_client_id ? 36 : 0);
+	sig_put(s, ev->has_fault_guid ? ev->fault_guid.s : "", ev->has_fault_guid ? 36 : 0);
+	for (unsigned i = 0; i < ev->n_other; i++)
+		sig_put(s, ev->other[i].s, 36);
+}
+
+static void sig_bad(void *ctx, uint64_t lineno, const char *why)
+{
+	sig *s = ctx;
+	s->bad++;
+	sig_put(s, &lineno, sizeof lineno);
+	sig_put(s, why, strlen(why));
+}
+
+static void sig_problem(void *ctx, wl_status st, uint64_t lineno, uint64_t offset, const char *msg)
+{
+	sig *s = ctx;
+	int64_t nums[] = {st, (int64_t)lineno, (int64_t)offset};
+	sig_put(s, nums, sizeof nums);
+	sig_put(s, msg, strlen(msg));
+}
+
+/* ingest.c on_line and on_block, without the queue. */
+static int sig_line(void *ctx, const char *p, size_t n, uint64_t lineno)
+{
+	sig *s = ctx;
+	if (!s->began) {
+		wl_format f = wl_tok_sniff_line(p, n);
+		if (f == WL_FMT_UNKNOWN)
+			return ++s->sniffed >= WL_SNIFF_LINES;
+		s->began = true;
+		wl_extract_begin(s->x, f, "host", 4);
+	}
+	wl_extract_line(s->x, p, n, lineno);
+	return 0;
+}
+
+static size_t sig_block(void *ctx, const char *p, size_t n, uint64_t *lineno)
+{
+	sig *s = ctx;
+	if (!s->began)
+		return 0;
+	uint64_t before = *lineno;
+	size_t used = wl_extract_block(s->x, p, n, lineno);
+	s->block_lines += *lineno - before;
+	return used;
+}
+
+static void sig_run(sig *s, const char *data, size_t n, size_t feed, bool block)
+{
+	memset(s, 0, sizeof *s);
+	const wl_extract_cfg cfg = {.has_tz = false, .tz_minutes = 0};
+	s->t = wl_text_new(sig_line, sig_problem, s);
+	s->x = wl_extract_new(&cfg, sig_event, sig_bad, s);
+	assert_non_null(s->t);
+	assert_non_null(s->x);
+	if (block)
+		wl_text_set_block(s->t, sig_block);
+	for (size_t off = 0; off < n; off += feed) {
+		size_t k = n - off < feed ? n - off : feed;
+		assert_int_equal(wl_text_feed(s->t, data + off, k), WL_OK);
+	}
+	assert_int_equal(wl_text_finish(s->t), WL_OK);
+	if (s->began)
+		wl_extract_end(s->x);
+	int64_t tail[] = {wl_extract_first_ts(s->x), wl_extract_last_ts(s->x),
+	                  (int64_t)wl_extract_bad_lines(s->x), (int64_t)wl_text_lines(s->t)};
+	sig_put(s, tail, sizeof tail);
+	wl_text_free(s->t);
+	wl_extract_free(s->x);
+}
+
+static void assert_same_paths(const char *name, const char *data, size_t n, size_t feed,
+                              bool expect_block)
+{
+	sig a, b;
+	sig_run(&a, data, n, feed, false);
+	sig_run(&b, data, n, feed, true);
+	if (expect_block && b.block_lines == 0)
+		fail_msg("%s (feeds of %zu): the block path took no line", name, feed);
+	if (a.events != b.events || a.bad != b.bad)
+		fail_msg("%s (feeds of %zu): per line %llu events %llu bad, by block %llu events "
+		         "%llu bad",
+		         name, feed, (unsigned long long)a.events, (unsigned long long)a.bad,
+		         (unsigned long long)b.events, (unsigned long long)b.bad);
+	size_t i = 0;
+	while (i < a.n && i < b.n && a.p[i] == b.p[i])
+		i++;
+	if (a.n != b.n || i != a.n)
+		fail_msg(
+		    "%s (feeds of %zu): per-line and block paths differ at byte %zu of %zu/%zu "
+		    "of their records",
+		    name, feed, i, a.n, b.n);
+	free(a.p);
+	free(b.p);
+}
+
+/* wl_extract_block gives what wl_extract_line gives, line by line, on
+ * every real log, at the worker's block size and at odd feed sizes. */
+static void block_path_equals_line_path(void **state)
+{
+	(void)state;
+	file_list fl;
+	list_logs(&fl);
+	assert_true(fl.n >= MIN_FILES);
+	for (size_t i = 0; i < fl.n; i++) {
+		char path[1024];
+		snprintf(path, sizeof path, "%s/%s", REAL_DIR, fl.name[i]);
+		size_t n = 0;
+		char *data = read_file(path, &n);
+		assert_non_null(data);
+		assert_same_paths(fl.name[i], data, n, WL_BLOCK_SIZE, true);
+		assert_same_paths(fl.name[i], data, n, 4093, true);
+		free(data);
+	}
+	free_list(&fl);
+}
+
+/* The lines the fast loop must treat as wl_extract_line does: a BOM in the
+ * middle, empty and CR-only lines, CRLF, a candidate line split across the
+ * 64-byte steps, an END that is not a scan's, a line over WL_LINE_MAX
+ * (cut by the splitter), a short tail and a last line without its end. */
+static void block_path_edge_lines(void **state)
+{
+	(void)state;
+	static const char head[] =
+	    "2024-04-12 01:39:39.2569637 4972  12948 Agent           Service\n"
+	    "2024-04-12 01:39:40.0000000 4972  12948 ProtocolTalker  *FAILED* [8024402F] Sync\r\n"
+	    "\xEF\xBB\xBF"
+	    "2024-04-12 01:39:41.0000000 4972  12948 ProtocolTalker  *FAILED* [80244007] "
+	    "SyncUpdates {6b5e1b4c-2f4d-4c9e-9b7e-3c2f6f6d1a2b}\n"
+	    "\n\r\n"
+	    "2024-04-12 01:39:42.0000000 4972  12948 Agent           * END * Install\n"
+	    "2024-04-12 01:39:43.0000000 4972  12948 Agent           * END * Finding updates "
+	    "CallerId = x  Exit code = 0x80244007\n"
+	    "2024-04-12 01:39:44.0000000 4972  12948 Agent           WARNING: x 0x8024402c\n"
+	    "not a log line at all\n";
+	static const char tail[] =
+	    "\n2024-04-12 01:39:45.0000000 4972  12948 ProtocolTalker  *FAILED* [80072EE2] x\n"
+	    "2024-04-12 01:39:46.0000000 4972  12948 Agent           ok\n"
+	    "2024-04-12 01:39:47.0000000 4972  12948 ProtocolTalker  *FAILED* [80240438] end";
+	const size_t longn = WL_LINE_MAX + 5;
+	size_t n = 0, cap = 64 * (sizeof head + 8) + longn + sizeof tail;
+	char *buf = malloc(cap);
+	assert_non_null(buf);
+	for (int r = 0; r < 64; r++) {
+		/* Shift the lines against the 64-byte steps. */
+		memcpy(buf + n, head, sizeof head - 1);
+		n += sizeof head - 1;
+		memset(buf + n, ' ', (size_t)r % 7);
+		n += (size_t)r % 7;
+		buf[n++] = '\n';
+	}
+	memcpy(buf + n, "2024-04-12 01:39:44.0000000 4972  12948 Agent           ", 56);
+	memset(buf + n + 56, 'W', longn - 56);
+	n += longn;
+	memcpy(buf + n, tail, sizeof tail - 1);
+	n += sizeof tail - 1;
+	static const size_t feeds[] = {1, 5, 63, 64, 65, 4096, WL_BLOCK_SIZE};
+	for (size_t i = 0; i < sizeof feeds / sizeof *feeds; i++)
+		assert_same_paths("edge lines", buf, n, feeds[i], feeds[i] >= 64);
+
+	/* A CR-only last line leaves the time of the line before it. */
+	n = 0;
+	for (int r = 0; r < 4; r++) {
+		memcpy(buf + n, head, sizeof head - 1);
+		n += sizeof head - 1;
+	}
+	static const char last[] =
+	    "2024-04-12 01:39:59.0000000 4972  12948 Agent           ok, later\n\r\r\n";
+	memcpy(buf + n, last, sizeof last - 1);
+	n += sizeof last - 1;
+	assert_same_paths("CR-only last line", buf, n, WL_BLOCK_SIZE, true);
+	free(buf);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -607,6 +840,8 @@ int main(void)
 	    cmocka_unit_test(known_soap_fault),
 	    cmocka_unit_test(bom_file_first_line),
 	    cmocka_unit_test(block_size_does_not_matter),
+	    cmocka_unit_test(block_path_equals_line_path),
+	    cmocka_unit_test(block_path_edge_lines),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
