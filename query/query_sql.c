@@ -13,81 +13,40 @@
 #pragma GCC diagnostic ignored "-Woverlength-strings"
 #endif
 
-/* limits: one row per (server, parameter) whose limit was hit.
+/* limits (query/limits.c): the records of every limit fault.
  *
  * Parameters: :prereq, :cached (the two parameter names), :code
- * ('InvalidParameters'), :prereq_limit, :cached_limit (their web.config
- * keys), :server_role, :ts_max (INT64_MAX), :since, :until (UTC us or
- * NULL), :server (host or NULL).
- * Columns: server, parameter, limit, hits, clients, first_seen, last_seen.
+ * ('InvalidParameters').
+ * Columns: fault_guid_id, event_id, ts, role, server_id, client_guid_id,
+ * par (0: :prereq, 1: :cached, NULL: neither), source_id, line.
  *
  * lim   the limit records: InvalidParameters faults naming one of the two
  *       parameters. Found through events_by_param (two seeks), so the cost
  *       follows the number of limit records, not of events.
- * rec   every record of those faults: all events sharing a limit record's
+ * rows  every record of those faults: all events sharing a limit record's
  *       fault GUID (through events_by_fault; both sides of the fault, the
  *       Windows 8 double line), plus each limit record without a fault GUID
- *       as a fault of its own. A fault is keyed (fg, fe): its GUID id, or
- *       for a GUID-less record its event id.
- * fault each record tagged with its fault's time (earliest ts), server (a
- *       server-side record's, else the earliest client record naming one;
- *       ties in time go by source and line so the answer never depends on
- *       the plan) and the earliest time of each parameter among its records
- *       (unknown times count as latest). One window, one sort: with a
- *       window per pick, each sorting rec its own way, this step took
- *       0.95 s of CPU instead of 0.45 s on 8.7*10^4 records.
- * named the fault's parameter: the one seen first (InstalledNonLeafUpdateIDs
- *       on a tie, which a single fault never shows in practice).
- * The outer query filters on the fault's time and server, then counts
- * faults (distinct GUIDs + GUID-less records) and distinct client ids over
- * all records of the counted faults. */
-const char wl_sql_limits[] =
+ *       (a fault of its own, keyed by its event id).
+ * Only events of complete inputs. limits.c picks each fault's time, server
+ * and parameter by the FAULTS_CTE's rules and groups them. */
+const char wl_sql_limit_records[] =
     "WITH lim AS ("
     "  SELECT e.event_id, e.fault_guid_id AS fg, e.ts, e.role, e.server_id,"
     "         e.client_guid_id AS cid, e.parameter, e.source_id, e.line"
     "  FROM events e JOIN sources s ON s.source_id = e.source_id"
     "  WHERE e.parameter IS NOT NULL AND e.parameter IN (:prereq, :cached)"
     "    AND e.fault_code = :code AND s.complete = 1"
-    "), rec AS ("
-    "  SELECT e.fault_guid_id AS fg, NULL AS fe, e.event_id, e.ts, e.role,"
-    "         e.server_id, e.client_guid_id AS cid, e.parameter,"
-    "         e.source_id, e.line"
-    "  FROM events e JOIN sources s ON s.source_id = e.source_id"
-    "  WHERE e.fault_guid_id IS NOT NULL"
-    "    AND e.fault_guid_id IN (SELECT fg FROM lim WHERE fg IS NOT NULL)"
-    "    AND s.complete = 1"
-    "  UNION ALL"
-    "  SELECT NULL, event_id, event_id, ts, role, server_id, cid, parameter,"
-    "         source_id, line"
-    "  FROM lim WHERE fg IS NULL"
-    "), fault AS ("
-    "  SELECT fg, fe, cid,"
-    "    MIN(ts) OVER w AS fts,"
-    "    FIRST_VALUE(server_id) OVER w AS fsrv,"
-    "    MIN(CASE WHEN parameter = :prereq THEN coalesce(ts, :ts_max) END)"
-    "      OVER w AS tp,"
-    "    MIN(CASE WHEN parameter = :cached THEN coalesce(ts, :ts_max) END)"
-    "      OVER w AS tc"
-    "  FROM rec"
-    "  WINDOW w AS (PARTITION BY fg, fe ORDER BY"
-    "    server_id IS NULL, role <> :server_role, ts IS NULL, ts,"
-    "    source_id, line, event_id"
-    "    ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)"
-    "), named AS ("
-    "  SELECT fg, fe, cid, fts, fsrv,"
-    "    CASE WHEN tp IS NULL OR tc < tp THEN :cached ELSE :prereq END AS fpar"
-    "  FROM fault"
     ")"
-    " SELECT h.name, f.fpar,"
-    "   CASE f.fpar WHEN :prereq THEN :prereq_limit ELSE :cached_limit END,"
-    "   COUNT(DISTINCT f.fg) + COUNT(DISTINCT f.fe),"
-    "   COUNT(DISTINCT f.cid), MIN(f.fts), MAX(f.fts)"
-    " FROM named f LEFT JOIN hosts h ON h.host_id = f.fsrv"
-    " WHERE (:since IS NULL OR f.fts >= :since)"
-    "   AND (:until IS NULL OR f.fts < :until)"
-    "   AND (:server IS NULL OR h.name = lower(:server))"
-    " GROUP BY f.fsrv, f.fpar"
-    " ORDER BY h.name IS NULL, h.name, f.fpar";
+    " SELECT e.fault_guid_id, e.event_id, e.ts, e.role, e.server_id, e.client_guid_id,"
+    "   CASE e.parameter WHEN :prereq THEN 0 WHEN :cached THEN 1 END, e.source_id, e.line"
+    " FROM events e JOIN sources s ON s.source_id = e.source_id"
+    " WHERE e.fault_guid_id IS NOT NULL"
+    "   AND e.fault_guid_id IN (SELECT fg FROM lim WHERE fg IS NOT NULL)"
+    "   AND s.complete = 1"
+    " UNION ALL"
+    " SELECT NULL, event_id, ts, role, server_id, cid,"
+    "   CASE parameter WHEN :prereq THEN 0 WHEN :cached THEN 1 END, source_id, line"
+    " FROM lim WHERE fg IS NULL";
 
 /* errors: events carrying an HRESULT, grouped by code (and server or client
  * id). Parameters: :since, :until (on the event's ts), and for --by client

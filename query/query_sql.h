@@ -4,7 +4,7 @@
 #ifndef WSUSLOG_QUERY_SQL_H
 #define WSUSLOG_QUERY_SQL_H
 
-extern const char wl_sql_limits[];
+extern const char wl_sql_limit_records[];
 extern const char wl_sql_errors_by_code[];
 extern const char wl_sql_errors_by_server[];
 extern const char wl_sql_errors_by_client[];

@@ -13,48 +13,6 @@
 #include "wsuslog/hresult.h"
 #include "wsuslog/schema.h"
 
-/* ---- limits ---- */
-
-static const char *const limits_cols[] = {
-    "server", "parameter", "limit", "hits", "clients", "first_seen", "last_seen",
-};
-
-typedef struct time_bufs {
-	char a[WL_QTIME_BUF], b[WL_QTIME_BUF];
-} time_bufs;
-
-static void limits_fill(sqlite3_stmt *st, wl_val *v, void *ctx)
-{
-	time_bufs *t = ctx;
-	v[0] = wl_qdb_text(st, 0);
-	v[1] = wl_qdb_text(st, 1);
-	v[2] = wl_qdb_text(st, 2);
-	v[3] = wl_qdb_int(st, 3);
-	v[4] = wl_qdb_int(st, 4);
-	v[5] = wl_qdb_time(st, 5, t->a);
-	v[6] = wl_qdb_time(st, 6, t->b);
-}
-
-wl_status wl_report_limits(sqlite3 *db, const wl_qfilter *f, wl_out *o, char *err, size_t errlen)
-{
-	sqlite3_stmt *st = NULL;
-	wl_status rc;
-	time_bufs t;
-	if (sqlite3_prepare_v2(db, wl_sql_limits, -1, &st, NULL) != SQLITE_OK) {
-		rc = wl_qdb_error(db, err, errlen);
-		goto out;
-	}
-	if (wl_qdb_bind_std(st, f, NULL) != SQLITE_OK) {
-		rc = wl_qdb_error(db, err, errlen);
-		goto out;
-	}
-	rc = wl_qdb_run(db, st, o, limits_cols, sizeof limits_cols / sizeof limits_cols[0],
-	                limits_fill, &t, err, errlen);
-out:
-	sqlite3_finalize(st);
-	return rc;
-}
-
 /* ---- errors ---- */
 
 static const char *const errors_cols_code[] = {

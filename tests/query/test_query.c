@@ -611,11 +611,11 @@ static void test_limits_plan(void **state)
 	(void)state;
 	sqlite3 *db = NULL;
 	sqlite3_stmt *st = NULL;
-	size_t n = strlen(wl_sql_limits) + 32;
+	size_t n = strlen(wl_sql_limit_records) + 32;
 	char *sql = malloc(n);
 	int by_param = 0, by_fault = 0, full_scan = 0;
 	assert_non_null(sql);
-	snprintf(sql, n, "EXPLAIN QUERY PLAN %s", wl_sql_limits);
+	snprintf(sql, n, "EXPLAIN QUERY PLAN %s", wl_sql_limit_records);
 	assert_int_equal(sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
 	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
 	free(sql);
