@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <zstd_errors.h>
 
 #include "wsuslog/limits.h"
 
@@ -42,56 +43,199 @@ wl_container wl_sniff_container(const unsigned char *p, size_t n)
 	return WL_CONT_NONE;
 }
 
+/* ---- zstd ----
+ *
+ * Buffer-less decoding (ZSTD_decompressContinue): each block is decoded
+ * into a ring we own (ZSTD_decodingBufferSize_min: the window plus two
+ * blocks), where it is handed out by borrow() without a copy; the window
+ * stays in the ring for the blocks after it. ZSTD_decompressStream decodes
+ * into a buffer of its own and copies out of it: that copy was a tenth of a
+ * worker's instructions on a .tar.zst. The frame header is read first
+ * (ZSTD_getFrameHeader) for the window cap and the ring's size. */
+
+static wl_status zstd_error(wl_zstd_reader *zr, const char *what, char *msg, size_t msglen)
+{
+	snprintf(msg, msglen, "zstd: %s (compressed offset %llu)", what,
+	         (unsigned long long)zr->consumed);
+	return WL_E_ZSTD;
+}
+
+static wl_status zstd_truncated(wl_zstd_reader *zr, char *msg, size_t msglen)
+{
+	snprintf(msg, msglen,
+	         "zstd stream truncated: input ends inside a frame (compressed offset %llu)",
+	         (unsigned long long)zr->consumed);
+	return WL_E_TRUNCATED;
+}
+
+/* At least `need` bytes of input at zr->in + zr->in_pos, unless the input
+ * ends first (then fewer: the caller decides). */
+static wl_status zstd_fill(wl_zstd_reader *zr, size_t need, char *msg, size_t msglen)
+{
+	while (zr->in_end - zr->in_pos < need && !zr->under_eof) {
+		if (zr->in_pos > 0) {
+			memmove(zr->in, zr->in + zr->in_pos, zr->in_end - zr->in_pos);
+			zr->in_end -= zr->in_pos;
+			zr->in_pos = 0;
+		}
+		if (need > zr->in_cap) {
+			char *q = realloc(zr->in, need);
+			if (!q)
+				return WL_E_NOMEM;
+			zr->in = q;
+			zr->in_cap = need;
+		}
+		size_t k = 0;
+		wl_status st = zr->under->read(zr->under, zr->in + zr->in_end,
+		                               zr->in_cap - zr->in_end, &k, msg, msglen);
+		if (st != WL_OK)
+			return st;
+		if (k == 0)
+			zr->under_eof = true;
+		zr->in_end += k;
+	}
+	return WL_OK;
+}
+
+/* Start the frame at the input: its header, the window cap, the ring. */
+static wl_status zstd_frame_begin(wl_zstd_reader *zr, char *msg, size_t msglen)
+{
+	ZSTD_frameHeader fh;
+	size_t need = ZSTD_FRAMEHEADERSIZE_PREFIX(ZSTD_f_zstd1);
+	for (;;) {
+		wl_status st = zstd_fill(zr, need, msg, msglen);
+		if (st != WL_OK)
+			return st;
+		size_t avail = zr->in_end - zr->in_pos;
+		size_t r = ZSTD_getFrameHeader(&fh, zr->in + zr->in_pos, avail);
+		if (ZSTD_isError(r))
+			return zstd_error(zr, ZSTD_getErrorName(r), msg, msglen);
+		if (r == 0)
+			break;
+		if (avail < r && zr->under_eof)
+			return zstd_truncated(zr, msg, msglen);
+		need = r;
+	}
+	if (fh.frameType == ZSTD_frame) {
+		if (fh.windowSize > (1ull << WL_ZSTD_WINDOW_LOG_MAX))
+			return zstd_error(
+			    zr, ZSTD_getErrorString(ZSTD_error_frameParameter_windowTooLarge), msg,
+			    msglen);
+		size_t ring = ZSTD_decodingBufferSize_min(fh.windowSize, fh.frameContentSize);
+		if (ZSTD_isError(ring))
+			return zstd_error(zr, ZSTD_getErrorName(ring), msg, msglen);
+		if (ring > zr->ring_cap) {
+			free(zr->ring);
+			zr->ring_cap = 0;
+			zr->ring = malloc(ring);
+			if (!zr->ring)
+				return zstd_error(
+				    zr,
+				    ZSTD_getErrorString(ZSTD_error_frameParameter_windowTooLarge),
+				    msg, msglen);
+			zr->ring_cap = ring;
+		}
+		zr->block_max = fh.blockSizeMax;
+		zr->frame_size = fh.frameContentSize; /* ZSTD_CONTENTSIZE_UNKNOWN: max */
+	} else {
+		/* Skippable: its content is passed over here, a piece at a time
+		 * (it may claim up to 4 GiB), never handed to the decoder. */
+		zr->in_pos += ZSTD_SKIPPABLEHEADERSIZE;
+		zr->consumed += ZSTD_SKIPPABLEHEADERSIZE;
+		zr->skip_left = fh.frameContentSize;
+		zr->in_frame = zr->skip_left > 0;
+		return WL_OK;
+	}
+	zr->ring_pos = 0;
+	size_t r = ZSTD_decompressBegin(zr->dctx);
+	if (ZSTD_isError(r))
+		return zstd_error(zr, ZSTD_getErrorName(r), msg, msglen);
+	zr->in_frame = true;
+	return WL_OK;
+}
+
+static wl_status zstd_borrow(wl_reader *r, size_t cap, const char **p, size_t *got, char *msg,
+                             size_t msglen)
+{
+	wl_zstd_reader *zr = (wl_zstd_reader *)r;
+	*got = 0;
+	while (zr->out_n == 0) {
+		wl_status st;
+		if (!zr->in_frame) {
+			if ((st = zstd_fill(zr, 1, msg, msglen)) != WL_OK)
+				return st;
+			if (zr->in_pos == zr->in_end)
+				return WL_OK; /* clean end, between frames */
+			if ((st = zstd_frame_begin(zr, msg, msglen)) != WL_OK)
+				return st;
+			if (!zr->in_frame)
+				continue; /* an empty skippable frame */
+		}
+		if (zr->skip_left > 0) {
+			if ((st = zstd_fill(zr, 1, msg, msglen)) != WL_OK)
+				return st;
+			size_t avail = zr->in_end - zr->in_pos;
+			if (avail == 0)
+				return zstd_truncated(zr, msg, msglen);
+			size_t k = avail < zr->skip_left ? avail : (size_t)zr->skip_left;
+			zr->in_pos += k;
+			zr->consumed += k;
+			if ((zr->skip_left -= k) == 0)
+				zr->in_frame = false;
+			continue;
+		}
+		size_t need = ZSTD_nextSrcSizeToDecompress(zr->dctx);
+		if (need == 0) {
+			zr->in_frame = false; /* the frame is complete */
+			continue;
+		}
+		if ((st = zstd_fill(zr, need, msg, msglen)) != WL_OK)
+			return st;
+		if (zr->in_end - zr->in_pos < need)
+			return zstd_truncated(zr, msg, msglen);
+		/* The next block goes after the last one, or at the ring's start
+		 * when a whole block no longer fits before its end and the ring
+		 * is smaller than the frame (as ZSTD_decompressStream does with
+		 * its own buffer). */
+		if (zr->ring_cap < zr->frame_size && zr->ring_cap - zr->ring_pos < zr->block_max)
+			zr->ring_pos = 0;
+		char *dst = zr->ring ? zr->ring + zr->ring_pos : NULL;
+		size_t n = ZSTD_decompressContinue(zr->dctx, dst, zr->ring_cap - zr->ring_pos,
+		                                   zr->in + zr->in_pos, need);
+		if (ZSTD_isError(n))
+			return zstd_error(zr, ZSTD_getErrorName(n), msg, msglen);
+		zr->in_pos += need;
+		zr->consumed += need;
+		if (n > 0) {
+			zr->out_p = zr->ring + zr->ring_pos;
+			zr->out_n = n;
+			zr->ring_pos += n;
+			zr->out_total += n;
+			if (zr->out_total > zr->max_out) {
+				snprintf(msg, msglen,
+				         "decompressed size exceeds the cap of %llu bytes "
+				         "(--max-member-bytes)",
+				         (unsigned long long)zr->max_out);
+				return WL_E_TOO_BIG;
+			}
+		}
+	}
+	size_t k = zr->out_n < cap ? zr->out_n : cap;
+	*p = zr->out_p;
+	*got = k;
+	zr->out_p += k;
+	zr->out_n -= k;
+	return WL_OK;
+}
+
 static wl_status zstd_read(wl_reader *r, char *buf, size_t cap, size_t *got, char *msg,
                            size_t msglen)
 {
-	wl_zstd_reader *zr = (wl_zstd_reader *)r;
-	ZSTD_outBuffer ob = {buf, cap, 0};
-	*got = 0;
-	while (ob.pos == 0) {
-		if (zr->ib.pos == zr->ib.size && !zr->under_eof) {
-			size_t k = 0;
-			wl_status st =
-			    zr->under->read(zr->under, zr->in, zr->in_cap, &k, msg, msglen);
-			if (st != WL_OK)
-				return st;
-			zr->ib.src = zr->in;
-			zr->ib.size = k;
-			zr->ib.pos = 0;
-			if (k == 0)
-				zr->under_eof = true;
-		}
-		if (zr->ib.pos == zr->ib.size && zr->under_eof) {
-			if (zr->last_ret != 0) {
-				snprintf(msg, msglen,
-				         "zstd stream truncated: input ends inside a frame "
-				         "(compressed offset %llu)",
-				         (unsigned long long)zr->consumed);
-				return WL_E_TRUNCATED;
-			}
-			return WL_OK; /* clean end */
-		}
-		size_t before = zr->ib.pos;
-		size_t ret = ZSTD_decompressStream(zr->dctx, &ob, &zr->ib);
-		zr->consumed += zr->ib.pos - before;
-		if (ZSTD_isError(ret)) {
-			snprintf(msg, msglen, "zstd: %s (compressed offset %llu)",
-			         ZSTD_getErrorName(ret), (unsigned long long)zr->consumed);
-			return WL_E_ZSTD;
-		}
-		zr->last_ret = ret;
-		if (ob.pos == 0 && ret != 0 && zr->ib.pos == zr->ib.size && zr->under_eof)
-			continue; /* reported as truncation above */
-	}
-	zr->out_total += ob.pos;
-	if (zr->out_total > zr->max_out) {
-		snprintf(msg, msglen,
-		         "decompressed size exceeds the cap of %llu bytes (--max-member-bytes)",
-		         (unsigned long long)zr->max_out);
-		return WL_E_TOO_BIG;
-	}
-	*got = ob.pos;
-	return WL_OK;
+	const char *p = NULL;
+	wl_status st = zstd_borrow(r, cap, &p, got, msg, msglen);
+	if (st == WL_OK && *got)
+		memcpy(buf, p, *got);
+	return st;
 }
 
 wl_status wl_zstd_reader_open(wl_zstd_reader *zr, wl_reader *under, ZSTD_DCtx *dctx,
@@ -99,22 +243,24 @@ wl_status wl_zstd_reader_open(wl_zstd_reader *zr, wl_reader *under, ZSTD_DCtx *d
 {
 	memset(zr, 0, sizeof *zr);
 	zr->base.read = zstd_read;
+	zr->base.borrow = zstd_borrow;
 	zr->under = under;
 	zr->dctx = dctx;
 	zr->max_out = max_out;
-	zr->in_cap = ZSTD_DStreamInSize();
+	/* One block (at most 128 KiB and its 3-byte header) in one piece,
+	 * and room to read ahead. */
+	zr->in_cap = 2 * ZSTD_DStreamInSize();
 	zr->in = malloc(zr->in_cap);
 	if (!zr->in)
 		return WL_E_NOMEM;
-	ZSTD_DCtx_reset(dctx, ZSTD_reset_session_and_parameters);
-	ZSTD_DCtx_setParameter(dctx, ZSTD_d_windowLogMax, WL_ZSTD_WINDOW_LOG_MAX);
 	return WL_OK;
 }
 
 void wl_zstd_reader_close(wl_zstd_reader *zr)
 {
 	free(zr->in);
-	zr->in = NULL;
+	free(zr->ring);
+	zr->in = zr->ring = NULL;
 }
 
 /* ---- archives ---- */
@@ -130,13 +276,18 @@ static la_ssize_t arc_read(struct archive *a, void *client, const void **out)
 {
 	arc_client *c = client;
 	size_t got = 0;
-	wl_status st = c->r->read(c->r, c->buf, WL_BLOCK_SIZE, &got, c->msg, sizeof c->msg);
+	const char *p = c->buf;
+	/* A borrowing reader (zstd) hands its own buffer: valid until the next
+	 * call, as libarchive requires. */
+	wl_status st = c->r->borrow
+	                   ? c->r->borrow(c->r, WL_BLOCK_SIZE, &p, &got, c->msg, sizeof c->msg)
+	                   : c->r->read(c->r, c->buf, WL_BLOCK_SIZE, &got, c->msg, sizeof c->msg);
 	if (st != WL_OK) {
 		c->st = st;
 		archive_set_error(a, 1, "%s", c->msg);
 		return -1;
 	}
-	*out = c->buf;
+	*out = p;
 	return (la_ssize_t)got;
 }
 

@@ -8,6 +8,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+/* The buffer-less decoding API (ZSTD_decompressContinue and friends). */
+#define ZSTD_STATIC_LINKING_ONLY
 #include <zstd.h>
 
 #include "source.h"
@@ -21,17 +23,26 @@ typedef enum wl_container {
 /* Decide from the first bytes (pass at least 512 when available, for tar). */
 wl_container wl_sniff_container(const unsigned char *p, size_t n);
 
-/* A zstd-decompressing reader over `under`. dctx is borrowed (a worker owns
- * one per nesting level and reuses it). max_out caps decompressed bytes. */
+/* A zstd-decompressing reader over `under`, with read() and borrow() (the
+ * decoded blocks in a ring of the reader's own). dctx is borrowed (a worker
+ * owns one per nesting level and reuses it). max_out caps decompressed
+ * bytes. */
 typedef struct wl_zstd_reader {
 	wl_reader base;
 	wl_reader *under;
 	ZSTD_DCtx *dctx;
-	char *in; /* owned; ZSTD_DStreamInSize() bytes */
-	size_t in_cap;
-	ZSTD_inBuffer ib;
+	char *in; /* owned: input, in[in_pos..in_end) not yet decoded */
+	size_t in_cap, in_pos, in_end;
 	bool under_eof;
-	size_t last_ret;   /* 0 = at a frame boundary */
+	bool in_frame;       /* between a frame's header and its end */
+	char *ring;          /* owned: decoded blocks, the window among them */
+	size_t ring_cap;     /* ZSTD_decodingBufferSize_min of the frame */
+	size_t ring_pos;     /* where the next block is decoded */
+	size_t block_max;    /* the frame's largest block */
+	uint64_t frame_size; /* its content size, ZSTD_CONTENTSIZE_UNKNOWN */
+	uint64_t skip_left;  /* bytes of a skippable frame still to pass */
+	const char *out_p;   /* decoded bytes not yet handed out */
+	size_t out_n;
 	uint64_t consumed; /* compressed bytes handed to zstd */
 	uint64_t out_total;
 	uint64_t max_out;

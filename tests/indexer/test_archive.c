@@ -359,6 +359,81 @@ static void zstd_single_frame(void **state)
 	buf_free(&z);
 }
 
+/* A frame written by a streaming compressor: no content size, so the
+ * reader's ring (window + 2 blocks) is smaller than the frame and wraps
+ * many times; with a 1 KiB window the blocks are 1 KiB too. Read through
+ * read() and borrow() alternately, as the stages above may. */
+static void zstd_streamed_frame_ring_wraps(void **state)
+{
+	(void)state;
+	buf text = {0};
+	make_text(&text, 3u << 20, 11);
+	static const int wlogs[] = {10, 10, 14, 17, 17, 20, 20};
+	for (size_t w = 0; w < sizeof wlogs / sizeof *wlogs; w++) {
+		ZSTD_CCtx *cc = ZSTD_createCCtx();
+		assert_non_null(cc);
+		assert_false(ZSTD_isError(ZSTD_CCtx_setParameter(cc, ZSTD_c_windowLog, wlogs[w])));
+		assert_false(ZSTD_isError(ZSTD_CCtx_setParameter(cc, ZSTD_c_checksumFlag, 1)));
+		buf z = {0};
+		char *dst = malloc(ZSTD_compressBound(text.n));
+		assert_non_null(dst);
+		ZSTD_outBuffer ob = {dst, ZSTD_compressBound(text.n), 0};
+		/* Fed in pieces without a pledged size: the header has none. Each
+		 * piece flushed (every other window size): blocks then end at
+		 * odd places, short of the largest block. */
+		const ZSTD_EndDirective how = w % 2 ? ZSTD_e_flush : ZSTD_e_continue;
+		for (size_t off = 0; off < text.n; off += 100001) {
+			size_t k = text.n - off < 100001 ? text.n - off : 100001;
+			ZSTD_inBuffer ib = {text.p + off, k, 0};
+			size_t r;
+			do {
+				r = ZSTD_compressStream2(cc, &ob, &ib, how);
+				assert_false(ZSTD_isError(r));
+			} while (ib.pos < ib.size || (how == ZSTD_e_flush && r != 0));
+		}
+		ZSTD_inBuffer none = {NULL, 0, 0};
+		size_t left;
+		do {
+			left = ZSTD_compressStream2(cc, &ob, &none, ZSTD_e_end);
+			assert_false(ZSTD_isError(left));
+		} while (left != 0);
+		buf_add(&z, dst, ob.pos);
+		free(dst);
+		ZSTD_freeCCtx(cc);
+		assert_int_equal(ZSTD_getFrameContentSize(z.p, z.n), ZSTD_CONTENTSIZE_UNKNOWN);
+
+		char msg[256] = "";
+		mem_reader m;
+		mem_reader_init(&m, z.p, z.n, 5000);
+		ZSTD_DCtx *d = ZSTD_createDCtx();
+		assert_non_null(d);
+		wl_zstd_reader zr;
+		assert_int_equal(wl_zstd_reader_open(&zr, &m.base, d, WL_MEMBER_BYTES_MAX), WL_OK);
+		assert_non_null(zr.base.borrow);
+		buf out = {0};
+		char tmp[3000];
+		for (unsigned i = 0;; i++) {
+			size_t got = 0;
+			const char *p = NULL;
+			wl_status st = i % 3 == 0 ? zr.base.read(&zr.base, tmp, sizeof tmp, &got,
+			                                         msg, sizeof msg)
+			                          : zr.base.borrow(&zr.base, WL_BLOCK_SIZE, &p,
+			                                           &got, msg, sizeof msg);
+			if (st != WL_OK)
+				fail_msg("window 2^%d: %s", wlogs[w], msg);
+			if (got == 0)
+				break;
+			buf_add(&out, i % 3 == 0 ? tmp : p, got);
+		}
+		assert_bytes(&out, &text);
+		buf_free(&out);
+		wl_zstd_reader_close(&zr);
+		ZSTD_freeDCtx(d);
+		buf_free(&z);
+	}
+	buf_free(&text);
+}
+
 static void zstd_highly_compressible_small_reads(void **state)
 {
 	(void)state;
@@ -585,6 +660,39 @@ static void zstd_skippable_frame(void **state)
 	assert_int_equal(c, WL_CONT_ZSTD);
 	assert_bytes(&out, &text);
 	buf_free(&out);
+	/* Through 1-byte and 3-byte underlying reads too. */
+	assert_int_equal(zstd_mem(&z, 1, WL_MEMBER_BYTES_MAX, 4096, &out), WL_OK);
+	assert_bytes(&out, &text);
+	buf_free(&out);
+	assert_int_equal(zstd_mem(&z, 3, WL_MEMBER_BYTES_MAX, 777, &out), WL_OK);
+	assert_bytes(&out, &text);
+	buf_free(&out);
+
+	/* A skippable frame that claims nearly 4 GiB and ends after 10
+	 * bytes: truncated, and passed over without holding its content
+	 * (found by the archive fuzz target: a 3.5 GiB allocation). */
+	buf big = {0};
+	zstd_frame(&big, text.p, text.n, 0);
+	put_le32(&big, 0x184D2A5Fu);
+	put_le32(&big, 0xFFFFFFF0u);
+	buf_add(&big, "0123456789", 10);
+	{
+		char msg[256] = "";
+		mem_reader m;
+		mem_reader_init(&m, big.p, big.n, 4096);
+		ZSTD_DCtx *d = ZSTD_createDCtx();
+		assert_non_null(d);
+		wl_zstd_reader zr;
+		assert_int_equal(wl_zstd_reader_open(&zr, &m.base, d, WL_MEMBER_BYTES_MAX), WL_OK);
+		assert_int_equal(read_all(&zr.base, 4096, &out, msg, sizeof msg), WL_E_TRUNCATED);
+		assert_non_null(strstr(msg, "truncated"));
+		assert_true(zr.in_cap <= (1u << 20)); /* the input buffer did not grow */
+		assert_bytes(&out, &text);            /* the frame before it arrived whole */
+		wl_zstd_reader_close(&zr);
+		ZSTD_freeDCtx(d);
+		buf_free(&out);
+	}
+	buf_free(&big);
 	buf_free(&text);
 	buf_free(&z);
 }
@@ -1241,6 +1349,7 @@ int main(void)
 	    cmocka_unit_test(zstd_highly_compressible_small_reads),
 	    cmocka_unit_test(zstd_multi_frame),
 	    cmocka_unit_test(zstd_truncated),
+	    cmocka_unit_test(zstd_streamed_frame_ring_wraps),
 	    cmocka_unit_test(zstd_corrupt),
 	    cmocka_unit_test(zstd_trailing_garbage),
 	    cmocka_unit_test(zstd_skippable_frame),
