@@ -100,11 +100,28 @@ static inline bool starts(const char *p, size_t n, const char *lit, size_t ln)
 }
 #define STARTS(p, n, lit) starts((p), (n), (lit), sizeof(lit) - 1)
 
-static inline const char *find(const char *p, size_t n, const char *lit, size_t ln)
+/* memchr for the needle's first byte that is not a blank, then a compare:
+ * glibc's memmem sets up a shift table on each call, which cost more than
+ * the search on lines of a hundred bytes. */
+const char *wl_find(const char *p, size_t n, const char *lit, size_t ln)
 {
-	return n >= ln ? memmem(p, n, lit, ln) : NULL;
+	if (n < ln || ln == 0)
+		return ln == 0 ? p : NULL;
+	size_t k = 0;
+	while (k + 1 < ln && lit[k] == ' ')
+		k++;
+	const char *last = p + (n - ln); /* the last place the needle can start */
+	for (const char *q = p + k; q <= last + k;) {
+		const char *a = memchr(q, lit[k], (size_t)(last + k - q) + 1);
+		if (!a)
+			return NULL;
+		if (memcmp(a - k, lit, ln) == 0)
+			return a - k;
+		q = a + 1;
+	}
+	return NULL;
 }
-#define FIND(p, n, lit) find((p), (n), (lit), sizeof(lit) - 1)
+#define FIND(p, n, lit) wl_find((p), (n), (lit), sizeof(lit) - 1)
 
 static inline int hexv(char c)
 {
@@ -487,11 +504,11 @@ static void set_client_from(wl_extract *x, const char *p, size_t n)
 static bool xml_field(const char *p, size_t n, const char *open, size_t on, const char *close,
                       size_t cn, const char **v, size_t *vn)
 {
-	const char *a = find(p, n, open, on);
+	const char *a = wl_find(p, n, open, on);
 	if (!a)
 		return false;
 	a += on;
-	const char *b = find(a, (size_t)(p + n - a), close, cn);
+	const char *b = wl_find(a, (size_t)(p + n - a), close, cn);
 	if (!b)
 		return false;
 	*v = a;
@@ -503,7 +520,7 @@ static bool xml_field(const char *p, size_t n, const char *open, size_t on, cons
 static bool quoted_field(const char *p, size_t n, const char *key, size_t kn, const char **v,
                          size_t *vn)
 {
-	const char *a = find(p, n, key, kn);
+	const char *a = wl_find(p, n, key, kn);
 	if (!a)
 		return false;
 	a += kn;
@@ -930,7 +947,7 @@ static bool kv(const char *p, size_t n, const char *key, size_t kn, const char *
 	const char *s = p;
 	const char *end = p + n;
 	for (;;) {
-		const char *a = find(s, (size_t)(end - s), key, kn);
+		const char *a = wl_find(s, (size_t)(end - s), key, kn);
 		if (!a)
 			return false;
 		if (a == p || a[-1] == ' ' || a[-1] == ',' || a[-1] == '\t') {

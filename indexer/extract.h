@@ -46,6 +46,10 @@ void wl_extract_line(wl_extract *x, const char *p, size_t n, uint64_t lineno);
  * end just after a '\n'. */
 size_t wl_extract_block(wl_extract *x, const char *p, size_t n, uint64_t *lineno);
 
+/* memmem for short needles in short texts: the first lit[0..ln) in
+ * p[0..n), or NULL (p when ln is 0). */
+const char *wl_find(const char *p, size_t n, const char *lit, size_t ln);
+
 /* Time of the input file (mtime, UTC microseconds, or WL_TS_NONE): the time
  * of a web.config's values. */
 void wl_extract_set_file_time(wl_extract *x, int64_t ts_us);

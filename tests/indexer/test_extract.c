@@ -1181,6 +1181,39 @@ static void host_hint(void **state)
 	assert_str(h, "");
 }
 
+/* wl_find against memmem on random texts over a small alphabet (so that
+ * near misses, blanks and needles at either end are common). */
+static void find_matches_memmem(void **state)
+{
+	(void)state;
+	uint64_t r = 88172645463325252ULL;
+	static const char abc[] = "ab  c";
+	char hay[64], lit[8];
+	size_t found = 0;
+	for (int i = 0; i < 200000; i++) {
+		r ^= r << 13;
+		r ^= r >> 7;
+		r ^= r << 17;
+		size_t n = r % 40, ln = (r >> 8) % 7;
+		for (size_t k = 0; k < n; k++)
+			hay[k] = abc[((r >> (16 + k % 40)) + k * 7 + (size_t)i) % 5];
+		for (size_t k = 0; k < ln; k++)
+			lit[k] = abc[((r >> (20 + k)) + k) % 5];
+		const char *want = ln == 0 ? hay : memmem(hay, n, lit, ln);
+		const char *got = wl_find(hay, n, lit, ln);
+		if (got != want)
+			fail_msg("\"%.*s\" in \"%.*s\": got offset %td, want %td", (int)ln, lit,
+			         (int)n, hay, got ? got - hay : -1, want ? want - hay : -1);
+		found += want != NULL && ln > 0;
+	}
+	assert_true(found > 10000);
+	/* At the very end, and a needle of blanks. */
+	static const char t[] = "xx out of", u[] = "   ";
+	assert_ptr_equal(wl_find(t, 9, " out of", 7), t + 2);
+	assert_ptr_equal(wl_find(t, 8, " out of", 7), NULL);
+	assert_ptr_equal(wl_find(u, 3, "  ", 2), u);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1207,6 +1240,7 @@ int main(void)
 	    cmocka_unit_test(bom_inside_text),
 	    cmocka_unit_test(web_config_limits),
 	    cmocka_unit_test(url_host),
+	    cmocka_unit_test(find_matches_memmem),
 	    cmocka_unit_test(find_hresult),
 	    cmocka_unit_test(banner_tz),
 	    cmocka_unit_test(host_hint),
