@@ -1191,6 +1191,35 @@ static void bg_sync_wait(bg_sync *b)
 	b->running = false;
 }
 
+/* The durable close, first half: copy the WAL's frames into the database
+ * file without a sync (synchronous is still OFF), then make the file
+ * durable with one fdatasync. The TRUNCATE checkpoint after it (under
+ * synchronous = NORMAL) then has nothing left to copy, so it only empties
+ * the WAL. SQLite's own order would first fsync the WAL: every page the run
+ * wrote, to protect a copy that this fdatasync makes durable anyway (0.1 s
+ * per GB of logs on the 2-core VM). Until the fdatasync returns, the WAL
+ * is untouched, so a crash before it leaves what SQLite would have. */
+static wl_status sync_checkpoint(wl_writer *wr, char *err, size_t errlen)
+{
+	int frames = 0, copied = 0;
+	if (sqlite3_wal_checkpoint_v2(wr->db, NULL, SQLITE_CHECKPOINT_PASSIVE, &frames, &copied) !=
+	    SQLITE_OK)
+		return db_error(wr, err, errlen, "checkpoint");
+	if (copied == frames) {
+		int fd = open(wr->path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0 || fdatasync(fd) != 0) {
+			snprintf(err, errlen, "%s: fdatasync: %s", wr->path, strerror(errno));
+			if (fd >= 0)
+				close(fd);
+			return WL_E_DB;
+		}
+		close(fd);
+	}
+	/* Frames a reader kept from the copy: the TRUNCATE checkpoint copies
+	 * them with SQLite's syncs. */
+	return exec(wr, "PRAGMA synchronous = NORMAL", err, errlen);
+}
+
 wl_status wl_writer_close(wl_writer *wr, bool ok, char *err, size_t errlen)
 {
 	char scratch[256];
@@ -1216,7 +1245,7 @@ wl_status wl_writer_close(wl_writer *wr, bool ok, char *err, size_t errlen)
 				          errlen);
 			bg_sync_wait(&bg);
 			if (st == WL_OK)
-				st = exec(wr, "PRAGMA synchronous = NORMAL", err, errlen);
+				st = sync_checkpoint(wr, err, errlen);
 		} else if (wr->in_txn) {
 			/* Commit what is whole: incomplete inputs stay flagged and are
 			 * removed by the next run. A failed commit rolls back. */
