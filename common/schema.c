@@ -89,6 +89,11 @@ static const char ddl_tables[] =
     "  evaluated      INTEGER,"
     "  deployed       INTEGER);\n"
     "CREATE INDEX IF NOT EXISTS scans_by_source ON scans(source_id);\n"
+    /* Kept during loads too: each input's scans arrive in time order for
+     * one or two servers, so the inserts land next to each other (0.06 CPU-s
+     * per GB in the writer) instead of a sort of every scan on the tail
+     * after the load (0.09 s per GB, on the critical path). */
+    "CREATE INDEX IF NOT EXISTS scans_by_server ON scans(server_id, ts);\n"
     /* maxInstalledPrerequisites / maxCachedUpdates of each ClientWebService
      * web.config found among the inputs. NULL: key absent, so the documented
      * default (400 / 22000) was in force. */
@@ -166,7 +171,6 @@ static const char ddl_indexes[] =
     "  WHERE client_guid_id IS NOT NULL;\n"
     "CREATE INDEX IF NOT EXISTS events_by_param ON events(parameter, server_id, fault_code,"
     "  fault_guid_id, ts, role, client_guid_id, source_id, line) WHERE parameter IS NOT NULL;\n"
-    "CREATE INDEX IF NOT EXISTS scans_by_server ON scans(server_id, ts);\n"
     /* A run into a non-empty index looks up each new message by its hash;
      * a first load needs no look-ups (random keys: built afterwards). */
     DDL_MESSAGES_BY_HASH "";
@@ -178,7 +182,6 @@ static const char ddl_drop_indexes[] = "DROP INDEX IF EXISTS event_guids_by_guid
                                        "DROP INDEX IF EXISTS events_by_code;"
                                        "DROP INDEX IF EXISTS events_by_client;"
                                        "DROP INDEX IF EXISTS events_by_ts;"
-                                       "DROP INDEX IF EXISTS scans_by_server;"
                                        "DROP INDEX IF EXISTS messages_by_hash;"
                                        "";
 
