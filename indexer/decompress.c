@@ -228,21 +228,11 @@ static wl_status zstd_borrow(wl_reader *r, size_t cap, const char **p, size_t *g
 	return WL_OK;
 }
 
-static wl_status zstd_read(wl_reader *r, char *buf, size_t cap, size_t *got, char *msg,
-                           size_t msglen)
-{
-	const char *p = NULL;
-	wl_status st = zstd_borrow(r, cap, &p, got, msg, msglen);
-	if (st == WL_OK && *got)
-		memcpy(buf, p, *got);
-	return st;
-}
-
 wl_status wl_zstd_reader_open(wl_zstd_reader *zr, wl_reader *under, ZSTD_DCtx *dctx,
                               uint64_t max_out)
 {
 	memset(zr, 0, sizeof *zr);
-	zr->base.read = zstd_read;
+	zr->base.read = wl_read_borrowed;
 	zr->base.borrow = zstd_borrow;
 	zr->under = under;
 	zr->dctx = dctx;
@@ -370,16 +360,6 @@ static wl_status member_borrow(wl_reader *r, size_t cap, const char **p, size_t 
 	return WL_OK;
 }
 
-static wl_status member_read(wl_reader *r, char *buf, size_t cap, size_t *got, char *msg,
-                             size_t msglen)
-{
-	const char *p = NULL;
-	wl_status st = member_borrow(r, cap, &p, got, msg, msglen);
-	if (st == WL_OK && *got)
-		memcpy(buf, p, *got);
-	return st;
-}
-
 static bool unsafe_name(const char *name)
 {
 	if (name[0] == '/')
@@ -434,7 +414,7 @@ wl_status wl_archive_each(wl_reader *r, wl_member_fn on_member, wl_member_skip_f
 		if (unsafe_name(name) && on_skip)
 			on_skip(ctx, name, WL_E_UNSAFE_PATH,
 			        "member path is absolute or has '..' (read, never extracted)");
-		member_reader mr = {.base = {.read = member_read, .borrow = member_borrow},
+		member_reader mr = {.base = {.read = wl_read_borrowed, .borrow = member_borrow},
 		                    .a = a,
 		                    .c = &c,
 		                    .mtime_us = INT64_MIN};

@@ -99,6 +99,16 @@ static wl_status peek_read(wl_reader *r, char *buf, size_t cap, size_t *got, cha
 	return pr->under->read(pr->under, buf, cap, got, msg, msglen);
 }
 
+wl_status wl_read_borrowed(wl_reader *r, char *buf, size_t cap, size_t *got, char *msg,
+                           size_t msglen)
+{
+	const char *p = NULL;
+	wl_status st = r->borrow(r, cap, &p, got, msg, msglen);
+	if (st == WL_OK && *got)
+		memcpy(buf, p, *got);
+	return st;
+}
+
 static wl_status peek_borrow(wl_reader *r, size_t cap, const char **p, size_t *got, char *msg,
                              size_t msglen)
 {

@@ -23,6 +23,10 @@ struct wl_reader {
 	                    size_t msglen);
 };
 
+/* read() of a reader that has borrow(): the borrowed bytes, copied. */
+wl_status wl_read_borrowed(wl_reader *r, char *buf, size_t cap, size_t *got, char *msg,
+                           size_t msglen);
+
 /* A plain file opened for reading. */
 typedef struct wl_file_reader {
 	wl_reader base;
