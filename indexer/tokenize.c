@@ -4,6 +4,9 @@
 #include "tokenize.h"
 
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 static inline bool is_digit(char c)
 {
@@ -26,16 +29,11 @@ static int hexv(char c)
 	return -1;
 }
 
-/* n decimal digits at p; -1 if any is not a digit. */
-static int digits(const char *p, int n)
+/* Two decimal digits at p, or -1 if either is not a digit. */
+static inline int dig2(const char *p)
 {
-	int v = 0;
-	for (int i = 0; i < n; i++) {
-		if (!is_digit(p[i]))
-			return -1;
-		v = v * 10 + (p[i] - '0');
-	}
-	return v;
+	unsigned a = (unsigned)(unsigned char)p[0] - '0', b = (unsigned)(unsigned char)p[1] - '0';
+	return a < 10 && b < 10 ? (int)(a * 10 + b) : -1;
 }
 
 int64_t wl_civil_to_us(int y, int m, int d, int h, int mi, int s, int64_t us)
@@ -51,7 +49,7 @@ int64_t wl_civil_to_us(int y, int m, int d, int h, int mi, int s, int64_t us)
 }
 
 /* YYYY?MM?DD with separator sep (any of "-/." if sep is 0). */
-static bool parse_date(const char *p, size_t n, char sep, int *y, int *m, int *d)
+static inline bool parse_date(const char *p, size_t n, char sep, int *y, int *m, int *d)
 {
 	if (n < 10)
 		return false;
@@ -60,42 +58,63 @@ static bool parse_date(const char *p, size_t n, char sep, int *y, int *m, int *d
 		return false;
 	if (sep ? s1 != sep : (s1 != '-' && s1 != '/' && s1 != '.'))
 		return false;
-	*y = digits(p, 4);
-	*m = digits(p + 5, 2);
-	*d = digits(p + 8, 2);
+	int hi = dig2(p), lo = dig2(p + 2);
+	if (hi < 0 || lo < 0)
+		return false;
+	*y = hi * 100 + lo;
+	*m = dig2(p + 5);
+	*d = dig2(p + 8);
 	return *y >= 1970 && *m >= 1 && *m <= 12 && *d >= 1 && *d <= 31;
 }
 
 /* HH:MM:SS then fraction introduced by frac_sep (':' classic, '.' others);
- * *len gets the bytes consumed. The fraction is optional. */
-static bool parse_time(const char *p, size_t n, char frac_sep, int *h, int *mi, int *s, int64_t *us,
-                       size_t *len)
+ * *len gets the bytes consumed. The fraction is optional; its first six
+ * digits make the microseconds, further ones are read and dropped. */
+static inline bool parse_time(const char *p, size_t n, char frac_sep, int *h, int *mi, int *s,
+                              int64_t *us, size_t *len)
 {
+	static const int64_t pow10[7] = {1, 10, 100, 1000, 10000, 100000, 1000000};
 	if (n < 8 || p[2] != ':' || p[5] != ':')
 		return false;
-	*h = digits(p, 2);
-	*mi = digits(p + 3, 2);
-	*s = digits(p + 6, 2);
+	*h = dig2(p);
+	*mi = dig2(p + 3);
+	*s = dig2(p + 6);
 	if (*h < 0 || *h > 23 || *mi < 0 || *mi > 59 || *s < 0 || *s > 60)
 		return false;
 	size_t i = 8;
 	*us = 0;
 	if (i < n && p[i] == frac_sep) {
 		i++;
-		int64_t scale = 100000;
-		size_t start = i;
-		while (i < n && is_digit(p[i])) {
-			if (scale > 0) {
-				*us += (p[i] - '0') * scale;
-				scale /= 10;
-			}
-			i++;
-		}
+		size_t start = i, lim = n - i < 6 ? n : i + 6;
+		int64_t v = 0;
+		while (i < lim && is_digit(p[i]))
+			v = v * 10 + (p[i++] - '0');
 		if (i == start)
 			return false;
+		*us = v * pow10[6 - (i - start)];
+		while (i < n && is_digit(p[i]))
+			i++;
 	}
 	*len = i;
 	return true;
+}
+
+/* First blank (space or TAB) at or after i, or n. */
+static inline size_t find_blank(const char *line, size_t n, size_t i)
+{
+#if defined(__SSE2__)
+	const __m128i sp = _mm_set1_epi8(' '), tab = _mm_set1_epi8('\t');
+	for (; i + 16 <= n; i += 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(line + i));
+		unsigned m = (unsigned)_mm_movemask_epi8(
+		    _mm_or_si128(_mm_cmpeq_epi8(v, sp), _mm_cmpeq_epi8(v, tab)));
+		if (m)
+			return i + (size_t)__builtin_ctz(m);
+	}
+#endif
+	while (i < n && !is_blank(line[i]))
+		i++;
+	return i;
 }
 
 /* Next field ending at a TAB: [*pos, tab). */
@@ -141,19 +160,53 @@ static bool blank_field(const char *line, size_t n, size_t *pos, wl_span *out)
 	return true;
 }
 
+/* The first five TAB-ended fields, as five tab_field calls would take them,
+ * when all five TABs lie in the first 64 bytes; false otherwise. */
+static bool tab_fields5(const char *line, size_t n, size_t *pos, wl_span out[5])
+{
+#if defined(__SSE2__)
+	if (n < 64)
+		return false;
+	const __m128i tab = _mm_set1_epi8('\t');
+	uint64_t m = 0;
+	for (int k = 0; k < 4; k++) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(line + 16 * k));
+		m |= (uint64_t)(uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v, tab)) << (16 * k);
+	}
+	size_t at = 0;
+	for (int k = 0; k < 5; k++, m &= m - 1) {
+		if (!m)
+			return false;
+		size_t t = (size_t)__builtin_ctzll(m);
+		out[k] = (wl_span){line + at, t - at};
+		at = t + 1;
+	}
+	*pos = at;
+	return true;
+#else
+	(void)line;
+	(void)n;
+	(void)pos;
+	(void)out;
+	return false;
+#endif
+}
+
 bool wl_tok_classic(const char *line, size_t n, wl_fields *f)
 {
 	size_t pos = 0;
-	wl_span date, time, pid, tid, comp;
-	if (!tab_field(line, n, &pos, &date) || !tab_field(line, n, &pos, &time) ||
-	    !tab_field(line, n, &pos, &pid) || !tab_field(line, n, &pos, &tid) ||
-	    !tab_field(line, n, &pos, &comp)) {
+	wl_span fld[5];
+	if (!tab_fields5(line, n, &pos, fld) &&
+	    !(tab_field(line, n, &pos, &fld[0]) && tab_field(line, n, &pos, &fld[1]) &&
+	      tab_field(line, n, &pos, &fld[2]) && tab_field(line, n, &pos, &fld[3]) &&
+	      tab_field(line, n, &pos, &fld[4]))) {
 		pos = 0;
-		if (!blank_field(line, n, &pos, &date) || !blank_field(line, n, &pos, &time) ||
-		    !blank_field(line, n, &pos, &pid) || !blank_field(line, n, &pos, &tid) ||
-		    !blank_field(line, n, &pos, &comp))
+		if (!blank_field(line, n, &pos, &fld[0]) || !blank_field(line, n, &pos, &fld[1]) ||
+		    !blank_field(line, n, &pos, &fld[2]) || !blank_field(line, n, &pos, &fld[3]) ||
+		    !blank_field(line, n, &pos, &fld[4]))
 			return false;
 	}
+	wl_span date = fld[0], time = fld[1], pid = fld[2], tid = fld[3], comp = fld[4];
 	int y, m, d, h, mi, s;
 	int64_t us;
 	size_t tl;
@@ -259,8 +312,7 @@ static bool ws_field(const char *line, size_t n, size_t *pos, wl_span *out)
 	while (i < n && is_blank(line[i]))
 		i++;
 	size_t start = i;
-	while (i < n && !is_blank(line[i]))
-		i++;
+	i = find_blank(line, n, i);
 	if (i == start)
 		return false;
 	out->p = line + start;

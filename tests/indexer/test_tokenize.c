@@ -10,6 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <dirent.h>
+#include <stdio.h>
+
+#include "tok_reference.h"
 #include "tokenize.h"
 
 #define LIT(s) (s), (sizeof(s) - 1)
@@ -490,6 +494,178 @@ static void no_read_past_end(void **state)
 	}
 }
 
+/* ---- the fast paths against the code they replaced (tok_reference.c) ---- */
+
+static unsigned long long g_checked;
+
+static void same_span(const char *what, wl_span a, wl_span b, const char *line, size_t n)
+{
+	if (a.n != b.n || (a.n && a.p != b.p))
+		fail_msg("%s differs from the reference (%zu vs %zu bytes) on \"%.*s\"", what, a.n,
+		         b.n, (int)(n < 120 ? n : 120), line);
+}
+
+static void same_fields(const char *tok, bool ok, bool want, const wl_fields *a, const wl_fields *b,
+                        const char *line, size_t n)
+{
+	g_checked++;
+	if (ok != want)
+		fail_msg("%s: %s, reference %s, on \"%.*s\" (%zu bytes)", tok,
+		         ok ? "accepted" : "rejected", want ? "accepted" : "rejected",
+		         (int)(n < 120 ? n : 120), line, n);
+	if (!ok)
+		return;
+	if (a->ts_us != b->ts_us || a->pid != b->pid || a->tid != b->tid)
+		fail_msg("%s: time/pid/tid %lld/%u/%u, reference %lld/%u/%u, on \"%.*s\"", tok,
+		         (long long)a->ts_us, a->pid, a->tid, (long long)b->ts_us, b->pid, b->tid,
+		         (int)(n < 120 ? n : 120), line);
+	same_span("component", a->component, b->component, line, n);
+	same_span("level", a->level, b->level, line, n);
+	same_span("process", a->process, b->process, line, n);
+	same_span("message", a->message, b->message, line, n);
+}
+
+/* All three tokenizers on an exact-size heap copy (ASan sees over-reads). */
+static void check_line(const char *line, size_t n)
+{
+	char *c = malloc(n ? n : 1);
+	assert_non_null(c);
+	memcpy(c, line, n);
+	wl_fields a, b;
+	memset(&a, 0, sizeof a);
+	memset(&b, 0, sizeof b);
+	bool x = wl_tok_classic(c, n, &a), y = ref_tok_classic(c, n, &b);
+	same_fields("classic", x, y, &a, &b, c, n);
+	x = wl_tok_etw(c, n, &a);
+	y = ref_tok_etw(c, n, &b);
+	same_fields("etw", x, y, &a, &b, c, n);
+	x = wl_tok_sdist(c, n, &a);
+	y = ref_tok_sdist(c, n, &b);
+	same_fields("sdist", x, y, &a, &b, c, n);
+	free(c);
+}
+
+/* Every line of every real log, with and without its CR. */
+static void fast_paths_match_reference_on_real_logs(void **state)
+{
+	(void)state;
+	const char *dir = WL_SHARED_DIR "/real-logs";
+	DIR *d = opendir(dir);
+	if (!d)
+		fail_msg("cannot open %s", dir);
+	unsigned files = 0;
+	g_checked = 0;
+	for (struct dirent *e; (e = readdir(d)) != NULL;) {
+		size_t ln = strlen(e->d_name);
+		if (ln < 5 || strcmp(e->d_name + ln - 4, ".log") != 0)
+			continue;
+		char path[4096];
+		snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+		FILE *f = fopen(path, "rb");
+		assert_non_null(f);
+		fseek(f, 0, SEEK_END);
+		long sz = ftell(f);
+		fseek(f, 0, SEEK_SET);
+		char *buf = malloc((size_t)sz + 1);
+		assert_non_null(buf);
+		assert_int_equal(fread(buf, 1, (size_t)sz, f), (size_t)sz);
+		fclose(f);
+		for (size_t s = 0, i = 0; i <= (size_t)sz; i++) {
+			if (i == (size_t)sz || buf[i] == '\n') {
+				size_t n = i - s;
+				check_line(buf + s, n);
+				if (n && buf[s + n - 1] == '\r')
+					check_line(buf + s, n - 1);
+				s = i + 1;
+			}
+		}
+		free(buf);
+		files++;
+	}
+	closedir(d);
+	assert_true(files >= 7);
+	assert_true(g_checked > 100000);
+}
+
+/* Lines of each format, with the field boundaries moved about (so that TABs
+ * and blanks fall on both sides of the 16- and 64-byte vector loads), cut at
+ * every length and with single bytes replaced at every position of the
+ * header by characters that matter to the grammars. */
+static void fast_paths_match_reference_on_mutations(void **state)
+{
+	(void)state;
+	static const char *const base[] = {
+	    "2021-08-28\t11:05:07:920\t 576\ta70\tMisc\tWARNING: a message\tWith a tab",
+	    "2021-08-28\t11:05:07:920\t576\t   a70\tAgentComponentLong\t* END * Finding updates",
+	    "2021-08-28 11:05:07:920  576  a70 Misc   space separated message",
+	    "2021-08-28\t11:05:07\t  576\ta70\t\tno component",
+	    "2016/01/11 10:22:19.6660751 1004  2616  Agent           * END * Finding updates",
+	    "2016.01.11 10:22:19.6 1004  2616  Agent    x",
+	    "2016-01-11 10:22:19.123456789 4294967295 99999 ComponentLongerThan15 msg",
+	    "2016/01/11 10:22:19 1004  2616  Agent           no fraction",
+	    "2026-03-24 23:52:07.455 UTC\tInfo\tWsusService.38\tEventLogEventReporter.ReportEvent"
+	    "\tEventId=12022,Type=Information",
+	    "2026-03-24 23:52:07.455 UTC    Error   w3wp.5  ClientImplementation.SyncUpdates"
+	    "   ThrowException: actor = http://srv/ClientWebService/client.asmx, ID=x",
+	    "2026-03-24 23:52:07 UTC Info p.1 M.N message",
+	    "2026-03-24 23:52:07.455 UTC\tInfo\tAVeryLongProcessNameThatCrossesSixteen.38\t"
+	    "AClassWithAVeryLongName.AndAnEvenLongerMethodNameThanThat\tmsg",
+	};
+	static const char repl[] = " \t09:/-.aFZ\r\n*";
+	char buf[512];
+	for (size_t b = 0; b < sizeof base / sizeof *base; b++) {
+		for (int pad = 0; pad < 40; pad++) {
+			/* Widen the field after the time by pad spaces (leading
+			 * blanks every grammar skips or trims there). */
+			const char *src = base[b];
+			size_t sn = strlen(src), at = 0;
+			while (at < sn && at < 24 && src[at] != '\t' && src[at] != ' ')
+				at++;
+			at++;
+			while (at < sn && src[at] != '\t' && src[at] != ' ')
+				at++;
+			at += at < sn;
+			size_t n = 0;
+			memcpy(buf, src, at);
+			n = at;
+			for (int k = 0; k < pad; k++)
+				buf[n++] = ' ';
+			memcpy(buf + n, src + at, sn - at);
+			n += sn - at;
+			for (size_t k = 0; k <= n; k++)
+				check_line(buf, k);
+			for (size_t i = 0; i < n && i < 100; i++) {
+				char keep = buf[i];
+				for (size_t r = 0; r < sizeof repl - 1; r++) {
+					buf[i] = repl[r];
+					check_line(buf, n);
+				}
+				buf[i] = keep;
+			}
+		}
+	}
+	/* Random lines from the same alphabet: rarely valid, often nearly. */
+	uint64_t x = 0x9E3779B97F4A7C15u;
+	static const char alpha[] = "0123456789 \t:/-.UTCab";
+	for (int t = 0; t < 20000; t++) {
+		size_t n = 0, len;
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+		len = (size_t)(x % 120);
+		/* Start from a valid date and time most of the time. */
+		const char *head =
+		    (x >> 20) & 1 ? "2021-08-28\t11:05:07:920\t" : "2016/01/11 10:22:19.";
+		if ((x >> 21) % 4) {
+			n = strlen(head);
+			memcpy(buf, head, n);
+		}
+		while (n < len + 20) {
+			x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+			buf[n++] = alpha[x % (sizeof alpha - 1)];
+		}
+		check_line(buf, n);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -514,6 +690,8 @@ int main(void)
 	    cmocka_unit_test(sniff_web_config),
 	    cmocka_unit_test(sniff_non_log_text),
 	    cmocka_unit_test(no_read_past_end),
+	    cmocka_unit_test(fast_paths_match_reference_on_real_logs),
+	    cmocka_unit_test(fast_paths_match_reference_on_mutations),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
