@@ -18,6 +18,7 @@
 #define FIELD_MAX 128
 #define PID_SLOTS 64
 #define TID_SLOTS 64
+_Static_assert(TID_SLOTS <= 64, "tid_used is one bit per slot");
 
 typedef struct pid_tz {
 	uint32_t pid;
@@ -26,7 +27,8 @@ typedef struct pid_tz {
 } pid_tz;
 
 /* Per-thread state: the Windows 7 SOAP block arrives one field per line,
- * and scan statistics precede the scan's END line. */
+ * and scan statistics precede the scan's END line. tid_get sets every
+ * field of a new slot. */
 typedef struct tid_state {
 	uint32_t pid, tid;
 	int used;
@@ -68,6 +70,12 @@ struct wl_extract {
 
 	tid_state tids[TID_SLOTS];
 	unsigned tid_next;
+	/* (pid << 32 | tid) of each slot, bit i of tid_used set when slot i
+	 * is taken, and the slot found last: a look-up reads 64 words, not 64
+	 * tid_states. Taken slots have distinct keys. */
+	uint64_t tid_key[TID_SLOTS];
+	uint64_t tid_used;
+	unsigned tid_last;
 
 	/* A server entry waits for its continuation lines. */
 	int pending;
@@ -298,6 +306,8 @@ void wl_extract_begin(wl_extract *x, wl_format fmt, const char *host_hint, size_
 	x->has_last_tz = 0;
 	memset(x->tids, 0, sizeof x->tids);
 	x->tid_next = 0;
+	x->tid_used = 0;
+	x->tid_last = 0;
 	x->pending = 0;
 	x->bad = 0;
 	x->first_ts = WL_TS_NONE;
@@ -355,7 +365,14 @@ static void collect_guids(wl_event *ev)
 	size_t n = ev->raw.n;
 	ev->n_other = 0;
 	for (size_t i = 0; i + 36 <= n && ev->n_other < WL_EVENT_GUIDS_MAX; i++) {
-		if (p[i + 8] != '-' || hexv(p[i]) < 0 || (i > 0 && hexv(p[i - 1]) >= 0))
+		/* A GUID's first '-' is its ninth byte: jump to the next '-'. */
+		const char *dash = memchr(p + i + 8, '-', n - i - 8);
+		if (!dash)
+			break;
+		i = (size_t)(dash - p) - 8;
+		if (i + 36 > n)
+			break;
+		if (hexv(p[i]) < 0 || (i > 0 && hexv(p[i - 1]) >= 0))
 			continue;
 		wl_guid g;
 		if (wl_guid_parse(p + i, n - i, &g) == 0)
@@ -381,17 +398,38 @@ static void emit(wl_extract *x, wl_event *ev)
 
 /* ---- client side (WindowsUpdate.log, both formats) ---- */
 
+/* The slot of (pid, tid), or -1. */
+static int tid_find(const wl_extract *x, uint32_t pid, uint32_t tid)
+{
+	const uint64_t k = (uint64_t)pid << 32 | tid;
+	if (x->tid_key[x->tid_last] == k && (x->tid_used >> x->tid_last & 1))
+		return (int)x->tid_last;
+	for (unsigned i = 0; i < TID_SLOTS; i++)
+		if (x->tid_key[i] == k && (x->tid_used >> i & 1))
+			return (int)i;
+	return -1;
+}
+
 static tid_state *tid_get(wl_extract *x, uint32_t pid, uint32_t tid)
 {
-	for (unsigned i = 0; i < TID_SLOTS; i++)
-		if (x->tids[i].used && x->tids[i].pid == pid && x->tids[i].tid == tid)
-			return &x->tids[i];
-	tid_state *t = &x->tids[x->tid_next++ % TID_SLOTS];
-	memset(t, 0, sizeof *t);
+	int i = tid_find(x, pid, tid);
+	if (i >= 0) {
+		x->tid_last = (unsigned)i;
+		return &x->tids[i];
+	}
+	unsigned slot = x->tid_next++ % TID_SLOTS;
+	tid_state *t = &x->tids[slot];
 	t->used = 1;
 	t->pid = pid;
 	t->tid = tid;
+	t->err_n = t->msg_n = t->server_n = 0;
+	t->err[0] = t->msg[0] = t->server[0] = 0;
+	t->have_err = t->have_exit = 0;
+	t->exit_code = 0;
 	t->round_trips = t->evaluated = t->deployed = -1;
+	x->tid_key[slot] = (uint64_t)pid << 32 | tid;
+	x->tid_used |= UINT64_C(1) << slot;
+	x->tid_last = slot;
 	return t;
 }
 
@@ -442,11 +480,9 @@ static void set_server_from_url(wl_extract *x, const wl_fields *f, const char *p
 /* The server of a line: its thread's, else the file's last. */
 static wl_span line_server(const wl_extract *x, const wl_fields *f)
 {
-	for (unsigned i = 0; i < TID_SLOTS; i++) {
-		const tid_state *t = &x->tids[i];
-		if (t->used && t->pid == f->pid && t->tid == f->tid && t->server_n)
-			return (wl_span){t->server, t->server_n};
-	}
+	int i = tid_find(x, f->pid, f->tid);
+	if (i >= 0 && x->tids[i].server_n)
+		return (wl_span){x->tids[i].server, x->tids[i].server_n};
 	return (wl_span){x->server, x->server_n};
 }
 
@@ -1182,6 +1218,10 @@ static inline bool block_line(wl_extract *x, const char *s, const char *nl, uint
 	}
 	if (n == 0 || (n == 1 && s[0] == '\r'))
 		return true;
+	if (x->fmt == WL_FMT_SDIST) {
+		server_line(x, s, n, lineno);
+		return true;
+	}
 	*last = s;
 	*last_n = n;
 	if (candidate(x, s, n))
@@ -1191,7 +1231,10 @@ static inline bool block_line(wl_extract *x, const char *s, const char *nl, uint
 
 size_t wl_extract_block(wl_extract *x, const char *p, size_t n, uint64_t *lineno)
 {
-	if ((x->fmt != WL_FMT_WU_ETW && x->fmt != WL_FMT_WU_CLASSIC) || x->first_ts == WL_TS_NONE)
+	/* A client log's first line goes through client_line, which takes the
+	 * start of its time range. */
+	if (x->fmt != WL_FMT_SDIST &&
+	    ((x->fmt != WL_FMT_WU_ETW && x->fmt != WL_FMT_WU_CLASSIC) || x->first_ts == WL_TS_NONE))
 		return 0;
 	const char *end = p + n, *s = p, *base = p;
 	const char *last = NULL;

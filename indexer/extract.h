@@ -41,9 +41,9 @@ void wl_extract_line(wl_extract *x, const char *p, size_t n, uint64_t lineno);
  * the lines ending in '\n' within it are taken as wl_extract_line would
  * take them (a CR before the LF dropped) and *lineno counts them. Stops
  * before a line longer than WL_LINE_MAX, and returns 0 where it does not
- * apply (not a WindowsUpdate.log, or no time seen yet): the caller then
- * gives the next line to wl_extract_line. Returns the bytes taken, which
- * end just after a '\n'. */
+ * apply (not a WindowsUpdate.log or SoftwareDistribution.log, or a client
+ * log whose time is not seen yet): the caller then gives the next line to
+ * wl_extract_line. Returns the bytes taken, which end just after a '\n'. */
 size_t wl_extract_block(wl_extract *x, const char *p, size_t n, uint64_t *lineno);
 
 /* memmem for short needles in short texts: the first lit[0..ln) in

@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include <stdio.h>
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -1214,6 +1215,81 @@ static void find_matches_memmem(void **state)
 	assert_ptr_equal(wl_find(u, 3, "  ", 2), u);
 }
 
+/* The "other" GUIDs of an event, against the byte-by-byte scan they were
+ * first found with: random messages of GUIDs, near-GUIDs (a byte short,
+ * glued to hex, braced, upper-case), dates and dashes. */
+static unsigned ref_guids(const char *p, size_t n, char out[][37])
+{
+	unsigned k = 0;
+	for (size_t i = 0; i + 36 <= n && k < WL_EVENT_GUIDS_MAX; i++) {
+		bool hex_here = isxdigit((unsigned char)p[i]) != 0;
+		bool hex_before = i > 0 && isxdigit((unsigned char)p[i - 1]);
+		if (p[i + 8] != '-' || !hex_here || hex_before)
+			continue;
+		wl_guid g;
+		if (wl_guid_parse(p + i, n - i, &g) == 0)
+			continue;
+		i += 35;
+		bool dup = false;
+		for (unsigned j = 0; j < k; j++)
+			dup |= memcmp(out[j], g.s, 36) == 0;
+		if (!dup) {
+			memcpy(out[k], g.s, 36);
+			out[k++][36] = 0;
+		}
+	}
+	return k;
+}
+
+static void other_guids_match_reference(void **state)
+{
+	(void)state;
+	static const char *const parts[] = {
+	    "7a967290-323c-4217-a32c-e4aa1574d7d7",
+	    "{6B5E1B4C-2F4D-4C9E-9B7E-3C2F6F6D1A2B}",
+	    "7a967290-323c-4217-a32c-e4aa1574d7d",
+	    "a7a967290-323c-4217-a32c-e4aa1574d7d7",
+	    "0d1c2b3a-4f5e-6d7c-8b9a-0f1e2d3c4b5a",
+	    "2024-04-12",
+	    "-",
+	    "--------",
+	    "12345678-",
+	    " ",
+	    "x",
+	    "ab",
+	    "0d1c2b3a-4f5e-6d7c-8b9a-0f1e2d3c4b5ax",
+	};
+	char line[1024];
+	uint64_t x = 0x243F6A8885A308D3u;
+	for (int t = 0; t < 3000; t++) {
+		int n = snprintf(line, sizeof line,
+		                 "2024-04-12 01:39:41.0000000 4972  12948 ProtocolTalker  "
+		                 "*FAILED* [80244007] ");
+		int parts_n = (int)(x % 14);
+		for (int k = 0; k < parts_n; k++) {
+			x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+			const char *pt = parts[x % (sizeof parts / sizeof *parts)];
+			size_t pn = strlen(pt);
+			memcpy(line + n, pt, pn);
+			n += (int)pn;
+		}
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+		line[n] = 0;
+		run *r = run_new(&no_tz, WL_FMT_WU_ETW, "pc");
+		run_line(r, line, 1);
+		wl_extract_end(r->x);
+		assert_int_equal(r->n, 1);
+		char want[WL_EVENT_GUIDS_MAX][37];
+		unsigned k = ref_guids(line, (size_t)n, want);
+		if (r->ev[0].n_other != k)
+			fail_msg("%u other GUIDs, reference %u, in \"%s\"", r->ev[0].n_other, k,
+			         line);
+		for (unsigned i = 0; i < k; i++)
+			assert_str(r->ev[0].other[i], want[i]);
+		run_free(r);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1244,6 +1320,7 @@ int main(void)
 	    cmocka_unit_test(find_hresult),
 	    cmocka_unit_test(banner_tz),
 	    cmocka_unit_test(host_hint),
+	    cmocka_unit_test(other_guids_match_reference),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -833,6 +833,81 @@ static void block_path_edge_lines(void **state)
 	free(buf);
 }
 
+/* SoftwareDistribution.log through the block path: headers of every level,
+ * ThrowException entries whose stack-trace lines run across the 64-byte
+ * steps and the feeds, malformed headers (bad lines), continuation lines
+ * before any entry, a BOM in the middle, CRLF, empty and CR-only lines, a
+ * line over WL_LINE_MAX, and a last entry without its line end. */
+static void block_path_sdist(void **state)
+{
+	(void)state;
+	static const char *const lines[] = {
+	    "2026-03-24 23:52:07.455 UTC\tInfo\tWsusService.38\tEventLogEventReporter.ReportEvent"
+	    "\tEventId=12022,Type=Information,Category=Health,Message=The Client Web Service",
+	    "2026-03-24 23:52:08.001 UTC\tError\tw3wp.5\tClientImplementation.SyncUpdates"
+	    "\tThrowException: actor = http://wsus01:8530/ClientWebService/client.asmx, "
+	    "ID=6b5e1b4c-2f4d-4c9e-9b7e-3c2f6f6d1a2b, ErrorCode=InvalidParameters, "
+	    "Message=parameters.InstalledNonLeafUpdateIDs, "
+	    "Client=0d1c2b3a-4f5e-6d7c-8b9a-0f1e2d3c4b5a",
+	    "   at Microsoft.UpdateServices.Internal.ClientImplementation.SyncUpdates()",
+	    "   at System.Web.Services.Protocols.LogicalMethodInfo.Invoke(Object target)",
+	    "2026-03-24 23:52:09.100 UTC    Warning   w3wp.7   WebService.Init   slow start",
+	    "2026-03-24 23:52:10.200 UTC\tError\tWsusService.12\tDatabase.Open\tSQL timeout\r",
+	    "\xEF\xBB\xBF"
+	    "2026-03-24 23:52:11.300 UTC\tInfo\tw3wp.5\tX.Y\tafter a BOM",
+	    "",
+	    "\r",
+	    "2026-03-24 23:52:12 UTC Info p.1",
+	    "2026-13-24 23:52:13.400 UTC\tInfo\tw3wp.5\tX.Y\tbad month",
+	    "2026-03-24 23:52:14.500 UTX\tInfo\tw3wp.5\tX.Y\tnot UTC",
+	    "2026-03-24 23:52:15.600 UTC\tError\tw3wp.9\tSoapUtilities.LogException\tUSS "
+	    "ThrowException: Actor = https://up.example/ServerSyncWebService.asmx, "
+	    "Method = \"http://x/GetUpdateData\", ID=11111111-2222-3333-4444-555555555555, "
+	    "ErrorCode=InternalServerError, Message=",
+	    "System.Data.SqlClient.SqlException: Timeout expired.",
+	};
+	const size_t longn = WL_LINE_MAX + 9;
+	size_t cap = 200 * 2048 + longn + 1024, n = 0;
+	char *buf = malloc(cap);
+	assert_non_null(buf);
+	/* Lines before the first entry: continuations of nothing. */
+	n += (size_t)snprintf(buf + n, cap - n, "   at Nowhere()\n");
+	for (int r = 0; r < 200; r++) {
+		for (size_t i = 0; i < sizeof lines / sizeof *lines; i++) {
+			size_t k = strlen(lines[i]);
+			memcpy(buf + n, lines[i], k);
+			n += k;
+			/* Shift what follows against the 64-byte steps. */
+			if (i == 2) {
+				memset(buf + n, ' ', (size_t)(r % 11));
+				n += (size_t)(r % 11);
+			}
+			buf[n++] = '\n';
+		}
+		if (r == 100) {
+			memcpy(buf + n, "2026-03-24 23:53:00.000 UTC\tError\tw3wp.5\tX.Y\t", 45);
+			memset(buf + n + 45, 'E', longn - 45);
+			n += longn;
+			buf[n++] = '\n';
+		}
+	}
+	static const char tail[] = "2026-03-24 23:59:59.999 UTC\tError\tw3wp.5\tX.Y\t"
+	                           "ThrowException: ID=abc, ErrorCode=Last\n   at Tail()";
+	memcpy(buf + n, tail, sizeof tail - 1);
+	n += sizeof tail - 1;
+	assert_true(n <= cap);
+	/* Three errors per round (one with its stack trace), bad lines. */
+	sig one;
+	sig_run(&one, buf, n, WL_BLOCK_SIZE, true);
+	assert_true(one.events >= 3 * 200);
+	assert_true(one.bad >= 2 * 200);
+	free(one.p);
+	static const size_t feeds[] = {1, 5, 63, 64, 65, 4096, WL_BLOCK_SIZE};
+	for (size_t i = 0; i < sizeof feeds / sizeof *feeds; i++)
+		assert_same_paths("sdist", buf, n, feeds[i], feeds[i] >= 64);
+	free(buf);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -842,6 +917,7 @@ int main(void)
 	    cmocka_unit_test(block_size_does_not_matter),
 	    cmocka_unit_test(block_path_equals_line_path),
 	    cmocka_unit_test(block_path_edge_lines),
+	    cmocka_unit_test(block_path_sdist),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
