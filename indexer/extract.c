@@ -31,7 +31,6 @@ typedef struct pid_tz {
  * field of a new slot. */
 typedef struct tid_state {
 	uint32_t pid, tid;
-	int used;
 	char err[FIELD_MAX];
 	size_t err_n;
 	char msg[FIELD_MAX];
@@ -65,6 +64,7 @@ struct wl_extract {
 
 	pid_tz tz[PID_SLOTS];
 	unsigned tz_next;
+	unsigned tz_last; /* the slot client_utc found last */
 	int has_last_tz;
 	int last_tz;
 
@@ -303,8 +303,9 @@ void wl_extract_begin(wl_extract *x, wl_format fmt, const char *host_hint, size_
 	x->has_client = 0;
 	memset(x->tz, 0, sizeof x->tz);
 	x->tz_next = 0;
+	x->tz_last = 0;
 	x->has_last_tz = 0;
-	memset(x->tids, 0, sizeof x->tids);
+	/* No slot is taken; tid_get fills a slot when it takes it. */
 	x->tid_next = 0;
 	x->tid_used = 0;
 	x->tid_last = 0;
@@ -419,7 +420,6 @@ static tid_state *tid_get(wl_extract *x, uint32_t pid, uint32_t tid)
 	}
 	unsigned slot = x->tid_next++ % TID_SLOTS;
 	tid_state *t = &x->tids[slot];
-	t->used = 1;
 	t->pid = pid;
 	t->tid = tid;
 	t->err_n = t->msg_n = t->server_n = 0;
@@ -450,12 +450,18 @@ static void set_tz(wl_extract *x, uint32_t pid, int minutes)
 
 /* UTC time of a client line. Classic: the tz of the process's banner, else
  * of the last banner, else --tz. ETW: --tz, else the time is UTC. */
-static int64_t client_utc(const wl_extract *x, const wl_fields *f)
+static int64_t client_utc(wl_extract *x, const wl_fields *f)
 {
 	if (x->fmt == WL_FMT_WU_CLASSIC) {
+		/* Taken slots have distinct pids: try the one found last first. */
+		const pid_tz *z = &x->tz[x->tz_last];
+		if (z->used && z->pid == f->pid)
+			return f->ts_us - (int64_t)z->minutes * 60000000;
 		for (unsigned i = 0; i < PID_SLOTS; i++)
-			if (x->tz[i].used && x->tz[i].pid == f->pid)
+			if (x->tz[i].used && x->tz[i].pid == f->pid) {
+				x->tz_last = i;
 				return f->ts_us - (int64_t)x->tz[i].minutes * 60000000;
+			}
 		if (x->has_last_tz)
 			return f->ts_us - (int64_t)x->last_tz * 60000000;
 	}
@@ -718,6 +724,15 @@ static void scan_end(wl_extract *x, const wl_fields *f, const char *line, size_t
 	x->on_event(x->ctx, &ev);
 }
 
+/* ' ', TAB, '*' or '+': one test of a 64-bit set. */
+static inline bool is_bullet(char c)
+{
+	const uint64_t set =
+	    UINT64_C(1) << ' ' | UINT64_C(1) << '\t' | UINT64_C(1) << '*' | UINT64_C(1) << '+';
+	unsigned u = (unsigned char)c;
+	return u < 64 && (set >> u & 1);
+}
+
 /* Does a message (after its bullets) start like a line worth parsing? */
 static bool trigger(const char *s, size_t n)
 {
@@ -816,7 +831,7 @@ static inline bool candidate(const wl_extract *x, const char *line, size_t n)
 #if defined(__SSE2__)
 message:
 #endif
-	while (i < n && (line[i] == ' ' || line[i] == '\t' || line[i] == '*' || line[i] == '+'))
+	while (i < n && is_bullet(line[i]))
 		i++;
 	return trigger(line + i, n - i);
 }
@@ -1186,12 +1201,12 @@ static inline uint64_t nl_bits(const char *p)
 {
 #if defined(__SSE2__)
 	const __m128i nl = _mm_set1_epi8('\n');
-	uint64_t m = 0;
-	for (int k = 0; k < 4; k++) {
-		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + 16 * k));
-		m |= (uint64_t)(uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v, nl)) << (16 * k);
-	}
-	return m;
+	const __m128i *v = (const __m128i *)(const void *)p;
+	uint64_t a = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_loadu_si128(v), nl));
+	uint64_t b = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_loadu_si128(v + 1), nl));
+	uint64_t c = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_loadu_si128(v + 2), nl));
+	uint64_t d = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_loadu_si128(v + 3), nl));
+	return a | b << 16 | c << 32 | d << 48;
 #else
 	uint64_t m = 0;
 	for (int k = 0; k < 64; k++)
