@@ -552,12 +552,133 @@ static void test_collision(void **state)
 	free_lines(t3, n3);
 }
 
+/* ---- event ids after a delete ---- */
+
+/* BEGIN, EVENTS (n, each with its own fault GUID), END with the given
+ * content key, into an open writer. */
+static void send_source(wl_writer *wr, wl_stats *stats, const char *path, const char *key,
+                        unsigned n, unsigned guid_base)
+{
+	wl_msg m;
+	memset(&m, 0, sizeof m);
+	m.type = WL_MSG_BEGIN;
+	m.path = path;
+	m.member = "";
+	m.host = "pc01";
+	m.fmt = WL_FMT_WU_ETW;
+	apply(wr, &m, stats);
+	wl_event *ev = calloc(n, sizeof *ev);
+	char(*raw)[96] = calloc(n, sizeof *raw);
+	assert_non_null(ev);
+	assert_non_null(raw);
+	for (unsigned i = 0; i < n; i++) {
+		wl_event *e = &ev[i];
+		snprintf(raw[i], sizeof raw[i], "2024/01/02 03:04:05.0000000 1 2 Agent %s %u", path,
+		         i);
+		char g[37];
+		snprintf(g, sizeof g, "%08x-0000-4000-8000-000000000000", guid_base + i);
+		assert_int_equal(wl_guid_parse(g, 36, &e->fault_guid), 36);
+		e->has_fault_guid = true;
+		e->kind = WL_EV_SOAP_FAULT;
+		e->role = WL_ROLE_CLIENT;
+		e->line = i + 1;
+		e->ts_us = 1709460000000000LL + i;
+		e->host = (wl_span){"pc01", 4};
+		e->component = (wl_span){"Agent", 5};
+		e->raw = (wl_span){raw[i], strlen(raw[i])};
+		e->msg_off = 38;
+		e->round_trips = e->evaluated = e->deployed = -1;
+		e->max_prereq = e->max_cached = -1;
+	}
+	memset(&m, 0, sizeof m);
+	m.type = WL_MSG_EVENTS;
+	m.ev = ev;
+	m.nev = n;
+	apply(wr, &m, stats);
+	memset(&m, 0, sizeof m);
+	m.type = WL_MSG_END;
+	snprintf(m.key, sizeof m.key, "%s", key);
+	snprintf(m.head, sizeof m.head, "%016llx", (unsigned long long)XXH3_64bits(path, 4));
+	m.path = path;
+	m.member = "";
+	m.host = "pc01";
+	m.fmt = WL_FMT_WU_ETW;
+	m.bytes = 1000;
+	m.lines = n;
+	m.events = n;
+	m.first_ts = m.last_ts = WL_TS_NONE;
+	apply(wr, &m, stats);
+	free(ev);
+	free(raw);
+}
+
+/* Source B repeats source A's bytes and is deleted when it ends: its events
+ * were the newest. C's events then take ids after B's (ids are never given
+ * twice), and every event_text and event_guids row names its own event
+ * (SQLite would have given C the ids B had: the writer then assigns them). */
+static void test_ids_after_delete(void **state)
+{
+	fixture *f = *state;
+	char err[512] = "";
+	wl_writer *wr = NULL;
+	if (wl_writer_open(&wr, f->db, 1, 0, err, sizeof err) != WL_OK)
+		fail_msg("wl_writer_open: %s", err);
+	wl_stats stats;
+	memset(&stats, 0, sizeof stats);
+	const char *ka = "00000000000000000000000000000aaa";
+	enum { N = 70 }; /* more than one batch */
+	send_source(wr, &stats, "A.log", ka, N, 0x1000);
+	send_source(wr, &stats, "B.log", ka, N, 0x2000);
+	send_source(wr, &stats, "C.log", "00000000000000000000000000000ccc", N, 0x3000);
+	if (wl_writer_close(wr, true, err, sizeof err) != WL_OK)
+		fail_msg("wl_writer_close: %s", err);
+	assert_int_equal(atomic_load(&stats.duplicates), 1);
+
+	sqlite3 *db = open_db(f->db);
+	assert_int_equal(query_int(db, "SELECT count(*) FROM events"), 2 * N);
+	assert_int_equal(query_int(db, "SELECT count(*) FROM event_text t JOIN events e"
+	                               " USING (event_id)"),
+	                 2 * N);
+	/* Each event's fault GUID row is its own. */
+	assert_int_equal(query_int(db, "SELECT count(*) FROM event_guids g JOIN events e"
+	                               " USING (event_id) WHERE g.guid_id = e.fault_guid_id"),
+	                 2 * N);
+	assert_int_equal(query_int(db, "SELECT count(*) FROM event_guids"), 2 * N);
+	/* The raw line of each event names its own source. */
+	assert_int_equal(query_int(db, "SELECT count(*) FROM events e JOIN sources s"
+	                               " USING (source_id) JOIN event_raw r USING (event_id)"
+	                               " WHERE instr(r.raw, s.path) > 0"),
+	                 2 * N);
+	/* C's ids follow B's deleted ones. */
+	assert_int_equal(query_int(db, "SELECT min(event_id) FROM events e JOIN sources s"
+	                               " USING (source_id) WHERE s.path = 'C.log'"),
+	                 2 * N + 1);
+	sqlite3_close(db);
+
+	/* A later run takes up SQLite's ids again after the highest. */
+	wr = NULL;
+	if (wl_writer_open(&wr, f->db, 1, 0, err, sizeof err) != WL_OK)
+		fail_msg("wl_writer_open: %s", err);
+	send_source(wr, &stats, "D.log", "00000000000000000000000000000ddd", N, 0x4000);
+	if (wl_writer_close(wr, true, err, sizeof err) != WL_OK)
+		fail_msg("wl_writer_close: %s", err);
+	db = open_db(f->db);
+	assert_int_equal(query_int(db, "SELECT min(event_id) FROM events e JOIN sources s"
+	                               " USING (source_id) WHERE s.path = 'D.log'"),
+	                 3 * N + 1);
+	assert_int_equal(query_int(db, "SELECT count(*) FROM event_guids g JOIN events e"
+	                               " USING (event_id) WHERE g.guid_id = e.fault_guid_id"),
+	                 3 * N);
+	sqlite3_close(db);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(test_round_trip_fresh, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_second_run, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_collision, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_ids_after_delete, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
