@@ -280,6 +280,7 @@ wl_extract *wl_extract_new(const wl_extract_cfg *cfg, wl_event_fn on_event, wl_b
 	x->on_event = on_event;
 	x->on_bad = on_bad;
 	x->ctx = ctx;
+	x->first_ts = x->last_ts = WL_TS_NONE;
 	return x;
 }
 

@@ -1290,6 +1290,19 @@ static void other_guids_match_reference(void **state)
 	}
 }
 
+/* Before any input, the time range is empty (WL_TS_NONE), as after an input
+ * without a readable time. */
+static void no_input_no_time(void **state)
+{
+	(void)state;
+	wl_extract *x = wl_extract_new(&no_tz, on_event, on_bad, NULL);
+	assert_non_null(x);
+	assert_int_equal(wl_extract_first_ts(x), WL_TS_NONE);
+	assert_int_equal(wl_extract_last_ts(x), WL_TS_NONE);
+	assert_int_equal(wl_extract_bad_lines(x), 0);
+	wl_extract_free(x);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1321,6 +1334,7 @@ int main(void)
 	    cmocka_unit_test(banner_tz),
 	    cmocka_unit_test(host_hint),
 	    cmocka_unit_test(other_guids_match_reference),
+	    cmocka_unit_test(no_input_no_time),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
