@@ -290,6 +290,7 @@ struct wl_writer {
 	 * while both tables end at next_event_id - 1 (checked at open, and
 	 * after every batch); a delete of the newest rows ends it. */
 	bool auto_ids;
+	bool ids_broken; /* a batch's rowids were not its ids: roll back */
 	wl_known known;
 	/* Multi-row INSERTs of 1, 2, 4, ..., BATCH_ROWS rows per table. */
 	sqlite3_stmt *ins[T_COUNT_][BATCH_LOG + 1];
@@ -520,6 +521,9 @@ static wl_status check_ids(wl_writer *wr, const char *table, char *err, size_t e
 		return WL_OK;
 	snprintf(err, errlen, "%s: row id %lld where %lld was assigned", table, (long long)got,
 	         (long long)want);
+	/* event_guids rows already written in this transaction name the
+	 * assigned ids: none of it may be committed. */
+	wr->ids_broken = true;
 	return WL_E_DB;
 }
 
@@ -1291,8 +1295,10 @@ wl_status wl_writer_close(wl_writer *wr, bool ok, char *err, size_t errlen)
 				st = sync_checkpoint(wr, err, errlen);
 		} else if (wr->in_txn) {
 			/* Commit what is whole: incomplete inputs stay flagged and are
-			 * removed by the next run. A failed commit rolls back. */
-			if (sqlite3_exec(wr->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+			 * removed by the next run. A failed commit rolls back, and so
+			 * does a transaction whose rows carry wrong event ids. */
+			if (wr->ids_broken ||
+			    sqlite3_exec(wr->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
 				sqlite3_exec(wr->db, "ROLLBACK", NULL, NULL, NULL);
 		}
 		for (int i = 0; i < ST_COUNT_; i++)

@@ -672,6 +672,71 @@ static void test_ids_after_delete(void **state)
 	sqlite3_close(db);
 }
 
+/* A batch whose rowids are not the ids the writer gave (here: a row another
+ * connection slipped in) is a fatal error, and nothing of its transaction
+ * is kept: event_guids rows written before the check name the ids the
+ * writer gave, which belong to no event. */
+static void test_ids_mismatch_rolls_back(void **state)
+{
+	fixture *f = *state;
+	char err[512] = "";
+	wl_writer *wr = NULL;
+	if (wl_writer_open(&wr, f->db, 1, 0, err, sizeof err) != WL_OK)
+		fail_msg("wl_writer_open: %s", err);
+	sqlite3 *db = open_db(f->db);
+	assert_int_equal(sqlite3_exec(db,
+	                              "INSERT INTO events(event_id, source_id, line, role, kind)"
+	                              " VALUES (500, 999, 1, 0, 1)",
+	                              NULL, NULL, NULL),
+	                 SQLITE_OK);
+	sqlite3_close(db);
+
+	wl_stats stats;
+	memset(&stats, 0, sizeof stats);
+	wl_msg m;
+	memset(&m, 0, sizeof m);
+	m.type = WL_MSG_BEGIN;
+	m.path = "A.log";
+	m.member = "";
+	m.host = "pc01";
+	m.fmt = WL_FMT_WU_ETW;
+	apply(wr, &m, &stats);
+	enum { N = 40 };
+	wl_event ev[N];
+	char raw[N][64];
+	memset(ev, 0, sizeof ev);
+	for (unsigned i = 0; i < N; i++) {
+		snprintf(raw[i], sizeof raw[i], "2024/01/02 03:04:05.0000000 1 2 Agent x %u", i);
+		char g[37];
+		snprintf(g, sizeof g, "%08x-0000-4000-8000-000000000000", 0x5000 + i);
+		assert_int_equal(wl_guid_parse(g, 36, &ev[i].fault_guid), 36);
+		ev[i].has_fault_guid = true;
+		ev[i].kind = WL_EV_SOAP_FAULT;
+		ev[i].role = WL_ROLE_CLIENT;
+		ev[i].line = i + 1;
+		ev[i].ts_us = 1709460000000000LL;
+		ev[i].host = (wl_span){"pc01", 4};
+		ev[i].raw = (wl_span){raw[i], strlen(raw[i])};
+		ev[i].round_trips = ev[i].evaluated = ev[i].deployed = -1;
+		ev[i].max_prereq = ev[i].max_cached = -1;
+	}
+	memset(&m, 0, sizeof m);
+	m.type = WL_MSG_EVENTS;
+	m.ev = ev;
+	m.nev = N;
+	err[0] = 0;
+	assert_int_equal(wl_writer_apply(wr, &m, &stats, err, sizeof err), WL_E_DB);
+	if (!strstr(err, "row id 532 where 32 was assigned"))
+		fail_msg("error: %s", err);
+	wl_writer_close(wr, false, err, sizeof err);
+
+	db = open_db(f->db);
+	assert_int_equal(query_int(db, "SELECT count(*) FROM event_guids"), 0);
+	assert_int_equal(query_int(db, "SELECT count(*) FROM events"), 1);
+	assert_int_equal(query_int(db, "SELECT count(*) FROM sources"), 0);
+	sqlite3_close(db);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -679,6 +744,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_second_run, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_collision, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_ids_after_delete, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_ids_mismatch_rolls_back, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
