@@ -602,156 +602,36 @@ static void block_size_does_not_matter(void **state)
 
 /* ---- the block fast path against the per-line path ---- */
 
-/* Everything an event carries, appended to a buffer: two runs that give
- * the same buffer gave the same events in the same order. */
-typedef struct sig {
-	char *p;
-	size_t n, cap;
-	wl_extract *x;
-	wl_text *t;
-	bool began;
-	unsigned sniffed;
-	uint64_t bad, events, block_lines;
-	uint64_t *lineno_seen;
-} sig;
-
-static void sig_put(sig *s, const void *p, size_t n)
+static void sig_fail(const char *what)
 {
-	if (s->n + n + 8 > s->cap) {
-		size_t cap = s->cap ? s->cap : 1 << 16;
-		while (cap < s->n + n + 8)
-			cap *= 2;
-		char *q = realloc(s->p, cap);
-		assert_non_null(q);
-		s->p = q;
-		s->cap = cap;
-	}
-	memcpy(s->p + s->n, &n, sizeof n);
-	s->n += sizeof n;
-	if (n)
-		memcpy(s->p + s->n, p, n);
-	s->n += n;
+	fail_msg("%s", what);
 }
+#define SIG_CHECK(cond, what)                                                                      \
+	do {                                                                                       \
+		if (!(cond))                                                                       \
+			sig_fail(what);                                                            \
+	} while (0)
+#include "../common/extract_sig.h"
 
-static void sig_span(sig *s, wl_span v)
-{
-	sig_put(s, v.p ? v.p : "", v.n);
-}
-
-static void sig_event(void *ctx, const wl_event *ev)
-{
-	sig *s = ctx;
-	s->events++;
-	int64_t nums[] = {ev->kind,          ev->role,
-	                  (int64_t)ev->line, ev->ts_us,
-	                  ev->has_hresult,   ev->hresult,
-	                  ev->has_client_id, ev->has_fault_guid,
-	                  ev->n_other,       (int64_t)ev->msg_off,
-	                  ev->round_trips,   ev->evaluated,
-	                  ev->deployed,      ev->max_prereq,
-	                  ev->max_cached};
-	sig_put(s, nums, sizeof nums);
-	sig_span(s, ev->host);
-	sig_span(s, ev->server);
-	sig_span(s, ev->component);
-	sig_span(s, ev->fault_code);
-	sig_span(s, ev->parameter);
-	sig_span(s, ev->raw);
-	sig_put(s, ev->has_client_id ? ev->client_id.s : "", ev->has_client_id ? 36 : 0);
-	sig_put(s, ev->has_fault_guid ? ev->fault_guid.s : "", ev->has_fault_guid ? 36 : 0);
-	for (unsigned i = 0; i < ev->n_other; i++)
-		sig_put(s, ev->other[i].s, 36);
-}
-
-static void sig_bad(void *ctx, uint64_t lineno, const char *why)
-{
-	sig *s = ctx;
-	s->bad++;
-	sig_put(s, &lineno, sizeof lineno);
-	sig_put(s, why, strlen(why));
-}
-
-static void sig_problem(void *ctx, wl_status st, uint64_t lineno, uint64_t offset, const char *msg)
-{
-	sig *s = ctx;
-	int64_t nums[] = {st, (int64_t)lineno, (int64_t)offset};
-	sig_put(s, nums, sizeof nums);
-	sig_put(s, msg, strlen(msg));
-}
-
-/* ingest.c on_line and on_block, without the queue. */
-static int sig_line(void *ctx, const char *p, size_t n, uint64_t lineno)
-{
-	sig *s = ctx;
-	if (!s->began) {
-		wl_format f = wl_tok_sniff_line(p, n);
-		if (f == WL_FMT_UNKNOWN)
-			return ++s->sniffed >= WL_SNIFF_LINES;
-		s->began = true;
-		wl_extract_begin(s->x, f, "host", 4);
-	}
-	wl_extract_line(s->x, p, n, lineno);
-	return 0;
-}
-
-static size_t sig_block(void *ctx, const char *p, size_t n, uint64_t *lineno)
-{
-	sig *s = ctx;
-	if (!s->began)
-		return 0;
-	uint64_t before = *lineno;
-	size_t used = wl_extract_block(s->x, p, n, lineno);
-	s->block_lines += *lineno - before;
-	return used;
-}
-
-static void sig_run(sig *s, const char *data, size_t n, size_t feed, bool block)
-{
-	memset(s, 0, sizeof *s);
-	const wl_extract_cfg cfg = {.has_tz = false, .tz_minutes = 0};
-	s->t = wl_text_new(sig_line, sig_problem, s);
-	s->x = wl_extract_new(&cfg, sig_event, sig_bad, s);
-	assert_non_null(s->t);
-	assert_non_null(s->x);
-	if (block)
-		wl_text_set_block(s->t, sig_block);
-	for (size_t off = 0; off < n; off += feed) {
-		size_t k = n - off < feed ? n - off : feed;
-		assert_int_equal(wl_text_feed(s->t, data + off, k), WL_OK);
-	}
-	assert_int_equal(wl_text_finish(s->t), WL_OK);
-	if (s->began)
-		wl_extract_end(s->x);
-	int64_t tail[] = {wl_extract_first_ts(s->x), wl_extract_last_ts(s->x),
-	                  (int64_t)wl_extract_bad_lines(s->x), (int64_t)wl_text_lines(s->t)};
-	sig_put(s, tail, sizeof tail);
-	wl_text_free(s->t);
-	wl_extract_free(s->x);
-}
-
+/* The text through both paths, sniffed as ingest.c does, in feeds of feed
+ * bytes: the same records (tests/common/extract_sig.h), and with
+ * expect_block, lines taken by the block path. */
 static void assert_same_paths(const char *name, const char *data, size_t n, size_t feed,
                               bool expect_block)
 {
+	const wl_extract_cfg cfg = {.has_tz = false, .tz_minutes = 0};
 	sig a, b;
-	sig_run(&a, data, n, feed, false);
-	sig_run(&b, data, n, feed, true);
+	sig_open(&a, &cfg, false);
+	sig_open(&b, &cfg, true);
+	sig_run(&a, WL_FMT_UNKNOWN, data, n, feed);
+	sig_run(&b, WL_FMT_UNKNOWN, data, n, feed);
 	if (expect_block && b.block_lines == 0)
 		fail_msg("%s (feeds of %zu): the block path took no line", name, feed);
-	if (a.events != b.events || a.bad != b.bad)
-		fail_msg("%s (feeds of %zu): per line %llu events %llu bad, by block %llu events "
-		         "%llu bad",
-		         name, feed, (unsigned long long)a.events, (unsigned long long)a.bad,
-		         (unsigned long long)b.events, (unsigned long long)b.bad);
-	size_t i = 0;
-	while (i < a.n && i < b.n && a.p[i] == b.p[i])
-		i++;
-	if (a.n != b.n || i != a.n)
-		fail_msg(
-		    "%s (feeds of %zu): per-line and block paths differ at byte %zu of %zu/%zu "
-		    "of their records",
-		    name, feed, i, a.n, b.n);
-	free(a.p);
-	free(b.p);
+	char why[512];
+	if (!sig_same(&a, &b, why, sizeof why))
+		fail_msg("%s (feeds of %zu): %s", name, feed, why);
+	sig_close(&a);
+	sig_close(&b);
 }
 
 /* wl_extract_block gives what wl_extract_line gives, line by line, on
@@ -897,11 +777,13 @@ static void block_path_sdist(void **state)
 	n += sizeof tail - 1;
 	assert_true(n <= cap);
 	/* Three errors per round (one with its stack trace), bad lines. */
+	const wl_extract_cfg cfg = {.has_tz = false, .tz_minutes = 0};
 	sig one;
-	sig_run(&one, buf, n, WL_BLOCK_SIZE, true);
+	sig_open(&one, &cfg, true);
+	sig_run(&one, WL_FMT_UNKNOWN, buf, n, WL_BLOCK_SIZE);
 	assert_true(one.events >= 3 * 200);
 	assert_true(one.bad >= 2 * 200);
-	free(one.p);
+	sig_close(&one);
 	static const size_t feeds[] = {1, 5, 63, 64, 65, 4096, WL_BLOCK_SIZE};
 	for (size_t i = 0; i < sizeof feeds / sizeof *feeds; i++)
 		assert_same_paths("sdist", buf, n, feeds[i], feeds[i] >= 64);
