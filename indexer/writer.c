@@ -288,7 +288,7 @@ struct wl_writer {
 	 * SQLite makes max + 1, the next_event_id they carry: an explicit
 	 * rowid costs a B-tree seek per row (5 % of the writer's work). True
 	 * while both tables end at next_event_id - 1 (checked at open, and
-	 * after every batch); a delete of the newest rows ends it. */
+	 * after every batch); any delete ends it for the run. */
 	bool auto_ids;
 	bool ids_broken; /* a batch's rowids were not its ids: roll back */
 	wl_known known;
