@@ -554,23 +554,12 @@ static void test_collision(void **state)
 
 /* ---- event ids after a delete ---- */
 
-/* BEGIN, EVENTS (n, each with its own fault GUID), END with the given
- * content key, into an open writer. */
-static void send_source(wl_writer *wr, wl_stats *stats, const char *path, const char *key,
-                        unsigned n, unsigned guid_base)
+/* n SOAP-fault events of path, event i with the fault GUID guid_base + i
+ * and its own raw line in raw[i]. */
+static void fault_events(wl_event *ev, char (*raw)[96], unsigned n, const char *path,
+                         unsigned guid_base)
 {
-	wl_msg m;
-	memset(&m, 0, sizeof m);
-	m.type = WL_MSG_BEGIN;
-	m.path = path;
-	m.member = "";
-	m.host = "pc01";
-	m.fmt = WL_FMT_WU_ETW;
-	apply(wr, &m, stats);
-	wl_event *ev = calloc(n, sizeof *ev);
-	char(*raw)[96] = calloc(n, sizeof *raw);
-	assert_non_null(ev);
-	assert_non_null(raw);
+	memset(ev, 0, n * sizeof *ev);
 	for (unsigned i = 0; i < n; i++) {
 		wl_event *e = &ev[i];
 		snprintf(raw[i], sizeof raw[i], "2024/01/02 03:04:05.0000000 1 2 Agent %s %u", path,
@@ -590,6 +579,26 @@ static void send_source(wl_writer *wr, wl_stats *stats, const char *path, const 
 		e->round_trips = e->evaluated = e->deployed = -1;
 		e->max_prereq = e->max_cached = -1;
 	}
+}
+
+/* BEGIN, EVENTS (n, each with its own fault GUID), END with the given
+ * content key, into an open writer. */
+static void send_source(wl_writer *wr, wl_stats *stats, const char *path, const char *key,
+                        unsigned n, unsigned guid_base)
+{
+	wl_msg m;
+	memset(&m, 0, sizeof m);
+	m.type = WL_MSG_BEGIN;
+	m.path = path;
+	m.member = "";
+	m.host = "pc01";
+	m.fmt = WL_FMT_WU_ETW;
+	apply(wr, &m, stats);
+	wl_event *ev = calloc(n, sizeof *ev);
+	char(*raw)[96] = calloc(n, sizeof *raw);
+	assert_non_null(ev);
+	assert_non_null(raw);
+	fault_events(ev, raw, n, path, guid_base);
 	memset(&m, 0, sizeof m);
 	m.type = WL_MSG_EVENTS;
 	m.ev = ev;
@@ -703,23 +712,8 @@ static void test_ids_mismatch_rolls_back(void **state)
 	apply(wr, &m, &stats);
 	enum { N = 40 };
 	wl_event ev[N];
-	char raw[N][64];
-	memset(ev, 0, sizeof ev);
-	for (unsigned i = 0; i < N; i++) {
-		snprintf(raw[i], sizeof raw[i], "2024/01/02 03:04:05.0000000 1 2 Agent x %u", i);
-		char g[37];
-		snprintf(g, sizeof g, "%08x-0000-4000-8000-000000000000", 0x5000 + i);
-		assert_int_equal(wl_guid_parse(g, 36, &ev[i].fault_guid), 36);
-		ev[i].has_fault_guid = true;
-		ev[i].kind = WL_EV_SOAP_FAULT;
-		ev[i].role = WL_ROLE_CLIENT;
-		ev[i].line = i + 1;
-		ev[i].ts_us = 1709460000000000LL;
-		ev[i].host = (wl_span){"pc01", 4};
-		ev[i].raw = (wl_span){raw[i], strlen(raw[i])};
-		ev[i].round_trips = ev[i].evaluated = ev[i].deployed = -1;
-		ev[i].max_prereq = ev[i].max_cached = -1;
-	}
+	char raw[N][96];
+	fault_events(ev, raw, N, "A.log", 0x5000);
 	memset(&m, 0, sizeof m);
 	m.type = WL_MSG_EVENTS;
 	m.ev = ev;
