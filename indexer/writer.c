@@ -269,6 +269,10 @@ struct wl_writer {
 	sqlite3 *db;
 	sqlite3_stmt *st[ST_COUNT_];
 	int lock_fd;
+	/* The index file, read-only, for writeback_start (-1: not open yet,
+	 * or it could not be). */
+	int wb_fd;
+	bool wb_tried;
 	char *path; /* the index file */
 	bool in_txn;
 	uint64_t txn_rows;
@@ -852,6 +856,27 @@ wl_status wl_writer_problem(wl_writer *wr, wl_status st, const char *path, const
 	return run(wr, ST_INS_PROBLEM, err, errlen);
 }
 
+/* After a commit during the load: have the kernel start writing the index
+ * file's dirty pages (those SQLite's automatic checkpoints copied out of
+ * the WAL) to disk now, without waiting for it. synchronous is OFF during a
+ * load, so nothing else does until the close's fdatasync, which then had a
+ * whole load to write while the program waited (on 1 GB of logs the close
+ * went from 0.13-0.16 s to 0.09-0.11 s). Best effort: a failure costs only
+ * that time. */
+static void writeback_start(wl_writer *wr)
+{
+#ifdef SYNC_FILE_RANGE_WRITE
+	if (wr->wb_fd < 0 && !wr->wb_tried) {
+		wr->wb_tried = true;
+		wr->wb_fd = open(wr->path, O_RDONLY | O_CLOEXEC);
+	}
+	if (wr->wb_fd >= 0)
+		(void)sync_file_range(wr->wb_fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+#else
+	(void)wr;
+#endif
+}
+
 wl_status wl_writer_apply(wl_writer *wr, const wl_msg *m, wl_stats *stats, char *err, size_t errlen)
 {
 	wl_status st = begin(wr, err, errlen);
@@ -976,7 +1001,9 @@ wl_status wl_writer_apply(wl_writer *wr, const wl_msg *m, wl_stats *stats, char 
 	if (wr->txn_rows >= WL_TXN_ROWS || elapsed(&wr->txn_start) >= 2.0) {
 		if ((st = flush_all(wr, err, errlen)) != WL_OK)
 			return st;
-		return commit(wr, err, errlen);
+		if ((st = commit(wr, err, errlen)) == WL_OK)
+			writeback_start(wr);
+		return st;
 	}
 	return WL_OK;
 }
@@ -1057,6 +1084,7 @@ wl_status wl_writer_open(wl_writer **out, const char *path, unsigned workers, ui
 	if (!wr)
 		return WL_E_NOMEM;
 	wr->lock_fd = -1;
+	wr->wb_fd = -1;
 	wr->workers = workers;
 	wr->open_source = calloc(workers + 1, sizeof *wr->open_source);
 	if (!wr->open_source) {
@@ -1312,6 +1340,8 @@ wl_status wl_writer_close(wl_writer *wr, bool ok, char *err, size_t errlen)
 	}
 	if (wr->lock_fd >= 0)
 		close(wr->lock_fd);
+	if (wr->wb_fd >= 0)
+		close(wr->wb_fd);
 	wl_known_free(&wr->known);
 	map_free(&wr->hosts);
 	map_free(&wr->comps);
