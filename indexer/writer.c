@@ -34,6 +34,7 @@ typedef struct map_slot {
 typedef struct idmap {
 	map_slot *v;
 	size_t cap, used;
+	bool emptied; /* once full and emptied: misses may be in the database */
 } idmap;
 
 static void map_free(idmap *m)
@@ -42,6 +43,17 @@ static void map_free(idmap *m)
 		free(m->v[i].key);
 	free(m->v);
 	memset(m, 0, sizeof *m);
+}
+
+/* Forget every entry, keeping the slots allocated. */
+static void map_clear(idmap *m)
+{
+	for (size_t i = 0; i < m->cap; i++)
+		free(m->v[i].key);
+	if (m->v)
+		memset(m->v, 0, m->cap * sizeof *m->v);
+	m->used = 0;
+	m->emptied = true;
 }
 
 static map_slot *map_find(idmap *m, const char *k, size_t n, uint64_t h)
@@ -64,7 +76,7 @@ static int map_put(idmap *m, const char *k, size_t n, uint64_t h, int64_t id)
 		map_slot *nv = calloc(cap, sizeof *nv);
 		if (!nv)
 			return -1;
-		idmap bigger = {nv, cap, m->used};
+		idmap bigger = {nv, cap, m->used, m->emptied};
 		for (size_t i = 0; i < m->cap; i++)
 			if (m->v[i].key)
 				*map_find(&bigger, m->v[i].key, m->v[i].n, m->v[i].h) = m->v[i];
@@ -106,6 +118,13 @@ static msg_slot *mset_find(const msgset *m, uint64_t lo, uint64_t hi)
 		if (s->id == 0 || (s->lo == lo && s->hi == hi))
 			return s;
 	}
+}
+
+static void mset_clear(msgset *m)
+{
+	if (m->v)
+		memset(m->v, 0, m->cap * sizeof *m->v);
+	m->used = 0;
 }
 
 static int mset_put(msgset *m, uint64_t lo, uint64_t hi, int64_t id)
@@ -284,8 +303,10 @@ struct wl_writer {
 	unsigned resumed;
 	bool fresh; /* the database had no events: indexes are built at close */
 	/* hosts, components, guids and messages were empty at open: the maps
-	 * hold every row, so a key not in its map needs no database look-up. */
+	 * hold every row, so a key not in its map needs no database look-up
+	 * (until the map fills up: WL_MAP_ENTRIES_MAX, map_clear). */
 	bool maps_complete;
+	size_t map_max; /* entries per map before it is emptied */
 	int64_t next_event_id;
 	int64_t next_message_id;
 	/* events and event_text rows are inserted with a NULL rowid, which
@@ -378,7 +399,7 @@ static wl_status intern(wl_writer *wr, idmap *m, int sel, int ins, const char *k
 		return WL_OK;
 	}
 	int rc = SQLITE_DONE;
-	if (!wr->maps_complete) {
+	if (!wr->maps_complete || m->emptied) {
 		sqlite3_stmt *q = wr->st[sel];
 		sqlite3_bind_text(q, 1, k, (int)n, SQLITE_STATIC);
 		rc = sqlite3_step(q);
@@ -396,6 +417,8 @@ static wl_status intern(wl_writer *wr, idmap *m, int sel, int ins, const char *k
 		*id = sqlite3_last_insert_rowid(wr->db);
 		wr->txn_rows++;
 	}
+	if (m->used >= wr->map_max)
+		map_clear(m);
 	if (map_put(m, k, n, h, *id) != 0)
 		return WL_E_NOMEM;
 	return WL_OK;
@@ -646,6 +669,11 @@ static wl_status message_id(wl_writer *wr, aspan a, int64_t *out, char *err, siz
 			wr->nmsg = 0;
 		}
 	}
+	/* Full: start again. A text seen again after this is stored again
+	 * (a first load keeps no hash index to find it by); its lines stay
+	 * exact, and a run into a non-empty index still looks it up. */
+	if (wr->msgs.used >= wr->map_max)
+		mset_clear(&wr->msgs);
 	if (mset_put(&wr->msgs, h.low64, h.high64, id) != 0)
 		return WL_E_NOMEM;
 	*out = id;
@@ -1085,6 +1113,7 @@ wl_status wl_writer_open(wl_writer **out, const char *path, unsigned workers, ui
 		return WL_E_NOMEM;
 	wr->lock_fd = -1;
 	wr->wb_fd = -1;
+	wr->map_max = WL_MAP_ENTRIES_MAX;
 	wr->workers = workers;
 	wr->open_source = calloc(workers + 1, sizeof *wr->open_source);
 	if (!wr->open_source) {
@@ -1216,6 +1245,16 @@ fail:
 const wl_known *wl_writer_known(const wl_writer *wr)
 {
 	return &wr->known;
+}
+
+void wl_writer_set_map_max(wl_writer *wr, size_t max)
+{
+	wr->map_max = max > 0 ? max : 1;
+}
+
+size_t wl_writer_map_entries(const wl_writer *wr)
+{
+	return wr->hosts.used + wr->comps.used + wr->guids.used + wr->msgs.used;
 }
 
 unsigned wl_writer_resumed(const wl_writer *wr)

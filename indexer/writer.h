@@ -35,6 +35,12 @@ wl_status wl_writer_close(wl_writer *wr, bool ok, char *err, size_t errlen);
 struct wl_known;
 const struct wl_known *wl_writer_known(const wl_writer *wr);
 
+/* Entries kept in each in-memory map before it is emptied (default
+ * WL_MAP_ENTRIES_MAX; tests set a small one), and the entries the maps
+ * hold now, all maps together. */
+void wl_writer_set_map_max(wl_writer *wr, size_t max);
+size_t wl_writer_map_entries(const wl_writer *wr);
+
 /* Inputs left incomplete by an earlier killed run and removed at open. */
 unsigned wl_writer_resumed(const wl_writer *wr);
 

@@ -581,10 +581,10 @@ static void fault_events(wl_event *ev, char (*raw)[96], unsigned n, const char *
 	}
 }
 
-/* BEGIN, EVENTS (n, each with its own fault GUID), END with the given
- * content key, into an open writer. */
-static void send_source(wl_writer *wr, wl_stats *stats, const char *path, const char *key,
-                        unsigned n, unsigned guid_base)
+/* BEGIN, EVENTS (ev[0..n)), END with the given content key, into an open
+ * writer. */
+static void send_events(wl_writer *wr, wl_stats *stats, const char *path, const char *key,
+                        wl_event *ev, unsigned n)
 {
 	wl_msg m;
 	memset(&m, 0, sizeof m);
@@ -594,11 +594,6 @@ static void send_source(wl_writer *wr, wl_stats *stats, const char *path, const 
 	m.host = "pc01";
 	m.fmt = WL_FMT_WU_ETW;
 	apply(wr, &m, stats);
-	wl_event *ev = calloc(n, sizeof *ev);
-	char(*raw)[96] = calloc(n, sizeof *raw);
-	assert_non_null(ev);
-	assert_non_null(raw);
-	fault_events(ev, raw, n, path, guid_base);
 	memset(&m, 0, sizeof m);
 	m.type = WL_MSG_EVENTS;
 	m.ev = ev;
@@ -617,6 +612,18 @@ static void send_source(wl_writer *wr, wl_stats *stats, const char *path, const 
 	m.events = n;
 	m.first_ts = m.last_ts = WL_TS_NONE;
 	apply(wr, &m, stats);
+}
+
+/* A source of n events, each with its own fault GUID. */
+static void send_source(wl_writer *wr, wl_stats *stats, const char *path, const char *key,
+                        unsigned n, unsigned guid_base)
+{
+	wl_event *ev = calloc(n, sizeof *ev);
+	char(*raw)[96] = calloc(n, sizeof *raw);
+	assert_non_null(ev);
+	assert_non_null(raw);
+	fault_events(ev, raw, n, path, guid_base);
+	send_events(wr, stats, path, key, ev, n);
 	free(ev);
 	free(raw);
 }
@@ -763,6 +770,69 @@ static void test_limits_indexes_during_load(void **state)
 	sqlite3_close(db);
 }
 
+/* The writer's maps stay bounded (here at 8 entries each) whatever the
+ * input: a full map is emptied, and a GUID missing from it is looked up
+ * in the database, so one seen before is found again, never stored twice
+ * (a second row would break its UNIQUE constraint). A message text may be
+ * stored again; every line stays exact. */
+static void test_maps_bounded(void **state)
+{
+	fixture *f = *state;
+	char err[512] = "";
+	wl_writer *wr = NULL;
+	if (wl_writer_open(&wr, f->db, 1, 0, err, sizeof err) != WL_OK)
+		fail_msg("wl_writer_open: %s", err);
+	wl_writer_set_map_max(wr, 8);
+	wl_stats stats;
+	memset(&stats, 0, sizeof stats);
+	enum { N = 300, TEXTS = 20, GUIDS = 30 };
+	wl_event *ev = calloc(N, sizeof *ev);
+	char(*raw)[96] = calloc(N, sizeof *raw);
+	assert_non_null(ev);
+	assert_non_null(raw);
+	fault_events(ev, raw, N, "M.log", 0);
+	for (unsigned i = 0; i < N; i++) {
+		/* Texts and GUIDs come back after more than 8 others. */
+		snprintf(raw[i], sizeof raw[i], "2024/01/02 03:04:05.0000000 1 2 Agent text %u",
+		         (i * 7) % TEXTS);
+		ev[i].raw = (wl_span){raw[i], strlen(raw[i])};
+		char g[37];
+		snprintf(g, sizeof g, "%08x-0000-4000-8000-000000000000",
+		         0x7000 + (i * 11) % GUIDS);
+		assert_int_equal(wl_guid_parse(g, 36, &ev[i].fault_guid), 36);
+	}
+	send_events(wr, &stats, "M.log", "00000000000000000000000000000eee", ev, N);
+	assert_true(wl_writer_map_entries(wr) <= 4 * 8);
+	if (wl_writer_close(wr, true, err, sizeof err) != WL_OK)
+		fail_msg("wl_writer_close: %s", err);
+
+	sqlite3 *db = open_db(f->db);
+	assert_int_equal(query_int(db, "SELECT count(*) FROM events"), N);
+	assert_int_equal(query_int(db, "SELECT count(DISTINCT text) FROM messages"), TEXTS);
+	assert_true(query_int(db, "SELECT count(*) FROM messages") > TEXTS);
+	assert_int_equal(query_int(db, "SELECT count(*) FROM guids"), GUIDS);
+	sqlite3_stmt *st = NULL;
+	assert_int_equal(sqlite3_prepare_v2(db,
+	                                    "SELECT r.raw, g.guid FROM events e JOIN event_raw r"
+	                                    " USING (event_id) JOIN guids g"
+	                                    " ON g.guid_id = e.fault_guid_id ORDER BY e.event_id",
+	                                    -1, &st, NULL),
+	                 SQLITE_OK);
+	for (unsigned i = 0; i < N; i++) {
+		assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+		assert_string_equal((const char *)sqlite3_column_text(st, 0), raw[i]);
+		char g[37];
+		snprintf(g, sizeof g, "%08x-0000-4000-8000-000000000000",
+		         0x7000 + (i * 11) % GUIDS);
+		assert_string_equal((const char *)sqlite3_column_text(st, 1), g);
+	}
+	assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	free(ev);
+	free(raw);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -772,6 +842,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_ids_after_delete, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_ids_mismatch_rolls_back, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_limits_indexes_during_load, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_maps_bounded, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
