@@ -192,14 +192,21 @@ static void apply(wl_writer *wr, const wl_msg *m, wl_stats *stats)
 		fail_msg("wl_writer_apply(type %d): %s", (int)m->type, err);
 }
 
+/* A writer on db (one worker), or the test fails. */
+static wl_writer *open_writer(const char *db)
+{
+	char err[512] = "";
+	wl_writer *wr = NULL;
+	if (wl_writer_open(&wr, db, 1, 0, err, sizeof err) != WL_OK)
+		fail_msg("wl_writer_open: %s", err);
+	return wr;
+}
+
 /* One run of the writer: one source at path with the given lines. */
 static void write_source(const char *db, const char *path, const tline *t, size_t n)
 {
 	char err[512] = "";
-	wl_writer *wr = NULL;
-	wl_status st = wl_writer_open(&wr, db, 1, 0, err, sizeof err);
-	if (st != WL_OK)
-		fail_msg("wl_writer_open: %s", err);
+	wl_writer *wr = open_writer(db);
 	wl_stats stats;
 	memset(&stats, 0, sizeof stats);
 
@@ -257,7 +264,7 @@ static void write_source(const char *db, const char *path, const tline *t, size_
 	apply(wr, &m, &stats);
 	free(ev);
 
-	st = wl_writer_close(wr, true, err, sizeof err);
+	wl_status st = wl_writer_close(wr, true, err, sizeof err);
 	if (st != WL_OK)
 		fail_msg("wl_writer_close: %s", err);
 	assert_int_equal(atomic_load(&stats.duplicates), 0);
@@ -636,9 +643,7 @@ static void test_ids_after_delete(void **state)
 {
 	fixture *f = *state;
 	char err[512] = "";
-	wl_writer *wr = NULL;
-	if (wl_writer_open(&wr, f->db, 1, 0, err, sizeof err) != WL_OK)
-		fail_msg("wl_writer_open: %s", err);
+	wl_writer *wr = open_writer(f->db);
 	wl_stats stats;
 	memset(&stats, 0, sizeof stats);
 	const char *ka = "00000000000000000000000000000aaa";
@@ -672,9 +677,7 @@ static void test_ids_after_delete(void **state)
 	sqlite3_close(db);
 
 	/* A later run takes up SQLite's ids again after the highest. */
-	wr = NULL;
-	if (wl_writer_open(&wr, f->db, 1, 0, err, sizeof err) != WL_OK)
-		fail_msg("wl_writer_open: %s", err);
+	wr = open_writer(f->db);
 	send_source(wr, &stats, "D.log", "00000000000000000000000000000ddd", N, 0x4000);
 	if (wl_writer_close(wr, true, err, sizeof err) != WL_OK)
 		fail_msg("wl_writer_close: %s", err);
@@ -696,9 +699,7 @@ static void test_ids_mismatch_rolls_back(void **state)
 {
 	fixture *f = *state;
 	char err[512] = "";
-	wl_writer *wr = NULL;
-	if (wl_writer_open(&wr, f->db, 1, 0, err, sizeof err) != WL_OK)
-		fail_msg("wl_writer_open: %s", err);
+	wl_writer *wr = open_writer(f->db);
 	sqlite3 *db = open_db(f->db);
 	assert_int_equal(sqlite3_exec(db,
 	                              "INSERT INTO events(event_id, source_id, line, role, kind)"
@@ -745,9 +746,7 @@ static void test_limits_indexes_during_load(void **state)
 {
 	fixture *f = *state;
 	char err[512] = "";
-	wl_writer *wr = NULL;
-	if (wl_writer_open(&wr, f->db, 1, 0, err, sizeof err) != WL_OK)
-		fail_msg("wl_writer_open: %s", err);
+	wl_writer *wr = open_writer(f->db);
 	wl_stats stats;
 	memset(&stats, 0, sizeof stats);
 	enum { N = 70 };
@@ -779,9 +778,7 @@ static void test_maps_bounded(void **state)
 {
 	fixture *f = *state;
 	char err[512] = "";
-	wl_writer *wr = NULL;
-	if (wl_writer_open(&wr, f->db, 1, 0, err, sizeof err) != WL_OK)
-		fail_msg("wl_writer_open: %s", err);
+	wl_writer *wr = open_writer(f->db);
 	wl_writer_set_map_max(wr, 8);
 	wl_stats stats;
 	memset(&stats, 0, sizeof stats);
