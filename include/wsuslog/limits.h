@@ -61,9 +61,9 @@
  * emptied: from then on a host, component or GUID missing from its map is
  * looked up in the database (its UNIQUE index), and a message text seen
  * again is stored again (a first load has no hash index to find it by).
- * Each map then stays under 28 MiB (2^19 slots of 24-32 bytes, and keys of
- * up to 48 bytes for strings) whatever the input; GUIDs and texts, the two
- * that grow, under 40 MiB together. */
+ * Each map then holds at most 2^19 slots of 24-32 bytes plus its keys
+ * (48 bytes each for GUIDs; texts keep no key), whatever the input: GUIDs
+ * and texts, the two that grow, stay under 40 MiB together. */
 #define WL_MAP_ENTRIES_MAX (1u << 18)
 
 /* Worker threads: -j above this is clamped. */
