@@ -288,10 +288,13 @@ struct wl_writer {
 	sqlite3 *db;
 	sqlite3_stmt *st[ST_COUNT_];
 	int lock_fd;
-	/* The index file, read-only, for writeback_start (-1: not open yet,
-	 * or it could not be). */
-	int wb_fd;
-	bool wb_tried;
+	/* The index file, read-only, for the write-back and the syncs. Opened
+	 * once after SQLite's own and closed only after sqlite3_close: closing
+	 * any descriptor of the file drops every POSIX lock this process holds
+	 * on it, SQLite's included (sqlite.org/howtocorrupt.html, 2.2), and a
+	 * reader that found the file unlocked could checkpoint and delete the
+	 * WAL under the writer. */
+	int db_fd;
 	char *path; /* the index file */
 	bool in_txn;
 	uint64_t txn_rows;
@@ -894,12 +897,7 @@ wl_status wl_writer_problem(wl_writer *wr, wl_status st, const char *path, const
 static void writeback_start(wl_writer *wr)
 {
 #ifdef SYNC_FILE_RANGE_WRITE
-	if (wr->wb_fd < 0 && !wr->wb_tried) {
-		wr->wb_tried = true;
-		wr->wb_fd = open(wr->path, O_RDONLY | O_CLOEXEC);
-	}
-	if (wr->wb_fd >= 0)
-		(void)sync_file_range(wr->wb_fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+	(void)sync_file_range(wr->db_fd, 0, 0, SYNC_FILE_RANGE_WRITE);
 #else
 	(void)wr;
 #endif
@@ -1112,7 +1110,7 @@ wl_status wl_writer_open(wl_writer **out, const char *path, unsigned workers, ui
 	if (!wr)
 		return WL_E_NOMEM;
 	wr->lock_fd = -1;
-	wr->wb_fd = -1;
+	wr->db_fd = -1;
 	wr->map_max = WL_MAP_ENTRIES_MAX;
 	wr->workers = workers;
 	wr->open_source = calloc(workers + 1, sizeof *wr->open_source);
@@ -1131,6 +1129,11 @@ wl_status wl_writer_open(wl_writer **out, const char *path, unsigned workers, ui
 	                    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
 	                    NULL) != SQLITE_OK) {
 		st = db_error(wr, err, errlen, path);
+		goto fail;
+	}
+	if ((wr->db_fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		st = WL_E_DB;
 		goto fail;
 	}
 	sqlite3_busy_timeout(wr->db, 10000);
@@ -1286,13 +1289,9 @@ static void bg_sync_start(wl_writer *wr, bg_sync *b)
 	if (sqlite3_wal_checkpoint_v2(wr->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL) !=
 	    SQLITE_OK)
 		return;
-	b->fd = open(wr->path, O_RDONLY | O_CLOEXEC);
-	if (b->fd < 0)
+	b->fd = wr->db_fd;
+	if (pthread_create(&b->th, NULL, bg_sync_main, b) != 0)
 		return;
-	if (pthread_create(&b->th, NULL, bg_sync_main, b) != 0) {
-		close(b->fd);
-		return;
-	}
 	b->running = true;
 }
 
@@ -1301,7 +1300,6 @@ static void bg_sync_wait(bg_sync *b)
 	if (!b->running)
 		return;
 	pthread_join(b->th, NULL);
-	close(b->fd);
 	b->running = false;
 }
 
@@ -1320,14 +1318,10 @@ static wl_status sync_checkpoint(wl_writer *wr, char *err, size_t errlen)
 	    SQLITE_OK)
 		return db_error(wr, err, errlen, "checkpoint");
 	if (copied == frames) {
-		int fd = open(wr->path, O_RDONLY | O_CLOEXEC);
-		if (fd < 0 || fdatasync(fd) != 0) {
+		if (fdatasync(wr->db_fd) != 0) {
 			snprintf(err, errlen, "%s: fdatasync: %s", wr->path, strerror(errno));
-			if (fd >= 0)
-				close(fd);
 			return WL_E_DB;
 		}
-		close(fd);
 	}
 	/* Frames a reader kept from the copy: the TRUNCATE checkpoint copies
 	 * them with SQLite's syncs. */
@@ -1379,8 +1373,8 @@ wl_status wl_writer_close(wl_writer *wr, bool ok, char *err, size_t errlen)
 	}
 	if (wr->lock_fd >= 0)
 		close(wr->lock_fd);
-	if (wr->wb_fd >= 0)
-		close(wr->wb_fd);
+	if (wr->db_fd >= 0)
+		close(wr->db_fd);
 	wl_known_free(&wr->known);
 	map_free(&wr->hosts);
 	map_free(&wr->comps);

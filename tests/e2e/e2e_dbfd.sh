@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# The index file's descriptors (ARCHITECTURE.md "Crash safety"). Closing any
+# descriptor of a file drops every POSIX lock the process holds on it,
+# SQLite's included (sqlite.org/howtocorrupt.html, 2.2): a reader that then
+# found the file unlocked could checkpoint and delete the WAL under the
+# writer. So while SQLite's own descriptor of the index is open, wsuslog-index
+# must close no other descriptor of that file. Traced with strace over runs
+# that go through the load, its commits and the durable close.
+#   e2e_dbfd.sh WSUSLOG_INDEX SHARED_DIR TMP_DIR
+set -euo pipefail
+idx=$1 shared=$2 tmp=$3
+rm -rf "$tmp"; mkdir -p "$tmp"
+fail() { echo "e2e_dbfd: FAIL: $*" >&2; exit 1; }
+command -v strace >/dev/null || fail "strace not found (scripts/setup installs it)"
+if ! strace -qq -o /dev/null true 2>/dev/null; then
+  echo "e2e_dbfd: SKIP: this environment does not allow ptrace" >&2
+  exit 77
+fi
+logs=$shared/real-logs
+[ -d "$logs" ] || fail "no $logs"
+
+# check TRACE DB: replay opens and closes of DB's descriptors in order.
+check() {
+  awk -v db="$2" '
+    function opened(pid, fd) {
+      if (fd < 0) return
+      isdb[fd] = 1
+      if (sq < 0) { sq = fd; sqopen = 1 }
+      n++
+    }
+    BEGIN { sq = -1; sqopen = 0; n = 0; bad = "" }
+    # openat(AT_FDCWD, "DB", ...) = FD, possibly split by another thread.
+    /openat\(/ && index($0, "\"" db "\"") {
+      if ($0 ~ /<unfinished \.\.\.>/) { pending[$1] = 1; next }
+      fd = $NF + 0; opened($1, fd); next
+    }
+    /<\.\.\. openat resumed>/ && pending[$1] {
+      delete pending[$1]
+      fd = $NF + 0; opened($1, fd); next
+    }
+    /close\(/ {
+      if (!match($0, /close\([0-9]+/)) next
+      fd = substr($0, RSTART + 6, RLENGTH - 6) + 0
+      if (!(fd in isdb)) next
+      if (fd == sq) sqopen = 0
+      else if (sqopen && bad == "") bad = $0
+      delete isdb[fd]
+    }
+    END {
+      if (sq < 0) { print "the index file was never opened"; exit 1 }
+      if (bad != "") { print "closed a descriptor of the index while SQLite had it open: " bad; exit 1 }
+      if (n < 2) { print "expected SQLite'"'"'s descriptor and the writer'"'"'s own, saw " n; exit 1 }
+    }' "$1"
+}
+
+run() { # name args...
+  local name=$1; shift
+  local db=$tmp/$name.db
+  strace -f -qq -e trace=openat,close -o "$tmp/$name.trace" "$idx" -q --db "$db" "$@" ||
+    fail "$name: wsuslog-index failed"
+  local why
+  why=$(check "$tmp/$name.trace" "$db") || fail "$name: $why"
+  echo "e2e_dbfd: $name ok"
+}
+
+# A first load (indexes built at the close), then a run into the same,
+# non-empty index with new inputs.
+run fresh -j2 "$logs"
+mkdir -p "$tmp/more"
+for f in "$logs"/*; do
+  [ -f "$f" ] || continue
+  { cat "$f"; printf '\n'; } > "$tmp/more/$(basename "$f")"
+done
+cp "$tmp/fresh.db" "$tmp/again.db"
+run again -j2 "$tmp/more"
+echo "e2e_dbfd: ok"
