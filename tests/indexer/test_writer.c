@@ -769,11 +769,56 @@ static void test_limits_indexes_during_load(void **state)
 	sqlite3_close(db);
 }
 
+enum { BN = 300, BTEXTS = 20, BGUIDS = 30 };
+
+/* BN events whose texts (BTEXTS) and fault GUIDs (BGUIDS, from
+ * 0x7000 + shift) come back after more than 8 others. */
+static void bounded_events(wl_event *ev, char (*raw)[96], const char *path, unsigned shift)
+{
+	fault_events(ev, raw, BN, path, 0);
+	for (unsigned i = 0; i < BN; i++) {
+		snprintf(raw[i], sizeof raw[i], "2024/01/02 03:04:05.0000000 1 2 Agent text %u",
+		         (i * 7) % BTEXTS);
+		ev[i].raw = (wl_span){raw[i], strlen(raw[i])};
+		char g[37];
+		snprintf(g, sizeof g, "%08x-0000-4000-8000-000000000000",
+		         0x7000 + shift + (i * 11) % BGUIDS);
+		assert_int_equal(wl_guid_parse(g, 36, &ev[i].fault_guid), 36);
+	}
+}
+
+/* The events of source path read back in order: each line and fault GUID
+ * as bounded_events made them. */
+static void check_bounded(sqlite3 *db, const char *path, char (*raw)[96], unsigned shift)
+{
+	sqlite3_stmt *st = NULL;
+	assert_int_equal(sqlite3_prepare_v2(db,
+	                                    "SELECT r.raw, g.guid FROM events e JOIN event_raw r"
+	                                    " USING (event_id) JOIN guids g"
+	                                    " ON g.guid_id = e.fault_guid_id JOIN sources s"
+	                                    " USING (source_id) WHERE s.path = ?1"
+	                                    " ORDER BY e.event_id",
+	                                    -1, &st, NULL),
+	                 SQLITE_OK);
+	sqlite3_bind_text(st, 1, path, -1, SQLITE_STATIC);
+	for (unsigned i = 0; i < BN; i++) {
+		assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+		assert_string_equal((const char *)sqlite3_column_text(st, 0), raw[i]);
+		char g[37];
+		snprintf(g, sizeof g, "%08x-0000-4000-8000-000000000000",
+		         0x7000 + shift + (i * 11) % BGUIDS);
+		assert_string_equal((const char *)sqlite3_column_text(st, 1), g);
+	}
+	assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+	sqlite3_finalize(st);
+}
+
 /* The writer's maps stay bounded (here at 8 entries each) whatever the
  * input: a full map is emptied, and a GUID missing from it is looked up
  * in the database, so one seen before is found again, never stored twice
  * (a second row would break its UNIQUE constraint). A message text may be
- * stored again; every line stays exact. */
+ * stored again; every line stays exact. Then a second run into the same,
+ * non-empty index, half of whose GUIDs are the first run's. */
 static void test_maps_bounded(void **state)
 {
 	fixture *f = *state;
@@ -782,49 +827,35 @@ static void test_maps_bounded(void **state)
 	wl_writer_set_map_max(wr, 8);
 	wl_stats stats;
 	memset(&stats, 0, sizeof stats);
-	enum { N = 300, TEXTS = 20, GUIDS = 30 };
-	wl_event *ev = calloc(N, sizeof *ev);
-	char(*raw)[96] = calloc(N, sizeof *raw);
+	wl_event *ev = calloc(BN, sizeof *ev);
+	char(*raw)[96] = calloc(BN, sizeof *raw);
 	assert_non_null(ev);
 	assert_non_null(raw);
-	fault_events(ev, raw, N, "M.log", 0);
-	for (unsigned i = 0; i < N; i++) {
-		/* Texts and GUIDs come back after more than 8 others. */
-		snprintf(raw[i], sizeof raw[i], "2024/01/02 03:04:05.0000000 1 2 Agent text %u",
-		         (i * 7) % TEXTS);
-		ev[i].raw = (wl_span){raw[i], strlen(raw[i])};
-		char g[37];
-		snprintf(g, sizeof g, "%08x-0000-4000-8000-000000000000",
-		         0x7000 + (i * 11) % GUIDS);
-		assert_int_equal(wl_guid_parse(g, 36, &ev[i].fault_guid), 36);
-	}
-	send_events(wr, &stats, "M.log", "00000000000000000000000000000eee", ev, N);
+	bounded_events(ev, raw, "M.log", 0);
+	send_events(wr, &stats, "M.log", "00000000000000000000000000000eee", ev, BN);
 	assert_true(wl_writer_map_entries(wr) <= 4 * 8);
 	if (wl_writer_close(wr, true, err, sizeof err) != WL_OK)
 		fail_msg("wl_writer_close: %s", err);
 
 	sqlite3 *db = open_db(f->db);
-	assert_int_equal(query_int(db, "SELECT count(*) FROM events"), N);
-	assert_int_equal(query_int(db, "SELECT count(DISTINCT text) FROM messages"), TEXTS);
-	assert_true(query_int(db, "SELECT count(*) FROM messages") > TEXTS);
-	assert_int_equal(query_int(db, "SELECT count(*) FROM guids"), GUIDS);
-	sqlite3_stmt *st = NULL;
-	assert_int_equal(sqlite3_prepare_v2(db,
-	                                    "SELECT r.raw, g.guid FROM events e JOIN event_raw r"
-	                                    " USING (event_id) JOIN guids g"
-	                                    " ON g.guid_id = e.fault_guid_id ORDER BY e.event_id",
-	                                    -1, &st, NULL),
-	                 SQLITE_OK);
-	for (unsigned i = 0; i < N; i++) {
-		assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-		assert_string_equal((const char *)sqlite3_column_text(st, 0), raw[i]);
-		char g[37];
-		snprintf(g, sizeof g, "%08x-0000-4000-8000-000000000000",
-		         0x7000 + (i * 11) % GUIDS);
-		assert_string_equal((const char *)sqlite3_column_text(st, 1), g);
-	}
-	assert_int_equal(sqlite3_step(st), SQLITE_DONE);
-	sqlite3_finalize(st);
+	assert_int_equal(query_int(db, "SELECT count(*) FROM events"), BN);
+	assert_int_equal(query_int(db, "SELECT count(DISTINCT text) FROM messages"), BTEXTS);
+	assert_true(query_int(db, "SELECT count(*) FROM messages") > BTEXTS);
+	assert_int_equal(query_int(db, "SELECT count(*) FROM guids"), BGUIDS);
+	check_bounded(db, "M.log", raw, 0);
+	sqlite3_close(db);
+
+	wr = open_writer(f->db);
+	wl_writer_set_map_max(wr, 8);
+	bounded_events(ev, raw, "N.log", BGUIDS / 2);
+	send_events(wr, &stats, "N.log", "00000000000000000000000000000fff", ev, BN);
+	assert_true(wl_writer_map_entries(wr) <= 4 * 8);
+	if (wl_writer_close(wr, true, err, sizeof err) != WL_OK)
+		fail_msg("wl_writer_close: %s", err);
+	db = open_db(f->db);
+	assert_int_equal(query_int(db, "SELECT count(*) FROM events"), 2 * BN);
+	assert_int_equal(query_int(db, "SELECT count(*) FROM guids"), BGUIDS + BGUIDS / 2);
+	check_bounded(db, "N.log", raw, BGUIDS / 2);
 	sqlite3_close(db);
 	free(ev);
 	free(raw);
