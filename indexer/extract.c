@@ -11,6 +11,7 @@
 #include <emmintrin.h>
 #endif
 
+#include "errline.h"
 #include "tokenize.h"
 #include "wsuslog/limits.h"
 
@@ -89,6 +90,10 @@ struct wl_extract {
 
 	uint64_t bad;
 	int64_t first_ts, last_ts;
+	/* The line of the last event given out: a line is at most one event,
+	 * so the error-line rule (docs/EVENTS.md, rule 3) does not add a
+	 * second to a line that a specific shape already took. */
+	uint64_t emitted_line;
 
 	/* The last line's header, for the source's time range (lines that are
 	 * not candidates are not tokenized). */
@@ -217,35 +222,6 @@ size_t wl_url_host(const char *p, size_t n, char *out, size_t cap)
 	return o;
 }
 
-bool wl_find_hresult(const char *p, size_t n, uint32_t *out)
-{
-	for (size_t i = 0; i + 2 <= n; i++) {
-		const char *q = p + i;
-		uint32_t v;
-		if (q[0] == '0' && (q[1] == 'x' || q[1] == 'X') && (i == 0 || hexv(p[i - 1]) < 0)) {
-			if (hex8(q + 2, n - i - 2, &v) && (v & 0x80000000u)) {
-				*out = v;
-				return true;
-			}
-		} else if ((q[0] == 'h' || q[0] == 'H') && (q[1] == 'r' || q[1] == 'R') &&
-		           (i == 0 || p[i - 1] == ' ' || p[i - 1] == ',')) {
-			size_t j = i + 2;
-			while (j < n && p[j] == ' ')
-				j++;
-			if (j < n && (p[j] == '=' || p[j] == ':')) {
-				j++;
-				while (j < n && p[j] == ' ')
-					j++;
-				if (hex8(p + j, n - j, &v) && (v & 0x80000000u)) {
-					*out = v;
-					return true;
-				}
-			}
-		}
-	}
-	return false;
-}
-
 bool wl_banner_tz(const char *p, size_t n, int *minutes)
 {
 	const char *t = FIND(p, n, "tz: ");
@@ -312,6 +288,7 @@ void wl_extract_begin(wl_extract *x, wl_format fmt, const char *host_hint, size_
 	x->tid_last = 0;
 	x->pending = 0;
 	x->bad = 0;
+	x->emitted_line = 0;
 	x->first_ts = WL_TS_NONE;
 	x->last_ts = WL_TS_NONE;
 	x->last_line_n = 0;
@@ -395,6 +372,7 @@ static void collect_guids(wl_event *ev)
 static void emit(wl_extract *x, wl_event *ev)
 {
 	collect_guids(ev);
+	x->emitted_line = ev->line;
 	x->on_event(x->ctx, ev);
 }
 
@@ -722,14 +700,16 @@ static void scan_end(wl_extract *x, const wl_fields *f, const char *line, size_t
 	ev.deployed = t->deployed;
 	t->round_trips = t->evaluated = t->deployed = -1;
 	t->have_exit = 0;
+	x->emitted_line = lineno;
 	x->on_event(x->ctx, &ev);
 }
 
-/* ' ', TAB, '*' or '+': one test of a 64-bit set. */
+/* Indentation and a component's own bullet (docs/EVENTS.md): ' ', TAB,
+ * '*' (Agent), '#' (AU), '-' (COMAPI), '+' (PT); one test of a 64-bit set. */
 static inline bool is_bullet(char c)
 {
-	const uint64_t set =
-	    UINT64_C(1) << ' ' | UINT64_C(1) << '\t' | UINT64_C(1) << '*' | UINT64_C(1) << '+';
+	const uint64_t set = UINT64_C(1) << ' ' | UINT64_C(1) << '\t' | UINT64_C(1) << '*' |
+	                     UINT64_C(1) << '+' | UINT64_C(1) << '#' | UINT64_C(1) << '-';
 	unsigned u = (unsigned char)c;
 	return u < 64 && (set >> u & 1);
 }
@@ -834,10 +814,17 @@ message:
 #endif
 	while (i < n && is_bullet(line[i]))
 		i++;
-	return trigger(line + i, n - i);
+	if (trigger(line + i, n - i))
+		return true;
+	/* Rule 3 (docs/EVENTS.md): a code token needs 8 hex digits in a row,
+	 * which most lines lack; the vector test rules those out. */
+	return wl_has_hex8_run(line + i, n - i) &&
+	       wl_find_hresult(line + i, n - i, &(uint32_t){0}) && wl_error_word(line + i, n - i);
 }
 
 static void client_parse(wl_extract *x, const char *line, size_t n, uint64_t lineno);
+static void client_message(wl_extract *x, const wl_fields *f, const char *line, size_t n,
+                           uint64_t lineno, const char *s, size_t sn);
 
 static void client_line(wl_extract *x, const char *line, size_t n, uint64_t lineno)
 {
@@ -899,15 +886,33 @@ static void client_parse(wl_extract *x, const char *line, size_t n, uint64_t lin
 		return;
 	}
 	note_ts(x, client_utc(x, &f));
-	/* Bullets and banners: "  * ", "  + ", "** END **". */
+	/* Bullets and banners: "  * ", "  # ", "  - ", "  + ", "** END **". */
 	const char *s = m;
 	size_t sn = mn;
-	while (sn > 0 && (*s == '*' || *s == '+' || *s == ' ' || *s == '\t')) {
+	while (sn > 0 && is_bullet(*s)) {
 		s++;
 		sn--;
 	}
-	if (sn == 0)
-		return;
+	if (sn > 0)
+		client_message(x, &f, line, n, lineno, s, sn);
+	/* Rule 3: any other line that says an error and spells a code. */
+	uint32_t hr;
+	if (x->emitted_line != lineno && wl_has_hex8_run(m, mn) && wl_find_hresult(m, mn, &hr) &&
+	    wl_error_word(m, mn)) {
+		wl_event ev;
+		client_event(x, &ev, WL_EV_ERROR, &f, line, n, lineno);
+		ev.has_hresult = true;
+		ev.hresult = hr;
+		emit(x, &ev);
+	}
+}
+
+/* A candidate's message after its bullets: the shapes that carry an event
+ * or a change of context. */
+static void client_message(wl_extract *x, const wl_fields *fp, const char *line, size_t n,
+                           uint64_t lineno, const char *s, size_t sn)
+{
+	const wl_fields f = *fp;
 	switch (s[0]) {
 	case 'W':
 		if (STARTS(s, sn, "WARNING:"))

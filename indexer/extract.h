@@ -82,10 +82,6 @@ void wl_extract_free(wl_extract *x);
  * lower-case into out (NUL-terminated); returns its length, 0 if none. */
 size_t wl_url_host(const char *p, size_t n, char *out, size_t cap);
 
-/* First failure HRESULT in text: "0x" + 8 hex digits, or "hr = " / "hr="
- * + 8 hex digits, with the top bit set. */
-bool wl_find_hresult(const char *p, size_t n, uint32_t *out);
-
 /* Time zone of a "Logging initialized (..., tz: +0530)" banner in minutes. */
 bool wl_banner_tz(const char *p, size_t n, int *minutes);
 

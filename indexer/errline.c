@@ -1,0 +1,224 @@
+/* The grammar of "an error line with a code", docs/EVENTS.md. Everything
+ * here is a rule about bytes, never about one message's text: the held-out
+ * logs this is judged on print messages no sample shows. */
+#include "errline.h"
+
+#include <string.h>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+static inline int hexv(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* A byte of a word: letters, digits, '_'. */
+static inline bool word_byte(char c)
+{
+	return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || c == '_';
+}
+
+static inline char lower(char c)
+{
+	return (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
+}
+
+/* Before a bare token: what separates a value from its key or from the
+ * text before it. Not '-', '{', '.', '\\' or '/': a token there is part of
+ * a GUID, a version or a path. */
+static bool bare_before(char c)
+{
+	return c == ' ' || c == '\t' || c == '=' || c == ':' || c == '(' || c == '[' || c == ',' ||
+	       c == ';' || c == '\'' || c == '"' || c == '<' || c == '>';
+}
+
+/* After a bare token; a '.' only where a sentence ends (p[e] is the
+ * byte after the token, e < n). */
+static bool bare_after(const char *p, size_t n, size_t e)
+{
+	char c = p[e];
+	if (c == '.')
+		return e + 1 == n || p[e + 1] == ' ' || p[e + 1] == '\t' || p[e + 1] == '\r';
+	return c == ' ' || c == '\t' || c == '\r' || c == ')' || c == ']' || c == ',' || c == ';' ||
+	       c == '\'' || c == '"' || c == '<' || c == '>' || c == ':';
+}
+
+/* The word before a value names it a code: it ends in one of these, in any
+ * case ("hr", "HResult", "ErrorCode", "Exit code", "failed with"). */
+static bool code_key_before(const char *p, size_t at)
+{
+	static const char *const keys[] = {"hr",     "hresult", "error",  "code",   "result",
+	                                   "status", "with",    "failed", "failure"};
+	size_t j = at;
+	while (j > 0 && (p[j - 1] == ' ' || p[j - 1] == '\t'))
+		j--;
+	if (j > 0 && (p[j - 1] == '=' || p[j - 1] == ':' || p[j - 1] == '(' || p[j - 1] == ','))
+		j--;
+	while (j > 0 && (p[j - 1] == ' ' || p[j - 1] == '\t'))
+		j--;
+	size_t end = j;
+	while (j > 0 && ((p[j - 1] | 0x20) >= 'a' && (p[j - 1] | 0x20) <= 'z'))
+		j--;
+	size_t wn = end - j;
+	for (size_t k = 0; k < sizeof keys / sizeof *keys; k++) {
+		size_t kn = strlen(keys[k]);
+		if (wn < kn)
+			continue;
+		size_t i = 0;
+		while (i < kn && lower(p[end - kn + i]) == keys[k][i])
+			i++;
+		if (i == kn)
+			return true;
+	}
+	return false;
+}
+
+/* The 8 hex digits p[s..s+8) as a code token, given the bytes around them
+ * (docs/EVENTS.md): 0x-prefixed, bracketed, or bare. */
+static bool code_token(const char *p, size_t n, size_t s, uint32_t *v)
+{
+	size_t e = s + 8;
+	if (s >= 2 && (p[s - 1] == 'x' || p[s - 1] == 'X') && p[s - 2] == '0') {
+		/* 0x8024402C: the prefix starts a word of its own. */
+		if ((s >= 3 && word_byte(p[s - 3])) || (e < n && word_byte(p[e])))
+			return false;
+	} else if (s >= 1 && p[s - 1] == '[' && e < n && p[e] == ']') {
+		/* [80244007]: brackets say "this is a code" as 0x does. */
+	} else {
+		if ((s > 0 && !bare_before(p[s - 1])) || (e < n && !bare_after(p, n, e)))
+			return false;
+		bool letter = false;
+		for (size_t i = s; i < e; i++)
+			letter |= p[i] > '9';
+		/* 80070002 alone could be a decimal number; after a code key
+		 * it is a code. 8024402C cannot be decimal. */
+		if (!letter && !code_key_before(p, s))
+			return false;
+	}
+	uint32_t x = 0;
+	for (size_t i = s; i < e; i++)
+		x = x << 4 | (uint32_t)hexv(p[i]);
+	*v = x;
+	return true;
+}
+
+bool wl_find_hresult(const char *p, size_t n, uint32_t *out)
+{
+	size_t i = 0;
+	while (i < n) {
+		if (hexv(p[i]) < 0) {
+			i++;
+			continue;
+		}
+		size_t e = i;
+		while (e < n && hexv(p[e]) >= 0)
+			e++;
+		uint32_t v;
+		/* Exactly 8 digits: a longer run is a hash, a path or an id. */
+		if (e - i == 8 && code_token(p, n, i, &v) && (v & 0x80000000u)) {
+			*out = v;
+			return true;
+		}
+		i = e;
+	}
+	return false;
+}
+
+bool wl_error_word(const char *p, size_t n)
+{
+	static const char *const words[] = {"fail",     "fails", "failed", "failing", "failure",
+	                                    "failures", "error", "errors", "fatal",   "warning"};
+	size_t i = 0;
+	while (i < n) {
+		if (!word_byte(p[i])) {
+			i++;
+			continue;
+		}
+		size_t s = i;
+		while (i < n && word_byte(p[i]))
+			i++;
+		size_t wn = i - s;
+		char c = lower(p[s]);
+		if (wn < 4 || wn > 8 || (c != 'f' && c != 'e' && c != 'w'))
+			continue;
+		for (size_t k = 0; k < sizeof words / sizeof *words; k++) {
+			if (strlen(words[k]) != wn)
+				continue;
+			size_t j = 0;
+			while (j < wn && lower(p[s + j]) == words[k][j])
+				j++;
+			if (j == wn)
+				return true;
+		}
+	}
+	return false;
+}
+
+#if defined(__SSE2__)
+/* Bit i set where w[i] is a hex digit, for the 16 bytes at w. */
+static inline uint32_t hex_mask16(const char *w)
+{
+	const __m128i x = _mm_loadu_si128((const __m128i *)(const void *)w);
+	const __m128i zero = _mm_setzero_si128();
+	/* c in [lo, lo + span] <=> (c - lo) saturating-minus span == 0 */
+	__m128i d = _mm_subs_epu8(_mm_sub_epi8(x, _mm_set1_epi8('0')), _mm_set1_epi8(9));
+	__m128i l =
+	    _mm_subs_epu8(_mm_sub_epi8(_mm_or_si128(x, _mm_set1_epi8(0x20)), _mm_set1_epi8('a')),
+	                  _mm_set1_epi8(5));
+	__m128i m = _mm_or_si128(_mm_cmpeq_epi8(d, zero), _mm_cmpeq_epi8(l, zero));
+	return (uint32_t)_mm_movemask_epi8(m);
+}
+#endif
+
+/* Bit i set where bits i..i+7 of m are all set. */
+static inline uint64_t runs8(uint64_t m)
+{
+	m &= m >> 1;
+	m &= m >> 2;
+	m &= m >> 4;
+	return m;
+}
+
+bool wl_has_hex8_run(const char *p, size_t n)
+{
+	if (n < 8)
+		return false;
+#if defined(__SSE2__)
+	/* 64-byte windows, 57 apart: every run of 8 lies inside one window
+	 * (the top 7 bits of a window's mask cannot start a whole run). */
+	size_t i = 0;
+	for (; i + 64 <= n; i += 57) {
+		uint64_t m = (uint64_t)hex_mask16(p + i) | (uint64_t)hex_mask16(p + i + 16) << 16 |
+		             (uint64_t)hex_mask16(p + i + 32) << 32 |
+		             (uint64_t)hex_mask16(p + i + 48) << 48;
+		if (runs8(m) & (UINT64_MAX >> 7))
+			return true;
+	}
+	if (i >= n || n - i < 8)
+		return false;
+	/* The tail, copied so no load reads past the line. */
+	char w[64];
+	size_t k = n - i;
+	memcpy(w, p + i, k);
+	memset(w + k, 0, sizeof w - k);
+	uint64_t m = (uint64_t)hex_mask16(w) | (uint64_t)hex_mask16(w + 16) << 16 |
+	             (uint64_t)hex_mask16(w + 32) << 32 | (uint64_t)hex_mask16(w + 48) << 48;
+	return (runs8(m) & (UINT64_MAX >> 7)) != 0;
+#else
+	size_t run = 0;
+	for (size_t i = 0; i < n; i++) {
+		run = hexv(p[i]) >= 0 ? run + 1 : 0;
+		if (run == 8)
+			return true;
+	}
+	return false;
+#endif
+}
