@@ -110,7 +110,8 @@ static bool code_token(const char *p, size_t n, size_t s, uint32_t *v)
 	return true;
 }
 
-bool wl_find_hresult(const char *p, size_t n, uint32_t *out)
+/* The scalar walk: every maximal run of hex digits. */
+bool wl_find_hresult_scalar(const char *p, size_t n, uint32_t *out)
 {
 	size_t i = 0;
 	while (i < n) {
@@ -178,47 +179,80 @@ static inline uint32_t hex_mask16(const char *w)
 }
 #endif
 
-/* Bit i set where bits i..i+7 of m are all set. */
-static inline uint64_t runs8(uint64_t m)
+/* The hex-digit mask of p[0..n), 64 bytes a word, for lines of up to
+ * MASK_WORDS * 64 bytes; the last word is zero-padded. */
+#define MASK_WORDS 32
+
+#if defined(__SSE2__)
+static inline uint64_t hex_mask64(const char *w)
 {
-	m &= m >> 1;
-	m &= m >> 2;
-	m &= m >> 4;
-	return m;
+	return (uint64_t)hex_mask16(w) | (uint64_t)hex_mask16(w + 16) << 16 |
+	       (uint64_t)hex_mask16(w + 32) << 32 | (uint64_t)hex_mask16(w + 48) << 48;
 }
 
-bool wl_has_hex8_run(const char *p, size_t n)
+static size_t hex_mask(const char *p, size_t n, uint64_t *m)
 {
-	if (n < 8)
-		return false;
-#if defined(__SSE2__)
-	/* 64-byte windows, 57 apart: every run of 8 lies inside one window
-	 * (the top 7 bits of a window's mask cannot start a whole run). */
-	size_t i = 0;
-	for (; i + 64 <= n; i += 57) {
-		uint64_t m = (uint64_t)hex_mask16(p + i) | (uint64_t)hex_mask16(p + i + 16) << 16 |
-		             (uint64_t)hex_mask16(p + i + 32) << 32 |
-		             (uint64_t)hex_mask16(p + i + 48) << 48;
-		if (runs8(m) & (UINT64_MAX >> 7))
-			return true;
+	size_t k = 0, i = 0;
+	for (; i + 64 <= n; i += 64)
+		m[k++] = hex_mask64(p + i);
+	if (i < n) {
+		/* 16-byte pieces, read in place: no load reads past the line. */
+		uint64_t w = 0;
+		unsigned shift = 0;
+		for (; i + 16 <= n; i += 16, shift += 16)
+			w |= (uint64_t)hex_mask16(p + i) << shift;
+		if (i < n) {
+			/* The line's last 16 bytes, shifted down to byte i: a copy
+			 * into a buffer would stall the load on the stores. */
+			uint64_t t;
+			if (n >= 16) {
+				t = hex_mask16(p + n - 16) >> (i - (n - 16));
+			} else {
+				t = 0;
+				for (size_t j = i; j < n; j++)
+					t |= (uint64_t)(hexv(p[j]) >= 0) << (j - i);
+			}
+			w |= t << shift;
+		}
+		m[k++] = w;
 	}
-	if (i >= n || n - i < 8)
-		return false;
-	/* The tail, copied so no load reads past the line. */
-	char w[64];
-	size_t k = n - i;
-	memcpy(w, p + i, k);
-	memset(w + k, 0, sizeof w - k);
-	uint64_t m = (uint64_t)hex_mask16(w) | (uint64_t)hex_mask16(w + 16) << 16 |
-	             (uint64_t)hex_mask16(w + 32) << 32 | (uint64_t)hex_mask16(w + 48) << 48;
-	return (runs8(m) & (UINT64_MAX >> 7)) != 0;
-#else
-	size_t run = 0;
-	for (size_t i = 0; i < n; i++) {
-		run = hexv(p[i]) >= 0 ? run + 1 : 0;
-		if (run == 8)
-			return true;
+	return k;
+}
+#endif
+
+/* Most lines hold no run of exactly 8 hex digits; those that do are GUIDs'
+ * first groups more often than codes. The mask finds the runs' starts for
+ * a whole word of bytes at once, and only those are looked at. */
+bool wl_find_hresult(const char *p, size_t n, uint32_t *out)
+{
+#if defined(__SSE2__)
+	uint64_t m[MASK_WORDS + 1];
+	if (n > MASK_WORDS * 64)
+		return wl_find_hresult_scalar(p, n, out);
+	size_t words = hex_mask(p, n, m);
+	m[words] = 0;
+	uint64_t prev = 0; /* the last bit of the word before */
+	for (size_t k = 0; k < words; k++) {
+		const uint64_t w = m[k], nx = m[k + 1];
+		/* bit i of shr(j): bit i + j of the line's mask, across words */
+#define SHR(j) (w >> (j) | nx << (64 - (j)))
+		const uint64_t run8 =
+		    w & SHR(1) & SHR(2) & SHR(3) & SHR(4) & SHR(5) & SHR(6) & SHR(7);
+		/* a run starts at i (bit i-1 clear) and ends at i+7 (bit i+8 clear) */
+		uint64_t exact = run8 & ~(w << 1 | prev) & ~SHR(8);
+#undef SHR
+		prev = m[k] >> 63;
+		for (; exact; exact &= exact - 1) {
+			size_t s = k * 64 + (size_t)__builtin_ctzll(exact);
+			uint32_t v;
+			if (hexv(p[s]) >= 8 && code_token(p, n, s, &v)) {
+				*out = v;
+				return true;
+			}
+		}
 	}
 	return false;
+#else
+	return wl_find_hresult_scalar(p, n, out);
 #endif
 }

@@ -22,8 +22,8 @@ bool wl_find_hresult(const char *p, size_t n, uint32_t *out);
  * is one word, and not an error word). */
 bool wl_error_word(const char *p, size_t n);
 
-/* A cheap necessary condition for wl_find_hresult: p[0..n) holds a run of
- * at least 8 hex digits. Vectorised; most log lines fail it. */
-bool wl_has_hex8_run(const char *p, size_t n);
+/* The same, byte by byte: the reference the vector walk is tested
+ * against, and the path of lines too long for its mask. */
+bool wl_find_hresult_scalar(const char *p, size_t n, uint32_t *out);
 
 #endif

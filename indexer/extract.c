@@ -816,10 +816,9 @@ message:
 		i++;
 	if (trigger(line + i, n - i))
 		return true;
-	/* Rule 3 (docs/EVENTS.md): a code token needs 8 hex digits in a row,
-	 * which most lines lack; the vector test rules those out. */
-	return wl_has_hex8_run(line + i, n - i) &&
-	       wl_find_hresult(line + i, n - i, &(uint32_t){0}) && wl_error_word(line + i, n - i);
+	/* Rule 3 (docs/EVENTS.md): the code first, a vector walk that most
+	 * lines leave at once; the words only for lines that spell a code. */
+	return wl_find_hresult(line + i, n - i, &(uint32_t){0}) && wl_error_word(line + i, n - i);
 }
 
 static void client_parse(wl_extract *x, const char *line, size_t n, uint64_t lineno);
@@ -897,8 +896,7 @@ static void client_parse(wl_extract *x, const char *line, size_t n, uint64_t lin
 		client_message(x, &f, line, n, lineno, s, sn);
 	/* Rule 3: any other line that says an error and spells a code. */
 	uint32_t hr;
-	if (x->emitted_line != lineno && wl_has_hex8_run(m, mn) && wl_find_hresult(m, mn, &hr) &&
-	    wl_error_word(m, mn)) {
+	if (x->emitted_line != lineno && wl_find_hresult(m, mn, &hr) && wl_error_word(m, mn)) {
 		wl_event ev;
 		client_event(x, &ev, WL_EV_ERROR, &f, line, n, lineno);
 		ev.has_hresult = true;

@@ -1253,6 +1253,30 @@ static void find_hresult(void **state)
 #undef HR
 }
 
+/* The vector walk of wl_find_hresult against the byte-by-byte reference,
+ * on random texts made of the bytes the grammar looks at, of lengths that
+ * cross the mask's 64-byte words and pass its longest line. */
+static void find_hresult_vector_equals_scalar(void **state)
+{
+	(void)state;
+	static const char alphabet[] = "0123456789abcdefABCDEF88888xX -{}[]().=:,;\\/_ghrHR\t";
+	static char text[2600];
+	uint64_t seed = 0x9E3779B97F4A7C15u;
+	for (int round = 0; round < 20000; round++) {
+		seed = seed * 6364136223846793005u + 1442695040888963407u;
+		size_t n = (size_t)(seed >> 33) % (round % 50 == 0 ? sizeof text : 200);
+		for (size_t i = 0; i < n; i++) {
+			seed = seed * 6364136223846793005u + 1442695040888963407u;
+			text[i] = alphabet[(seed >> 33) % (sizeof alphabet - 1)];
+		}
+		uint32_t a = 1, b = 2;
+		bool fa = wl_find_hresult(text, n, &a), fb = wl_find_hresult_scalar(text, n, &b);
+		if (fa != fb || (fa && a != b))
+			fail_msg("round %d: vector %d %08X, scalar %d %08X on \"%.*s\"", round, fa,
+			         a, fb, b, (int)n, text);
+	}
+}
+
 static void banner_tz(void **state)
 {
 	(void)state;
@@ -1478,6 +1502,7 @@ int main(void)
 	    cmocka_unit_test(url_host),
 	    cmocka_unit_test(find_matches_memmem),
 	    cmocka_unit_test(find_hresult),
+	    cmocka_unit_test(find_hresult_vector_equals_scalar),
 	    cmocka_unit_test(banner_tz),
 	    cmocka_unit_test(host_hint),
 	    cmocka_unit_test(other_guids_match_reference),
