@@ -2,6 +2,8 @@
  * and for the problems table (which stores the symbolic name). */
 #include "wsuslog/status.h"
 
+#include <stdio.h>
+
 static const struct {
 	const char *name;
 	const char *text;
@@ -40,4 +42,16 @@ const char *wl_strerror(wl_status st)
 	if ((unsigned)st >= WL_STATUS_COUNT_ || !table[st].text)
 		return "unknown error";
 	return table[st].text;
+}
+
+void wl_problem_print(wl_status st, const char *path, const char *member, uint64_t offset,
+                      uint64_t line, const char *text)
+{
+	char where[64] = "";
+	if (line)
+		snprintf(where, sizeof where, "line %llu: ", (unsigned long long)line);
+	else if (offset != UINT64_MAX)
+		snprintf(where, sizeof where, "offset %llu: ", (unsigned long long)offset);
+	fprintf(stderr, "wsuslog-index: %s%s%s: %s%s (%s)\n", path, member && *member ? "!" : "",
+	        member ? member : "", where, text, wl_status_name(st));
 }

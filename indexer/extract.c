@@ -52,6 +52,8 @@ struct wl_extract {
 	wl_event_fn on_event;
 	wl_bad_line_fn on_bad;
 	void *ctx;
+	wl_line_audit_fn audit;
+	void *audit_ctx;
 
 	wl_format fmt;
 	char hint[HOST_MAX];
@@ -258,6 +260,12 @@ wl_extract *wl_extract_new(const wl_extract_cfg *cfg, wl_event_fn on_event, wl_b
 	x->ctx = ctx;
 	x->first_ts = x->last_ts = WL_TS_NONE;
 	return x;
+}
+
+void wl_extract_set_audit(wl_extract *x, wl_line_audit_fn fn, void *ctx)
+{
+	x->audit = fn;
+	x->audit_ctx = ctx;
 }
 
 void wl_extract_free(wl_extract *x)
@@ -845,6 +853,8 @@ static void client_line(wl_extract *x, const char *line, size_t n, uint64_t line
 	}
 	if (candidate(x, line, n))
 		client_parse(x, line, n, lineno);
+	if (x->audit)
+		x->audit(x->audit_ctx, line, n, lineno, x->emitted_line == lineno);
 }
 
 /* A candidate line: tokenize it and act on its message. */
@@ -1127,6 +1137,7 @@ static void server_header(wl_extract *x, const wl_fields *f, const char *line, s
 	ev->msg_off = msg_start(line, rn, f);
 	collect_guids(ev);
 	x->pending = 1;
+	x->emitted_line = lineno;
 }
 
 static void server_line(wl_extract *x, const char *line, size_t n, uint64_t lineno)
@@ -1153,6 +1164,8 @@ static void server_line(wl_extract *x, const char *line, size_t n, uint64_t line
 	}
 	note_ts(x, f.ts_us);
 	server_header(x, &f, line, n, lineno);
+	if (x->audit)
+		x->audit(x->audit_ctx, line, n, lineno, x->emitted_line == lineno);
 }
 
 /* `<add key="maxInstalledPrerequisites" value="800" />`: keys are matched
@@ -1245,6 +1258,8 @@ static inline bool block_line(wl_extract *x, const char *s, const char *nl, uint
 	*last_n = n;
 	if (candidate(x, s, n))
 		client_parse(x, s, n, lineno);
+	if (x->audit)
+		x->audit(x->audit_ctx, s, n, lineno, x->emitted_line == lineno);
 	return true;
 }
 

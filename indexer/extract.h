@@ -46,6 +46,15 @@ void wl_extract_line(wl_extract *x, const char *p, size_t n, uint64_t lineno);
  * wl_extract_line. Returns the bytes taken, which end just after a '\n'. */
 size_t wl_extract_block(wl_extract *x, const char *p, size_t n, uint64_t *lineno);
 
+/* Sees every line of a WindowsUpdate.log and every entry header of a
+ * SoftwareDistribution.log after the extractor took it; event: the line
+ * became an event. For wsuslog-index --audit (audit.h). */
+typedef void (*wl_line_audit_fn)(void *ctx, const char *line, size_t n, uint64_t lineno,
+                                 bool event);
+
+/* fn NULL (the default): no audit, one test per line. */
+void wl_extract_set_audit(wl_extract *x, wl_line_audit_fn fn, void *ctx);
+
 /* memmem for short needles in short texts: the first lit[0..ln) in
  * p[0..n), or NULL (p when ln is 0). */
 const char *wl_find(const char *p, size_t n, const char *lit, size_t ln);

@@ -5,6 +5,8 @@
  * the queue order. */
 #include "ingest.h"
 
+#include "audit.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -272,6 +274,11 @@ static void begin_source(wl_worker *w)
 	m->host = arena_str(m, w->host, hn);
 	wl_extract_begin(w->x, w->fmt, w->host, hn);
 	wl_extract_set_file_time(w->x, w->mtime_us);
+	if (w->audit) {
+		if (wl_audit_begin(w->audit, w->path, w->member, w->fmt) != WL_OK)
+			w->fatal = WL_E_NOMEM;
+		wl_extract_set_audit(w->x, wl_audit_line, w->audit);
+	}
 	wl_queue_push(w->q, m);
 	w->began = true;
 	atomic_fetch_add(&w->stats->logs, 1);

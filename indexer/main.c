@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "output.h"
 #include "pipeline.h"
 #include "wsuslog/limits.h"
 #include "wsuslog/status.h"
@@ -16,6 +17,7 @@
 static const char usage_text[] =
     "usage: wsuslog-index --db FILE [-j N] [--tz +HHMM] [--max-member-bytes N]\n"
     "                     [--progress|--no-progress] [-q] INPUT...\n"
+    "       wsuslog-index --audit [--format table|csv|json] [-j N] INPUT...\n"
     "\n"
     "Index WSUS client (WindowsUpdate.log) and server (SoftwareDistribution.log)\n"
     "logs into an SQLite index. INPUTs are directories (walked recursively),\n"
@@ -23,6 +25,10 @@ static const char usage_text[] =
     "what a file is comes from its content, not its name.\n"
     "\n"
     "  --db FILE              index to create or add to\n"
+    "  --audit                write no index: list the lines that look like errors\n"
+    "                         (an error word or an HRESULT-like token) but made no\n"
+    "                         event, by input and line shape, most frequent first\n"
+    "  --format F             --audit output: table (default), csv or json\n"
     "  -j, --jobs N           worker threads (default: online CPUs)\n"
     "  --tz +HHMM             zone of Windows 10+ logs and of classic logs\n"
     "                         without a 'Logging initialized' banner (default UTC)\n"
@@ -152,6 +158,7 @@ int main(int argc, char **argv)
 	char **inputs = calloc((size_t)argc, sizeof *inputs);
 	size_t n_inputs = 0;
 	int only_inputs = 0;
+	int format_given = 0;
 	if (!inputs)
 		return WL_EXIT_FATAL;
 	for (int i = 1; i < argc; i++) {
@@ -196,6 +203,16 @@ int main(int argc, char **argv)
 			if (!(v = opt_value(argc, argv, &i, "--max-db-pages")) ||
 			    parse_u64(v, &cfg.max_db_pages, 0) != 0 || cfg.max_db_pages == 0)
 				USAGE("bad --max-db-pages '%s'", v ? v : "");
+		} else if (strcmp(a, "--audit") == 0) {
+			cfg.audit = true;
+		} else if (is_opt(a, "--format")) {
+			wl_outfmt f;
+			if (!(v = opt_value(argc, argv, &i, "--format")) ||
+			    wl_outfmt_parse(v, &f) != 0)
+				USAGE("bad --format '%s' (expected table, csv or json)",
+				      v ? v : "");
+			cfg.audit_format = (int)f;
+			format_given = 1;
 		} else if (strcmp(a, "--progress") == 0) {
 			progress = 1;
 		} else if (strcmp(a, "--no-progress") == 0) {
@@ -206,7 +223,11 @@ int main(int argc, char **argv)
 			USAGE("unknown option '%s'", a);
 		}
 	}
-	if (!cfg.db_path)
+	if (cfg.audit && cfg.db_path)
+		USAGE("%s", "--audit writes no index: leave out --db");
+	if (!cfg.audit && format_given)
+		USAGE("%s", "--format goes with --audit");
+	if (!cfg.db_path && !cfg.audit)
 		USAGE("%s", "--db FILE is required");
 	if (n_inputs == 0)
 		USAGE("%s", "no INPUT given");
@@ -222,7 +243,7 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	uint64_t problems = atomic_load(&stats.problems);
-	if (!cfg.quiet) {
+	if (!cfg.quiet && !cfg.audit) {
 		double mb = (double)atomic_load(&stats.bytes_decoded) / 1e6;
 		fprintf(
 		    stderr,

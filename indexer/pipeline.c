@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "audit.h"
 #include "ingest.h"
 #include "writer.h"
 #include "wsuslog/limits.h"
@@ -52,7 +53,12 @@ static void *writer_main(void *arg)
 	wl_msg *m;
 	pthread_setname_np(pthread_self(), "wl-writer");
 	while ((m = wl_queue_pop(&rc->q)) != NULL) {
-		if (!atomic_load(&rc->abort)) {
+		if (!rc->wr) {
+			/* --audit writes no index; problems still go to stderr. */
+			if (m->type == WL_MSG_PROBLEM)
+				wl_problem_print(m->status, m->path, m->member, m->offset, m->line,
+				                 m->text);
+		} else if (!atomic_load(&rc->abort)) {
 			err[0] = 0;
 			wl_status st = wl_writer_apply(rc->wr, m, rc->stats, err, sizeof err);
 			if (st != WL_OK)
@@ -93,6 +99,10 @@ static void on_walk_problem(void *ctx, wl_status st, const char *path, const cha
 	atomic_fetch_add(&rc->stats->problems, 1);
 	if (st == WL_E_SKIPPED)
 		atomic_fetch_add(&rc->stats->skipped, 1);
+	if (!rc->wr) {
+		wl_problem_print(st, path, NULL, UINT64_MAX, 0, msg);
+		return;
+	}
 	wl_status w =
 	    wl_writer_problem(rc->wr, st, path, NULL, UINT64_MAX, 0, msg, err, sizeof err);
 	if (w != WL_OK)
@@ -142,10 +152,12 @@ wl_status wl_ingest_run(const wl_ingest_cfg *cfg, char *const *inputs, size_t n_
 	bool writer_started = false;
 	unsigned started = 0;
 	double t0 = now_s();
-	wl_status st = wl_writer_open(&rc.wr, cfg->db_path, nw, cfg->max_db_pages, err, errlen);
+	wl_status st = WL_OK;
+	if (!cfg->audit)
+		st = wl_writer_open(&rc.wr, cfg->db_path, nw, cfg->max_db_pages, err, errlen);
 	if (st != WL_OK)
 		goto out;
-	if (wl_writer_resumed(rc.wr) && !cfg->quiet)
+	if (rc.wr && wl_writer_resumed(rc.wr) && !cfg->quiet)
 		fprintf(stderr,
 		        "wsuslog-index: removed %u incomplete input(s) of an interrupted run\n",
 		        wl_writer_resumed(rc.wr));
@@ -186,8 +198,12 @@ wl_status wl_ingest_run(const wl_ingest_cfg *cfg, char *const *inputs, size_t n_
 		args[i].rc = &rc;
 		args[i].w = wl_worker_new(i, cfg, &rc.q, stats, &rc.abort);
 		if (args[i].w) {
-			args[i].w->known = wl_writer_known(rc.wr);
+			args[i].w->known = rc.wr ? wl_writer_known(rc.wr) : NULL;
 			args[i].w->busy_workers = &rc.busy_workers;
+			if (cfg->audit && !(args[i].w->audit = wl_audit_new())) {
+				wl_worker_free(args[i].w);
+				args[i].w = NULL;
+			}
 		}
 		if (!args[i].w || pthread_create(&tids[i], NULL, worker_main, &args[i]) != 0) {
 			atomic_fetch_sub(&rc.busy_workers, nw - i);
@@ -209,8 +225,24 @@ out_join:
 	wl_queue_close(&rc.q);
 	if (writer_started)
 		pthread_join(writer, NULL);
-	for (unsigned i = 0; args && i < nw; i++)
+	if (cfg->audit && rc.fatal == WL_OK && st == WL_OK) {
+		struct wl_audit **parts = calloc(started ? started : 1, sizeof *parts);
+		if (!parts) {
+			st = WL_E_NOMEM;
+		} else {
+			for (unsigned i = 0; i < started; i++)
+				parts[i] = args[i].w->audit;
+			st = wl_audit_print(parts, started, (wl_outfmt)cfg->audit_format, stdout);
+			free(parts);
+		}
+		if (st != WL_OK)
+			snprintf(err, errlen, "audit: %s", wl_strerror(st));
+	}
+	for (unsigned i = 0; args && i < nw; i++) {
+		if (args[i].w)
+			wl_audit_free(args[i].w->audit);
 		wl_worker_free(args[i].w);
+	}
 	free(tids);
 	free(args);
 out_queue:

@@ -84,6 +84,9 @@ typedef struct wl_ingest_cfg {
 	bool progress;         /* draw progress on stderr */
 	bool quiet;            /* no summary */
 	uint64_t max_db_pages; /* PRAGMA max_page_count, 0 = none (disk-full tests) */
+	bool audit;            /* --audit: no index; print what looks like an error
+	                          but made no event (audit.h), as audit_format */
+	int audit_format;      /* a wl_outfmt */
 } wl_ingest_cfg;
 
 typedef struct wl_stats {

@@ -66,6 +66,21 @@
  * and texts, the two that grow, stay under 40 MiB together. */
 #define WL_MAP_ENTRIES_MAX (1u << 18)
 
+/* wsuslog-index --audit keeps one entry per (input, line shape). A log
+ * whose shapes the masking cannot fold (text that varies in more than
+ * digits, GUIDs and hex) would otherwise grow it without bound: past this
+ * many entries per worker, new shapes are only counted ("other shapes" in
+ * the summary). 2^16 entries of about 1 KiB (shape, example) is 64 MiB at
+ * most per worker, and far more shapes than a person reads. */
+#define WL_AUDIT_SHAPES_MAX (1u << 16)
+
+/* A shape is the masked message, cut here: longer shapes differ in text
+ * past the point a reader would look. */
+#define WL_AUDIT_SHAPE_MAX 256u
+
+/* The example line of a shape, cut here (whole lines are in the log). */
+#define WL_AUDIT_EXAMPLE_MAX 512u
+
 /* Worker threads: -j above this is clamped. */
 #define WL_THREADS_MAX 64
 
