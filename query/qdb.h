@@ -68,7 +68,7 @@ wl_status wl_qdb_run(sqlite3 *db, sqlite3_stmt *st, wl_out *o, const char *const
  * to print plainly. */
 wl_val wl_qnum_fixed(double v, int decimals, char *buf);
 
-/* A growing text buffer with a cap (STYLE.md 5): lists that reports join
+/* A growing text buffer with a cap (docs/STYLE.md, "Limits"): lists that reports join
  * into one cell (faults_by_code, servers, rates_by_value). */
 #define WL_QBUF_MAX (64u * 1024u)
 

@@ -1,5 +1,5 @@
 /* Caps and fixed windows of wsuslog-query's reports, each with its reason
- * (STYLE.md 5). The index-wide caps are in include/wsuslog/limits.h; these
+ * (docs/STYLE.md, "Limits"). The index-wide caps are in include/wsuslog/limits.h; these
  * only bound what a report holds in memory or how far it looks. */
 #ifndef WSUSLOG_QUERY_QLIMITS_H
 #define WSUSLOG_QUERY_QLIMITS_H

@@ -1,4 +1,4 @@
-/* Every SQL statement of wsuslog-query (STYLE.md 11: all SQL text in one
+/* Every SQL statement of wsuslog-query (docs/STYLE.md, "SQL": all SQL text in one
  * file, values always bound, no text built at run time). Each statement
  * documents its named parameters and result columns in query_sql.c. */
 #ifndef WSUSLOG_QUERY_SQL_H
