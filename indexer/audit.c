@@ -7,6 +7,7 @@
 #include <string.h>
 #include <xxhash.h>
 
+#include "chars.h"
 #include "errline.h"
 #include "tokenize.h"
 #include "wsuslog/limits.h"
@@ -89,38 +90,24 @@ wl_status wl_audit_begin(wl_audit *a, const char *path, const char *member, wl_f
 
 /* ---- what looks like an error ---- */
 
-static inline int hexv(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f')
-		return (c | 0x20) - 'a' + 10;
-	return -1;
-}
-
-static inline bool word_byte(char c)
-{
-	return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || c == '_';
-}
-
 bool wl_audit_error_like(const char *p, size_t n)
 {
 	if (wl_error_word(p, n))
 		return true;
 	for (size_t i = 0; i < n; i++) {
-		if (hexv(p[i]) < 0 || (i > 0 && hexv(p[i - 1]) >= 0))
+		if (wl_hex_value(p[i]) < 0 || (i > 0 && wl_hex_value(p[i - 1]) >= 0))
 			continue;
 		size_t e = i;
-		while (e < n && hexv(p[e]) >= 0)
+		while (e < n && wl_hex_value(p[e]) >= 0)
 			e++;
 		bool prefixed = i >= 2 && (p[i - 1] | 0x20) == 'x' && p[i - 2] == '0';
 		char b = prefixed ? (i >= 3 ? p[i - 3] : ' ') : (i > 0 ? p[i - 1] : ' ');
 		char c = e < n ? p[e] : ' ';
 		/* Not part of a word, a GUID, a path or a version. */
-		bool alone = !word_byte(b) && b != '-' && b != '{' && b != '.' && b != '\\' &&
-		             b != '/' && !word_byte(c) && c != '-' && c != '}' && c != '\\' &&
-		             c != '/' && !(c == '.' && e + 1 < n && word_byte(p[e + 1]));
-		if (e - i == 8 && alone && hexv(p[i]) >= 8)
+		bool alone = !wl_is_word_byte(b) && b != '-' && b != '{' && b != '.' && b != '\\' &&
+		             b != '/' && !wl_is_word_byte(c) && c != '-' && c != '}' && c != '\\' &&
+		             c != '/' && !(c == '.' && e + 1 < n && wl_is_word_byte(p[e + 1]));
+		if (e - i == 8 && alone && wl_hex_value(p[i]) >= 8)
 			return true;
 		i = e;
 	}
@@ -143,29 +130,29 @@ size_t wl_audit_shape(const char *p, size_t n, char *out, size_t cap)
 	size_t i = 0;
 	while (i < n) {
 		char c = p[i];
-		bool at_word = i == 0 || !word_byte(p[i - 1]);
+		bool at_word = i == 0 || !wl_is_word_byte(p[i - 1]);
 		wl_guid g;
 		size_t k;
-		if ((c == '{' || (hexv(c) >= 0 && at_word)) &&
+		if ((c == '{' || (wl_hex_value(c) >= 0 && at_word)) &&
 		    (k = wl_guid_parse(p + i, n - i, &g))) {
 			PUT("<guid>", 6);
 			i += k;
 			continue;
 		}
-		if (c == '0' && i + 2 < n && (p[i + 1] | 0x20) == 'x' && hexv(p[i + 2]) >= 0 &&
-		    at_word) {
+		if (c == '0' && i + 2 < n && (p[i + 1] | 0x20) == 'x' &&
+		    wl_hex_value(p[i + 2]) >= 0 && at_word) {
 			i += 2;
-			while (i < n && hexv(p[i]) >= 0)
+			while (i < n && wl_hex_value(p[i]) >= 0)
 				i++;
 			PUT("<hex>", 5);
 			continue;
 		}
-		if (at_word && hexv(c) >= 0) {
+		if (at_word && wl_hex_value(c) >= 0) {
 			/* A whole word of 8 or more hex digits: a code, a hash. */
 			size_t e = i;
-			while (e < n && hexv(p[e]) >= 0)
+			while (e < n && wl_hex_value(p[e]) >= 0)
 				e++;
-			if (e - i >= 8 && (e == n || !word_byte(p[e]))) {
+			if (e - i >= 8 && (e == n || !wl_is_word_byte(p[e]))) {
 				PUT("<hex>", 5);
 				i = e;
 				continue;

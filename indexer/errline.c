@@ -5,32 +5,13 @@
 
 #include <string.h>
 
+#include "chars.h"
+
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
 
-static inline int hexv(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* A byte of a word: letters, digits, '_'. */
-static inline bool word_byte(char c)
-{
-	return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || c == '_';
-}
-
-static inline char lower(char c)
-{
-	return (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
-}
-
 /* Before a bare token: what separates a value from its key or from the
  * text before it. Not '-', '{', '.', '\\' or '/': a token there is part of
  * a GUID, a version or a path. */
@@ -73,7 +54,7 @@ static bool code_key_before(const char *p, size_t at)
 		if (wn < kn)
 			continue;
 		size_t i = 0;
-		while (i < kn && lower(p[end - kn + i]) == keys[k][i])
+		while (i < kn && wl_ascii_lower(p[end - kn + i]) == keys[k][i])
 			i++;
 		if (i == kn)
 			return true;
@@ -88,7 +69,7 @@ static bool code_token(const char *p, size_t n, size_t s, uint32_t *v)
 	size_t e = s + 8;
 	if (s >= 2 && (p[s - 1] == 'x' || p[s - 1] == 'X') && p[s - 2] == '0') {
 		/* 0x8024402C: the prefix starts a word of its own. */
-		if ((s >= 3 && word_byte(p[s - 3])) || (e < n && word_byte(p[e])))
+		if ((s >= 3 && wl_is_word_byte(p[s - 3])) || (e < n && wl_is_word_byte(p[e])))
 			return false;
 	} else if (s >= 1 && p[s - 1] == '[' && e < n && p[e] == ']') {
 		/* [80244007]: brackets say "this is a code" as 0x does. */
@@ -105,7 +86,7 @@ static bool code_token(const char *p, size_t n, size_t s, uint32_t *v)
 	}
 	uint32_t x = 0;
 	for (size_t i = s; i < e; i++)
-		x = x << 4 | (uint32_t)hexv(p[i]);
+		x = x << 4 | (uint32_t)wl_hex_value(p[i]);
 	*v = x;
 	return true;
 }
@@ -115,12 +96,12 @@ bool wl_find_hresult_scalar(const char *p, size_t n, uint32_t *out)
 {
 	size_t i = 0;
 	while (i < n) {
-		if (hexv(p[i]) < 0) {
+		if (wl_hex_value(p[i]) < 0) {
 			i++;
 			continue;
 		}
 		size_t e = i;
-		while (e < n && hexv(p[e]) >= 0)
+		while (e < n && wl_hex_value(p[e]) >= 0)
 			e++;
 		uint32_t v;
 		/* Exactly 8 digits: a longer run is a hash, a path or an id. */
@@ -139,22 +120,22 @@ bool wl_error_word(const char *p, size_t n)
 	                                    "failures", "error", "errors", "fatal",   "warning"};
 	size_t i = 0;
 	while (i < n) {
-		if (!word_byte(p[i])) {
+		if (!wl_is_word_byte(p[i])) {
 			i++;
 			continue;
 		}
 		size_t s = i;
-		while (i < n && word_byte(p[i]))
+		while (i < n && wl_is_word_byte(p[i]))
 			i++;
 		size_t wn = i - s;
-		char c = lower(p[s]);
+		char c = wl_ascii_lower(p[s]);
 		if (wn < 4 || wn > 8 || (c != 'f' && c != 'e' && c != 'w'))
 			continue;
 		for (size_t k = 0; k < sizeof words / sizeof *words; k++) {
 			if (strlen(words[k]) != wn)
 				continue;
 			size_t j = 0;
-			while (j < wn && lower(p[s + j]) == words[k][j])
+			while (j < wn && wl_ascii_lower(p[s + j]) == words[k][j])
 				j++;
 			if (j == wn)
 				return true;
@@ -210,7 +191,7 @@ static size_t hex_mask(const char *p, size_t n, uint64_t *m)
 			} else {
 				t = 0;
 				for (size_t j = i; j < n; j++)
-					t |= (uint64_t)(hexv(p[j]) >= 0) << (j - i);
+					t |= (uint64_t)(wl_hex_value(p[j]) >= 0) << (j - i);
 			}
 			w |= t << shift;
 		}
@@ -245,7 +226,7 @@ bool wl_find_hresult(const char *p, size_t n, uint32_t *out)
 		for (; exact; exact &= exact - 1) {
 			size_t s = k * 64 + (size_t)__builtin_ctzll(exact);
 			uint32_t v;
-			if (hexv(p[s]) >= 8 && code_token(p, n, s, &v)) {
+			if (wl_hex_value(p[s]) >= 8 && code_token(p, n, s, &v)) {
 				*out = v;
 				return true;
 			}

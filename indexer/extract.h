@@ -55,10 +55,6 @@ typedef void (*wl_line_audit_fn)(void *ctx, const char *line, size_t n, uint64_t
 /* fn NULL (the default): no audit, one test per line. */
 void wl_extract_set_audit(wl_extract *x, wl_line_audit_fn fn, void *ctx);
 
-/* memmem for short needles in short texts: the first lit[0..ln) in
- * p[0..n), or NULL (p when ln is 0). */
-const char *wl_find(const char *p, size_t n, const char *lit, size_t ln);
-
 /* Time of the input file (mtime, UTC microseconds, or WL_TS_NONE): the time
  * of a web.config's values. */
 void wl_extract_set_file_time(wl_extract *x, int64_t ts_us);

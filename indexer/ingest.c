@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "chars.h"
 #include "decompress.h"
 #include "frames.h"
 #include "known.h"
@@ -27,11 +28,6 @@
 
 /* Bad-line problems recorded per input before they are only counted. */
 #define BAD_LINES_REPORTED 20
-
-static char lower(char c)
-{
-	return (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
-}
 
 static const char *const generic_dirs[] = {
     "",
@@ -63,7 +59,7 @@ static bool generic(const char *p, size_t n)
 		if (k != n)
 			continue;
 		size_t j = 0;
-		while (j < n && lower(p[j]) == generic_dirs[i][j])
+		while (j < n && wl_ascii_lower(p[j]) == generic_dirs[i][j])
 			j++;
 		if (j == n)
 			return true;
@@ -76,7 +72,7 @@ static bool standard_name(const char *p, size_t n)
 	static const char *const names[] = {"windowsupdate", "softwaredistribution", "web.config"};
 	for (size_t s = 0; s < sizeof names / sizeof *names; s++) {
 		size_t k = 0, sl = strlen(names[s]);
-		while (k < sl && k < n && lower(p[k]) == names[s][k])
+		while (k < sl && k < n && wl_ascii_lower(p[k]) == names[s][k])
 			k++;
 		if (k == sl)
 			return true;
@@ -101,7 +97,7 @@ static size_t hint_from(const char *name, char *out, size_t cap)
 		size_t sl = strlen(stems[s]);
 		for (size_t i = b + 1; i + sl <= n; i++) {
 			size_t k = 0;
-			while (k < sl && lower(name[i + k]) == stems[s][k])
+			while (k < sl && wl_ascii_lower(name[i + k]) == stems[s][k])
 				k++;
 			if (k == sl &&
 			    (name[i - 1] == '-' || name[i - 1] == '_' || name[i - 1] == '.')) {
@@ -115,7 +111,7 @@ static size_t hint_from(const char *name, char *out, size_t cap)
 				if (hn == 0 || hn + 1 > cap)
 					break;
 				for (size_t j = 0; j < hn; j++)
-					out[j] = lower(name[hs + j]);
+					out[j] = wl_ascii_lower(name[hs + j]);
 				out[hn] = 0;
 				return hn;
 			}
@@ -140,7 +136,7 @@ static size_t hint_from(const char *name, char *out, size_t cap)
 	if (e - d + 1 > cap)
 		return 0;
 	for (size_t j = 0; j < e - d; j++)
-		out[j] = lower(name[d + j]);
+		out[j] = wl_ascii_lower(name[d + j]);
 	out[e - d] = 0;
 	return e - d;
 }

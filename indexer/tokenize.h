@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "civil.h"
 #include "wsuslog/event.h"
 
 typedef struct wl_fields {
@@ -21,9 +22,6 @@ typedef struct wl_fields {
 	wl_span process;   /* sdist only: process.thread */
 	wl_span message;   /* the rest of the line */
 } wl_fields;
-
-/* Days-from-civil conversion; y/m/d/h/mi/s validated by the caller. */
-int64_t wl_civil_to_us(int y, int m, int d, int h, int mi, int s, int64_t us);
 
 /* Each returns true if line[0..n) is a well-formed line of that format and
  * fills *f; false leaves *f unspecified. */

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "chars.h"
 #include "errline.h"
 #include "extract.h"
 #include "ingest.h"
