@@ -92,9 +92,9 @@ static wl_status top_codes(sqlite3 *db, const wl_qfilter *f, FILE *h, char *err,
 			rc = wl_qdb_error(db, err, errlen);
 			break;
 		}
-		char code[WL_QCODE_BUF];
+		wl_qdb_codebuf code;
 		wl_val v[5];
-		v[0] = wl_qdb_code(st, 0, code, &v[1]);
+		v[0] = wl_qdb_code(st, 0, &code, &v[1]);
 		v[2] = wl_qdb_int(st, 1);
 		v[3] = wl_qdb_int(st, 2);
 		v[4] = wl_qdb_int(st, 3);
