@@ -16,11 +16,7 @@
 #include "tokenize.h"
 #include "wsuslog/limits.h"
 
-#define HOST_MAX 256
-#define FIELD_MAX 128
-#define PID_SLOTS 64
-#define TID_SLOTS 64
-_Static_assert(TID_SLOTS <= 64, "tid_used is one bit per slot");
+_Static_assert(WL_TID_SLOTS <= 64, "tid_used is one bit per slot");
 
 typedef struct pid_tz {
 	uint32_t pid;
@@ -33,9 +29,9 @@ typedef struct pid_tz {
  * field of a new slot. */
 typedef struct tid_state {
 	uint32_t pid, tid;
-	char err[FIELD_MAX];
+	char err[WL_FIELD_MAX];
 	size_t err_n;
-	char msg[FIELD_MAX];
+	char msg[WL_FIELD_MAX];
 	size_t msg_n;
 	int have_err;
 	int64_t round_trips, evaluated, deployed;
@@ -44,7 +40,7 @@ typedef struct tid_state {
 	/* The server this thread last named: a scan's own Server URL, so a
 	 * Store or Microsoft Update scan on another thread does not take the
 	 * WSUS server's name (or the reverse). */
-	char server[HOST_MAX];
+	char server[WL_HOST_MAX];
 	size_t server_n;
 } tid_state;
 
@@ -57,27 +53,27 @@ struct wl_extract {
 	void *audit_ctx;
 
 	wl_format fmt;
-	char hint[HOST_MAX];
+	char hint[WL_HOST_MAX];
 	size_t hint_n;
-	char learned[HOST_MAX]; /* DNS name (client) or actor host (server) */
+	char learned[WL_HOST_MAX]; /* DNS name (client) or actor host (server) */
 	size_t learned_n;
-	char server[HOST_MAX];
+	char server[WL_HOST_MAX];
 	size_t server_n;
 	int has_client;
 	wl_guid client;
 
-	pid_tz tz[PID_SLOTS];
+	pid_tz tz[WL_PID_SLOTS];
 	unsigned tz_next;
 	unsigned tz_last; /* the slot client_utc found last */
 	int has_last_tz;
 	int last_tz;
 
-	tid_state tids[TID_SLOTS];
+	tid_state tids[WL_TID_SLOTS];
 	unsigned tid_next;
 	/* (pid << 32 | tid) of each slot, bit i of tid_used set when slot i
 	 * is taken, and the slot found last: a look-up reads 64 words, not 64
 	 * tid_states. Taken slots have distinct keys. */
-	uint64_t tid_key[TID_SLOTS];
+	uint64_t tid_key[WL_TID_SLOTS];
 	uint64_t tid_used;
 	unsigned tid_last;
 
@@ -86,10 +82,10 @@ struct wl_extract {
 	wl_event pend;
 	char pend_raw[WL_RAW_MAX];
 	size_t pend_raw_n;
-	char pend_server[HOST_MAX];
-	char pend_fault[FIELD_MAX];
-	char pend_param[FIELD_MAX];
-	char pend_comp[FIELD_MAX];
+	char pend_server[WL_HOST_MAX];
+	char pend_fault[WL_FIELD_MAX];
+	char pend_param[WL_FIELD_MAX];
+	char pend_comp[WL_FIELD_MAX];
 
 	uint64_t bad;
 	int64_t first_ts, last_ts;
@@ -240,8 +236,8 @@ void wl_extract_free(wl_extract *x)
 void wl_extract_begin(wl_extract *x, wl_format fmt, const char *host_hint, size_t host_n)
 {
 	x->fmt = fmt;
-	if (host_n >= HOST_MAX)
-		host_n = HOST_MAX - 1;
+	if (host_n >= WL_HOST_MAX)
+		host_n = WL_HOST_MAX - 1;
 	memcpy(x->hint, host_hint, host_n);
 	x->hint[host_n] = 0;
 	x->hint_n = host_n;
@@ -356,7 +352,7 @@ static int tid_find(const wl_extract *x, uint32_t pid, uint32_t tid)
 	const uint64_t k = (uint64_t)pid << 32 | tid;
 	if (x->tid_key[x->tid_last] == k && (x->tid_used >> x->tid_last & 1))
 		return (int)x->tid_last;
-	for (unsigned i = 0; i < TID_SLOTS; i++)
+	for (unsigned i = 0; i < WL_TID_SLOTS; i++)
 		if (x->tid_key[i] == k && (x->tid_used >> i & 1))
 			return (int)i;
 	return -1;
@@ -369,7 +365,7 @@ static tid_state *tid_get(wl_extract *x, uint32_t pid, uint32_t tid)
 		x->tid_last = (unsigned)i;
 		return &x->tids[i];
 	}
-	unsigned slot = x->tid_next++ % TID_SLOTS;
+	unsigned slot = x->tid_next++ % WL_TID_SLOTS;
 	tid_state *t = &x->tids[slot];
 	t->pid = pid;
 	t->tid = tid;
@@ -387,11 +383,11 @@ static tid_state *tid_get(wl_extract *x, uint32_t pid, uint32_t tid)
 static void set_tz(wl_extract *x, uint32_t pid, int minutes)
 {
 	pid_tz *slot = NULL;
-	for (unsigned i = 0; i < PID_SLOTS; i++)
+	for (unsigned i = 0; i < WL_PID_SLOTS; i++)
 		if (x->tz[i].used && x->tz[i].pid == pid)
 			slot = &x->tz[i];
 	if (!slot)
-		slot = &x->tz[x->tz_next++ % PID_SLOTS];
+		slot = &x->tz[x->tz_next++ % WL_PID_SLOTS];
 	slot->used = 1;
 	slot->pid = pid;
 	slot->minutes = minutes;
@@ -408,7 +404,7 @@ static int64_t client_utc(wl_extract *x, const wl_fields *f)
 		const pid_tz *z = &x->tz[x->tz_last];
 		if (z->used && z->pid == f->pid)
 			return f->ts_us - (int64_t)z->minutes * 60000000;
-		for (unsigned i = 0; i < PID_SLOTS; i++)
+		for (unsigned i = 0; i < WL_PID_SLOTS; i++)
 			if (x->tz[i].used && x->tz[i].pid == f->pid) {
 				x->tz_last = i;
 				return f->ts_us - (int64_t)x->tz[i].minutes * 60000000;
@@ -423,7 +419,7 @@ static int64_t client_utc(wl_extract *x, const wl_fields *f)
 
 static void set_server_from_url(wl_extract *x, const wl_fields *f, const char *p, size_t n)
 {
-	char h[HOST_MAX];
+	char h[WL_HOST_MAX];
 	size_t hn = wl_url_host(p, n, h, sizeof h);
 	if (hn == 0)
 		return;
@@ -951,7 +947,7 @@ static void client_message(wl_extract *x, const wl_fields *f, const char *line, 
 			set_client_from(x, v, (size_t)(end - v));
 		if ((v = AFTER(s, sn, "DNS name = ")) != NULL && x->learned_n == 0) {
 			size_t o = 0;
-			while (v + o < end && o + 1 < HOST_MAX && v[o] != ' ' && v[o] != ',') {
+			while (v + o < end && o + 1 < WL_HOST_MAX && v[o] != ' ' && v[o] != ',') {
 				x->learned[o] = lower(v[o]);
 				o++;
 			}
@@ -1074,7 +1070,7 @@ static void server_header(wl_extract *x, const wl_fields *f, const char *line, s
 		if (kv(r, rl, WL_LIT("actor ="), &v, &vn) ||
 		    kv(r, rl, WL_LIT("Actor ="), &v, &vn) || kv(r, rl, WL_LIT("actor="), &v, &vn) ||
 		    kv(r, rl, WL_LIT("Actor="), &v, &vn)) {
-			char h[HOST_MAX];
+			char h[WL_HOST_MAX];
 			size_t hn = wl_url_host(v, vn, h, sizeof h);
 			if (hn && icontains(v, vn, "ClientWebService")) {
 				memcpy(x->pend_server, h, hn + 1);
@@ -1099,7 +1095,7 @@ static void server_header(wl_extract *x, const wl_fields *f, const char *line, s
 	}
 	if (sn == 0) {
 		wl_span h = host_span(x);
-		sn = h.n < HOST_MAX ? h.n : HOST_MAX - 1;
+		sn = h.n < WL_HOST_MAX ? h.n : WL_HOST_MAX - 1;
 		memcpy(x->pend_server, h.p ? h.p : "", sn);
 		x->pend_server[sn] = 0;
 	}

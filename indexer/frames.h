@@ -10,11 +10,6 @@
 
 #include "source.h"
 
-/* Decompressed bytes held by the decoder threads at once: bounds memory
- * whatever the thread count (2 frames of 32 MiB each, as `zstd -B32M` or
- * wsuslog-gen --frame-mib 32 write them, plus their input). */
-#define WL_FRAMES_MEM_MAX (160ull * 1024 * 1024)
-
 typedef struct wl_frames_reader wl_frames_reader;
 
 /* If the file open on fd (size bytes) is a zstd stream of at least two

@@ -26,9 +26,6 @@
 #include <xxh_x86dispatch.h>
 #endif
 
-/* Bad-line problems recorded per input before they are only counted. */
-#define BAD_LINES_REPORTED 20
-
 static const char *const generic_dirs[] = {
     "",
     ".",
@@ -245,7 +242,7 @@ static void on_event(void *ctx, const wl_event *ev)
 static void on_bad_line(void *ctx, uint64_t lineno, const char *why)
 {
 	wl_worker *w = ctx;
-	if (++w->bad_reported <= BAD_LINES_REPORTED)
+	if (++w->bad_reported <= WL_BAD_LINES_REPORTED)
 		wl_worker_problem(w, WL_E_BAD_LINE, w->path, w->member, UINT64_MAX, lineno, why);
 }
 
@@ -367,10 +364,10 @@ static void end_source(wl_worker *w, uint64_t bytes)
 	m->last_ts = wl_extract_last_ts(w->x);
 	const char *learned = wl_extract_host(w->x);
 	m->host = arena_str(m, learned, strlen(learned));
-	if (m->bad_lines > BAD_LINES_REPORTED) {
+	if (m->bad_lines > WL_BAD_LINES_REPORTED) {
 		char t[96];
 		snprintf(t, sizeof t, "%llu more unparseable lines not listed",
-		         (unsigned long long)(m->bad_lines - BAD_LINES_REPORTED));
+		         (unsigned long long)(m->bad_lines - WL_BAD_LINES_REPORTED));
 		wl_worker_problem(w, WL_E_BAD_LINE, w->path, w->member, UINT64_MAX, 0, t);
 	}
 	atomic_fetch_add(&w->stats->lines, m->lines);

@@ -7,11 +7,6 @@
 
 #include "source.h"
 
-/* Blocks in flight between the producer and the worker (2 MiB): with 4 the
- * producer waited 0.3-0.4 s per GB for a free slot while the worker was
- * descheduled; with 8-16 under 0.05 s. */
-#define WL_READAHEAD_BLOCKS 8
-
 typedef struct wl_readahead wl_readahead;
 
 /* Caller owns; free with wl_readahead_free. NULL on allocation failure. */

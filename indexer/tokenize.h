@@ -39,6 +39,4 @@ bool wl_tok_sdist_is_header(const char *line, size_t n);
  * the first WL_SNIFF_LINES lines. */
 wl_format wl_tok_sniff_line(const char *line, size_t n);
 
-#define WL_SNIFF_LINES 64
-
 #endif
