@@ -1,6 +1,6 @@
 /* The ingest run: walk the inputs, open the store, start one writer thread
- * (queue -> store) and N workers, show progress, join, close the store. Work is split across files (largest first, so one
- * big file does not finish last) and archive members stay with the worker
+ * (queue -> store) and N workers, show progress, join, close the store. Work is split across files
+ * (largest first, so one big file does not finish last) and archive members stay with the worker
  * that opened the archive. */
 #include "pipeline.h"
 
@@ -95,7 +95,8 @@ static void on_walk_problem(void *ctx, wl_status st, const char *path, const cha
 	atomic_fetch_add(&rc->stats->problems, 1);
 	if (st == WL_E_SKIPPED)
 		atomic_fetch_add(&rc->stats->skipped, 1);
-	wl_problem p = {.status = st, .path = path, .member = NULL, .offset = UINT64_MAX, .line = 0};
+	wl_problem p = {
+	    .status = st, .path = path, .member = NULL, .offset = UINT64_MAX, .line = 0};
 	snprintf(p.message, sizeof p.message, "%s", msg);
 	wl_status w = wl_store_problem(rc->store, &p, err, sizeof err);
 	if (w != WL_OK)

@@ -24,8 +24,8 @@ wl_status wl_store_apply(wl_store *s, const wl_msg *m, wl_stats *stats, char *er
 	const wl_store_ops *ops = s->ops;
 	switch (m->type) {
 	case WL_MSG_BEGIN: {
-		wl_source_begin b = {.path = m->path, .member = m->member, .host = m->host,
-		                     .fmt = m->fmt};
+		wl_source_begin b = {
+		    .path = m->path, .member = m->member, .host = m->host, .fmt = m->fmt};
 		return ops->begin_source(s, m->worker, &b, err, errlen);
 	}
 	case WL_MSG_EVENTS:

@@ -66,11 +66,10 @@ const wl_sqlite_table wl_sqlite_tables[SQ_T_COUNT_] = {
                      " host_id, server_id, client_guid_id, component_id, hresult, fault_code,"
                      " parameter, fault_guid_id) VALUES",
                      "(?,?,?,?,?,?,?,?,?,?,?,?,?,?)", 14},
-    [SQ_T_RAW] = {"INSERT OR FAIL INTO event_text(event_id, prefix, message_id) VALUES",
-                  "(?,?,?)", 3},
+    [SQ_T_RAW] = {"INSERT OR FAIL INTO event_text(event_id, prefix, message_id) VALUES", "(?,?,?)",
+                  3},
     [SQ_T_MSG] = {"INSERT OR FAIL INTO messages(message_id, hash, text) VALUES", "(?,?,?)", 3},
-    [SQ_T_EG] = {"INSERT OR FAIL INTO event_guids(guid_id, event_id, what) VALUES", "(?,?,?)",
-                 3},
+    [SQ_T_EG] = {"INSERT OR FAIL INTO event_guids(guid_id, event_id, what) VALUES", "(?,?,?)", 3},
     [SQ_T_SCANS] =
         {"INSERT OR FAIL INTO scans(source_id, line, ts, host_id, server_id, client_guid_id,"
          " exit_code, round_trips, evaluated, deployed) VALUES",
@@ -213,8 +212,8 @@ static wl_status op_begin_source(wl_store *s, unsigned lane, const wl_source_beg
 	return leave(sq, st, err, errlen);
 }
 
-static wl_status op_add_events(wl_store *s, unsigned lane, const wl_event *ev, size_t n,
-                               char *err, size_t errlen)
+static wl_status op_add_events(wl_store *s, unsigned lane, const wl_event *ev, size_t n, char *err,
+                               size_t errlen)
 {
 	wl_sqlite *sq = sqlite_of(s);
 	assert(lane < sq->lanes);
@@ -286,7 +285,8 @@ static wl_status build_indexes(wl_sqlite *sq, char *err, size_t errlen)
 {
 	wl_status st = wl_schema_finish(sq->db, err, errlen);
 	if (st == WL_OK)
-		st = wl_sqlite_exec(sq, "PRAGMA analysis_limit = 1000; PRAGMA optimize", err, errlen);
+		st = wl_sqlite_exec(sq, "PRAGMA analysis_limit = 1000; PRAGMA optimize", err,
+		                    errlen);
 	return st;
 }
 

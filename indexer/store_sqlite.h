@@ -197,8 +197,8 @@ wl_status wl_sqlite_intern(wl_sqlite *sq, wl_sqlite_names table, const char *k, 
                            int64_t *id, char *err, size_t errlen);
 /* The id of message text p[0..n) and its hash (messages.hash). *fresh: the
  * text is new and the caller must store it under *id. */
-wl_status wl_sqlite_message_id(wl_sqlite *sq, const char *p, size_t n, int64_t *id,
-                               int64_t *hash, bool *fresh, char *err, size_t errlen);
+wl_status wl_sqlite_message_id(wl_sqlite *sq, const char *p, size_t n, int64_t *id, int64_t *hash,
+                               bool *fresh, char *err, size_t errlen);
 
 /* store_sqlite_rows.c */
 wl_status wl_sqlite_rows_prepare(wl_sqlite *sq, char *err, size_t errlen);
@@ -211,8 +211,8 @@ wl_status wl_sqlite_add_event(wl_sqlite *sq, int64_t source_id, const wl_event *
 wl_status wl_sqlite_flush_rows(wl_sqlite *sq, char *err, size_t errlen);
 
 /* store_sqlite_sources.c */
-wl_status wl_sqlite_source_begin(wl_sqlite *sq, unsigned lane, const wl_source_begin *b,
-                                 char *err, size_t errlen);
+wl_status wl_sqlite_source_begin(wl_sqlite *sq, unsigned lane, const wl_source_begin *b, char *err,
+                                 size_t errlen);
 wl_status wl_sqlite_source_end(wl_sqlite *sq, unsigned lane, const wl_source_end *e,
                                wl_source_outcome *out, char *err, size_t errlen);
 wl_status wl_sqlite_input_read(wl_sqlite *sq, const wl_input_read *in, char *err, size_t errlen);

@@ -47,7 +47,8 @@ wl_status wl_idmap_put(wl_idmap *m, XXH128_hash_t h, int64_t id)
 		wl_idmap bigger = {nv, cap, m->used, m->max, m->emptied};
 		for (size_t i = 0; i < m->cap; i++)
 			if (m->v[i].id)
-				*slot_of(&bigger, (XXH128_hash_t){m->v[i].lo, m->v[i].hi}) = m->v[i];
+				*slot_of(&bigger, (XXH128_hash_t){m->v[i].lo, m->v[i].hi}) =
+				    m->v[i];
 		free(m->v);
 		*m = bigger;
 	}
@@ -72,8 +73,9 @@ wl_status wl_sqlite_intern(wl_sqlite *sq, wl_sqlite_names table, const char *k, 
 	} stmt[] = {[SQ_HOSTS] = {SQ_SEL_HOST, SQ_INS_HOST},
 	            [SQ_COMPONENTS] = {SQ_SEL_COMP, SQ_INS_COMP},
 	            [SQ_GUIDS] = {SQ_SEL_GUID, SQ_INS_GUID}};
-	wl_idmap *m = table == SQ_HOSTS ? &sq->hosts : table == SQ_COMPONENTS ? &sq->comps
-	                                                                     : &sq->guids;
+	wl_idmap *m = table == SQ_HOSTS        ? &sq->hosts
+	              : table == SQ_COMPONENTS ? &sq->comps
+	                                       : &sq->guids;
 	*id = 0;
 	if (n == 0)
 		return WL_OK;
@@ -108,8 +110,8 @@ wl_status wl_sqlite_intern(wl_sqlite *sq, wl_sqlite_names table, const char *k, 
  * half of the XXH3-128) finds a text stored by an earlier run, and the
  * look-up compares the bytes, so two texts with one hash get two rows. */
 
-wl_status wl_sqlite_message_id(wl_sqlite *sq, const char *p, size_t n, int64_t *id,
-                               int64_t *hash, bool *fresh, char *err, size_t errlen)
+wl_status wl_sqlite_message_id(wl_sqlite *sq, const char *p, size_t n, int64_t *id, int64_t *hash,
+                               bool *fresh, char *err, size_t errlen)
 {
 	XXH128_hash_t h = XXH3_128bits(p, n);
 	*hash = (int64_t)h.low64;

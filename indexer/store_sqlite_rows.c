@@ -314,8 +314,8 @@ wl_status wl_sqlite_add_event(wl_sqlite *sq, int64_t source_id, const wl_event *
 	wl_status st;
 	if ((st = wl_sqlite_intern(sq, SQ_HOSTS, e->host.p, e->host.n, &host, err, errlen)) !=
 	        WL_OK ||
-	    (st = wl_sqlite_intern(sq, SQ_HOSTS, e->server.p, e->server.n, &server, err,
-	                           errlen)) != WL_OK)
+	    (st = wl_sqlite_intern(sq, SQ_HOSTS, e->server.p, e->server.n, &server, err, errlen)) !=
+	        WL_OK)
 		return st;
 	if (e->has_client_id && (st = wl_sqlite_intern(sq, SQ_GUIDS, e->client_id.s, 36, &client,
 	                                               err, errlen)) != WL_OK)

@@ -82,8 +82,8 @@ static wl_status delete_all(wl_sqlite *sq, const copies *c, unsigned *count, cha
 	return WL_OK;
 }
 
-wl_status wl_sqlite_source_begin(wl_sqlite *sq, unsigned lane, const wl_source_begin *b,
-                                 char *err, size_t errlen)
+wl_status wl_sqlite_source_begin(wl_sqlite *sq, unsigned lane, const wl_source_begin *b, char *err,
+                                 size_t errlen)
 {
 	assert(lane < sq->lanes && sq->open_source[lane] == 0);
 	sqlite3_stmt *s = sq->st[SQ_INS_SOURCE];
