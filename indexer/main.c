@@ -135,10 +135,10 @@ static void print_cpu(const wl_stats *st)
 	double in_gb = (double)atomic_load(&st->bytes_in) / 1e9;
 	double all = 0, serial = 0;
 	fprintf(stderr,
-	        "wsuslog-index: CPU by thread role, %.3f GB of logs from %.3f GB of input, "
+	        "wsuslog-index: CPU by thread role, %.1f MB of logs from %.1f MB of input, "
 	        "%.2f s wall\n"
 	        "  role     threads    cpu_s  s/GB_logs  s/GB_input\n",
-	        logs_gb, in_gb, st->seconds);
+	        logs_gb * 1e3, in_gb * 1e3, st->seconds);
 	for (int r = 0; r < WL_THREAD_ROLES_; r++) {
 		double s = (double)atomic_load(&st->cpu.ns[r]) / 1e9;
 		all += s;
