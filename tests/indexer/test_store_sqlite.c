@@ -769,6 +769,109 @@ static void test_limits_indexes_during_load(void **state)
 	sqlite3_close(db);
 }
 
+/* COPIES complete sources, inserted behind the store's back: same format,
+ * and either the same head_key (copies of one log's start) or the same
+ * source_key, path and member (earlier reads of a log that grew). One run
+ * keeps at most one of each, but an index may hold more (older versions
+ * kept every copy), and every one must go: before, only the first 16 did. */
+enum { COPIES = 20 };
+
+static void insert_copies(const char *db_path, const char *head, const char *key, const char *path)
+{
+	sqlite3 *db = open_db(db_path);
+	for (unsigned i = 0; i < COPIES; i++) {
+		char sql[512];
+		snprintf(
+		    sql, sizeof sql,
+		    "INSERT INTO sources(source_key, path, member, format, role, host, bytes,"
+		    " complete, indexed_at, head_key) VALUES('%s%02u', '%s', '', '%s', 'client',"
+		    " 'pc01', %u, 1, 'now', %s%s%s)",
+		    key, key[0] ? 0u : i, path, wl_format_name(WL_FMT_WU_ETW), 100 + i,
+		    head ? "'" : "", head ? head : "NULL", head ? "'" : "");
+		if (sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK)
+			fail_msg("%s: %s", sql, sqlite3_errmsg(db));
+	}
+	sqlite3_close(db);
+}
+
+/* One source of 3 events, ending with the given head, key and supersedes. */
+static void send_copy(wl_store *wr, wl_stats *stats, const char *path, const char *head,
+                      const char *key, const char *supersedes)
+{
+	wl_msg m;
+	memset(&m, 0, sizeof m);
+	m.type = WL_MSG_BEGIN;
+	m.path = path;
+	m.member = "";
+	m.host = "pc01";
+	m.fmt = WL_FMT_WU_ETW;
+	apply(wr, &m, stats);
+	wl_event ev[3];
+	char raw[3][96];
+	fault_events(ev, raw, 3, path, 0x9000);
+	memset(&m, 0, sizeof m);
+	m.type = WL_MSG_EVENTS;
+	m.ev = ev;
+	m.nev = 3;
+	apply(wr, &m, stats);
+	memset(&m, 0, sizeof m);
+	m.type = WL_MSG_END;
+	snprintf(m.key, sizeof m.key, "%s", key);
+	snprintf(m.head, sizeof m.head, "%s", head);
+	snprintf(m.supersedes, sizeof m.supersedes, "%s", supersedes);
+	m.path = path;
+	m.member = "";
+	m.host = "pc01";
+	m.fmt = WL_FMT_WU_ETW;
+	m.bytes = 5000;
+	m.lines = m.events = 3;
+	m.first_ts = m.last_ts = WL_TS_NONE;
+	apply(wr, &m, stats);
+}
+
+static void test_all_copies_replaced(void **state)
+{
+	fixture *f = *state;
+	char err[512] = "";
+	wl_stats stats;
+	memset(&stats, 0, sizeof stats);
+	/* Same start: the longer copy replaces every shorter one. */
+	const char *head = "00000000000000aa";
+	wl_store *wr = open_store(f->db);
+	if (wl_store_close(wr, true, err, sizeof err) != WL_OK) /* the schema */
+		fail_msg("wl_store_close: %s", err);
+	insert_copies(f->db, head, "", "H.log");
+	wr = open_store(f->db);
+	send_copy(wr, &stats, "H-long.log", head, "000000000000000000000000000000bb", "");
+	if (wl_store_close(wr, true, err, sizeof err) != WL_OK)
+		fail_msg("wl_store_close: %s", err);
+	assert_int_equal(atomic_load(&stats.replaced), COPIES);
+	assert_int_equal(atomic_load(&stats.duplicates), 0);
+	sqlite3 *db = open_db(f->db);
+	assert_int_equal(query_int(db, "SELECT count(*) FROM sources"), 1);
+	assert_int_equal(query_int(db, "SELECT count(*) FROM sources WHERE path = 'H-long.log'"),
+	                 1);
+	sqlite3_close(db);
+
+	/* A log that grew: every earlier read of it (same key, path, member)
+	 * goes. */
+	const char *old_key = "00000000000000000000000000000c"; /* + "00" */
+	insert_copies(f->db, NULL, old_key, "G.log");
+	wr = open_store(f->db);
+	memset(&stats, 0, sizeof stats);
+	send_copy(wr, &stats, "G.log", "00000000000000dd", "000000000000000000000000000000dd",
+	          "00000000000000000000000000000c00");
+	if (wl_store_close(wr, true, err, sizeof err) != WL_OK)
+		fail_msg("wl_store_close: %s", err);
+	assert_int_equal(atomic_load(&stats.replaced), COPIES);
+	db = open_db(f->db);
+	assert_int_equal(query_int(db, "SELECT count(*) FROM sources WHERE path = 'G.log'"), 1);
+	assert_int_equal(query_int(db, "SELECT count(*) FROM events e JOIN sources s"
+	                               " USING (source_id) WHERE s.path = 'G.log'"),
+	                 3);
+	sqlite3_close(db);
+}
+
 enum { BN = 300, BTEXTS = 20, BGUIDS = 30 };
 
 /* BN events whose texts (BTEXTS) and fault GUIDs (BGUIDS, from
@@ -871,6 +974,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_ids_mismatch_rolls_back, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_limits_indexes_during_load, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_maps_bounded, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_all_copies_replaced, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
