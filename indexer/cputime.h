@@ -15,7 +15,7 @@ typedef enum wl_thread_role {
 	WL_THREAD_READ,   /* wl-read: read-ahead of one stream (decompression) */
 	WL_THREAD_FRAMES, /* wl-frames: frames of a multi-frame .zst */
 	WL_THREAD_WRITER, /* wl-writer: the store calls */
-	WL_THREAD_CLOSE,  /* the main thread while the store closes */
+	WL_THREAD_CLOSE,  /* the store's close, helper threads included */
 	WL_THREAD_ROLES_
 } wl_thread_role;
 
@@ -36,6 +36,15 @@ static inline uint64_t wl_thread_cpu_ns(void)
 {
 	struct timespec t;
 	if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t) != 0)
+		return 0;
+	return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
+}
+
+/* CPU time the whole process has used so far; 0 if the clock fails. */
+static inline uint64_t wl_process_cpu_ns(void)
+{
+	struct timespec t;
+	if (clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t) != 0)
 		return 0;
 	return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
 }
