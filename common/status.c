@@ -44,14 +44,14 @@ const char *wl_strerror(wl_status st)
 	return table[st].text;
 }
 
-void wl_problem_print(wl_status st, const char *path, const char *member, uint64_t offset,
-                      uint64_t line, const char *text)
+void wl_problem_print(const wl_problem *p)
 {
 	char where[64] = "";
-	if (line)
-		snprintf(where, sizeof where, "line %llu: ", (unsigned long long)line);
-	else if (offset != UINT64_MAX)
-		snprintf(where, sizeof where, "offset %llu: ", (unsigned long long)offset);
-	fprintf(stderr, "wsuslog-index: %s%s%s: %s%s (%s)\n", path, member && *member ? "!" : "",
-	        member ? member : "", where, text, wl_status_name(st));
+	if (p->line)
+		snprintf(where, sizeof where, "line %llu: ", (unsigned long long)p->line);
+	else if (p->offset != UINT64_MAX)
+		snprintf(where, sizeof where, "offset %llu: ", (unsigned long long)p->offset);
+	fprintf(stderr, "wsuslog-index: %s%s%s: %s%s (%s)\n", p->path ? p->path : "",
+	        p->member && *p->member ? "!" : "", p->member ? p->member : "", where, p->message,
+	        wl_status_name(p->status));
 }

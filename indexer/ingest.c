@@ -423,7 +423,7 @@ static wl_status text_stream(wl_worker *w, wl_reader *r, const char *path, const
 		 * extracts; checked at every block, so a long stream started while
 		 * all were busy gets one when the others run out of inputs. */
 		if (!ahead && spare_thread(w))
-			ahead = (w->ra || (w->ra = wl_readahead_new()) != NULL) &&
+			ahead = (w->ra || (w->ra = wl_readahead_new(&w->stats->cpu)) != NULL) &&
 			        wl_readahead_start(w->ra, r) == WL_OK;
 		if (ahead)
 			st = wl_readahead_next(w->ra, &p, &got, msg, sizeof msg);
@@ -547,7 +547,7 @@ static wl_status stream(wl_worker *w, wl_reader *r, const char *path, const char
 			/* A multi-frame file: frames decoded in parallel, in order. */
 			wl_frames_reader *fr = NULL;
 			st = wl_frames_open(&fr, w->file_fd, w->file_size, w->cfg->threads,
-			                    w->cfg->max_member_bytes);
+			                    w->cfg->max_member_bytes, &w->stats->cpu);
 			if (st != WL_OK)
 				return st;
 			if (fr) {

@@ -59,9 +59,7 @@ typedef struct wl_problem {
 } wl_problem;
 
 /* The line a problem gets on stderr: "wsuslog-index: PATH[!MEMBER]:
- * [line N: | offset N: ]TEXT (WL_E_...)". offset UINT64_MAX and line 0:
- * not known. */
-void wl_problem_print(wl_status st, const char *path, const char *member, uint64_t offset,
-                      uint64_t line, const char *text);
+ * [line N: | offset N: ]MESSAGE (WL_E_...)". */
+void wl_problem_print(const wl_problem *p);
 
 #endif
