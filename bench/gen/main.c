@@ -18,6 +18,7 @@
  * (about 57 MB for the default 4 servers, 300 clients, 30 days). */
 #define DEFAULT_SIZE_OVER_FIXED 1.6
 #define DEFAULT_BIG_SIZE (256ull << 20)
+#define FAILING_DAYS 7
 
 static void usage(FILE *fp)
 {
@@ -408,6 +409,7 @@ int main(int argc, char **argv)
 	o.threads = ncpu > 0 ? (unsigned)(ncpu > 16 ? 16 : ncpu) : 1;
 	const char *start = "2026-03-01", *truth = NULL, *target = NULL;
 	wl_gen_mode mode = 0;
+	int days_given = 0;
 	int nmodes = 0;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
@@ -449,6 +451,7 @@ int main(int argc, char **argv)
 			if (parse_u64(v, &u, 0) || u < 1 || u > 4096)
 				BAD_VALUE;
 			o.days = (unsigned)u;
+			days_given = 1;
 		} else if (!strcmp(a, "--start")) {
 			NEED_VALUE;
 			start = v;
@@ -506,6 +509,10 @@ int main(int argc, char **argv)
 		fprintf(stderr, "wsuslog-gen: bad --start date: %s\n", start);
 		return 2;
 	}
+	/* A failing fleet's logs cover days, not a month: the same bytes over
+	 * fewer client-days put its loops minutes apart. */
+	if (o.profile == WL_GEN_PROFILE_FAILING && !days_given)
+		o.days = FAILING_DAYS;
 	o.big = mode == WL_GEN_MODE_BIG;
 	if (o.big) {
 		o.clients = 1;
