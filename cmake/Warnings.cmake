@@ -1,6 +1,8 @@
-# Warning and sanitizer flags for every target (STYLE.md §13).
+# Warning and sanitizer flags for every target (docs/STYLE.md). Conversions
+# are checked everywhere, not only in the parsers: a silent int -> unsigned
+# or 64 -> 32-bit narrowing is how an offset or a count goes wrong quietly.
 set(WL_WARNINGS -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wvla
-    -Wformat=2 -Wno-format-nonliteral)
+    -Wformat=2 -Wno-format-nonliteral -Wconversion -Wsign-conversion)
 if(WL_WERROR)
   list(APPEND WL_WARNINGS -Werror)
 endif()

@@ -95,7 +95,7 @@ static bool scan(int fd, uint64_t size, frame **out, size_t *nout)
 		unsigned fcs_flag = desc >> 6, single = (desc >> 5) & 1, checksum = (desc >> 2) & 1;
 		static const unsigned did_len[4] = {0, 1, 2, 4};
 		static const unsigned fcs_len[4] = {0, 2, 4, 8};
-		size_t hsize = 5 + (single ? 0 : 1) + did_len[desc & 3] +
+		size_t hsize = 5 + (single ? 0u : 1u) + did_len[desc & 3] +
 		               (fcs_flag == 0 ? single : fcs_len[fcs_flag]);
 		unsigned long long content = ZSTD_getFrameContentSize(h, hn);
 		if (hsize > hn || content == ZSTD_CONTENTSIZE_UNKNOWN ||

@@ -24,7 +24,7 @@ static unsigned month_days(int y, unsigned m)
 {
 	static const unsigned char days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
 	int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-	return days[m - 1] + (m == 2 && leap);
+	return days[m - 1] + (unsigned)(m == 2 && leap);
 }
 
 int wl_qtime_parse(const char *s, int end_of_day, int64_t *us)

@@ -96,16 +96,16 @@ static int write_limits(const wl_gen_site *s, const char *dir, FILE *sum)
 		return -1;
 	}
 	for (unsigned v = 0; v < S; v++)
-		for (int k = 0; k < 2; k++) {
+		for (unsigned k = 0; k < 2; k++) {
 			rows[v * 2 + k].server = v;
 			rows[v * 2 + k].host = s->srv[v].host;
-			rows[v * 2 + k].param = k;
+			rows[v * 2 + k].param = (int)k;
 		}
 	for (uint32_t i = 0; i < s->nfaults; i++) {
 		const wl_gen_fault *f = &s->faults[i];
 		if (!written(f) || (f->kind != WL_GEN_FK_PREREQ && f->kind != WL_GEN_FK_CACHED))
 			continue;
-		int k = f->kind == WL_GEN_FK_CACHED;
+		unsigned k = f->kind == WL_GEN_FK_CACHED;
 		lrow *r = &rows[f->server * 2 + k];
 		int64_t t = fault_time(f);
 		if (!r->hits || t < r->first)
@@ -251,7 +251,7 @@ int wl_gen_truth_write(const wl_gen_site *s, const char *dir, const wl_gen_summa
 	*wl_gen_put_date(start, o->start_day, '-') = 0;
 	unsigned collected = 0;
 	for (unsigned c = 0; c < o->clients; c++)
-		collected += s->cli[c].collected;
+		collected += s->cli[c].collected != 0;
 	fprintf(sum, "seed: %llu\n", (unsigned long long)o->seed);
 	fprintf(sum, "profile: %s\n", o->profile == WL_GEN_PROFILE_FAILING ? "failing" : "light");
 	fprintf(sum, "servers: %u\nclients: %u\nclients_collected: %u\n", o->servers, o->clients,
