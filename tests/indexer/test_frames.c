@@ -4,9 +4,10 @@
  * must deliver exactly the concatenated chunks, in order, through
  * wl_frames_base's reader. One thread, and files it cannot vouch for (one
  * frame, a frame without its size, more than max_out, truncated, trailing
- * bytes), give *out NULL so the caller falls back to the streaming decoder; damage found while
- * decoding, or a file that shrinks under the reader, is an error with a message after the intact
- * frames before it, never a crash or a hang. */
+ * bytes, a header claiming an impossible size), give *out NULL so the
+ * caller falls back to the streaming decoder; damage found while decoding,
+ * or a file that shrinks under the reader, is an error with a message
+ * after the intact frames before it, never a crash or a hang. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -498,6 +499,40 @@ static void append_raw_frame(FILE *f, uint64_t content_size, const char *data, u
 	append(f, data, n);
 }
 
+/* Headers that claim sizes no file has: the sum of the sizes (or one size
+ * plus the frame's length) must not wrap around to something small that
+ * passes the memory and max_out checks. */
+static void impossible_content_sizes_fall_back(void **state)
+{
+	(void)state;
+	static const uint64_t claims[][2] = {
+	    {UINT64_MAX - 2, 5},                      /* the largest size a header can state */
+	    {UINT64_MAX - 20, 5},                     /* wraps when the frame's length is added */
+	    {UINT64_MAX / 2 + 1, UINT64_MAX / 2 + 1}, /* the two sizes sum to 2^64 */
+	    {1ull << 40, 5},                          /* plainly too large */
+	};
+	for (size_t c = 0; c < sizeof claims / sizeof claims[0]; c++) {
+		zfile z = {0};
+		snprintf(z.path, sizeof z.path, "%s/frames_claim.zst", WL_TEST_TMP);
+		FILE *f = fopen(z.path, "wb");
+		assert_non_null(f);
+		append_raw_frame(f, claims[c][0], "hello", 5);
+		append_raw_frame(f, claims[c][1], "world", 5);
+		fclose(f);
+		uint64_t size;
+		int fd = open_ro(z.path, &size);
+		wl_frames_reader *fr = NULL;
+		/* The file has no business being decoded in parallel; whether it is
+		 * left to the streaming decoder or reported, it must not be "out
+		 * of memory", which stops the whole run. */
+		wl_status st = wl_frames_open(&fr, fd, size, 4, 1ull << 30, NULL);
+		assert_int_equal(st, WL_OK);
+		assert_null(fr);
+		close(fd);
+		unlink(z.path);
+	}
+}
+
 /* A sanity check of append_raw_frame: with honest sizes the same frames
  * decode. */
 static void hand_written_frames_decode(void **state)
@@ -542,6 +577,7 @@ int main(void)
 	    cmocka_unit_test(damaged_block_is_an_error),
 	    cmocka_unit_test(file_shrinking_under_the_reader_is_an_error),
 	    cmocka_unit_test(hand_written_frames_decode),
+	    cmocka_unit_test(impossible_content_sizes_fall_back),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
