@@ -226,6 +226,13 @@ wl_status wl_frames_open(wl_frames_reader **out, int fd, uint64_t size, unsigned
 		return WL_OK;
 	uint64_t total = 0, per = 0;
 	for (size_t i = 0; i < nf; i++) {
+		/* A header may claim any size below 2^64 - 2: a frame that cannot
+		 * be held is left to the streaming decoder here, before the sums
+		 * below could wrap around to a small number that passes. */
+		if (f[i].dsize > WL_FRAMES_MEM_MAX) {
+			free(f);
+			return WL_OK;
+		}
 		total += f[i].dsize;
 		uint64_t need = f[i].dsize + f[i].csize;
 		per = need > per ? need : per;
