@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -561,6 +562,71 @@ static void hand_written_frames_decode(void **state)
 	unlink(path);
 }
 
+/* Empty frames are valid and cost the reader nothing: a long run of them
+ * between two frames with data is read through, in order. The reader runs
+ * on a thread with a small stack, so that a reader whose stack grew with
+ * each empty frame (recursion) overflows it here, not only
+ * with a real file's hundred thousand frames under a sanitizer. */
+#define EMPTY_FRAMES 4000
+#define SMALL_STACK (64 * 1024)
+
+typedef struct small_read {
+	wl_reader *r;
+	char got[64];
+	size_t n;
+	wl_status st;
+	char msg[200];
+} small_read;
+
+static void *small_read_main(void *arg)
+{
+	small_read *sr = arg;
+	for (;;) {
+		size_t got = 0;
+		size_t room = sizeof sr->got - sr->n;
+		sr->st = sr->r->read(sr->r, sr->got + sr->n, room < 7 ? room : 7, &got, sr->msg,
+		                     sizeof sr->msg);
+		if (sr->st != WL_OK || got == 0 || room == 0)
+			break;
+		sr->n += got;
+	}
+	return NULL;
+}
+
+static void long_run_of_empty_frames(void **state)
+{
+	(void)state;
+	char path[512];
+	snprintf(path, sizeof path, "%s/frames_empty.zst", WL_TEST_TMP);
+	FILE *f = fopen(path, "wb");
+	assert_non_null(f);
+	append_raw_frame(f, 5, "hello", 5);
+	for (int i = 0; i < EMPTY_FRAMES; i++)
+		append_raw_frame(f, 0, "", 0);
+	append_raw_frame(f, 6, " world", 6);
+	fclose(f);
+	uint64_t size;
+	int fd = open_ro(path, &size);
+	wl_frames_reader *fr = NULL;
+	assert_int_equal(wl_frames_open(&fr, fd, size, 2, 1ull << 30, NULL), WL_OK);
+	assert_non_null(fr);
+	assert_int_equal(wl_frames_count(fr), EMPTY_FRAMES + 2);
+	small_read sr = {.r = wl_frames_base(fr)};
+	pthread_attr_t attr;
+	pthread_attr_init(&attr);
+	assert_int_equal(pthread_attr_setstacksize(&attr, SMALL_STACK), 0);
+	pthread_t th;
+	assert_int_equal(pthread_create(&th, &attr, small_read_main, &sr), 0);
+	pthread_join(th, NULL);
+	pthread_attr_destroy(&attr);
+	assert_int_equal(sr.st, WL_OK);
+	assert_same_bytes((const unsigned char *)sr.got, sr.n, (const unsigned char *)"hello world",
+	                  11);
+	wl_frames_close(fr);
+	close(fd);
+	unlink(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -578,6 +644,7 @@ int main(void)
 	    cmocka_unit_test(file_shrinking_under_the_reader_is_an_error),
 	    cmocka_unit_test(hand_written_frames_decode),
 	    cmocka_unit_test(impossible_content_sizes_fall_back),
+	    cmocka_unit_test(long_run_of_empty_frames),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
