@@ -185,6 +185,7 @@ static wl_status frames_read(wl_reader *r, char *buf, size_t cap, size_t *got, c
 {
 	wl_frames_reader *fr = (wl_frames_reader *)r;
 	*got = 0;
+next_frame:
 	if (fr->cur >= fr->nf)
 		return WL_OK;
 	decoder *d = &fr->d[fr->cur % fr->p];
@@ -210,8 +211,10 @@ static wl_status frames_read(wl_reader *r, char *buf, size_t cap, size_t *got, c
 		pthread_mutex_unlock(&fr->mu);
 		fr->cur++;
 		fr->cur_pos = 0;
+		/* An empty frame: on to the next without a call per frame, since a
+		 * file may hold any number of them and the stack must not grow. */
 		if (k == 0)
-			return frames_read(r, buf, cap, got, msg, msglen); /* empty frame */
+			goto next_frame;
 	}
 	return WL_OK;
 }
@@ -226,6 +229,13 @@ wl_status wl_frames_open(wl_frames_reader **out, int fd, uint64_t size, unsigned
 		return WL_OK;
 	uint64_t total = 0, per = 0;
 	for (size_t i = 0; i < nf; i++) {
+		/* A header may claim any size below 2^64 - 2: a frame that cannot
+		 * be held is left to the streaming decoder here, before the sums
+		 * below could wrap around to a small number that passes. */
+		if (f[i].dsize > WL_FRAMES_MEM_MAX) {
+			free(f);
+			return WL_OK;
+		}
 		total += f[i].dsize;
 		uint64_t need = f[i].dsize + f[i].csize;
 		per = need > per ? need : per;
