@@ -32,7 +32,7 @@
 /* A byte pattern that names its offset, compressible but not trivially. */
 static unsigned char byte_at(uint64_t off)
 {
-	return (unsigned char)("wsuslog frames "[off % 15] + (off / 4099) % 7);
+	return (unsigned char)((unsigned char)"wsuslog frames "[off % 15] + (off / 4099) % 7);
 }
 
 /* A .zst file of one frame per chunk; the frame offsets and the decoded
@@ -440,7 +440,8 @@ static void damaged_block_is_an_error(void **state)
 	/* The frame header's length from its descriptor (RFC 8878 3.1.1.1). */
 	unsigned desc = h[4], single = (desc >> 5) & 1, fcs = desc >> 6;
 	static const size_t did_len[4] = {0, 1, 2, 4}, fcs_len[4] = {0, 2, 4, 8};
-	size_t hsize = 5 + !single + did_len[desc & 3] + (fcs == 0 ? single : fcs_len[fcs]);
+	size_t hsize =
+	    5 + (single ? 0u : 1u) + did_len[desc & 3] + (fcs == 0 ? single : fcs_len[fcs]);
 	uint32_t bh =
 	    (uint32_t)h[hsize] | (uint32_t)h[hsize + 1] << 8 | (uint32_t)h[hsize + 2] << 16;
 	assert_int_equal((bh >> 1) & 3, 2); /* a compressed block */
