@@ -12,7 +12,6 @@ static const struct {
     [WL_E_NOMEM] = {"WL_E_NOMEM", "out of memory"},
     [WL_E_IO] = {"WL_E_IO", "read error"},
     [WL_E_OPEN] = {"WL_E_OPEN", "cannot open"},
-    [WL_E_NOT_LOG] = {"WL_E_NOT_LOG", "not a WSUS log"},
     [WL_E_ZSTD] = {"WL_E_ZSTD", "corrupt zstd data"},
     [WL_E_TRUNCATED] = {"WL_E_TRUNCATED", "truncated compressed data"},
     [WL_E_ARCHIVE] = {"WL_E_ARCHIVE", "damaged archive"},

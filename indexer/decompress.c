@@ -360,19 +360,6 @@ static wl_status member_borrow(wl_reader *r, size_t cap, const char **p, size_t 
 	return WL_OK;
 }
 
-static bool unsafe_name(const char *name)
-{
-	if (name[0] == '/')
-		return true;
-	for (const char *p = name; (p = strstr(p, "..")) != NULL; p += 2) {
-		bool start = p == name || p[-1] == '/' || p[-1] == '\\';
-		bool end = p[2] == 0 || p[2] == '/' || p[2] == '\\';
-		if (start && end)
-			return true;
-	}
-	return false;
-}
-
 wl_status wl_archive_each(wl_reader *r, wl_member_fn on_member, wl_member_skip_fn on_skip,
                           void *ctx, char *msg, size_t msglen)
 {
@@ -411,9 +398,6 @@ wl_status wl_archive_each(wl_reader *r, wl_member_fn on_member, wl_member_skip_f
 				        "link, device or special member not read");
 			continue;
 		}
-		if (unsafe_name(name) && on_skip)
-			on_skip(ctx, name, WL_E_UNSAFE_PATH,
-			        "member path is absolute or has '..' (read, never extracted)");
 		member_reader mr = {.base = {.read = wl_read_borrowed, .borrow = member_borrow},
 		                    .a = a,
 		                    .c = &c,

@@ -60,7 +60,9 @@ typedef wl_status (*wl_member_fn)(void *ctx, wl_reader *member, const char *name
  * INT64_MIN if the archive does not say. */
 int64_t wl_archive_member_mtime(const wl_reader *member);
 
-/* Not a regular file, or an unsafe name: reported, never read. */
+/* A member that is not a regular file (link, device, FIFO): reported, never read. A
+ * name with '..' or an absolute path is read like any other: nothing is ever
+ * extracted to disk, so its name is only a string in the index. */
 typedef void (*wl_member_skip_fn)(void *ctx, const char *name, wl_status st, const char *why);
 
 /* Iterate the members of the archive read from r. A damaged archive

@@ -508,9 +508,6 @@ static void on_member_skip(void *ctx, const char *name, wl_status st, const char
 	char full[1024];
 	snprintf(full, sizeof full, "%s%s%s", mc->parent ? mc->parent : "", mc->parent ? "!" : "",
 	         name);
-	atomic_fetch_add(&mc->w->stats->skipped, 1);
-	if (st == WL_E_UNSAFE_PATH && strstr(why, "never extracted"))
-		return; /* read like any member; nothing is written to disk */
 	wl_worker_problem(mc->w, st, mc->path, full, UINT64_MAX, 0, why);
 }
 

@@ -22,7 +22,8 @@ typedef struct wl_worker {
 	const wl_ingest_cfg *cfg;
 	wl_queue *q;
 	wl_stats *stats;
-	atomic_bool *abort; /* set by the writer on a fatal error */
+	atomic_bool *abort; /* set by whichever thread meets a fatal error (pipeline.c
+	                       set_fatal: the writer, a worker); workers stop at it */
 
 	ZSTD_DCtx *dctx[WL_LEVELS];
 	char *buf[WL_LEVELS]; /* WL_BLOCK_SIZE each, lazily allocated */

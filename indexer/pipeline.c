@@ -101,8 +101,6 @@ static void on_walk_problem(void *ctx, wl_status st, const char *path, const cha
 	run_ctx *rc = ctx;
 	char err[512];
 	atomic_fetch_add(&rc->stats->problems, 1);
-	if (st == WL_E_SKIPPED)
-		atomic_fetch_add(&rc->stats->skipped, 1);
 	wl_problem p = {
 	    .status = st, .path = path, .member = NULL, .offset = UINT64_MAX, .line = 0};
 	snprintf(p.message, sizeof p.message, "%s", msg);

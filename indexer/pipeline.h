@@ -92,7 +92,7 @@ typedef struct wl_ingest_cfg {
 
 typedef struct wl_stats {
 	atomic_uint_fast64_t inputs, members, streams, logs, bytes_in, bytes_decoded, lines, events,
-	    problems, not_logs, duplicates, skipped, unchanged, replaced;
+	    problems, not_logs, duplicates, unchanged, replaced;
 	double seconds;       /* whole run */
 	double close_seconds; /* final commit and index build */
 	wl_cputime cpu;       /* CPU time by thread role (--stats) */

@@ -96,7 +96,7 @@ typedef struct wl_event {
 	int64_t max_cached;
 } wl_event;
 
-/* "wu-classic", "wu-etw", "sdist", "unknown"; never NULL. */
+/* "wu-classic", "wu-etw", "sdist", "web.config", "unknown"; never NULL. */
 const char *wl_format_name(wl_format f);
 
 /* "client" / "server"; never NULL. */

@@ -1,8 +1,10 @@
 /* wsuslog status codes and problem details: the error contract shared by
  * wsuslog-index and wsuslog-query.
  *
- * Values are pinned: they are stored in the index (problems.kind) and must
- * never be renumbered. Add new codes at the end. */
+ * Names and values are pinned. The index stores the symbolic name
+ * (problems.kind is wl_status_name(): "WL_E_ZSTD"), which readers match; the
+ * values are never renumbered, so a retired code leaves its number unused.
+ * Add new codes at the end. */
 #ifndef WSUSLOG_STATUS_H
 #define WSUSLOG_STATUS_H
 
@@ -11,10 +13,11 @@
 
 typedef enum wl_status {
 	WL_OK = 0,
-	WL_E_NOMEM = 1,          /* allocation failed: fatal */
-	WL_E_IO = 2,             /* read error on an input */
-	WL_E_OPEN = 3,           /* input cannot be opened (missing, permission) */
-	WL_E_NOT_LOG = 4,        /* input is not a WSUS log: skipped, counted */
+	WL_E_NOMEM = 1, /* allocation failed: fatal */
+	WL_E_IO = 2,    /* read error on an input */
+	WL_E_OPEN = 3,  /* input cannot be opened (missing, permission) */
+	/* 4 is retired (WL_E_NOT_LOG): a file that is not a log is counted in
+	 * the summary, never a problem; the number stays unused. */
 	WL_E_ZSTD = 5,           /* zstd frame is corrupt */
 	WL_E_TRUNCATED = 6,      /* compressed stream ends mid-frame */
 	WL_E_ARCHIVE = 7,        /* archive (tar/zip/...) is damaged */
@@ -28,7 +31,7 @@ typedef enum wl_status {
 	WL_E_SCHEMA = 15,        /* index has an unknown schema version */
 	WL_E_BUSY = 16,          /* another ingester holds the index */
 	WL_E_DISK_FULL = 17,     /* database or disk is full: fatal */
-	WL_E_UNSAFE_PATH = 18,   /* archive member with '..', absolute path, link or device */
+	WL_E_UNSAFE_PATH = 18,   /* archive member that is a link, a device or a FIFO: not read */
 	WL_E_DEPTH = 19,         /* archives nested deeper than WL_ARCHIVE_DEPTH_MAX */
 	WL_STATUS_COUNT_
 } wl_status;

@@ -1269,7 +1269,9 @@ static void damaged_small_tar_gz_says_why(void **state)
 static void unsafe_member_names(void **state)
 {
 	(void)state;
-	/* '..' and absolute names are read (never extracted) and reported. */
+	/* '..' and absolute names are read like any member: a member's name is
+	 * only a string in the index, nothing is ever extracted to disk, so
+	 * nothing is skipped and there is nothing to report. */
 	buf a = {0}, b = {0}, c = {0};
 	make_text(&a, 100, 28);
 	make_text(&b, 200, 29);
@@ -1295,11 +1297,7 @@ static void unsafe_member_names(void **state)
 	assert_bytes(&ac.m[1].data, &b);
 	assert_string_equal(ac.m[2].name, "dir/..x/fine..log");
 	assert_bytes(&ac.m[2].data, &c);
-	assert_int_equal(ac.ns, 2); /* the third name is safe */
-	assert_string_equal(ac.s[0].name, "../up.log");
-	assert_int_equal(ac.s[0].st, WL_E_UNSAFE_PATH);
-	assert_string_equal(ac.s[1].name, "/abs/root.log");
-	assert_int_equal(ac.s[1].st, WL_E_UNSAFE_PATH);
+	assert_int_equal(ac.ns, 0);
 	arc_free(&ac);
 	buf_free(&a);
 	buf_free(&b);
