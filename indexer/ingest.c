@@ -185,22 +185,45 @@ static void flush_batch(wl_worker *w)
 	}
 }
 
-void wl_worker_problem(wl_worker *w, wl_status st, const char *path, const char *member,
-                       uint64_t offset, uint64_t line, const char *text)
+void wl_worker_problem(wl_worker *w, const wl_problem *p)
 {
 	wl_msg *m = blank(w, WL_MSG_PROBLEM);
 	if (!m)
 		return;
-	m->path = arena_str(m, path ? path : "", path ? strlen(path) : 0);
-	m->member = arena_str(m, member ? member : "", member ? strlen(member) : 0);
-	m->status = st;
-	m->offset = offset;
-	m->line = line;
-	snprintf(m->text, sizeof m->text, "%s", text ? text : "");
+	m->problem = *p;
+	m->problem.path = arena_str(m, p->path ? p->path : "", p->path ? strlen(p->path) : 0);
+	m->problem.member =
+	    arena_str(m, p->member ? p->member : "", p->member ? strlen(p->member) : 0);
+	m->problem.message =
+	    arena_str(m, p->message ? p->message : "", p->message ? strlen(p->message) : 0);
 	atomic_fetch_add(&w->stats->problems, 1);
 	/* Keep the order relative to this worker's events. */
 	flush_batch(w);
 	wl_queue_push(w->q, m);
+}
+
+/* A problem of the input open on w, at a line or a decoded offset. */
+static void input_problem(wl_worker *w, wl_status st, uint64_t offset, uint64_t line,
+                          const char *text)
+{
+	wl_worker_problem(w, &(wl_problem){.status = st,
+	                                   .path = w->path,
+	                                   .member = w->member,
+	                                   .offset = offset,
+	                                   .line = line,
+	                                   .message = text});
+}
+
+/* A problem of a file or member as a whole. */
+static void file_problem(wl_worker *w, wl_status st, const char *path, const char *member,
+                         uint64_t offset, const char *text)
+{
+	wl_worker_problem(w, &(wl_problem){.status = st,
+	                                   .path = path,
+	                                   .member = member,
+	                                   .offset = offset,
+	                                   .line = 0,
+	                                   .message = text});
 }
 
 static wl_span keep(wl_msg *m, wl_span s)
@@ -243,7 +266,7 @@ static void on_bad_line(void *ctx, uint64_t lineno, const char *why)
 {
 	wl_worker *w = ctx;
 	if (++w->bad_reported <= WL_BAD_LINES_REPORTED)
-		wl_worker_problem(w, WL_E_BAD_LINE, w->path, w->member, UINT64_MAX, lineno, why);
+		input_problem(w, WL_E_BAD_LINE, UINT64_MAX, lineno, why);
 }
 
 static void on_text_problem(void *ctx, wl_status st, uint64_t lineno, uint64_t offset,
@@ -252,7 +275,7 @@ static void on_text_problem(void *ctx, wl_status st, uint64_t lineno, uint64_t o
 	wl_worker *w = ctx;
 	if (!w->began)
 		return; /* not known to be a log yet: if it is not one, no problem */
-	wl_worker_problem(w, st, w->path, w->member, offset, lineno, msg);
+	input_problem(w, st, offset, lineno, msg);
 }
 
 static void begin_source(wl_worker *w)
@@ -368,7 +391,7 @@ static void end_source(wl_worker *w, uint64_t bytes)
 		char t[96];
 		snprintf(t, sizeof t, "%llu more unparseable lines not listed",
 		         (unsigned long long)(m->bad_lines - WL_BAD_LINES_REPORTED));
-		wl_worker_problem(w, WL_E_BAD_LINE, w->path, w->member, UINT64_MAX, 0, t);
+		input_problem(w, WL_E_BAD_LINE, UINT64_MAX, 0, t);
 	}
 	atomic_fetch_add(&w->stats->lines, m->lines);
 	atomic_fetch_add(&w->stats->events, w->events);
@@ -465,7 +488,7 @@ static wl_status text_stream(wl_worker *w, wl_reader *r, const char *path, const
 	if (st != WL_OK) {
 		/* What was read before the error is kept; the problem names the
 		 * offset in the decoded stream. */
-		wl_worker_problem(w, st, path, member, bytes, 0, msg);
+		file_problem(w, st, path, member, bytes, msg);
 	}
 	if (w->began) {
 		end_source(w, bytes);
@@ -508,15 +531,15 @@ static void on_member_skip(void *ctx, const char *name, wl_status st, const char
 	char full[1024];
 	snprintf(full, sizeof full, "%s%s%s", mc->parent ? mc->parent : "", mc->parent ? "!" : "",
 	         name);
-	wl_worker_problem(mc->w, st, mc->path, full, UINT64_MAX, 0, why);
+	file_problem(mc->w, st, mc->path, full, UINT64_MAX, why);
 }
 
 static wl_status stream(wl_worker *w, wl_reader *r, const char *path, const char *member, int level,
                         int adepth)
 {
 	if (level >= WL_LEVELS - 1 || adepth > WL_ARCHIVE_DEPTH_MAX) {
-		wl_worker_problem(w, WL_E_DEPTH, path, member, UINT64_MAX, 0,
-		                  "archives nested deeper than WL_ARCHIVE_DEPTH_MAX; not read");
+		file_problem(w, WL_E_DEPTH, path, member, UINT64_MAX,
+		             "archives nested deeper than WL_ARCHIVE_DEPTH_MAX; not read");
 		return WL_OK;
 	}
 	if (!w->buf[level]) {
@@ -529,7 +552,7 @@ static wl_status stream(wl_worker *w, wl_reader *r, const char *path, const char
 	char msg[200];
 	wl_status st = wl_read_head(r, head, &hn, msg, sizeof msg);
 	if (st != WL_OK) {
-		wl_worker_problem(w, st, path, member, 0, 0, msg);
+		file_problem(w, st, path, member, 0, msg);
 		return WL_OK;
 	}
 	if (hn == 0) {
@@ -575,7 +598,7 @@ static wl_status stream(wl_worker *w, wl_reader *r, const char *path, const char
 		if (st == WL_E_NOMEM || st == WL_E_DB)
 			return st;
 		if (st != WL_OK)
-			wl_worker_problem(w, st, path, member, UINT64_MAX, 0, msg);
+			file_problem(w, st, path, member, UINT64_MAX, msg);
 		return w->fatal;
 	}
 	default:
@@ -598,7 +621,7 @@ wl_status wl_worker_file(wl_worker *w, const char *path)
 	wl_status st = wl_file_reader_open(&fr, path, msg, sizeof msg);
 	atomic_fetch_add(&w->stats->inputs, 1);
 	if (st != WL_OK) {
-		wl_worker_problem(w, st, path, NULL, UINT64_MAX, 0, msg);
+		file_problem(w, st, path, NULL, UINT64_MAX, msg);
 		return WL_OK;
 	}
 	if (wl_known_input_unchanged(w->known, path, fr.size, fr.mtime_us)) {

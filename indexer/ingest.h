@@ -73,8 +73,7 @@ void wl_worker_free(wl_worker *w);
 wl_status wl_worker_file(wl_worker *w, const char *path);
 
 /* Send a PROBLEM message (path/member may be NULL). */
-void wl_worker_problem(wl_worker *w, wl_status st, const char *path, const char *member,
-                       uint64_t offset, uint64_t line, const char *text);
+void wl_worker_problem(wl_worker *w, const wl_problem *p);
 
 /* The machine named by an input's path: "pc005-WindowsUpdate.log" -> pc005,
  * "wsus01/SoftwareDistribution.log" -> wsus01. Lower-case into out; returns

@@ -55,11 +55,8 @@ static void *writer_main(void *arg)
 	while ((m = wl_queue_pop(&rc->q)) != NULL) {
 		if (!rc->store) {
 			/* --audit writes no index; problems still go to stderr. */
-			if (m->type == WL_MSG_PROBLEM) {
-				wl_problem p;
-				wl_msg_problem(m, &p);
-				wl_problem_print(&p);
-			}
+			if (m->type == WL_MSG_PROBLEM)
+				wl_problem_print(&m->problem);
 		} else if (!atomic_load(&rc->abort)) {
 			err[0] = 0;
 			wl_status st = wl_store_apply(rc->store, m, rc->stats, err, sizeof err);
@@ -101,9 +98,12 @@ static void on_walk_problem(void *ctx, wl_status st, const char *path, const cha
 	run_ctx *rc = ctx;
 	char err[512];
 	atomic_fetch_add(&rc->stats->problems, 1);
-	wl_problem p = {
-	    .status = st, .path = path, .member = NULL, .offset = UINT64_MAX, .line = 0};
-	snprintf(p.message, sizeof p.message, "%s", msg);
+	wl_problem p = {.status = st,
+	                .path = path,
+	                .member = NULL,
+	                .offset = UINT64_MAX,
+	                .line = 0,
+	                .message = msg};
 	if (!rc->store) { /* --audit: no index */
 		wl_problem_print(&p);
 		return;

@@ -36,7 +36,7 @@ typedef struct wl_msg {
 	wl_event *ev; /* WL_BATCH_EVENTS, owned */
 	size_t nev;
 
-	/* BEGIN / PROBLEM (strings in the arena) */
+	/* BEGIN (strings in the arena) */
 	const char *path;
 	const char *member;
 	const char *host;
@@ -47,10 +47,8 @@ typedef struct wl_msg {
 	char head[17];       /* XXH3-64 of the first WL_HEAD_BYTES, hex */
 	uint64_t bytes, lines, events, bad_lines;
 	int64_t first_ts, last_ts;
-	/* PROBLEM */
-	wl_status status;
-	uint64_t offset, line;
-	char text[256];
+	/* PROBLEM: its strings in the arena */
+	wl_problem problem;
 } wl_msg;
 
 /* Bounded FIFO between workers and the writer; also recycles messages. */

@@ -12,17 +12,6 @@ wl_status wl_store_problem(wl_store *s, const wl_problem *p, char *err, size_t e
 	return s->ops->problem(s, p, err, errlen);
 }
 
-void wl_msg_problem(const wl_msg *m, wl_problem *p)
-{
-	*p = (wl_problem){.status = m->status,
-	                  .path = m->path,
-	                  .member = m->member,
-	                  .offset = m->offset,
-	                  .line = m->line};
-	_Static_assert(sizeof p->message == sizeof m->text, "problem text fits");
-	snprintf(p->message, sizeof p->message, "%s", m->text);
-}
-
 wl_status wl_store_apply(wl_store *s, const wl_msg *m, wl_stats *stats, char *err, size_t errlen)
 {
 	const wl_store_ops *ops = s->ops;
@@ -59,11 +48,8 @@ wl_status wl_store_apply(wl_store *s, const wl_msg *m, wl_stats *stats, char *er
 		wl_input_read in = {.path = m->path, .size = m->bytes, .mtime_us = m->first_ts};
 		return ops->input_read(s, &in, err, errlen);
 	}
-	case WL_MSG_PROBLEM: {
-		wl_problem p;
-		wl_msg_problem(m, &p);
-		return wl_store_problem(s, &p, err, errlen);
-	}
+	case WL_MSG_PROBLEM:
+		return wl_store_problem(s, &m->problem, err, errlen);
 	}
 	assert(!"unknown message type");
 	snprintf(err, errlen, "unknown message type %d", (int)m->type);

@@ -104,9 +104,6 @@ struct wl_store {
  * end_source reports (duplicates, replaced) in stats. */
 wl_status wl_store_apply(wl_store *s, const wl_msg *m, wl_stats *stats, char *err, size_t errlen);
 
-/* The problem a PROBLEM message carries (strings borrowed from m). */
-void wl_msg_problem(const wl_msg *m, wl_problem *p);
-
 /* Print a problem on stderr (naming the file, member and line or offset)
  * and record it in the store. */
 wl_status wl_store_problem(wl_store *s, const wl_problem *p, char *err, size_t errlen);

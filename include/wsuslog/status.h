@@ -54,11 +54,11 @@ const char *wl_strerror(wl_status st);
  * borrowed from the caller for the duration of the call that reports it. */
 typedef struct wl_problem {
 	wl_status status;
-	const char *path;   /* input path as given on the command line (+ walk) */
-	const char *member; /* archive member path, or NULL */
-	uint64_t offset;    /* byte offset in the decoded stream, or UINT64_MAX */
-	uint64_t line;      /* 1-based line number, or 0 when not line-related */
-	char message[256];  /* detail, NUL-terminated */
+	const char *path;    /* input path as given on the command line (+ walk) */
+	const char *member;  /* archive member path, or NULL */
+	uint64_t offset;     /* byte offset in the decoded stream, or UINT64_MAX */
+	uint64_t line;       /* 1-based line number, or 0 when not line-related */
+	const char *message; /* detail, NUL-terminated */
 } wl_problem;
 
 /* The line a problem gets on stderr: "wsuslog-index: PATH[!MEMBER]:

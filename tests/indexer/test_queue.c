@@ -107,7 +107,7 @@ static wl_msg *blank_with(wl_queue *q, unsigned worker, uint64_t seq)
 	wl_msg *m = wl_queue_get_blank(q);
 	assert_non_null(m);
 	m->worker = worker;
-	m->offset = seq;
+	m->bytes = seq;
 	return m;
 }
 
@@ -126,7 +126,7 @@ static void fifo_order_and_recycling(void **state)
 	for (unsigned i = 0; i < 6; i++) {
 		wl_msg *m = wl_queue_pop(&q);
 		assert_ptr_equal(m, sent[i]);
-		assert_int_equal(m->offset, i);
+		assert_int_equal(m->bytes, i);
 		wl_queue_put_blank(&q, m);
 	}
 	/* A returned message is handed out again before a new one is made. */
@@ -155,13 +155,13 @@ static void push_blocks_while_depth_messages_wait(void **state)
 
 	/* One pop makes room: the blocked push completes, behind the others. */
 	wl_msg *m = wl_queue_pop(&q);
-	assert_int_equal(m->offset, 0);
+	assert_int_equal(m->bytes, 0);
 	wl_queue_put_blank(&q, m);
 	assert_returns(&pusher);
 	assert_int_equal(q.n, 2);
 	for (uint64_t want = 1; want <= 2; want++) {
 		m = wl_queue_pop(&q);
-		assert_int_equal(m->offset, want);
+		assert_int_equal(m->bytes, want);
 		wl_queue_put_blank(&q, m);
 	}
 	wl_queue_destroy(&q);
@@ -215,7 +215,7 @@ static void pop_drains_after_close(void **state)
 	for (unsigned i = 0; i < 3; i++) {
 		wl_msg *m = wl_queue_pop(&q);
 		assert_non_null(m);
-		assert_int_equal(m->offset, i);
+		assert_int_equal(m->bytes, i);
 		wl_queue_put_blank(&q, m);
 	}
 	assert_null(wl_queue_pop(&q));
@@ -239,7 +239,7 @@ static void close_wakes_a_blocked_push(void **state)
 	for (uint64_t want = 0; want < 2; want++) {
 		wl_msg *m = wl_queue_pop(&q);
 		assert_non_null(m);
-		assert_int_equal(m->offset, want);
+		assert_int_equal(m->bytes, want);
 		wl_queue_put_blank(&q, m);
 	}
 	assert_null(wl_queue_pop(&q));
@@ -268,7 +268,7 @@ static void *producer_main(void *arg)
 			break;
 		}
 		m->worker = p->id;
-		m->offset = seq;
+		m->bytes = seq;
 		wl_queue_push(p->q, m);
 	}
 	return NULL;
@@ -293,8 +293,8 @@ static void many_producers_one_consumer(void **state)
 		if (m->worker >= PRODUCERS) {
 			known_worker = false;
 		} else {
-			in_order &= m->offset == next[m->worker];
-			next[m->worker] = m->offset + 1;
+			in_order &= m->bytes == next[m->worker];
+			next[m->worker] = m->bytes + 1;
 		}
 		wl_queue_put_blank(&q, m);
 	}
