@@ -11,10 +11,10 @@
 
 #include "wsuslog/limits.h"
 
-struct wl_text {
+struct wl_decoder {
 	wl_line_fn on_line;
 	wl_block_fn on_block;
-	wl_text_problem_fn on_problem;
+	wl_decode_problem_fn on_problem;
 	void *ctx;
 
 	wl_encoding enc;
@@ -40,9 +40,9 @@ struct wl_text {
 	uint64_t bytes;
 };
 
-wl_text *wl_text_new(wl_line_fn on_line, wl_text_problem_fn on_problem, void *ctx)
+wl_decoder *wl_decode_new(wl_line_fn on_line, wl_decode_problem_fn on_problem, void *ctx)
 {
-	wl_text *t = calloc(1, sizeof *t);
+	wl_decoder *t = calloc(1, sizeof *t);
 	if (!t)
 		return NULL;
 	/* One byte beyond the cap: the CR of a CRLF line of exactly
@@ -61,12 +61,12 @@ wl_text *wl_text_new(wl_line_fn on_line, wl_text_problem_fn on_problem, void *ct
 	return t;
 }
 
-void wl_text_set_block(wl_text *t, wl_block_fn on_block)
+void wl_decode_set_block(wl_decoder *t, wl_block_fn on_block)
 {
 	t->on_block = on_block;
 }
 
-void wl_text_reset(wl_text *t)
+void wl_decode_reset(wl_decoder *t)
 {
 	t->enc = WL_ENC_UNKNOWN;
 	t->head_n = 0;
@@ -81,7 +81,7 @@ void wl_text_reset(wl_text *t)
 	t->bytes = 0;
 }
 
-void wl_text_free(wl_text *t)
+void wl_decode_free(wl_decoder *t)
 {
 	if (!t)
 		return;
@@ -91,28 +91,28 @@ void wl_text_free(wl_text *t)
 	free(t);
 }
 
-wl_encoding wl_text_encoding(const wl_text *t)
+wl_encoding wl_decode_encoding(const wl_decoder *t)
 {
 	return t->enc;
 }
 
-uint64_t wl_text_lines(const wl_text *t)
+uint64_t wl_decode_lines(const wl_decoder *t)
 {
 	return t->lineno;
 }
 
-uint64_t wl_text_bytes(const wl_text *t)
+uint64_t wl_decode_bytes(const wl_decoder *t)
 {
 	return t->bytes;
 }
 
-static void problem(wl_text *t, wl_status st, const char *msg)
+static void problem(wl_decoder *t, wl_status st, const char *msg)
 {
 	if (t->on_problem)
 		t->on_problem(t->ctx, st, t->lineno + 1, t->bytes, msg);
 }
 
-static void emit(wl_text *t, const char *p, size_t n, bool cut)
+static void emit(wl_decoder *t, const char *p, size_t n, bool cut)
 {
 	if (n > 0 && p[n - 1] == '\r' && !t->cr_mode)
 		n--;
@@ -129,7 +129,7 @@ static void emit(wl_text *t, const char *p, size_t n, bool cut)
 
 /* Append to the carry buffer, cutting the line at WL_LINE_MAX (+1 for a
  * CR); the problem is reported when the line is emitted. */
-static void carry_append(wl_text *t, const char *p, size_t n)
+static void carry_append(wl_decoder *t, const char *p, size_t n)
 {
 	if (t->overlong)
 		return;
@@ -145,7 +145,7 @@ static void carry_append(wl_text *t, const char *p, size_t n)
 }
 
 /* Split UTF-8 text into lines. */
-static void split(wl_text *t, const char *p, size_t n)
+static void split(wl_decoder *t, const char *p, size_t n)
 {
 	const char eol = t->cr_mode ? '\r' : '\n';
 	const char *end = p + n;
@@ -175,7 +175,7 @@ static void split(wl_text *t, const char *p, size_t n)
 	}
 }
 
-static int grow_u8(wl_text *t, size_t need)
+static int grow_u8(wl_decoder *t, size_t need)
 {
 	if (need <= t->u8_cap)
 		return 1;
@@ -215,7 +215,7 @@ static size_t put_utf8(char *o, unsigned cp)
 }
 
 /* One UTF-16 code unit -> UTF-8 bytes at o; returns bytes written. */
-static size_t unit(wl_text *t, unsigned u, char *o)
+static size_t unit(wl_decoder *t, unsigned u, char *o)
 {
 	size_t w = 0;
 	if (t->hi_surrogate) {
@@ -236,9 +236,9 @@ static size_t unit(wl_text *t, unsigned u, char *o)
 	return w + put_utf8(o + w, u);
 }
 
-static void lines(wl_text *t, const char *p, size_t n);
+static void lines(wl_decoder *t, const char *p, size_t n);
 
-static wl_status utf16(wl_text *t, const unsigned char *p, size_t n)
+static wl_status utf16(wl_decoder *t, const unsigned char *p, size_t n)
 {
 	/* Each code unit yields at most 3 bytes (a surrogate pair: 4 for 2). */
 	if (!grow_u8(t, (n / 2 + 2) * 3 + 8))
@@ -272,7 +272,7 @@ static wl_status utf16(wl_text *t, const unsigned char *p, size_t n)
 /* LF or CR-only line ends, decided by the first line end: an LF, or a CR
  * followed by anything but LF. Until then (no line end yet) the bytes wait
  * in the carry, which in either mode holds the first line's start. */
-static int eol_from(const wl_text *t, const char *p, size_t n)
+static int eol_from(const wl_decoder *t, const char *p, size_t n)
 {
 	if (t->carry_n > 0 && t->carry[t->carry_n - 1] == '\r' && n > 0)
 		return p[0] == '\n' ? 0 : 1;
@@ -286,7 +286,7 @@ static int eol_from(const wl_text *t, const char *p, size_t n)
 	return lf ? 0 : -1;
 }
 
-static void become_cr_mode(wl_text *t)
+static void become_cr_mode(wl_decoder *t)
 {
 	/* The carry was collected as one line: split it again on CR. */
 	t->cr_mode = 1;
@@ -299,7 +299,7 @@ static void become_cr_mode(wl_text *t)
 	split(t, old, old_n);
 }
 
-static void lines(wl_text *t, const char *p, size_t n)
+static void lines(wl_decoder *t, const char *p, size_t n)
 {
 	if (!t->decided_eol) {
 		int mode = eol_from(t, p, n);
@@ -314,7 +314,7 @@ static void lines(wl_text *t, const char *p, size_t n)
 	split(t, p, n);
 }
 
-static wl_status body(wl_text *t, const char *p, size_t n)
+static wl_status body(wl_decoder *t, const char *p, size_t n)
 {
 	if (n == 0)
 		return WL_OK;
@@ -324,7 +324,7 @@ static wl_status body(wl_text *t, const char *p, size_t n)
 	return WL_OK;
 }
 
-static void decide_bom(wl_text *t)
+static void decide_bom(wl_decoder *t)
 {
 	const unsigned char *h = t->head;
 	if (t->head_n >= 3 && h[0] == 0xEF && h[1] == 0xBB && h[2] == 0xBF)
@@ -342,7 +342,7 @@ static size_t bom_len(wl_encoding e)
 	return e == WL_ENC_UTF8_BOM ? 3 : (e == WL_ENC_UTF16LE || e == WL_ENC_UTF16BE) ? 2 : 0;
 }
 
-wl_status wl_text_feed(wl_text *t, const char *p, size_t n)
+wl_status wl_decode_feed(wl_decoder *t, const char *p, size_t n)
 {
 	if (t->stopped)
 		return WL_OK;
@@ -363,7 +363,7 @@ wl_status wl_text_feed(wl_text *t, const char *p, size_t n)
 	return body(t, p, n);
 }
 
-wl_status wl_text_finish(wl_text *t)
+wl_status wl_decode_finish(wl_decoder *t)
 {
 	if (t->enc == WL_ENC_UNKNOWN) {
 		decide_bom(t);

@@ -32,37 +32,37 @@ typedef size_t (*wl_block_fn)(void *ctx, const char *p, size_t n, uint64_t *line
 
 /* Called when a line is cut (WL_E_LINE_TOO_LONG) or the encoding is
  * malformed (WL_E_ENCODING). offset is in the raw input. */
-typedef void (*wl_text_problem_fn)(void *ctx, wl_status st, uint64_t lineno, uint64_t offset,
-                                   const char *msg);
+typedef void (*wl_decode_problem_fn)(void *ctx, wl_status st, uint64_t lineno, uint64_t offset,
+                                     const char *msg);
 
-typedef struct wl_text wl_text;
+typedef struct wl_decoder wl_decoder;
 
-/* Create a decoder/splitter. Caller owns; free with wl_text_free. NULL on
+/* Create a decoder/splitter. Caller owns; free with wl_decode_free. NULL on
  * allocation failure. */
-wl_text *wl_text_new(wl_line_fn on_line, wl_text_problem_fn on_problem, void *ctx);
+wl_decoder *wl_decode_new(wl_line_fn on_line, wl_decode_problem_fn on_problem, void *ctx);
 
 /* Set (or clear, with NULL) the fast path; ctx is the one given to new. */
-void wl_text_set_block(wl_text *t, wl_block_fn on_block);
+void wl_decode_set_block(wl_decoder *t, wl_block_fn on_block);
 
 /* Forget all state: the next feed starts a new input. */
-void wl_text_reset(wl_text *t);
+void wl_decode_reset(wl_decoder *t);
 
 /* Feed the next n raw bytes of the input. Lines complete within them are
  * delivered at once; the rest waits in the context. Returns WL_OK, or
  * WL_E_NOMEM. Stops early (returning WL_OK) if a callback asked to. */
-wl_status wl_text_feed(wl_text *t, const char *p, size_t n);
+wl_status wl_decode_feed(wl_decoder *t, const char *p, size_t n);
 
 /* End of input: deliver the last line if it has no line end. */
-wl_status wl_text_finish(wl_text *t);
+wl_status wl_decode_finish(wl_decoder *t);
 
 /* What the BOM said (after the first 3 bytes or finish). */
-wl_encoding wl_text_encoding(const wl_text *t);
+wl_encoding wl_decode_encoding(const wl_decoder *t);
 
 /* Lines delivered so far, and raw bytes consumed. */
-uint64_t wl_text_lines(const wl_text *t);
-uint64_t wl_text_bytes(const wl_text *t);
+uint64_t wl_decode_lines(const wl_decoder *t);
+uint64_t wl_decode_bytes(const wl_decoder *t);
 
 /* NULL is a no-op. */
-void wl_text_free(wl_text *t);
+void wl_decode_free(wl_decoder *t);
 
 #endif

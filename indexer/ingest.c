@@ -380,7 +380,7 @@ static void end_source(wl_worker *w, uint64_t bytes)
 	m->member = arena_str(m, w->member ? w->member : "", w->member ? strlen(w->member) : 0);
 	m->fmt = w->fmt;
 	m->bytes = bytes;
-	m->lines = wl_text_lines(w->text);
+	m->lines = wl_decode_lines(w->text);
 	m->events = w->events;
 	m->bad_lines = wl_extract_bad_lines(w->x);
 	m->first_ts = wl_extract_first_ts(w->x);
@@ -421,7 +421,7 @@ static wl_status text_stream(wl_worker *w, wl_reader *r, const char *path, const
 	w->events = 0;
 	w->bad_reported = 0;
 	w->fmt = WL_FMT_UNKNOWN;
-	wl_text_reset(w->text);
+	wl_decode_reset(w->text);
 	XXH3_128bits_reset(w->hash);
 	XXH3_64bits_reset(w->head);
 	w->hashed = 0;
@@ -470,7 +470,7 @@ static wl_status text_stream(wl_worker *w, wl_reader *r, const char *path, const
 			    (unsigned long long)w->cfg->max_member_bytes);
 			break;
 		}
-		if (wl_text_feed(w->text, p, got) != WL_OK) {
+		if (wl_decode_feed(w->text, p, got) != WL_OK) {
 			w->fatal = WL_E_NOMEM;
 			break;
 		}
@@ -484,7 +484,7 @@ static wl_status text_stream(wl_worker *w, wl_reader *r, const char *path, const
 	/* After a read error the last line is cut short: it is covered by the
 	 * problem below, not parsed. */
 	if (st == WL_OK && w->fatal == WL_OK && (w->began || w->sniffed < WL_SNIFF_LINES))
-		wl_text_finish(w->text);
+		wl_decode_finish(w->text);
 	if (st != WL_OK) {
 		/* What was read before the error is kept; the problem names the
 		 * offset in the decoded stream. */
@@ -664,7 +664,7 @@ wl_worker *wl_worker_new(unsigned id, const wl_ingest_cfg *cfg, wl_queue *q, wl_
 	w->abort = abort;
 	w->file_fd = -1;
 	wl_extract_cfg xc = {.has_tz = cfg->has_tz, .tz_minutes = cfg->tz_minutes};
-	w->text = wl_text_new(on_line, on_text_problem, w);
+	w->text = wl_decode_new(on_line, on_text_problem, w);
 	w->x = wl_extract_new(&xc, on_event, on_bad_line, w);
 	w->hash = XXH3_createState();
 	w->head = XXH3_createState();
@@ -672,7 +672,7 @@ wl_worker *wl_worker_new(unsigned id, const wl_ingest_cfg *cfg, wl_queue *q, wl_
 		wl_worker_free(w);
 		return NULL;
 	}
-	wl_text_set_block(w->text, on_block);
+	wl_decode_set_block(w->text, on_block);
 	return w;
 }
 
@@ -684,7 +684,7 @@ void wl_worker_free(wl_worker *w)
 		ZSTD_freeDCtx(w->dctx[i]);
 		free(w->buf[i]);
 	}
-	wl_text_free(w->text);
+	wl_decode_free(w->text);
 	wl_extract_free(w->x);
 	XXH3_freeState(w->hash);
 	XXH3_freeState(w->head);

@@ -27,7 +27,7 @@ typedef struct wl_worker {
 
 	ZSTD_DCtx *dctx[WL_LEVELS];
 	char *buf[WL_LEVELS]; /* WL_BLOCK_SIZE each, lazily allocated */
-	wl_text *text;
+	wl_decoder *text;
 	wl_extract *x;
 	XXH3_state_t *hash;
 	XXH3_state_t *head; /* the first WL_HEAD_BYTES only */

@@ -1,6 +1,6 @@
 /* What the extractor reports, recorded as a byte signature, for tests that
  * run the same text through the per-line path (ingest.c on_line:
- * wl_extract_line per line) and the block path (on_block: wl_text_set_block
+ * wl_extract_line per line) and the block path (on_block: wl_decode_set_block
  * + wl_extract_block) and compare: test_reallogs.c and fuzz/fuzz_block.c.
  * The includer defines SIG_CHECK(cond, what), its way to fail. */
 #ifndef WL_TEST_EXTRACT_SIG_H
@@ -33,7 +33,7 @@ typedef struct sig {
 	char *p;
 	size_t n, cap;
 	wl_extract *x;
-	wl_text *t;
+	wl_decoder *t;
 	bool began;
 	unsigned sniffed;
 	uint64_t events, bad;
@@ -166,16 +166,16 @@ static inline size_t sig_block(void *ctx, const char *p, size_t n, uint64_t *lin
 static inline void sig_open(sig *s, const wl_extract_cfg *cfg, bool block)
 {
 	memset(s, 0, sizeof *s);
-	s->t = wl_text_new(sig_line, sig_problem, s);
+	s->t = wl_decode_new(sig_line, sig_problem, s);
 	s->x = wl_extract_new(cfg, sig_event, sig_bad, s);
 	SIG_CHECK(s->t != NULL && s->x != NULL, "out of memory in the harness");
 	if (block)
-		wl_text_set_block(s->t, sig_block);
+		wl_decode_set_block(s->t, sig_block);
 }
 
 static inline void sig_close(sig *s)
 {
-	wl_text_free(s->t);
+	wl_decode_free(s->t);
 	wl_extract_free(s->x);
 	free(s->p);
 }
@@ -188,19 +188,19 @@ static inline void sig_run(sig *s, wl_format fmt, const char *data, size_t n, si
 	s->began = false;
 	s->sniffed = 0;
 	s->events = s->bad = s->block_lines = 0;
-	wl_text_reset(s->t);
+	wl_decode_reset(s->t);
 	if (fmt != WL_FMT_UNKNOWN)
 		sig_begin(s, fmt);
 	for (size_t off = 0; off < n; off += feed) {
 		size_t k = n - off < feed ? n - off : feed;
-		SIG_CHECK(wl_text_feed(s->t, data + off, k) == WL_OK, "wl_text_feed failed");
+		SIG_CHECK(wl_decode_feed(s->t, data + off, k) == WL_OK, "wl_decode_feed failed");
 	}
-	SIG_CHECK(wl_text_finish(s->t) == WL_OK, "wl_text_finish failed");
+	SIG_CHECK(wl_decode_finish(s->t) == WL_OK, "wl_decode_finish failed");
 	if (s->began)
 		wl_extract_end(s->x);
 	SIG_CHECK(wl_extract_bad_lines(s->x) == s->bad, "bad-line count disagrees with callbacks");
 	int64_t tail[] = {wl_extract_first_ts(s->x), wl_extract_last_ts(s->x),
-	                  (int64_t)wl_extract_bad_lines(s->x), (int64_t)wl_text_lines(s->t)};
+	                  (int64_t)wl_extract_bad_lines(s->x), (int64_t)wl_decode_lines(s->t)};
 	sig_tag(s, REC_END);
 	sig_put(s, tail, sizeof tail);
 	const char *host = wl_extract_host(s->x);

@@ -2,7 +2,7 @@
  * It goes through the same steps as a worker (indexer/ingest.c stream()):
  * read the head, wl_sniff_container, then our zstd reader or wl_archive_each
  * over libarchive, recursively with the worker's depth caps, and the bytes
- * of each log candidate through wl_text and wl_extract. Harness limits keep
+ * of each log candidate through wl_decoder and wl_extract. Harness limits keep
  * every input fast: 1 MiB decompressed per stream, 8 MiB per input, a zstd
  * window of 2^27 (the indexer allows 2^31, which a 20-byte frame header can
  * claim) and 256 archive members. Invariant beyond "no crash, no hang": a
@@ -55,7 +55,7 @@ static wl_status mem_read(wl_reader *r, char *buf, size_t cap, size_t *got, char
 typedef struct fz {
 	ZSTD_DCtx *dctx[LEVELS];
 	char *buf[LEVELS];
-	wl_text *text;
+	wl_decoder *text;
 	wl_extract *x;
 	uint64_t budget;
 	unsigned members;
@@ -106,14 +106,14 @@ static bool known_status(wl_status st)
 
 static wl_status stream(fz *f, wl_reader *r, int level, int adepth);
 
-/* Read a log candidate to its end (or the harness caps) through wl_text. */
+/* Read a log candidate to its end (or the harness caps) through wl_decoder. */
 static wl_status text_stream(fz *f, wl_reader *r, int level)
 {
 	char *b = f->buf[level];
 	uint64_t total = 0;
 	char msg[200] = "";
 	wl_status st = WL_OK;
-	wl_text_reset(f->text);
+	wl_decode_reset(f->text);
 	f->began = false;
 	f->sniffed = 0;
 	for (;;) {
@@ -123,7 +123,7 @@ static wl_status text_stream(fz *f, wl_reader *r, int level)
 		if (st != WL_OK || got == 0)
 			break;
 		total += got;
-		FUZZ_CHECK(wl_text_feed(f->text, b, got) == WL_OK, "wl_text_feed failed");
+		FUZZ_CHECK(wl_decode_feed(f->text, b, got) == WL_OK, "wl_decode_feed failed");
 		if (total >= STREAM_CAP || total >= f->budget) {
 			st = WL_E_TOO_BIG; /* harness cap, not the indexer's */
 			break;
@@ -131,7 +131,7 @@ static wl_status text_stream(fz *f, wl_reader *r, int level)
 	}
 	f->budget -= total < f->budget ? total : f->budget;
 	if (st == WL_OK)
-		wl_text_finish(f->text);
+		wl_decode_finish(f->text);
 	else
 		FUZZ_CHECK(msg[0] != 0 || st == WL_E_TOO_BIG, "reader error without a message");
 	if (f->began)
@@ -232,7 +232,7 @@ static fz *fz_get(void)
 	if (!f) {
 		f = calloc(1, sizeof *f);
 		FUZZ_CHECK(f != NULL, "out of memory in the harness");
-		f->text = wl_text_new(on_line, on_text_problem, f);
+		f->text = wl_decode_new(on_line, on_text_problem, f);
 		wl_extract_cfg cfg = {0};
 		f->x = wl_extract_new(&cfg, on_event, NULL, f);
 		FUZZ_CHECK(f->text && f->x, "out of memory in the harness");

@@ -1,4 +1,4 @@
-/* Fuzz target for stages 3-4 together: the block fast path (wl_text_set_block
+/* Fuzz target for stages 3-4 together: the block fast path (wl_decode_set_block
  * + wl_extract_block, as ingest.c on_block) must report exactly what the
  * per-line path (ingest.c on_line) reports, as in test_reallogs.c
  * block_path_equals_line_path, with the format sniffed and forced to each of

@@ -1,5 +1,5 @@
 /* Fuzz target for stage 3 (indexer/decode.c): raw bytes -> lines.
- * The input is fed to wl_text in chunks whose sizes come from the input, and
+ * The input is fed to wl_decoder in chunks whose sizes come from the input, and
  * the lines are checked against a reference decoder written here the plain
  * way (whole buffer, no state): same lines, same line-too-long and encoding
  * problems, whatever the chunking. Input layout: byte 0 selects the chunking,
@@ -84,8 +84,8 @@ static void on_problem(void *ctx, wl_status st, uint64_t lineno, uint64_t offset
  * (1-70000, across WL_LINE_MAX), 3 whole. */
 static void feed(run *r, const char *s, size_t n, unsigned mode, uint64_t seed)
 {
-	wl_text *t = wl_text_new(on_line, on_problem, r);
-	FUZZ_CHECK(t != NULL, "wl_text_new failed");
+	wl_decoder *t = wl_decode_new(on_line, on_problem, r);
+	FUZZ_CHECK(t != NULL, "wl_decode_new failed");
 	static const size_t max_chunk[4] = {16, 4096, 70000, 0};
 	size_t off = 0;
 	uint64_t rs = seed;
@@ -96,14 +96,14 @@ static void feed(run *r, const char *s, size_t n, unsigned mode, uint64_t seed)
 			if (c < k)
 				k = c;
 		}
-		FUZZ_CHECK(wl_text_feed(t, s + off, k) == WL_OK, "wl_text_feed failed");
+		FUZZ_CHECK(wl_decode_feed(t, s + off, k) == WL_OK, "wl_decode_feed failed");
 		off += k;
 	}
-	FUZZ_CHECK(wl_text_finish(t) == WL_OK, "wl_text_finish failed");
-	FUZZ_CHECK(wl_text_lines(t) == r->nlines, "wl_text_lines disagrees with the callbacks");
+	FUZZ_CHECK(wl_decode_finish(t) == WL_OK, "wl_decode_finish failed");
+	FUZZ_CHECK(wl_decode_lines(t) == r->nlines, "wl_decode_lines disagrees with the callbacks");
 	if (!r->stopped)
-		FUZZ_CHECK(wl_text_bytes(t) == n, "wl_text_bytes is not the bytes fed");
-	wl_text_free(t);
+		FUZZ_CHECK(wl_decode_bytes(t) == n, "wl_decode_bytes is not the bytes fed");
+	wl_decode_free(t);
 }
 
 /* ---- the reference decoder ---- */

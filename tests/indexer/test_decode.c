@@ -91,19 +91,19 @@ static void coll_free(coll *c)
 static wl_encoding decode_chunks(const void *data, size_t n, size_t chunk, coll *c)
 {
 	const char *p = data;
-	wl_text *t = wl_text_new(on_line, on_problem, c);
+	wl_decoder *t = wl_decode_new(on_line, on_problem, c);
 	assert_non_null(t);
 	if (chunk == 0)
 		chunk = n ? n : 1;
 	for (size_t off = 0; off < n; off += chunk) {
 		size_t k = n - off < chunk ? n - off : chunk;
-		assert_int_equal(wl_text_feed(t, p + off, k), WL_OK);
+		assert_int_equal(wl_decode_feed(t, p + off, k), WL_OK);
 	}
-	assert_int_equal(wl_text_finish(t), WL_OK);
-	assert_int_equal(wl_text_lines(t), c->n);
-	assert_int_equal(wl_text_bytes(t), n);
-	wl_encoding e = wl_text_encoding(t);
-	wl_text_free(t);
+	assert_int_equal(wl_decode_finish(t), WL_OK);
+	assert_int_equal(wl_decode_lines(t), c->n);
+	assert_int_equal(wl_decode_bytes(t), n);
+	wl_encoding e = wl_decode_encoding(t);
+	wl_decode_free(t);
 	return e;
 }
 
@@ -111,13 +111,13 @@ static wl_encoding decode_chunks(const void *data, size_t n, size_t chunk, coll 
 static wl_encoding decode_split(const void *data, size_t n, size_t k, coll *c)
 {
 	const char *p = data;
-	wl_text *t = wl_text_new(on_line, on_problem, c);
+	wl_decoder *t = wl_decode_new(on_line, on_problem, c);
 	assert_non_null(t);
-	assert_int_equal(wl_text_feed(t, p, k), WL_OK);
-	assert_int_equal(wl_text_feed(t, p + k, n - k), WL_OK);
-	assert_int_equal(wl_text_finish(t), WL_OK);
-	wl_encoding e = wl_text_encoding(t);
-	wl_text_free(t);
+	assert_int_equal(wl_decode_feed(t, p, k), WL_OK);
+	assert_int_equal(wl_decode_feed(t, p + k, n - k), WL_OK);
+	assert_int_equal(wl_decode_finish(t), WL_OK);
+	wl_encoding e = wl_decode_encoding(t);
+	wl_decode_free(t);
 	return e;
 }
 
@@ -235,16 +235,16 @@ static void final_line_without_eol(void **state)
 	(void)state;
 	static const char in[] = "one\r\nlast line";
 	coll c = {0};
-	wl_text *t = wl_text_new(on_line, on_problem, &c);
+	wl_decoder *t = wl_decode_new(on_line, on_problem, &c);
 	assert_non_null(t);
-	assert_int_equal(wl_text_feed(t, in, sizeof in - 1), WL_OK);
+	assert_int_equal(wl_decode_feed(t, in, sizeof in - 1), WL_OK);
 	assert_int_equal(c.n, 1); /* the last line waits for its end */
-	assert_int_equal(wl_text_finish(t), WL_OK);
+	assert_int_equal(wl_decode_finish(t), WL_OK);
 	assert_int_equal(c.n, 2);
 	ASSERT_LINE(&c, 0, "one");
 	ASSERT_LINE(&c, 1, "last line");
-	assert_int_equal(wl_text_lines(t), 2);
-	wl_text_free(t);
+	assert_int_equal(wl_decode_lines(t), 2);
+	wl_decode_free(t);
 	coll_free(&c);
 
 	/* A last line ending in a lone CR (cut CRLF) loses the CR. */
@@ -259,15 +259,15 @@ static void empty_input(void **state)
 {
 	(void)state;
 	coll c = {0};
-	wl_text *t = wl_text_new(on_line, on_problem, &c);
+	wl_decoder *t = wl_decode_new(on_line, on_problem, &c);
 	assert_non_null(t);
-	assert_int_equal(wl_text_feed(t, "", 0), WL_OK);
-	assert_int_equal(wl_text_finish(t), WL_OK);
+	assert_int_equal(wl_decode_feed(t, "", 0), WL_OK);
+	assert_int_equal(wl_decode_finish(t), WL_OK);
 	assert_int_equal(c.n, 0);
 	assert_int_equal(c.np, 0);
-	assert_int_equal(wl_text_lines(t), 0);
-	assert_int_equal(wl_text_bytes(t), 0);
-	wl_text_free(t);
+	assert_int_equal(wl_decode_lines(t), 0);
+	assert_int_equal(wl_decode_bytes(t), 0);
+	wl_decode_free(t);
 	coll_free(&c);
 
 	/* Inputs shorter than a BOM are still text. */
@@ -524,19 +524,19 @@ static void crlf_split_between_feeds(void **state)
 {
 	(void)state;
 	coll c = {0};
-	wl_text *t = wl_text_new(on_line, on_problem, &c);
+	wl_decoder *t = wl_decode_new(on_line, on_problem, &c);
 	assert_non_null(t);
-	assert_int_equal(wl_text_feed(t, "abc\r", 4), WL_OK);
+	assert_int_equal(wl_decode_feed(t, "abc\r", 4), WL_OK);
 	assert_int_equal(c.n, 0);
-	assert_int_equal(wl_text_feed(t, "\ndef\r", 5), WL_OK);
+	assert_int_equal(wl_decode_feed(t, "\ndef\r", 5), WL_OK);
 	assert_int_equal(c.n, 1);
 	ASSERT_LINE(&c, 0, "abc");
-	assert_int_equal(wl_text_feed(t, "\n", 1), WL_OK);
+	assert_int_equal(wl_decode_feed(t, "\n", 1), WL_OK);
 	assert_int_equal(c.n, 2);
 	ASSERT_LINE(&c, 1, "def");
-	assert_int_equal(wl_text_finish(t), WL_OK);
+	assert_int_equal(wl_decode_finish(t), WL_OK);
 	assert_int_equal(c.n, 2);
-	wl_text_free(t);
+	wl_decode_free(t);
 	coll_free(&c);
 }
 
@@ -646,26 +646,26 @@ static void reset_starts_new_input(void **state)
 {
 	(void)state;
 	coll c = {0};
-	wl_text *t = wl_text_new(on_line, on_problem, &c);
+	wl_decoder *t = wl_decode_new(on_line, on_problem, &c);
 	assert_non_null(t);
-	assert_int_equal(wl_text_feed(t,
-	                              "\xEF\xBB\xBF"
-	                              "one\ntwo\npartial",
-	                              18),
+	assert_int_equal(wl_decode_feed(t,
+	                                "\xEF\xBB\xBF"
+	                                "one\ntwo\npartial",
+	                                18),
 	                 WL_OK);
 	assert_int_equal(c.n, 2);
-	wl_text_reset(t);
-	assert_int_equal(wl_text_lines(t), 0);
+	wl_decode_reset(t);
+	assert_int_equal(wl_decode_lines(t), 0);
 	/* The next input is UTF-16LE; the partial line is forgotten. */
 	static const unsigned char u[] = {0xFF, 0xFE, 'n', 0, 'e', 0, 'w', 0, '\n', 0};
-	assert_int_equal(wl_text_feed(t, (const char *)u, sizeof u), WL_OK);
-	assert_int_equal(wl_text_finish(t), WL_OK);
-	assert_int_equal(wl_text_encoding(t), WL_ENC_UTF16LE);
+	assert_int_equal(wl_decode_feed(t, (const char *)u, sizeof u), WL_OK);
+	assert_int_equal(wl_decode_finish(t), WL_OK);
+	assert_int_equal(wl_decode_encoding(t), WL_ENC_UTF16LE);
 	assert_int_equal(c.n, 3);
 	assert_int_equal(c.v[2].n, 3);
 	assert_memory_equal(c.v[2].p, "new", 3);
 	assert_int_equal(c.v[2].no, 1); /* numbering restarts */
-	wl_text_free(t);
+	wl_decode_free(t);
 	coll_free(&c);
 }
 
@@ -673,18 +673,18 @@ static void callback_stops_feed(void **state)
 {
 	(void)state;
 	coll c = {.stop_at_line = 2};
-	wl_text *t = wl_text_new(on_line, on_problem, &c);
+	wl_decoder *t = wl_decode_new(on_line, on_problem, &c);
 	assert_non_null(t);
-	assert_int_equal(wl_text_feed(t, "a\nb\nc\nd\n", 8), WL_OK);
-	assert_int_equal(wl_text_feed(t, "e\n", 2), WL_OK);
-	assert_int_equal(wl_text_finish(t), WL_OK);
+	assert_int_equal(wl_decode_feed(t, "a\nb\nc\nd\n", 8), WL_OK);
+	assert_int_equal(wl_decode_feed(t, "e\n", 2), WL_OK);
+	assert_int_equal(wl_decode_finish(t), WL_OK);
 	assert_int_equal(c.n, 2);
-	wl_text_free(t);
+	wl_decode_free(t);
 	coll_free(&c);
-	wl_text_free(NULL);
+	wl_decode_free(NULL);
 }
 
-/* ---- the block fast path (wl_text_set_block) ---- */
+/* ---- the block fast path (wl_decode_set_block) ---- */
 
 typedef struct blk {
 	coll c;         /* every line, from both paths, in delivery order */
@@ -731,16 +731,16 @@ static size_t blk_block(void *ctx, const char *p, size_t n, uint64_t *lineno)
 
 static void blk_decode(const char *data, size_t n, size_t chunk, blk *b)
 {
-	wl_text *t = wl_text_new(blk_line, blk_problem, b);
+	wl_decoder *t = wl_decode_new(blk_line, blk_problem, b);
 	assert_non_null(t);
-	wl_text_set_block(t, blk_block);
+	wl_decode_set_block(t, blk_block);
 	for (size_t off = 0; off < n; off += chunk) {
 		size_t k = n - off < chunk ? n - off : chunk;
-		assert_int_equal(wl_text_feed(t, data + off, k), WL_OK);
+		assert_int_equal(wl_decode_feed(t, data + off, k), WL_OK);
 	}
-	assert_int_equal(wl_text_finish(t), WL_OK);
-	assert_int_equal(wl_text_lines(t), b->c.n);
-	wl_text_free(t);
+	assert_int_equal(wl_decode_finish(t), WL_OK);
+	assert_int_equal(wl_decode_lines(t), b->c.n);
+	wl_decode_free(t);
 }
 
 /* Lines taken by the block callback and by on_line interleave to exactly

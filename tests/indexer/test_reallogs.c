@@ -1,5 +1,5 @@
 /* Golden tests on the real WindowsUpdate.log files of ../shared/real-logs:
- * each file goes through wl_text + wl_tok_sniff_line + wl_extract exactly as
+ * each file goes through wl_decoder + wl_tok_sniff_line + wl_extract exactly as
  * a worker runs it (indexer/ingest.c on_line / text_stream), and the result
  * is checked against facts computed here from the raw bytes, independently
  * of the extractor. */
@@ -89,7 +89,7 @@ typedef struct soap_rec {
 #define SOAP_MAX 16
 
 typedef struct golden {
-	wl_text *t;
+	wl_decoder *t;
 	wl_extract *x;
 	char host[256];
 	size_t host_n;
@@ -249,23 +249,23 @@ static void golden_run(golden *g, const char *path, const char *data, size_t n)
 	g->min_ts = g->max_ts = WL_TS_NONE;
 	g->host_n = wl_host_hint(path, NULL, g->host, sizeof g->host);
 	const wl_extract_cfg cfg = {.has_tz = false, .tz_minutes = 0};
-	g->t = wl_text_new(on_line, on_problem, g);
+	g->t = wl_decode_new(on_line, on_problem, g);
 	g->x = wl_extract_new(&cfg, on_event, on_bad, g);
 	assert_non_null(g->t);
 	assert_non_null(g->x);
 	/* Blocks of WL_BLOCK_SIZE, as the worker reads them. */
 	for (size_t off = 0; off < n; off += WL_BLOCK_SIZE) {
 		size_t k = n - off < WL_BLOCK_SIZE ? n - off : WL_BLOCK_SIZE;
-		assert_int_equal(wl_text_feed(g->t, data + off, k), WL_OK);
+		assert_int_equal(wl_decode_feed(g->t, data + off, k), WL_OK);
 	}
-	assert_int_equal(wl_text_finish(g->t), WL_OK);
+	assert_int_equal(wl_decode_finish(g->t), WL_OK);
 	if (g->began)
 		wl_extract_end(g->x);
 }
 
 static void golden_free(golden *g)
 {
-	wl_text_free(g->t);
+	wl_decode_free(g->t);
 	wl_extract_free(g->x);
 	free(g->failed.v);
 	free(g->scans.v);
@@ -587,7 +587,7 @@ static void check_one(const char *name)
 		fail_msg("%s: format recognised only at line %llu", name,
 		         (unsigned long long)g.began_at);
 
-	if (g.lines != rf.lf || wl_text_lines(g.t) != rf.lf)
+	if (g.lines != rf.lf || wl_decode_lines(g.t) != rf.lf)
 		fail_msg("%s: %llu lines, the file has %llu LF", name, (unsigned long long)g.lines,
 		         (unsigned long long)rf.lf);
 	if (!g.numbering_ok)
@@ -681,7 +681,7 @@ static void bom_file_first_line(void **state)
 	assert_true(n > 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0); /* the file has a BOM */
 	golden g;
 	golden_run(&g, path, data, n);
-	assert_int_equal(wl_text_encoding(g.t), WL_ENC_UTF8_BOM);
+	assert_int_equal(wl_decode_encoding(g.t), WL_ENC_UTF8_BOM);
 	assert_int_equal(g.began_at, 1);
 	assert_int_equal(g.fmt, WL_FMT_WU_ETW);
 	static const char want[] =
@@ -715,15 +715,15 @@ static void block_size_does_not_matter(void **state)
 	b.numbering_ok = b.events_in_order = true;
 	b.min_ts = b.max_ts = WL_TS_NONE;
 	const wl_extract_cfg cfg = {.has_tz = false, .tz_minutes = 0};
-	b.t = wl_text_new(on_line, on_problem, &b);
+	b.t = wl_decode_new(on_line, on_problem, &b);
 	b.x = wl_extract_new(&cfg, on_event, on_bad, &b);
 	assert_non_null(b.t);
 	assert_non_null(b.x);
 	for (size_t off = 0; off < n; off += 4093) {
 		size_t k = n - off < 4093 ? n - off : 4093;
-		assert_int_equal(wl_text_feed(b.t, data + off, k), WL_OK);
+		assert_int_equal(wl_decode_feed(b.t, data + off, k), WL_OK);
 	}
-	assert_int_equal(wl_text_finish(b.t), WL_OK);
+	assert_int_equal(wl_decode_finish(b.t), WL_OK);
 	wl_extract_end(b.x);
 
 	assert_int_equal(a.lines, b.lines);
