@@ -11,6 +11,7 @@
 
 #include "decode.h"
 #include "extract.h"
+#include "hostname.h"
 #include "pipeline.h"
 #include "wsuslog/limits.h"
 
@@ -74,10 +75,5 @@ wl_status wl_worker_file(wl_worker *w, const char *path);
 
 /* Send a PROBLEM message (path/member may be NULL). */
 void wl_worker_problem(wl_worker *w, const wl_problem *p);
-
-/* The machine named by an input's path: "pc005-WindowsUpdate.log" -> pc005,
- * "wsus01/SoftwareDistribution.log" -> wsus01. Lower-case into out; returns
- * the length (0 if the path names none). */
-size_t wl_host_hint(const char *path, const char *member, char *out, size_t cap);
 
 #endif
