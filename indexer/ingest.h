@@ -25,6 +25,11 @@ typedef struct wl_worker {
 	wl_stats *stats;
 	atomic_bool *abort; /* set by whichever thread meets a fatal error (pipeline.c
 	                       set_fatal: the writer, a worker); workers stop at it */
+	/* NULL: messages go into q for the writer thread. Otherwise the store
+	 * takes one caller per lane (store.h, lane_callers): deliver hands m to
+	 * it on this thread and gives m back to q's free list. */
+	void (*deliver)(void *ctx, wl_msg *m);
+	void *deliver_ctx;
 
 	ZSTD_DCtx *dctx[WL_LEVELS];
 	char *buf[WL_LEVELS]; /* WL_BLOCK_SIZE each, lazily allocated */
