@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 #include "audit.h"
-#include "ingest.h"
+#include "worker.h"
 #include "store.h"
 #include "wsuslog/limits.h"
 
@@ -35,6 +35,7 @@ typedef struct run_ctx {
 typedef struct worker_arg {
 	run_ctx *rc;
 	wl_worker *w;
+	struct wl_audit *audit; /* --audit: this worker's table */
 } worker_arg;
 
 static void set_fatal(run_ctx *rc, wl_status st, const char *msg)
@@ -220,16 +221,16 @@ wl_status wl_ingest_run(const wl_ingest_cfg *cfg, char *const *inputs, size_t n_
 		args[i].rc = &rc;
 		args[i].w = wl_worker_new(i, cfg, &rc.q, stats, &rc.abort);
 		if (args[i].w) {
-			args[i].w->known = rc.store ? wl_store_known(rc.store) : NULL;
-			args[i].w->busy_workers = &rc.busy_workers;
-			if (direct) {
-				args[i].w->deliver = deliver;
-				args[i].w->deliver_ctx = &rc;
-			}
-			if (cfg->audit && !(args[i].w->audit = wl_audit_new())) {
+			wl_worker_set_known(args[i].w, rc.store ? wl_store_known(rc.store) : NULL);
+			wl_worker_set_busy_counter(args[i].w, &rc.busy_workers);
+			if (direct)
+				wl_worker_set_deliver(args[i].w, deliver, &rc);
+			if (cfg->audit && !(args[i].audit = wl_audit_new())) {
 				wl_worker_free(args[i].w);
 				args[i].w = NULL;
 			}
+			if (args[i].audit)
+				wl_worker_set_audit(args[i].w, args[i].audit);
 		}
 		if (!args[i].w || pthread_create(&tids[i], NULL, worker_main, &args[i]) != 0) {
 			atomic_fetch_sub(&rc.busy_workers, nw - i);
@@ -257,7 +258,7 @@ out_join:
 			st = WL_E_NOMEM;
 		} else {
 			for (unsigned i = 0; i < started; i++)
-				parts[i] = args[i].w->audit;
+				parts[i] = args[i].audit;
 			st = wl_audit_print(parts, started, (wl_outfmt)cfg->audit_format, stdout);
 			free(parts);
 		}
@@ -265,8 +266,7 @@ out_join:
 			snprintf(err, errlen, "audit: %s", wl_strerror(st));
 	}
 	for (unsigned i = 0; args && i < nw; i++) {
-		if (args[i].w)
-			wl_audit_free(args[i].w->audit);
+		wl_audit_free(args[i].audit);
 		wl_worker_free(args[i].w);
 	}
 	free(tids);

@@ -3,7 +3,7 @@
  * max_alloc messages exist, so memory does not grow with input size. */
 #include <stdlib.h>
 
-#include "pipeline.h"
+#include "queue.h"
 #include "wsuslog/limits.h"
 
 wl_status wl_queue_init(wl_queue *q, size_t depth, size_t max_alloc)

@@ -126,4 +126,10 @@
 /* Bad-line problems recorded per input before they are only counted. */
 #define WL_BAD_LINES_REPORTED 20
 
+/* Bytes of string storage per queue message: a batch's events copy their
+ * spans here (raw lines up to WL_RAW_MAX each, WL_BATCH_EVENTS of them
+ * fit with their fields). Part of the memory bound of ARCHITECTURE.md: at
+ * most WL_QUEUE_DEPTH + 3 N + 2 messages exist. */
+#define WL_MSG_ARENA (512u * 1024u)
+
 #endif

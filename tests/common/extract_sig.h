@@ -1,5 +1,5 @@
 /* What the extractor reports, recorded as a byte signature, for tests that
- * run the same text through the per-line path (ingest.c on_line:
+ * run the same text through the per-line path (worker.c on_line:
  * wl_extract_line per line) and the block path (on_block: wl_decode_set_block
  * + wl_extract_block) and compare: test_reallogs.c and fuzz/fuzz_block.c.
  * The includer defines SIG_CHECK(cond, what), its way to fail. */
@@ -133,7 +133,7 @@ static inline void sig_begin(sig *s, wl_format fmt)
 	wl_extract_begin(s->x, fmt, "pc005", 5);
 }
 
-/* ingest.c on_line and on_block, without the queue. */
+/* worker.c on_line and on_block, without the queue. */
 static inline int sig_line(void *ctx, const char *p, size_t n, uint64_t lineno)
 {
 	sig *s = ctx;
@@ -181,7 +181,7 @@ static inline void sig_close(sig *s)
 }
 
 /* One run over data[0..n) in feeds of feed bytes; fmt WL_FMT_UNKNOWN
- * sniffs as ingest.c does, any other format is forced from the start. */
+ * sniffs as worker.c does, any other format is forced from the start. */
 static inline void sig_run(sig *s, wl_format fmt, const char *data, size_t n, size_t feed)
 {
 	s->n = 0;

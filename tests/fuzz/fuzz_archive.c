@@ -1,5 +1,5 @@
 /* Fuzz target for stage 2 (indexer/decompress.c): the input is a whole file.
- * It goes through the same steps as a worker (indexer/ingest.c stream()):
+ * It goes through the same steps as a worker (indexer/worker.c stream()):
  * read the head, wl_sniff_container, then our zstd reader or wl_archive_each
  * over libarchive, recursively with the worker's depth caps, and the bytes
  * of each log candidate through wl_decoder and wl_extract. Harness limits keep
@@ -24,7 +24,7 @@
 #define INPUT_BUDGET (8u << 20) /* decompressed bytes per input */
 #define WINDOW_LOG 27
 #define MEMBERS_MAX 256
-#define LEVELS (2 * (WL_ARCHIVE_DEPTH_MAX + 1) + 1) /* as ingest.h WL_LEVELS */
+#define LEVELS (2 * (WL_ARCHIVE_DEPTH_MAX + 1) + 1) /* as worker.c WL_LEVELS */
 
 /* A reader over the input bytes that hands them out in uneven chunks. */
 typedef struct mem_reader {

@@ -1,6 +1,6 @@
 /* Fuzz target for stages 3-4 together: the block fast path (wl_decode_set_block
- * + wl_extract_block, as ingest.c on_block) must report exactly what the
- * per-line path (ingest.c on_line) reports, as in test_reallogs.c
+ * + wl_extract_block, as worker.c on_block) must report exactly what the
+ * per-line path (worker.c on_line) reports, as in test_reallogs.c
  * block_path_equals_line_path, with the format sniffed and forced to each of
  * classic, ETW and SoftwareDistribution.log. Byte 0: bits 0-2 the feed size,
  * bits 3-4 --tz, bits 5-7 all set: byte 1 stretches the second line to about

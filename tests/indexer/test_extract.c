@@ -16,7 +16,7 @@
 #include "chars.h"
 #include "errline.h"
 #include "extract.h"
-#include "ingest.h"
+#include "hostname.h"
 #include "tokenize.h"
 #include "wsuslog/limits.h"
 

@@ -1,6 +1,6 @@
 /* Golden tests on the real WindowsUpdate.log files of ../shared/real-logs:
  * each file goes through wl_decoder + wl_tok_sniff_line + wl_extract exactly as
- * a worker runs it (indexer/ingest.c on_line / text_stream), and the result
+ * a worker runs it (indexer/worker.c on_line / text_stream), and the result
  * is checked against facts computed here from the raw bytes, independently
  * of the extractor. */
 #include <stdarg.h>
@@ -17,7 +17,7 @@
 #include "decode.h"
 #include "errline.h"
 #include "extract.h"
-#include "ingest.h"
+#include "hostname.h"
 #include "tokenize.h"
 #include "wsuslog/limits.h"
 
@@ -94,7 +94,7 @@ typedef struct golden {
 	char host[256];
 	size_t host_n;
 
-	/* as ingest.c on_line */
+	/* as worker.c on_line */
 	bool began;
 	uint64_t sniffed;
 	wl_format fmt;
@@ -200,7 +200,7 @@ static int on_line(void *ctx, const char *p, size_t n, uint64_t lineno)
 		g->first_n = n < sizeof g->first ? n : sizeof g->first;
 		memcpy(g->first, p, g->first_n);
 	}
-	/* ingest.c on_line: sniff until the first line of a known format. */
+	/* worker.c on_line: sniff until the first line of a known format. */
 	if (!g->began) {
 		wl_format f = wl_tok_sniff_line(p, n);
 		if (f == WL_FMT_UNKNOWN)
@@ -749,7 +749,7 @@ static void sig_fail(const char *what)
 	} while (0)
 #include "../common/extract_sig.h"
 
-/* The text through both paths, sniffed as ingest.c does, in feeds of feed
+/* The text through both paths, sniffed as worker.c does, in feeds of feed
  * bytes: the same records (tests/common/extract_sig.h), and with
  * expect_block, lines taken by the block path. */
 static void assert_same_paths(const char *name, const char *data, size_t n, size_t feed,

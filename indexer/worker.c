@@ -3,20 +3,25 @@
  * into the current batch message; a batch goes to the writer when full and
  * at the end of each input, so per-worker order (BEGIN, EVENTS..., END) is
  * the queue order. */
-#include "ingest.h"
-
-#include "audit.h"
+#include "worker.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <xxhash.h>
+#include <zstd.h>
 
+#include "audit.h"
 #include "chars.h"
+#include "decode.h"
 #include "decompress.h"
+#include "extract.h"
 #include "frames.h"
 #include "known.h"
 #include "readahead.h"
+#include "hostname.h"
 #include "tokenize.h"
+#include "wsuslog/limits.h"
 
 #if defined(__x86_64__) || defined(__i386__)
 /* Debian's libxxhash picks SSE2, AVX2 or AVX-512 at run time through its
@@ -25,6 +30,81 @@
  * the project's VM (same digests). The header renames the calls below. */
 #include <xxh_x86dispatch.h>
 #endif
+
+/* Buffers per nesting level: every container (zstd or archive) is a level. */
+#define WL_LEVELS (2 * (WL_ARCHIVE_DEPTH_MAX + 1) + 1)
+
+struct wl_worker {
+	unsigned id;
+	const wl_ingest_cfg *cfg;
+	wl_queue *q;
+	wl_stats *stats;
+	atomic_bool *abort; /* set by whichever thread meets a fatal error (pipeline.c
+	                       set_fatal: the writer, a worker); workers stop at it */
+	/* NULL: messages go into q for the writer thread. Otherwise the store
+	 * takes one caller per lane (store.h, lane_callers): deliver hands m to
+	 * it on this thread and gives m back to q's free list. */
+	void (*deliver)(void *ctx, wl_msg *m);
+	void *deliver_ctx;
+
+	ZSTD_DCtx *dctx[WL_LEVELS];
+	char *buf[WL_LEVELS]; /* WL_BLOCK_SIZE each, lazily allocated */
+	wl_decoder *text;
+	wl_extract *x;
+	XXH3_state_t *hash;
+	XXH3_state_t *head; /* the first WL_HEAD_BYTES only */
+	wl_msg *batch;
+	struct wl_readahead *ra; /* lazily created when threads > 1 */
+	struct wl_audit *audit;  /* --audit: sees every line; NULL otherwise */
+	/* Workers still reading inputs (set by the pipeline; NULL: count every
+	 * other thread as spare). A stream gets a read-ahead thread only while
+	 * a core is free (busy workers + the writer < -j): with every core
+	 * busy, splitting a stream over two threads only adds hand-offs. */
+	atomic_uint *busy_workers;
+
+	/* The input being read. */
+	const char *path;
+	const char *member;
+	int64_t mtime_us; /* of the file or member being read */
+	int file_fd;      /* the input file, for frame-parallel zstd; -1 if none */
+	uint64_t file_size;
+	wl_format fmt;
+	bool began;
+	uint64_t sniffed;
+	uint64_t events;
+	uint64_t bad_reported;
+	char host[256];
+	wl_status fatal; /* WL_E_NOMEM stops the worker */
+
+	/* Content hash, and the check that an earlier copy of this path/member
+	 * is a prefix of this one (a log that grew). */
+	const struct wl_known *known; /* NULL: nothing indexed before */
+	uint64_t hashed;
+	uint64_t prefix_at;
+	char prefix_want[33];
+	bool prefix_match;
+};
+
+void wl_worker_set_known(wl_worker *w, const struct wl_known *known)
+{
+	w->known = known;
+}
+
+void wl_worker_set_busy_counter(wl_worker *w, atomic_uint *busy_workers)
+{
+	w->busy_workers = busy_workers;
+}
+
+void wl_worker_set_deliver(wl_worker *w, void (*deliver)(void *ctx, wl_msg *m), void *ctx)
+{
+	w->deliver = deliver;
+	w->deliver_ctx = ctx;
+}
+
+void wl_worker_set_audit(wl_worker *w, struct wl_audit *audit)
+{
+	w->audit = audit;
+}
 
 /* ---- messages ---- */
 
