@@ -168,20 +168,21 @@ const char wl_sql_guid[] = "SELECT e.role, e.ts, h.name, sv.name, cg.guid, e.hre
 #define IN_WHOLE(x, u)                                                                             \
 	"((:since IS NULL OR " x " >= " UNIT_LO(u) " * " u ") AND (:until IS NULL OR " x           \
 	                                           " < " UNIT_HI(u) " * " u "))"
-/* edge, edge_scans: the events and scans of complete sources in the
+/* edge, edge_scans (CROSS JOIN: sum_days first, whatever the planner
+ * guesses): the events and scans of complete sources in the
  * window but not in its whole units u; only the days of the two bounds
  * can hold them. */
 #define EDGE_CTE(u)                                                                                \
 	"edge AS ("                                                                                \
-	"  SELECT e.* FROM sum_days m JOIN events e"                                               \
-	"    ON e.event_id BETWEEN m.e0 AND m.e1 AND e.source_id = m.source_id"                    \
+	"  SELECT e.* FROM sum_days m CROSS JOIN events e"                                         \
+	"    ON e.event_id BETWEEN m.e0 AND m.e1 AND +e.source_id = m.source_id"                   \
 	"  WHERE m.day IN (" DAY_OF(":since") ", " DAY_OF(                                         \
 	    ":until") ")"                                                                          \
 	              "    AND " IN_WINDOW("e.ts") " AND NOT " IN_WHOLE("e.ts", u) ")"
 #define EDGE_SCANS_CTE(u)                                                                          \
 	"edge_scans AS ("                                                                          \
-	"  SELECT c.* FROM sum_days m JOIN scans c"                                                \
-	"    ON c.scan_id BETWEEN m.c0 AND m.c1 AND c.source_id = m.source_id"                     \
+	"  SELECT c.* FROM sum_days m CROSS JOIN scans c"                                          \
+	"    ON c.scan_id BETWEEN m.c0 AND m.c1 AND +c.source_id = m.source_id"                    \
 	"  WHERE m.day IN (" DAY_OF(":since") ", " DAY_OF(                                         \
 	    ":until") ")"                                                                          \
 	              "    AND " IN_WINDOW("c.ts") " AND NOT " IN_WHOLE("c.ts", u) ")"
