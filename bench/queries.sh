@@ -51,7 +51,7 @@ reports=(
   "capacity $win"
 )
 med() { python3 -c 'import json,sys; print("%.3f" % json.load(open(sys.argv[1]))["results"][0]["median"])' "$1"; }
-echo "index: $db, $events events, $(du -m "$db" | cut -f1) MB"
+echo "index: $db, $events events, $(du -mL "$db" | cut -f1) MB"
 echo
 if [ "$raw" = 1 ]; then echo "| report | summaries s | raw events s |"; echo "|---|---|---|"
 else echo "| report | seconds (median of $runs) |"; echo "|---|---|"; fi
