@@ -142,6 +142,56 @@ static const char ddl_tables[] =
     "  at         TEXT NOT NULL);\n"
     "";
 
+/* Summaries (docs/SCHEMA.md, "Summaries"): what the reports read instead
+ * of every event. Each row of sum_errors, sum_activity and sum_days
+ * belongs to one complete source (source_id), written in the transaction
+ * that completes it and deleted with it, so they hold exactly the complete
+ * sources. sum_hours is added to and subtracted from by the same two
+ * moments. faults/fault_members are recomputed by the fault rules for each
+ * fault a completed or deleted source has records of. */
+static const char ddl_summaries[] =
+    /* Events with an HRESULT per source, UTC day and everything errors
+     * and clients group or count distinct by; fg: the fault GUID (a
+     * fault's records count once). day NULL: no time. */
+    "CREATE TABLE IF NOT EXISTS sum_errors("
+    "  source_id INTEGER NOT NULL, day INTEGER, role INTEGER NOT NULL,"
+    "  host_id INTEGER, server_id INTEGER, client_guid_id INTEGER,"
+    "  hresult INTEGER NOT NULL, fg INTEGER, n INTEGER NOT NULL);\n"
+    "CREATE INDEX IF NOT EXISTS sum_errors_by_source ON sum_errors(source_id);\n"
+    /* Events and scans per source, day, role, host, server and client:
+     * counts, first and last time (both), last scan, last successful
+     * scan, largest scan proxies. Scans are client-side (role 0). */
+    "CREATE TABLE IF NOT EXISTS sum_activity("
+    "  source_id INTEGER NOT NULL, day INTEGER, role INTEGER NOT NULL,"
+    "  host_id INTEGER, server_id INTEGER, client_guid_id INTEGER,"
+    "  events INTEGER NOT NULL, scans INTEGER NOT NULL, t0 INTEGER, t1 INTEGER,"
+    "  scan_t1 INTEGER, ok_t1 INTEGER, max_evaluated INTEGER, max_deployed INTEGER,"
+    "  max_round_trips INTEGER);\n"
+    "CREATE INDEX IF NOT EXISTS sum_activity_by_source ON sum_activity(source_id);\n"
+    /* Where a source's events and scans of one day are: the first and
+     * last event_id and scan_id (the rows between belong to other
+     * sources too). The edges of a time range are read from events
+     * through it. */
+    "CREATE TABLE IF NOT EXISTS sum_days("
+    "  day INTEGER, source_id INTEGER NOT NULL,"
+    "  e0 INTEGER, e1 INTEGER, c0 INTEGER, c1 INTEGER);\n"
+    "CREATE INDEX IF NOT EXISTS sum_days_by_day ON sum_days(day, source_id);\n"
+    "CREATE INDEX IF NOT EXISTS sum_days_by_source ON sum_days(source_id);\n"
+    /* Events with a time per UTC hour, server and HRESULT, over all
+     * complete sources (timeline). server_id 0 / hresult -1: none (so the
+     * key is unique). */
+    "CREATE TABLE IF NOT EXISTS sum_hours("
+    "  hour INTEGER NOT NULL, server_id INTEGER NOT NULL, hresult INTEGER NOT NULL,"
+    "  n INTEGER NOT NULL, PRIMARY KEY(hour, server_id, hresult)) WITHOUT ROWID;\n"
+    /* One row per fault (fk: the fault GUID's guid_id, or minus the
+     * event_id of a GUID-less fault record) with what the fault rules
+     * give it, and its distinct (client id, HRESULT) over its records. */
+    "CREATE TABLE IF NOT EXISTS faults("
+    "  fk INTEGER PRIMARY KEY, fts INTEGER, fsrv INTEGER, fcode TEXT, fpar TEXT);\n"
+    "CREATE TABLE IF NOT EXISTS fault_members("
+    "  fk INTEGER NOT NULL, cid INTEGER, hresult INTEGER);\n"
+    "CREATE INDEX IF NOT EXISTS fault_members_by_fk ON fault_members(fk);\n";
+
 /* Views over the tables (a separate string: C11 compilers need only take
  * string literals of up to 4095 characters). */
 static const char ddl_views[] =
@@ -266,6 +316,8 @@ wl_status wl_schema_init(sqlite3 *db, char *err, size_t errlen)
 	if (rc != WL_OK)
 		return rc;
 	rc = exec(db, ddl_tables, err, errlen);
+	if (rc == WL_OK)
+		rc = exec(db, ddl_summaries, err, errlen);
 	if (rc == WL_OK)
 		rc = exec(db, ddl_views, err, errlen);
 	if (rc == WL_OK) {

@@ -58,6 +58,72 @@ const char *const wl_sqlite_sql[SQ_COUNT_] = {
     [SQ_INS_PROBLEM] = "INSERT INTO problems(path, member, offset, line, kind, message, at)"
                        " VALUES(?1, ?2, ?3, ?4, ?5, ?6, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))",
     [SQ_INCOMPLETE] = "SELECT source_id FROM sources WHERE complete = 0",
+/* Summaries: ?1 the source. DAY/HOUR: the UTC day or hour of x. A source
+ * contributes only while it is complete (COMPLETE). */
+#define DAY(x) WL_SQL_FLOOR_DIV(x, WL_SQL_DAY_US)
+#define HOUR(x) WL_SQL_FLOOR_DIV(x, WL_SQL_HOUR_US)
+#define COMPLETE " EXISTS (SELECT 1 FROM sources WHERE source_id = ?1 AND complete = 1)"
+    [SQ_SUM_ERRORS_ADD] =
+        "INSERT INTO sum_errors(source_id, day, role, host_id, server_id, client_guid_id,"
+        " hresult, fg, n) SELECT ?1, " DAY(
+            "ts") ", role, host_id, server_id, client_guid_id,"
+                  " hresult, fault_guid_id, COUNT(*) FROM events"
+                  " WHERE source_id = ?1 AND hresult IS NOT NULL GROUP BY 2, 3, 4, 5, 6, 7, 8",
+    [SQ_SUM_ACTIVITY_ADD] =
+        "INSERT INTO sum_activity(source_id, day, role, host_id, server_id, client_guid_id,"
+        " events, scans, t0, t1, scan_t1, ok_t1, max_evaluated, max_deployed, max_round_trips)"
+        " SELECT ?1, d, role, host_id, server_id, cid, SUM(ev), SUM(sc), MIN(ts), MAX(ts),"
+        " MAX(CASE WHEN sc THEN ts END), MAX(CASE WHEN sc AND exit_code = 0 THEN ts END),"
+        " MAX(evaluated), MAX(deployed), MAX(round_trips) FROM ("
+        "  SELECT " DAY(
+            "ts") " AS d, role, host_id, server_id, client_guid_id AS cid, 1 AS ev,"
+                  "   0 AS sc, ts, NULL AS exit_code, NULL AS evaluated, NULL AS deployed,"
+                  "   NULL AS round_trips FROM events WHERE source_id = ?1"
+                  "  UNION ALL SELECT " DAY(
+                      "ts") ", 0, host_id, server_id, client_guid_id, 0, 1, ts,"
+                            "   exit_code, evaluated, deployed, round_trips FROM scans WHERE "
+                            "source_id = ?1"
+                            " ) GROUP BY d, role, host_id, server_id, cid",
+    [SQ_SUM_DAYS_ADD] =
+        "INSERT INTO sum_days(day, source_id, e0, e1, c0, c1)"
+        " SELECT d, ?1, MIN(e), MAX(e), MIN(c), MAX(c) FROM ("
+        "  SELECT " DAY("ts") " AS d, event_id AS e, NULL AS c FROM events"
+                              "  WHERE source_id = ?1"
+                              "  UNION ALL SELECT " DAY("ts") ", NULL, scan_id FROM scans"
+                                                              "  WHERE source_id = ?1) GROUP BY d",
+    /* ?2: +1 when the source completes, -1 when it goes. */
+    [SQ_SUM_HOURS_ADD] =
+        "INSERT INTO sum_hours(hour, server_id, hresult, n)"
+        " SELECT " HOUR("ts") ", coalesce(server_id, 0), coalesce(hresult, -1), ?2 * COUNT(*)"
+                              " FROM events WHERE source_id = ?1 AND ts IS NOT NULL AND" COMPLETE
+                              " GROUP BY 1, 2, 3 ON CONFLICT(hour, server_id, hresult) DO UPDATE "
+                              "SET n = n + excluded.n",
+    [SQ_SUM_ERRORS_DEL] = "DELETE FROM sum_errors WHERE source_id = ?1",
+    [SQ_SUM_ACTIVITY_DEL] = "DELETE FROM sum_activity WHERE source_id = ?1",
+    [SQ_SUM_DAYS_DEL] = "DELETE FROM sum_days WHERE source_id = ?1",
+    /* The faults source ?1 has records of: fault GUIDs, and minus the
+     * event id of a GUID-less record. */
+    [SQ_FAULT_TOUCH] = "INSERT OR IGNORE INTO temp.fault_touch(fk)"
+                       " SELECT coalesce(fault_guid_id, -event_id) FROM events"
+                       " WHERE source_id = ?1 AND (fault_guid_id IS NOT NULL"
+                       " OR fault_code IS NOT NULL) AND" COMPLETE,
+    [SQ_FAULT_CLEAR] = "DELETE FROM faults WHERE fk IN (SELECT fk FROM temp.fault_touch)",
+    [SQ_FAULT_MEMBERS_CLEAR] =
+        "DELETE FROM fault_members WHERE fk IN (SELECT fk FROM temp.fault_touch)",
+#define TOUCHED                                                                                    \
+	"(e.fault_guid_id IN (SELECT fk FROM temp.fault_touch WHERE fk > 0)"                       \
+	" OR e.event_id IN (SELECT -fk FROM temp.fault_touch WHERE fk < 0))"
+    [SQ_FAULT_FILL] = "WITH " WL_SQL_FAULT_RULES(
+        TOUCHED) " INSERT INTO faults(fk, fts, fsrv, fcode, fpar)"
+                 " SELECT DISTINCT coalesce(fg, -fe), fts, fsrv, fcode, fpar FROM frec",
+    [SQ_FAULT_MEMBERS_FILL] = "WITH " WL_SQL_FAULT_RULES(
+        TOUCHED) " INSERT INTO fault_members(fk, cid, hresult)"
+                 " SELECT DISTINCT coalesce(fg, -fe), cid, hresult FROM frec",
+    [SQ_FAULT_UNTOUCH] = "DELETE FROM temp.fault_touch",
+#undef TOUCHED
+#undef COMPLETE
+#undef HOUR
+#undef DAY
 };
 
 /* Multi-row INSERTs (store_sqlite_rows.c binds them in this column order). */
@@ -456,6 +522,8 @@ wl_status wl_store_sqlite_open(wl_store **out, const char *path, unsigned lanes,
 		if ((st = wl_sqlite_exec(sq, sql, err, errlen)) != WL_OK)
 			goto fail;
 	}
+	if ((st = wl_sqlite_summary_open(sq, err, errlen)) != WL_OK)
+		goto fail;
 	for (int i = 0; i < SQ_COUNT_; i++) {
 		if (sqlite3_prepare_v3(sq->db, wl_sqlite_sql[i], -1, SQLITE_PREPARE_PERSISTENT,
 		                       &sq->st[i], NULL) != SQLITE_OK) {
@@ -463,6 +531,7 @@ wl_status wl_store_sqlite_open(wl_store **out, const char *path, unsigned lanes,
 			goto fail;
 		}
 	}
+	wl_sqlite_summary_bind(sq);
 	if ((st = wl_sqlite_rows_prepare(sq, err, errlen)) != WL_OK)
 		goto fail;
 	if ((st = read_state(sq, err, errlen)) != WL_OK)

@@ -72,6 +72,20 @@ enum {
 	SQ_SAME_HEAD,
 	SQ_OLD_COPY,
 	SQ_INCOMPLETE,
+	/* Summaries (store_sqlite_summary.c). */
+	SQ_SUM_ERRORS_ADD,
+	SQ_SUM_ACTIVITY_ADD,
+	SQ_SUM_DAYS_ADD,
+	SQ_SUM_HOURS_ADD,
+	SQ_SUM_ERRORS_DEL,
+	SQ_SUM_ACTIVITY_DEL,
+	SQ_SUM_DAYS_DEL,
+	SQ_FAULT_TOUCH,
+	SQ_FAULT_CLEAR,
+	SQ_FAULT_MEMBERS_CLEAR,
+	SQ_FAULT_FILL,
+	SQ_FAULT_MEMBERS_FILL,
+	SQ_FAULT_UNTOUCH,
 	SQ_COUNT_
 };
 extern const char *const wl_sqlite_sql[SQ_COUNT_];
@@ -219,6 +233,20 @@ wl_status wl_sqlite_input_read(wl_sqlite *sq, const wl_input_read *in, char *err
 /* At open, in a transaction: delete the sources a killed run left
  * incomplete (counted in sq->resumed). */
 wl_status wl_sqlite_remove_incomplete(wl_sqlite *sq, char *err, size_t errlen);
+
+/* store_sqlite_summary.c: the summary tables (docs/SCHEMA.md,
+ * "Summaries"), in the caller's transaction. */
+/* Before any statement is prepared: the writer's temporary tables. */
+wl_status wl_sqlite_summary_open(wl_sqlite *sq, char *err, size_t errlen);
+/* After the statements are prepared: bind what never changes. */
+void wl_sqlite_summary_bind(wl_sqlite *sq);
+/* Source id was just completed (its rows flushed): add its contributions. */
+wl_status wl_sqlite_summary_add(wl_sqlite *sq, int64_t id, char *err, size_t errlen);
+/* Source id is about to be deleted: remove its contributions (none unless
+ * it was complete). wl_sqlite_summary_after_delete, once its rows are gone,
+ * recomputes the faults it had records of. */
+wl_status wl_sqlite_summary_remove(wl_sqlite *sq, int64_t id, char *err, size_t errlen);
+wl_status wl_sqlite_summary_after_delete(wl_sqlite *sq, char *err, size_t errlen);
 
 /* store_sqlite_durable.c */
 /* Open sq->db_fd, after SQLite opened the file. */

@@ -58,12 +58,15 @@ static wl_status delete_source(wl_sqlite *sq, int64_t id, char *err, size_t errl
 	/* Rows that name the source's events go before the events. */
 	static const int order[] = {SQ_DEL_EG,    SQ_DEL_RAW,    SQ_DEL_EVENTS,
 	                            SQ_DEL_SCANS, SQ_DEL_CONFIG, SQ_DEL_SOURCE};
-	for (size_t i = 0; i < sizeof order / sizeof *order; i++) {
+	wl_status st = wl_sqlite_summary_remove(sq, id, err, errlen);
+	for (size_t i = 0; i < sizeof order / sizeof *order && st == WL_OK; i++) {
 		sqlite3_bind_int64(sq->st[order[i]], 1, id);
-		wl_status st = wl_sqlite_run(sq, order[i], err, errlen);
-		if (st != WL_OK)
-			return st;
+		st = wl_sqlite_run(sq, order[i], err, errlen);
 	}
+	if (st == WL_OK)
+		st = wl_sqlite_summary_after_delete(sq, err, errlen);
+	if (st != WL_OK)
+		return st;
 	/* The deleted rows may have been the newest: SQLite's max + 1 would
 	 * then give a deleted event's id again. Ids stay the store's. */
 	sq->auto_ids = false;
@@ -200,7 +203,8 @@ wl_status wl_sqlite_source_end(wl_sqlite *sq, unsigned lane, const wl_source_end
 		out->duplicate = true;
 		return delete_source(sq, id, err, errlen);
 	}
-	if ((st = complete(sq, id, e, err, errlen)) != WL_OK)
+	if ((st = complete(sq, id, e, err, errlen)) != WL_OK ||
+	    (st = wl_sqlite_summary_add(sq, id, err, errlen)) != WL_OK)
 		return st;
 	copies found = {NULL, 0, 0};
 	if (e->fmt != WL_FMT_WEBCONFIG)

@@ -3,6 +3,7 @@
  * loop that streams rows to the writer. Keeping it in one place keeps each
  * report file about what it computes. */
 #include "qdb.h"
+#include "query_sql.h"
 
 #include <assert.h>
 #include <math.h>
@@ -13,9 +14,6 @@
 #include "wsuslog/event.h"
 #include "wsuslog/hresult.h"
 #include "wsuslog/schema.h"
-
-/* The fault code that marks a limit record (MS-WUSP 2.2.2.4). */
-#define FAULT_INVALID_PARAMETERS "InvalidParameters"
 
 wl_status wl_qdb_error(sqlite3 *db, char *err, size_t errlen)
 {
@@ -38,7 +36,7 @@ bool wl_qdb_next(sqlite3 *db, sqlite3_stmt *st, wl_status *rc, char *err, size_t
 wl_status wl_qdb_prepare(sqlite3 *db, const char *sql, sqlite3_stmt **st, char *err, size_t errlen)
 {
 	*st = NULL;
-	if (sqlite3_prepare_v2(db, sql, -1, st, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(db, wl_sql_pick(sql), -1, st, NULL) != SQLITE_OK)
 		return wl_qdb_error(db, err, errlen);
 	return WL_OK;
 }
@@ -85,7 +83,7 @@ int wl_qdb_bind_std(sqlite3_stmt *st, const wl_qfilter *f, const char *const *ow
 		else if (strcmp(p, ":cached_default") == 0)
 			rc = sqlite3_bind_int64(st, i, WL_LIMIT_CACHED_DEFAULT);
 		else if (strcmp(p, ":code") == 0)
-			rc = sqlite3_bind_text(st, i, FAULT_INVALID_PARAMETERS, -1, SQLITE_STATIC);
+			rc = sqlite3_bind_text(st, i, WL_FAULT_LIMIT_CODE, -1, SQLITE_STATIC);
 		else if (strcmp(p, ":server_role") == 0)
 			rc = sqlite3_bind_int(st, i, WL_ROLE_SERVER);
 		else if (strcmp(p, ":client_role") == 0)

@@ -6,6 +6,11 @@
  * docs/QUERY.md states the same semantics for users. */
 #include "query_sql.h"
 
+#include <stdlib.h>
+#include <string.h>
+
+#include "wsuslog/schema.h"
+
 /* The statements sharing the fault definition (FAULTS_CTE) are longer than
  * the 4095 bytes C99 obliges a compiler to accept in one literal; GCC and
  * Clang take any length, and SQLite reads them whole. */
@@ -114,48 +119,13 @@ const char wl_sql_guid[] = "SELECT e.role, e.ts, h.name, sv.name, cg.guid, e.hre
 /* ---- faults: the shared definition behind servers, clients, timeline,
  * capacity and report ----
  *
- * The same rules as `limits`, for every fault, not only limit faults:
- * fr    the fault records of complete sources: events with a fault GUID,
- *       and events with a fault code but no GUID (a fault of their own,
- *       keyed by event id). Keys (fg, fe) as in `limits`. This reads all
- *       events once: there is no index on fault_code (SCHEMA.md), and
- *       GUID-less fault records can only be found by a scan.
- * frec  each record tagged with its fault's time (fts: earliest), server
- *       (fsrv: a server-side record's, else the earliest client record
- *       naming one; the same window order as `limits`), fault code (fcode:
- *       that first record's, else any) and limit parameter (fpar: NULL
- *       unless some record is an InvalidParameters fault on one of the two
- *       limit parameters; then the parameter seen first, as `limits`).
- * Parameters: :code, :prereq, :cached, :server_role, :ts_max. */
-#define FAULTS_CTE                                                                                 \
-	"fr AS ("                                                                                  \
-	"  SELECT e.fault_guid_id AS fg,"                                                          \
-	"    CASE WHEN e.fault_guid_id IS NULL THEN e.event_id END AS fe,"                         \
-	"    e.event_id, e.ts, e.role, e.server_id, e.client_guid_id AS cid,"                      \
-	"    e.fault_code, e.parameter, e.hresult, e.source_id, e.line,"                           \
-	"    coalesce(e.fault_code = :code AND e.parameter IN (:prereq, :cached), 0) AS islim"     \
-	"  FROM events e JOIN sources s ON s.source_id = e.source_id"                              \
-	"  WHERE s.complete = 1"                                                                   \
-	"    AND (e.fault_guid_id IS NOT NULL OR e.fault_code IS NOT NULL)"                        \
-	"), fw AS ("                                                                               \
-	"  SELECT fg, fe, event_id, cid, hresult,"                                                 \
-	"    MIN(ts) OVER w AS fts,"                                                               \
-	"    FIRST_VALUE(server_id) OVER w AS fsrv,"                                               \
-	"    coalesce(FIRST_VALUE(fault_code) OVER w, MAX(fault_code) OVER w) AS fcode,"           \
-	"    MAX(islim) OVER w AS flim,"                                                           \
-	"    MIN(CASE WHEN parameter = :prereq THEN coalesce(ts, :ts_max) END) OVER w AS tp,"      \
-	"    MIN(CASE WHEN parameter = :cached THEN coalesce(ts, :ts_max) END) OVER w AS tc"       \
-	"  FROM fr"                                                                                \
-	"  WINDOW w AS (PARTITION BY fg, fe ORDER BY"                                              \
-	"    server_id IS NULL, role <> :server_role, ts IS NULL, ts,"                             \
-	"    source_id, line, event_id"                                                            \
-	"    ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)"                            \
-	"), frec AS ("                                                                             \
-	"  SELECT fg, fe, event_id, cid, hresult, fts, fsrv, fcode,"                               \
-	"    CASE WHEN flim THEN CASE WHEN tp IS NULL OR tc < tp"                                  \
-	"      THEN :cached ELSE :prereq END END AS fpar"                                          \
-	"  FROM fw"                                                                                \
-	")"
+ * The same rules as `limits`, for every fault, not only limit faults
+ * (WL_SQL_FAULT_RULES in wsuslog/schema.h, shared with the writer, which
+ * keeps their result in faults and fault_members). This reads all events
+ * once: there is no index on fault_code (SCHEMA.md), and GUID-less fault
+ * records can only be found by a scan. Columns of frec: fg, fe, event_id,
+ * cid, hresult, fts, fsrv, fcode, fpar. */
+#define FAULTS_CTE WL_SQL_FAULT_RULES("1")
 
 /* x within --since/--until (NULL bounds: no filter; a NULL x passes only
  * when there is no bound). */
@@ -170,39 +140,134 @@ const char wl_sql_guid[] = "SELECT e.role, e.ts, h.name, sv.name, cg.guid, e.hre
  * server has sid NULL). Columns: sid, cid, ts, scan (1 for a scan). */
 #define ACTIVITY_CTE                                                                               \
 	"act AS ("                                                                                 \
-	"  SELECT e.server_id AS sid, e.client_guid_id AS cid, e.ts AS ts, 0 AS scan"              \
+	"  SELECT e.server_id AS sid, e.client_guid_id AS cid, e.ts AS t0, e.ts AS t1, 0 AS scan"  \
 	"  FROM events e JOIN sources s ON s.source_id = e.source_id"                              \
 	"  WHERE s.complete = 1 AND e.server_id IS NOT NULL AND " IN_WINDOW(                       \
 	    "e.ts") "  UNION ALL"                                                                  \
-	            "  SELECT c.server_id, c.client_guid_id, c.ts, 1"                              \
+	            "  SELECT c.server_id, c.client_guid_id, c.ts, c.ts, 1"                        \
 	            "  FROM scans c JOIN sources s ON s.source_id = c.source_id"                   \
 	            "  WHERE s.complete = 1 AND c.server_id IS NOT NULL AND " IN_WINDOW(           \
 	                "c.ts") "  UNION ALL"                                                      \
-	                        "  SELECT fsrv, cid, fts, 0 FROM frec WHERE " IN_WINDOW("fts") ")"
+	                        "  SELECT fsrv, cid, fts, fts, 0 FROM frec WHERE " IN_WINDOW(      \
+	                            "fts") ")"
+
+/* ---- the same from the summaries (docs/SCHEMA.md, "Summaries") ----
+ * Whole days (hours for timeline) of the window come from the summary
+ * tables, the partial ones at its edges from events and scans, found
+ * through sum_days: the answers are those of the statements over raw
+ * events, for any bounds. UNIT_LO/UNIT_HI: the first whole unit u of the
+ * window and the unit after the last; WHOLE: a unit number k in them
+ * (rows without a time only when there are no bounds); IN_WHOLE: a time
+ * in them. */
+#define DAY_OF(x) WL_SQL_FLOOR_DIV(x, WL_SQL_DAY_US)
+#define UNIT_LO(u) "(" WL_SQL_FLOOR_DIV(":since", u) " + (:since % " u " <> 0))"
+#define UNIT_HI(u) WL_SQL_FLOOR_DIV(":until", u)
+#define WHOLE(k, u)                                                                                \
+	"((:since IS NULL OR " k " >= " UNIT_LO(u) ") AND (:until IS NULL OR " k " < " UNIT_HI(    \
+	    u) ") AND (" k " IS NOT NULL OR (:since IS NULL AND :until IS NULL)))"
+#define IN_WHOLE(x, u)                                                                             \
+	"((:since IS NULL OR " x " >= " UNIT_LO(u) " * " u ") AND (:until IS NULL OR " x           \
+	                                           " < " UNIT_HI(u) " * " u "))"
+/* edge, edge_scans (CROSS JOIN: sum_days first, whatever the planner
+ * guesses): the events and scans of complete sources in the
+ * window but not in its whole units u; only the days of the two bounds
+ * can hold them. */
+#define EDGE_CTE(u)                                                                                \
+	"edge AS ("                                                                                \
+	"  SELECT e.* FROM sum_days m CROSS JOIN events e"                                         \
+	"    ON e.event_id BETWEEN m.e0 AND m.e1 AND +e.source_id = m.source_id"                   \
+	"  WHERE m.day IN (" DAY_OF(":since") ", " DAY_OF(                                         \
+	    ":until") ")"                                                                          \
+	              "    AND " IN_WINDOW("e.ts") " AND NOT " IN_WHOLE("e.ts", u) ")"
+#define EDGE_SCANS_CTE(u)                                                                          \
+	"edge_scans AS ("                                                                          \
+	"  SELECT c.* FROM sum_days m CROSS JOIN scans c"                                          \
+	"    ON c.scan_id BETWEEN m.c0 AND m.c1 AND +c.source_id = m.source_id"                    \
+	"  WHERE m.day IN (" DAY_OF(":since") ", " DAY_OF(                                         \
+	    ":until") ")"                                                                          \
+	              "    AND " IN_WINDOW("c.ts") " AND NOT " IN_WHOLE("c.ts", u) ")"
+/* frec from faults and fault_members: one row per distinct (client id,
+ * HRESULT) of a fault's records instead of one per record; every reader
+ * of frec counts distinct values or takes extremes. */
+#define FAULTS_SUM_CTE                                                                             \
+	"frec AS ("                                                                                \
+	"  SELECT CASE WHEN f.fk > 0 THEN f.fk END AS fg, CASE WHEN f.fk < 0 THEN -f.fk END AS "   \
+	"fe,"                                                                                      \
+	"    NULL AS event_id, m.cid, m.hresult, f.fts, f.fsrv, f.fcode, f.fpar"                   \
+	"  FROM faults f JOIN fault_members m ON m.fk = f.fk)"
+#define ACTIVITY_SUM_CTE                                                                           \
+	EDGE_CTE(WL_SQL_DAY_US)                                                                    \
+	", " EDGE_SCANS_CTE(                                                                       \
+	    WL_SQL_DAY_US) ", act AS ("                                                            \
+	                   "  SELECT server_id AS sid, client_guid_id AS cid, t0, t1, scans AS "   \
+	                   "scan FROM sum_activity"                                                \
+	                   "  WHERE server_id IS NOT NULL AND " WHOLE(                             \
+	                       "day", WL_SQL_DAY_US) "  UNION ALL SELECT server_id, "              \
+	                                             "client_guid_id, ts, ts, 0 FROM edge"         \
+	                                             "  WHERE server_id IS NOT NULL"               \
+	                                             "  UNION ALL SELECT server_id, "              \
+	                                             "client_guid_id, ts, ts, 1 FROM edge_scans"   \
+	                                             "  WHERE server_id IS NOT NULL"               \
+	                                             "  UNION ALL SELECT fsrv, cid, fts, fts, 0 "  \
+	                                             "FROM frec WHERE " IN_WINDOW("fts") ")"
+
+/* The same from sum_errors (whole days) and the events at the window's
+ * edges: rows (role, host_id, server_id, client_guid_id, hresult, fg, n). */
+#define ERRORS_SUM_ROWS                                                                            \
+	"WITH " EDGE_CTE(WL_SQL_DAY_US) ", u AS ("                                                 \
+	                                "  SELECT role, host_id, server_id, client_guid_id, "      \
+	                                "hresult, fg, n FROM sum_errors"                           \
+	                                "  WHERE " WHOLE(                                          \
+	                                    "day",                                                 \
+	                                    WL_SQL_DAY_US) " UNION ALL"                            \
+	                                                   "  SELECT role, host_id, server_id, "   \
+	                                                   "client_guid_id, hresult, "             \
+	                                                   "fault_guid_id, 1 FROM edge"            \
+	                                                   "  WHERE hresult IS NOT NULL)"
+#define ERRORS_SUM_COUNTS                                                                          \
+	"SUM(CASE WHEN e.fg IS NULL THEN e.n ELSE 0 END) + COUNT(DISTINCT e.fg) AS n,"             \
+	" COUNT(DISTINCT e.client_guid_id), COUNT(DISTINCT e.server_id)"
+const char wl_sql_errors_by_code_sum[] =
+    ERRORS_SUM_ROWS " SELECT e.hresult AS code, " ERRORS_SUM_COUNTS " FROM u e GROUP BY e.hresult"
+                    " ORDER BY n DESC, code";
+const char wl_sql_errors_by_server_sum[] = ERRORS_SUM_ROWS
+    " SELECT h.name AS server, e.hresult AS code, " ERRORS_SUM_COUNTS
+    " FROM u e LEFT JOIN hosts h ON h.host_id = e.server_id"
+    " GROUP BY e.server_id, e.hresult ORDER BY n DESC, code, h.name IS NULL, h.name";
+const char wl_sql_errors_by_client_sum[] =
+    ERRORS_SUM_ROWS " SELECT g.guid AS client, MIN(CASE WHEN e.role = :client_role"
+                    "   THEN h.name END), e.hresult AS code, " ERRORS_SUM_COUNTS
+                    " FROM u e LEFT JOIN guids g ON g.guid_id = e.client_guid_id"
+                    " LEFT JOIN hosts h ON h.host_id = e.host_id"
+                    " GROUP BY e.client_guid_id, e.hresult"
+                    " ORDER BY n DESC, code, g.guid IS NULL, g.guid";
 
 /* servers: one row per (server, fault code) so the caller can build
  * faults_by_code in a fixed order; the per-server columns repeat.
  * Columns: sid, server, clients, scans, faults, limit_hits, first, last,
  * fcode, n (fcode/n NULL for a server without faults). Ordered by server,
  * then n descending, then code. */
-const char wl_sql_servers[] =
-    "WITH " FAULTS_CTE ", fault AS ("
-    "  SELECT DISTINCT fg, fe, fsrv, fcode, fpar FROM frec WHERE " IN_WINDOW(
-        "fts") "), " ACTIVITY_CTE ", per AS ("
-               "  SELECT sid, COUNT(DISTINCT cid) AS clients, SUM(scan) AS scans,"
-               "    MIN(ts) AS t0, MAX(ts) AS t1 FROM act GROUP BY sid"
-               "), fc AS ("
-               "  SELECT fsrv, fcode, COUNT(*) AS n, SUM(fpar IS NOT NULL) AS lim"
-               "  FROM fault GROUP BY fsrv, fcode"
-               "), ft AS ("
-               "  SELECT fsrv, SUM(n) AS faults, SUM(lim) AS hits FROM fc GROUP BY fsrv"
-               ")"
-               " SELECT p.sid, h.name, p.clients, p.scans, coalesce(ft.faults, 0),"
-               "   coalesce(ft.hits, 0), p.t0, p.t1, fc.fcode, fc.n"
-               " FROM per p LEFT JOIN hosts h ON h.host_id = p.sid"
-               " LEFT JOIN ft ON ft.fsrv IS p.sid"
-               " LEFT JOIN fc ON fc.fsrv IS p.sid"
-               " ORDER BY h.name IS NULL, h.name, p.sid, fc.n DESC, fc.fcode IS NULL, fc.fcode";
+#define SERVERS_SQL(faults, activity)                                                              \
+	"WITH " faults ", fault AS ("                                                              \
+	"  SELECT DISTINCT fg, fe, fsrv, fcode, fpar FROM frec WHERE " IN_WINDOW(                  \
+	    "fts") "), " activity ", per AS ("                                                     \
+	           "  SELECT sid, COUNT(DISTINCT cid) AS clients, SUM(scan) AS scans,"             \
+	           "    MIN(t0) AS t0, MAX(t1) AS t1 FROM act GROUP BY sid"                        \
+	           "), fc AS ("                                                                    \
+	           "  SELECT fsrv, fcode, COUNT(*) AS n, SUM(fpar IS NOT NULL) AS lim"             \
+	           "  FROM fault GROUP BY fsrv, fcode"                                             \
+	           "), ft AS ("                                                                    \
+	           "  SELECT fsrv, SUM(n) AS faults, SUM(lim) AS hits FROM fc GROUP BY fsrv"       \
+	           ")"                                                                             \
+	           " SELECT p.sid, h.name, p.clients, p.scans, coalesce(ft.faults, 0),"            \
+	           "   coalesce(ft.hits, 0), p.t0, p.t1, fc.fcode, fc.n"                           \
+	           " FROM per p LEFT JOIN hosts h ON h.host_id = p.sid"                            \
+	           " LEFT JOIN ft ON ft.fsrv IS p.sid"                                             \
+	           " LEFT JOIN fc ON fc.fsrv IS p.sid"                                             \
+	           " ORDER BY h.name IS NULL, h.name, p.sid, fc.n DESC, fc.fcode IS NULL, "        \
+	           "fc.fcode"
+const char wl_sql_servers[] = SERVERS_SQL(FAULTS_CTE, ACTIVITY_CTE);
+const char wl_sql_servers_sum[] = SERVERS_SQL(FAULTS_SUM_CTE, ACTIVITY_SUM_CTE);
 
 /* clients: per SusClientId, as several rows so lists come out in a fixed
  * order: kind 0 the client's own columns (client_id, host, failures,
@@ -219,90 +284,114 @@ const char wl_sql_servers[] =
  * faults (in the window by their time) with a record carrying the id.
  * host: the lowest host name of its client-side events and scans.
  * --server keeps clients with an event, scan or fault attributed to it. */
-const char wl_sql_clients[] =
-    "WITH " FAULTS_CTE ", cev AS ("
-    "  SELECT e.client_guid_id AS cid, e.role, h.name AS hname, e.server_id,"
-    "    e.hresult, e.fault_guid_id AS fg"
-    "  FROM events e JOIN sources s ON s.source_id = e.source_id"
-    "  LEFT JOIN hosts h ON h.host_id = e.host_id"
-    "  WHERE s.complete = 1 AND e.client_guid_id IS NOT NULL AND " IN_WINDOW(
-        "e.ts") "), csc AS ("
-                "  SELECT c.client_guid_id AS cid, h.name AS hname, c.server_id, c.ts, c.exit_code"
-                "  FROM scans c JOIN sources s ON s.source_id = c.source_id"
-                "  LEFT JOIN hosts h ON h.host_id = c.host_id"
-                "  WHERE s.complete = 1 AND c.client_guid_id IS NOT NULL AND " IN_WINDOW(
-                    "c.ts") "), fsel AS ("
-                            "  SELECT cid, fsrv, coalesce(fg, -fe) AS fk, fpar FROM frec"
-                            "  WHERE cid IS NOT NULL AND " IN_WINDOW(
-                                "fts") "), sel AS ("
-                                       "  SELECT cid FROM cev WHERE :server IS NULL OR server_id "
-                                       "= " SERVER_ID "  UNION SELECT cid FROM csc WHERE :server "
-                                       "IS NULL OR server_id = " SERVER_ID
-                                       "  UNION SELECT cid FROM fsel WHERE :server IS NULL OR fsrv "
-                                       "= " SERVER_ID "), ea AS ("
-                                       "  SELECT cid, MIN(CASE WHEN role = :client_role THEN hname "
-                                       "END) AS host,"
-                                       "    SUM(hresult IS NOT NULL AND fg IS NULL)"
-                                       "      + COUNT(DISTINCT CASE WHEN hresult IS NOT NULL THEN "
-                                       "fg END) AS failures"
-                                       "  FROM cev GROUP BY cid"
-                                       "), sa AS ("
-                                       "  SELECT cid, MIN(hname) AS host, MAX(ts) AS last_scan,"
-                                       "    MAX(CASE WHEN exit_code = 0 THEN ts END) AS last_ok"
-                                       "  FROM csc GROUP BY cid"
-                                       "), la AS ("
-                                       "  SELECT cid, COUNT(DISTINCT fk) AS hits FROM fsel WHERE "
-                                       "fpar IS NOT NULL GROUP BY cid"
-                                       "), st AS ("
-                                       "  SELECT sel.cid, g.guid,"
-                                       "    CASE WHEN ea.host IS NULL THEN sa.host WHEN sa.host IS "
-                                       "NULL THEN ea.host"
-                                       "      ELSE min(ea.host, sa.host) END AS host,"
-                                       "    coalesce(ea.failures, 0) AS failures, "
-                                       "coalesce(la.hits, 0) AS hits,"
-                                       "    sa.last_scan, sa.last_ok"
-                                       "  FROM sel JOIN guids g ON g.guid_id = sel.cid"
-                                       "  LEFT JOIN ea ON ea.cid = sel.cid LEFT JOIN sa ON sa.cid "
-                                       "= sel.cid"
-                                       "  LEFT JOIN la ON la.cid = sel.cid"
-                                       "), sv AS ("
-                                       "  SELECT cid, server_id FROM cev WHERE server_id IS NOT "
-                                       "NULL"
-                                       "  UNION SELECT cid, server_id FROM csc WHERE server_id IS "
-                                       "NOT NULL"
-                                       "), cc AS ("
-                                       "  SELECT cid, hresult, SUM(fg IS NULL) + COUNT(DISTINCT "
-                                       "fg) AS n"
-                                       "  FROM cev WHERE hresult IS NOT NULL GROUP BY cid, hresult"
-                                       "), ccr AS ("
-                                       "  SELECT cid, hresult, n, rk FROM ("
-                                       "    SELECT cid, hresult, n,"
-                                       "      ROW_NUMBER() OVER (PARTITION BY cid ORDER BY n DESC, "
-                                       "hresult) AS rk FROM cc"
-                                       "  ) WHERE rk <= :top"
-                                       "), out_rows AS ("
-                                       "  SELECT cid, 0 AS kind, guid, host, failures, hits, "
-                                       "last_scan, last_ok,"
-                                       "    NULL AS item, NULL AS code, NULL AS n, 0 AS rk FROM st"
-                                       "  UNION ALL"
-                                       "  SELECT sv.cid, 1, NULL, NULL, NULL, NULL, NULL, NULL, "
-                                       "h.name, NULL, NULL, 0"
-                                       "  FROM sv JOIN hosts h ON h.host_id = sv.server_id"
-                                       "  WHERE sv.cid IN (SELECT cid FROM sel)"
-                                       "  UNION ALL"
-                                       "  SELECT cid, 2, NULL, NULL, NULL, NULL, NULL, NULL, NULL, "
-                                       "hresult, n, rk FROM ccr"
-                                       "  WHERE cid IN (SELECT cid FROM sel)"
-                                       "), keyed AS ("
-                                       "  SELECT *, MAX(hits) OVER c AS khits, MAX(failures) OVER "
-                                       "c AS kfail,"
-                                       "    MAX(guid) OVER c AS kguid"
-                                       "  FROM out_rows WINDOW c AS (PARTITION BY cid)"
-                                       ")"
-                                       " SELECT cid, guid, host, failures, hits, last_scan, "
-                                       "last_ok, kind, item, code, n"
-                                       " FROM keyed ORDER BY khits DESC, kfail DESC, kguid, cid, "
-                                       "kind, item, rk";
+#define CLIENTS_SQL(faults)                                                                        \
+	"WITH " faults ", cev AS ("                                                                \
+	"  SELECT e.client_guid_id AS cid, e.role, h.name AS hname, e.server_id,"                  \
+	"    e.hresult, e.fault_guid_id AS fg"                                                     \
+	"  FROM events e JOIN sources s ON s.source_id = e.source_id"                              \
+	"  LEFT JOIN hosts h ON h.host_id = e.host_id"                                             \
+	"  WHERE s.complete = 1 AND e.client_guid_id IS NOT NULL AND " IN_WINDOW(                  \
+	    "e.ts") "), csc AS ("                                                                  \
+	            "  SELECT c.client_guid_id AS cid, h.name AS hname, c.server_id, c.ts, "       \
+	            "c.exit_code"                                                                  \
+	            "  FROM scans c JOIN sources s ON s.source_id = c.source_id"                   \
+	            "  LEFT JOIN hosts h ON h.host_id = c.host_id"                                 \
+	            "  WHERE s.complete = 1 AND c.client_guid_id IS NOT NULL AND " IN_WINDOW(      \
+	                "c.ts") "), fsel AS ("                                                     \
+	                        "  SELECT cid, fsrv, coalesce(fg, -fe) AS fk, fpar FROM frec"      \
+	                        "  WHERE cid IS NOT NULL AND " IN_WINDOW(                          \
+	                            "fts") "), sel AS ("                                           \
+	                                   "  SELECT cid FROM cev WHERE :server IS NULL OR "       \
+	                                   "server_id "                                            \
+	                                   "= " SERVER_ID                                          \
+	                                   "  UNION SELECT cid FROM csc WHERE :server "            \
+	                                   "IS NULL OR server_id = " SERVER_ID                     \
+	                                   "  UNION SELECT cid FROM fsel WHERE :server IS NULL "   \
+	                                   "OR fsrv "                                              \
+	                                   "= " SERVER_ID "), ea AS ("                             \
+	                                   "  SELECT cid, MIN(CASE WHEN role = :client_role THEN " \
+	                                   "hname "                                                \
+	                                   "END) AS host,"                                         \
+	                                   "    SUM(hresult IS NOT NULL AND fg IS NULL)"           \
+	                                   "      + COUNT(DISTINCT CASE WHEN hresult IS NOT NULL " \
+	                                   "THEN "                                                 \
+	                                   "fg END) AS failures"                                   \
+	                                   "  FROM cev GROUP BY cid"                               \
+	                                   "), sa AS ("                                            \
+	                                   "  SELECT cid, MIN(hname) AS host, MAX(ts) AS "         \
+	                                   "last_scan,"                                            \
+	                                   "    MAX(CASE WHEN exit_code = 0 THEN ts END) AS "      \
+	                                   "last_ok"                                               \
+	                                   "  FROM csc GROUP BY cid"                               \
+	                                   "), la AS ("                                            \
+	                                   "  SELECT cid, COUNT(DISTINCT fk) AS hits FROM fsel "   \
+	                                   "WHERE "                                                \
+	                                   "fpar IS NOT NULL GROUP BY cid"                         \
+	                                   "), st AS ("                                            \
+	                                   "  SELECT sel.cid, g.guid,"                             \
+	                                   "    CASE WHEN ea.host IS NULL THEN sa.host WHEN "      \
+	                                   "sa.host IS "                                           \
+	                                   "NULL THEN ea.host"                                     \
+	                                   "      ELSE min(ea.host, sa.host) END AS host,"         \
+	                                   "    coalesce(ea.failures, 0) AS failures, "            \
+	                                   "coalesce(la.hits, 0) AS hits,"                         \
+	                                   "    sa.last_scan, sa.last_ok"                          \
+	                                   "  FROM sel JOIN guids g ON g.guid_id = sel.cid"        \
+	                                   "  LEFT JOIN ea ON ea.cid = sel.cid LEFT JOIN sa ON "   \
+	                                   "sa.cid "                                               \
+	                                   "= sel.cid"                                             \
+	                                   "  LEFT JOIN la ON la.cid = sel.cid"                    \
+	                                   "), sv AS ("                                            \
+	                                   "  SELECT cid, server_id FROM cev WHERE server_id IS "  \
+	                                   "NOT "                                                  \
+	                                   "NULL"                                                  \
+	                                   "  UNION SELECT cid, server_id FROM csc WHERE "         \
+	                                   "server_id IS "                                         \
+	                                   "NOT NULL"                                              \
+	                                   "), cc AS ("                                            \
+	                                   "  SELECT cid, hresult, SUM(fg IS NULL) + "             \
+	                                   "COUNT(DISTINCT "                                       \
+	                                   "fg) AS n"                                              \
+	                                   "  FROM cev WHERE hresult IS NOT NULL GROUP BY cid, "   \
+	                                   "hresult"                                               \
+	                                   "), ccr AS ("                                           \
+	                                   "  SELECT cid, hresult, n, rk FROM ("                   \
+	                                   "    SELECT cid, hresult, n,"                           \
+	                                   "      ROW_NUMBER() OVER (PARTITION BY cid ORDER BY n " \
+	                                   "DESC, "                                                \
+	                                   "hresult) AS rk FROM cc"                                \
+	                                   "  ) WHERE rk <= :top"                                  \
+	                                   "), out_rows AS ("                                      \
+	                                   "  SELECT cid, 0 AS kind, guid, host, failures, hits, " \
+	                                   "last_scan, last_ok,"                                   \
+	                                   "    NULL AS item, NULL AS code, NULL AS n, 0 AS rk "   \
+	                                   "FROM st"                                               \
+	                                   "  UNION ALL"                                           \
+	                                   "  SELECT sv.cid, 1, NULL, NULL, NULL, NULL, NULL, "    \
+	                                   "NULL, "                                                \
+	                                   "h.name, NULL, NULL, 0"                                 \
+	                                   "  FROM sv JOIN hosts h ON h.host_id = sv.server_id"    \
+	                                   "  WHERE sv.cid IN (SELECT cid FROM sel)"               \
+	                                   "  UNION ALL"                                           \
+	                                   "  SELECT cid, 2, NULL, NULL, NULL, NULL, NULL, NULL, " \
+	                                   "NULL, "                                                \
+	                                   "hresult, n, rk FROM ccr"                               \
+	                                   "  WHERE cid IN (SELECT cid FROM sel)"                  \
+	                                   "), keyed AS ("                                         \
+	                                   "  SELECT *, MAX(hits) OVER c AS khits, MAX(failures) " \
+	                                   "OVER "                                                 \
+	                                   "c AS kfail,"                                           \
+	                                   "    MAX(guid) OVER c AS kguid"                         \
+	                                   "  FROM out_rows WINDOW c AS (PARTITION BY cid)"        \
+	                                   ")"                                                     \
+	                                   " SELECT cid, guid, host, failures, hits, last_scan, "  \
+	                                   "last_ok, kind, item, code, n"                          \
+	                                   " FROM keyed ORDER BY khits DESC, kfail DESC, kguid, "  \
+	                                   "cid, "                                                 \
+	                                   "kind, item, rk"
+const char wl_sql_clients[] = CLIENTS_SQL(FAULTS_CTE);
+/* Faults from the summaries; the events and scans still read whole. */
+const char wl_sql_clients_sum[] = CLIENTS_SQL(FAULTS_SUM_CTE);
 
 /* timeline: counts per bucket of :width microseconds starting at :origin
  * (mod :width), only buckets with something in them, in time order.
@@ -313,25 +402,40 @@ const char wl_sql_clients[] =
  * before 1970 fall in the right bucket. */
 #define BUCKET(x)                                                                                  \
 	"((" x " - :origin) / :width - ((" x " - :origin) % :width < 0)) * :width + :origin"
-const char wl_sql_timeline[] =
-    "WITH " FAULTS_CTE ", ev AS ("
-    "  SELECT e.ts FROM events e JOIN sources s ON s.source_id = e.source_id"
-    "  WHERE s.complete = 1 AND e.ts IS NOT NULL AND " IN_WINDOW(
-        "e.ts") "    AND (:server IS NULL OR e.server_id = " SERVER_ID ")"
-                "    AND (:hresult IS NULL OR e.hresult = :hresult)"
-                "), fa AS ("
-                "  SELECT MIN(fts) AS ts, MAX(fpar IS NOT NULL) AS lim FROM frec"
-                "  WHERE fts IS NOT NULL AND " IN_WINDOW(
-                    "fts") "    AND (:server IS NULL OR fsrv = " SERVER_ID ")"
-                           "  GROUP BY fg, fe"
-                           "  HAVING :hresult IS NULL OR MAX(hresult = :hresult) = 1"
-                           "), b AS ("
-                           "  SELECT " BUCKET("ts") " AS b, 1 AS ev, 0 AS f, 0 AS l FROM ev"
-                                                    "  UNION ALL SELECT " BUCKET(
-                                                        "ts") ", 0, 1, lim FROM fa"
-                                                              ")"
-                                                              " SELECT b, SUM(ev), SUM(f), SUM(l) "
-                                                              "FROM b GROUP BY b ORDER BY b";
+#define TIMELINE_SQL(faults, ev)                                                                   \
+	"WITH " faults ", " ev ", fa AS ("                                                         \
+	"  SELECT MIN(fts) AS ts, MAX(fpar IS NOT NULL) AS lim FROM frec"                          \
+	"  WHERE fts IS NOT NULL AND " IN_WINDOW(                                                  \
+	    "fts") "    AND (:server IS NULL OR fsrv = " SERVER_ID ")"                             \
+	           "  GROUP BY fg, fe"                                                             \
+	           "  HAVING :hresult IS NULL OR MAX(hresult = :hresult) = 1"                      \
+	           "), b AS ("                                                                     \
+	           "  SELECT " BUCKET("ts") " AS b, n AS ev, 0 AS f, 0 AS l FROM ev"               \
+	                                    "  UNION ALL SELECT " BUCKET(                          \
+	                                        "ts") ", 0, 1, lim FROM fa"                        \
+	                                              ")"                                          \
+	                                              " SELECT b, SUM(ev), SUM(f), SUM(l) FROM b " \
+	                                              "GROUP BY b ORDER BY b"
+#define TIMELINE_EVENTS                                                                            \
+	"ev AS ("                                                                                  \
+	"  SELECT e.ts, 1 AS n FROM events e JOIN sources s ON s.source_id = e.source_id"          \
+	"  WHERE s.complete = 1 AND e.ts IS NOT NULL AND " IN_WINDOW(                              \
+	    "e.ts") "    AND (:server IS NULL OR e.server_id = " SERVER_ID ")"                     \
+	            "    AND (:hresult IS NULL OR e.hresult = :hresult))"
+/* Whole hours from sum_hours (server 0, hresult -1: none), the rest from
+ * the events at the edges. */
+#define TIMELINE_SUM_EVENTS                                                                        \
+	EDGE_CTE(WL_SQL_HOUR_US)                                                                   \
+	", ev AS ("                                                                                \
+	"  SELECT hour * " WL_SQL_HOUR_US " AS ts, n FROM sum_hours"                               \
+	"  WHERE n <> 0 AND " WHOLE(                                                               \
+	    "hour", WL_SQL_HOUR_US) "    AND (:server IS NULL OR server_id = " SERVER_ID ")"       \
+	                            "    AND (:hresult IS NULL OR hresult = :hresult)"             \
+	                            "  UNION ALL SELECT ts, 1 FROM edge WHERE ts IS NOT NULL"      \
+	                            "    AND (:server IS NULL OR server_id = " SERVER_ID ")"       \
+	                            "    AND (:hresult IS NULL OR hresult = :hresult))"
+const char wl_sql_timeline[] = TIMELINE_SQL(FAULTS_CTE, TIMELINE_EVENTS);
+const char wl_sql_timeline_sum[] = TIMELINE_SQL(FAULTS_SUM_CTE, TIMELINE_SUM_EVENTS);
 
 /* problems: the table as recorded, in the order recorded. */
 const char wl_sql_problems[] = "SELECT path, member, offset, line, kind, message, at"
@@ -396,40 +500,43 @@ const char wl_sql_incident_context[] =
  * limit faults of that parameter, as `limits`), hits (those faults), t0,
  * t1 (the span of its activity). Faults without a known server have no
  * row. */
-const char wl_sql_capacity[] =
-    "WITH " FAULTS_CTE ", " ACTIVITY_CTE ", per AS ("
-    "  SELECT sid, COUNT(DISTINCT cid) AS scanned, MIN(ts) AS t0, MAX(ts) AS t1"
-    "  FROM act WHERE sid IS NOT NULL GROUP BY sid"
-    "), lf AS ("
-    "  SELECT fsrv, fpar, cid, fg, fe FROM frec"
-    "  WHERE fpar IS NOT NULL AND fsrv IS NOT NULL AND " IN_WINDOW(
-        "fts") "), hit AS ("
-               "  SELECT fsrv, fpar, COUNT(DISTINCT cid) AS clients_hit,"
-               "    COUNT(DISTINCT fg) + COUNT(DISTINCT fe) AS hits FROM lf GROUP BY fsrv, fpar"
-               "), cand AS ("
-               "  SELECT c.server_id AS sid FROM scans c JOIN sources s ON s.source_id = "
-               "c.source_id"
-               "  WHERE s.complete = 1 AND c.server_id IS NOT NULL AND " IN_WINDOW(
-                   "c.ts") "  UNION SELECT fsrv FROM lf"
-                           "), par AS ("
-                           "  SELECT :prereq AS p, :prereq_limit AS k, 1 AS o UNION ALL SELECT "
-                           ":cached, :cached_limit, 2"
-                           ")"
-                           " SELECT cand.sid, h.name, par.p, par.k, coalesce(per.scanned, 0),"
-                           "   coalesce(hit.clients_hit, 0), coalesce(hit.hits, 0), per.t0, per.t1"
-                           " FROM cand JOIN hosts h ON h.host_id = cand.sid CROSS JOIN par"
-                           " LEFT JOIN per ON per.sid = cand.sid"
-                           " LEFT JOIN hit ON hit.fsrv = cand.sid AND hit.fpar = par.p"
-                           " ORDER BY h.name, par.o";
+#define CAPACITY_SQL(faults, activity)                                                             \
+	"WITH " faults ", " activity ", per AS ("                                                  \
+	"  SELECT sid, COUNT(DISTINCT cid) AS scanned, MIN(t0) AS t0, MAX(t1) AS t1"               \
+	"  FROM act WHERE sid IS NOT NULL GROUP BY sid"                                            \
+	"), lf AS ("                                                                               \
+	"  SELECT fsrv, fpar, cid, fg, fe FROM frec"                                               \
+	"  WHERE fpar IS NOT NULL AND fsrv IS NOT NULL AND " IN_WINDOW(                            \
+	    "fts") "), hit AS ("                                                                   \
+	           "  SELECT fsrv, fpar, COUNT(DISTINCT cid) AS clients_hit,"                      \
+	           "    COUNT(DISTINCT fg) + COUNT(DISTINCT fe) AS hits FROM lf GROUP BY fsrv, "   \
+	           "fpar"                                                                          \
+	           "), cand AS ("                                                                  \
+	           "  SELECT sid FROM act WHERE scan > 0 AND sid IS NOT NULL"                      \
+	           "  UNION SELECT fsrv FROM lf"                                                   \
+	           "), par AS ("                                                                   \
+	           "  SELECT :prereq AS p, :prereq_limit AS k, 1 AS o UNION ALL SELECT"            \
+	           "  :cached, :cached_limit, 2"                                                   \
+	           ")"                                                                             \
+	           " SELECT cand.sid, h.name, par.p, par.k, coalesce(per.scanned, 0),"             \
+	           "   coalesce(hit.clients_hit, 0), coalesce(hit.hits, 0), per.t0, per.t1"        \
+	           " FROM cand JOIN hosts h ON h.host_id = cand.sid CROSS JOIN par"                \
+	           " LEFT JOIN per ON per.sid = cand.sid"                                          \
+	           " LEFT JOIN hit ON hit.fsrv = cand.sid AND hit.fpar = par.p"                    \
+	           " ORDER BY h.name, par.o"
+const char wl_sql_capacity[] = CAPACITY_SQL(FAULTS_CTE, ACTIVITY_CTE);
+const char wl_sql_capacity_sum[] = CAPACITY_SQL(FAULTS_SUM_CTE, ACTIVITY_SUM_CTE);
 
 /* capacity rates_by_value: for one server (:sid) and parameter (:param),
  * clients_scanned and clients_hit within [:since, :until) as in
  * wl_sql_capacity. */
-const char wl_sql_capacity_rate[] =
-    "WITH " FAULTS_CTE ", " ACTIVITY_CTE
-    " SELECT (SELECT COUNT(DISTINCT cid) FROM act WHERE sid = :sid),"
-    "   (SELECT COUNT(DISTINCT cid) FROM frec WHERE fsrv = :sid AND fpar = :param"
-    "      AND " IN_WINDOW("fts") ")";
+#define CAPACITY_RATE_SQL(faults, activity)                                                        \
+	"WITH " faults ", " activity                                                               \
+	" SELECT (SELECT COUNT(DISTINCT cid) FROM act WHERE sid = :sid),"                          \
+	"   (SELECT COUNT(DISTINCT cid) FROM frec WHERE fsrv = :sid AND fpar = :param"             \
+	"      AND " IN_WINDOW("fts") ")"
+const char wl_sql_capacity_rate[] = CAPACITY_RATE_SQL(FAULTS_CTE, ACTIVITY_CTE);
+const char wl_sql_capacity_rate_sum[] = CAPACITY_RATE_SQL(FAULTS_SUM_CTE, ACTIVITY_SUM_CTE);
 
 /* Every web.config of a complete source: server (lower-case), file_ts,
  * max_installed_prerequisites, max_cached_updates; oldest first (unknown
@@ -447,47 +554,62 @@ const char wl_sql_configs[] =
  * that server. Percentiles by nearest rank: the smallest value whose rank
  * r satisfies 100 r >= P n. Columns: server, proxy (1 evaluated, 2
  * deployed, 3 round_trips), hit, clients, min, p50, p90, max. */
-const char wl_sql_proxies[] =
-    "WITH " FAULTS_CTE ", hitc AS ("
-    "  SELECT DISTINCT fsrv AS sid, cid FROM frec"
-    "  WHERE fpar IS NOT NULL AND fsrv IS NOT NULL AND cid IS NOT NULL AND " IN_WINDOW(
-        "fts") "), per AS ("
-               "  SELECT c.server_id AS sid, c.client_guid_id AS cid, MAX(c.evaluated) AS ev,"
-               "    MAX(c.deployed) AS dep, MAX(c.round_trips) AS rt"
-               "  FROM scans c JOIN sources s ON s.source_id = c.source_id"
-               "  WHERE s.complete = 1 AND c.server_id IS NOT NULL AND c.client_guid_id IS NOT NULL"
-               "    AND " IN_WINDOW(
-                   "c.ts") "  GROUP BY c.server_id, c.client_guid_id"
-                           "), tag AS ("
-                           "  SELECT per.*, EXISTS (SELECT 1 FROM hitc"
-                           "    WHERE hitc.sid = per.sid AND hitc.cid = per.cid) AS hit FROM per"
-                           "), long AS ("
-                           "  SELECT sid, hit, 1 AS pk, ev AS v FROM tag WHERE ev IS NOT NULL"
-                           "  UNION ALL SELECT sid, hit, 2, dep FROM tag WHERE dep IS NOT NULL"
-                           "  UNION ALL SELECT sid, hit, 3, rt FROM tag WHERE rt IS NOT NULL"
-                           "), rk AS ("
-                           "  SELECT sid, hit, pk, v,"
-                           "    ROW_NUMBER() OVER (PARTITION BY sid, hit, pk ORDER BY v) AS rn,"
-                           "    COUNT(*) OVER (PARTITION BY sid, hit, pk) AS n FROM long"
-                           ")"
-                           " SELECT h.name, pk, hit, MAX(n), MIN(v),"
-                           "   MIN(CASE WHEN rn * 100 >= n * 50 THEN v END),"
-                           "   MIN(CASE WHEN rn * 100 >= n * 90 THEN v END), MAX(v)"
-                           " FROM rk JOIN hosts h ON h.host_id = rk.sid"
-                           " GROUP BY rk.sid, pk, hit ORDER BY h.name, pk, hit DESC";
+#define PROXIES_SQL(faults, scans)                                                                 \
+	"WITH " faults ", hitc AS ("                                                               \
+	"  SELECT DISTINCT fsrv AS sid, cid FROM frec"                                             \
+	"  WHERE fpar IS NOT NULL AND fsrv IS NOT NULL AND cid IS NOT NULL AND " IN_WINDOW(        \
+	    "fts") "), " scans ", tag AS ("                                                        \
+	           "  SELECT per.*, EXISTS (SELECT 1 FROM hitc"                                    \
+	           "    WHERE hitc.sid = per.sid AND hitc.cid = per.cid) AS hit FROM per"          \
+	           "), long AS ("                                                                  \
+	           "  SELECT sid, hit, 1 AS pk, ev AS v FROM tag WHERE ev IS NOT NULL"             \
+	           "  UNION ALL SELECT sid, hit, 2, dep FROM tag WHERE dep IS NOT NULL"            \
+	           "  UNION ALL SELECT sid, hit, 3, rt FROM tag WHERE rt IS NOT NULL"              \
+	           "), rk AS ("                                                                    \
+	           "  SELECT sid, hit, pk, v,"                                                     \
+	           "    ROW_NUMBER() OVER (PARTITION BY sid, hit, pk ORDER BY v) AS rn,"           \
+	           "    COUNT(*) OVER (PARTITION BY sid, hit, pk) AS n FROM long"                  \
+	           ")"                                                                             \
+	           " SELECT h.name, pk, hit, MAX(n), MIN(v),"                                      \
+	           "   MIN(CASE WHEN rn * 100 >= n * 50 THEN v END),"                              \
+	           "   MIN(CASE WHEN rn * 100 >= n * 90 THEN v END), MAX(v)"                       \
+	           " FROM rk JOIN hosts h ON h.host_id = rk.sid"                                   \
+	           " GROUP BY rk.sid, pk, hit ORDER BY h.name, pk, hit DESC"
+#define PROXIES_SCANS                                                                              \
+	"per AS ("                                                                                 \
+	"  SELECT c.server_id AS sid, c.client_guid_id AS cid, MAX(c.evaluated) AS ev,"            \
+	"    MAX(c.deployed) AS dep, MAX(c.round_trips) AS rt"                                     \
+	"  FROM scans c JOIN sources s ON s.source_id = c.source_id"                               \
+	"  WHERE s.complete = 1 AND c.server_id IS NOT NULL AND c.client_guid_id IS NOT NULL"      \
+	"    AND " IN_WINDOW("c.ts") "  GROUP BY c.server_id, c.client_guid_id)"
+#define PROXIES_SUM_SCANS                                                                          \
+	EDGE_SCANS_CTE(WL_SQL_DAY_US)                                                              \
+	", per AS ("                                                                               \
+	"  SELECT sid, cid, MAX(ev) AS ev, MAX(dep) AS dep, MAX(rt) AS rt FROM ("                  \
+	"    SELECT server_id AS sid, client_guid_id AS cid, max_evaluated AS ev,"                 \
+	"      max_deployed AS dep, max_round_trips AS rt FROM sum_activity"                       \
+	"    WHERE scans > 0 AND " WHOLE(                                                          \
+	    "day", WL_SQL_DAY_US) "    UNION ALL SELECT server_id, client_guid_id, evaluated, "    \
+	                          "deployed, round_trips"                                          \
+	                          "    FROM edge_scans)"                                           \
+	                          "  WHERE sid IS NOT NULL AND cid IS NOT NULL GROUP BY sid, cid)"
+const char wl_sql_proxies[] = PROXIES_SQL(FAULTS_CTE, PROXIES_SCANS);
+const char wl_sql_proxies_sum[] = PROXIES_SQL(FAULTS_SUM_CTE, PROXIES_SUM_SCANS);
 
 /* report --html: limit faults per server and UTC day (in the window).
  * Columns: server, day (days since 1970), InstalledNonLeafUpdateIDs hits,
  * OtherCachedUpdateIDs hits. */
-const char wl_sql_daily_hits[] =
-    "WITH " FAULTS_CTE ", lf AS ("
-    "  SELECT DISTINCT fg, fe, fts, fsrv, fpar FROM frec"
-    "  WHERE fpar IS NOT NULL AND fts IS NOT NULL AND " IN_WINDOW(
-        "fts") ")"
-               " SELECT h.name, fts / :day - (fts % :day < 0) AS d,"
-               "   SUM(fpar = :prereq), SUM(fpar = :cached)"
-               " FROM lf LEFT JOIN hosts h ON h.host_id = lf.fsrv"
-               " GROUP BY lf.fsrv, d ORDER BY h.name IS NULL, h.name, d";
+#define DAILY_HITS_SQL(faults)                                                                     \
+	"WITH " faults ", lf AS ("                                                                 \
+	"  SELECT DISTINCT fg, fe, fts, fsrv, fpar FROM frec"                                      \
+	"  WHERE fpar IS NOT NULL AND fts IS NOT NULL AND " IN_WINDOW(                             \
+	    "fts") ")"                                                                             \
+	           " SELECT h.name, fts / :day - (fts % :day < 0) AS d,"                           \
+	           "   SUM(fpar = :prereq), SUM(fpar = :cached)"                                   \
+	           " FROM lf LEFT JOIN hosts h ON h.host_id = lf.fsrv"                             \
+	           " GROUP BY lf.fsrv, d ORDER BY h.name IS NULL, h.name, d"
+const char wl_sql_daily_hits[] = DAILY_HITS_SQL(FAULTS_CTE);
+const char wl_sql_daily_hits_sum[] = DAILY_HITS_SQL(FAULTS_SUM_CTE);
 
 /* report --html: what the index holds. Columns: complete sources, events,
  * scans, problems, earliest and latest line time. */
@@ -500,3 +622,41 @@ const char wl_sql_overview[] =
     "  (SELECT COUNT(*) FROM problems),"
     "  (SELECT MIN(first_ts) FROM sources WHERE complete = 1),"
     "  (SELECT MAX(last_ts) FROM sources WHERE complete = 1)";
+
+/* The same counts from sum_activity (every event and scan of a complete
+ * source is in one of its rows). */
+const char wl_sql_overview_sum[] = "SELECT (SELECT COUNT(*) FROM sources WHERE complete = 1),"
+                                   "  (SELECT coalesce(SUM(events), 0) FROM sum_activity),"
+                                   "  (SELECT coalesce(SUM(scans), 0) FROM sum_activity),"
+                                   "  (SELECT COUNT(*) FROM problems),"
+                                   "  (SELECT MIN(first_ts) FROM sources WHERE complete = 1),"
+                                   "  (SELECT MAX(last_ts) FROM sources WHERE complete = 1)";
+
+/* Each statement over raw events and its twin over the summaries: the
+ * same parameters, the same rows. */
+static const struct {
+	const char *raw, *sum;
+} twins[] = {
+    {wl_sql_errors_by_code, wl_sql_errors_by_code_sum},
+    {wl_sql_errors_by_server, wl_sql_errors_by_server_sum},
+    {wl_sql_errors_by_client, wl_sql_errors_by_client_sum},
+    {wl_sql_servers, wl_sql_servers_sum},
+    {wl_sql_clients, wl_sql_clients_sum},
+    {wl_sql_timeline, wl_sql_timeline_sum},
+    {wl_sql_capacity, wl_sql_capacity_sum},
+    {wl_sql_capacity_rate, wl_sql_capacity_rate_sum},
+    {wl_sql_proxies, wl_sql_proxies_sum},
+    {wl_sql_daily_hits, wl_sql_daily_hits_sum},
+    {wl_sql_overview, wl_sql_overview_sum},
+};
+
+const char *wl_sql_pick(const char *raw)
+{
+	const char *e = getenv(WL_QUERY_RAW_ENV);
+	if (e && *e && strcmp(e, "0") != 0)
+		return raw;
+	for (size_t i = 0; i < sizeof twins / sizeof *twins; i++)
+		if (twins[i].raw == raw)
+			return twins[i].sum;
+	return raw;
+}

@@ -24,4 +24,12 @@ extern const char wl_sql_proxies[];
 extern const char wl_sql_daily_hits[];
 extern const char wl_sql_overview[];
 
+/* The statement to run for raw (one of the above): its twin over the
+ * summary tables (docs/SCHEMA.md, "Summaries"), which gives the same rows,
+ * or raw itself when it has none or when the environment variable
+ * WSUSLOG_QUERY_RAW is set to anything but "" or "0" (the tests answer
+ * every report both ways and compare). */
+#define WL_QUERY_RAW_ENV "WSUSLOG_QUERY_RAW"
+const char *wl_sql_pick(const char *raw);
+
 #endif

@@ -59,7 +59,7 @@ wl_status wl_report_errors(sqlite3 *db, const wl_qfilter *f, wl_errors_by by, wl
 	errors_ctx ctx;
 	assert((unsigned)by < sizeof variants / sizeof variants[0]);
 	ctx.lead = variants[by].lead;
-	if (sqlite3_prepare_v2(db, variants[by].sql, -1, &st, NULL) != SQLITE_OK) {
+	if (sqlite3_prepare_v2(db, wl_sql_pick(variants[by].sql), -1, &st, NULL) != SQLITE_OK) {
 		rc = wl_qdb_error(db, err, errlen);
 		goto out;
 	}

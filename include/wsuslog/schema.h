@@ -14,7 +14,7 @@
 #include "wsuslog/status.h"
 
 /* PRAGMA user_version of an index this build writes and reads. */
-#define WL_SCHEMA_VERSION 2
+#define WL_SCHEMA_VERSION 3
 
 /* The two limit parameters and their web.config keys and defaults. */
 #define WL_PARAM_PREREQ "InstalledNonLeafUpdateIDs"
@@ -23,6 +23,204 @@
 #define WL_LIMIT_CACHED "maxCachedUpdates"
 #define WL_LIMIT_PREREQ_DEFAULT 400
 #define WL_LIMIT_CACHED_DEFAULT 22000
+/* The SOAP fault code of a limit record (MS-WUSP 2.2.2.4). */
+#define WL_FAULT_LIMIT_CODE "InvalidParameters"
+
+/* Grains of the summary tables (docs/SCHEMA.md, "Summaries"), in the
+ * microseconds of events.ts. */
+#define WL_SQL_DAY_US "86400000000"
+#define WL_SQL_HOUR_US "3600000000"
+/* floor(x / w) for SQL integers (SQL's / truncates towards zero). */
+#define WL_SQL_FLOOR_DIV(x, w) "((" x ") / " w " - ((" x ") % " w " < 0))"
+
+/* The fault rules, one home for the query (over every fault) and the
+ * writer (faults and fault_members, for the faults an input touched).
+ * CTEs fr, fw, frec; `restrict` is an SQL condition on events e that picks
+ * the records (whole faults: every record of a chosen fault must pass).
+ * fr    the fault records of complete sources: events with a fault GUID,
+ *       and events with a fault code but no GUID (a fault of their own,
+ *       keyed by event id): (fg, fe).
+ * frec  each record tagged with its fault's time (fts: earliest), server
+ *       (fsrv: a server-side record's, else the earliest client record
+ *       naming one), fault code (fcode: that first record's, else any) and
+ *       limit parameter (fpar: NULL unless some record is an
+ *       InvalidParameters fault on one of the two limit parameters; then
+ *       the parameter seen first, as `limits`).
+ * Parameters: :code, :prereq, :cached, :server_role, :ts_max. */
+#define WL_SQL_FAULT_RULES(restrict)                                                               \
+	"fr AS ("                                                                                  \
+	"  SELECT e.fault_guid_id AS fg,"                                                          \
+	"    CASE WHEN e.fault_guid_id IS NULL THEN e.event_id END AS fe,"                         \
+	"    e.event_id, e.ts, e.role, e.server_id, e.client_guid_id AS cid,"                      \
+	"    e.fault_code, e.parameter, e.hresult, e.source_id, e.line,"                           \
+	"    coalesce(e.fault_code = :code AND e.parameter IN (:prereq, :cached), 0) AS islim"     \
+	"  FROM events e JOIN sources s ON s.source_id = e.source_id"                              \
+	"  WHERE s.complete = 1"                                                                   \
+	"    AND (e.fault_guid_id IS NOT NULL OR e.fault_code IS NOT NULL) AND " restrict "), fw " \
+	                                                                                  "AS ("   \
+	                                                                                  "  "     \
+	                                                                                  "SELECT" \
+	                                                                                  " fg, "  \
+	                                                                                  "fe, "   \
+	                                                                                  "event_" \
+	                                                                                  "id, "   \
+	                                                                                  "cid, "  \
+	                                                                                  "hresul" \
+	                                                                                  "t,"     \
+	                                                                                  "    "   \
+	                                                                                  "MIN("   \
+	                                                                                  "ts) "   \
+	                                                                                  "OVER "  \
+	                                                                                  "w AS "  \
+	                                                                                  "fts,"   \
+	                                                                                  "    "   \
+	                                                                                  "FIRST_" \
+	                                                                                  "VALUE(" \
+	                                                                                  "server" \
+	                                                                                  "_id) "  \
+	                                                                                  "OVER "  \
+	                                                                                  "w AS "  \
+	                                                                                  "fsrv,"  \
+	                                                                                  "    "   \
+	                                                                                  "coales" \
+	                                                                                  "ce("    \
+	                                                                                  "FIRST_" \
+	                                                                                  "VALUE(" \
+	                                                                                  "fault_" \
+	                                                                                  "code) " \
+	                                                                                  "OVER "  \
+	                                                                                  "w, "    \
+	                                                                                  "MAX("   \
+	                                                                                  "fault_" \
+	                                                                                  "code) " \
+	                                                                                  "OVER "  \
+	                                                                                  "w) AS " \
+	                                                                                  "fcode," \
+	                                                                                  "    "   \
+	                                                                                  "MAX("   \
+	                                                                                  "islim)" \
+	                                                                                  " OVER " \
+	                                                                                  "w AS "  \
+	                                                                                  "flim,"  \
+	                                                                                  "    "   \
+	                                                                                  "MIN("   \
+	                                                                                  "CASE "  \
+	                                                                                  "WHEN "  \
+	                                                                                  "parame" \
+	                                                                                  "ter = " \
+	                                                                                  ":prere" \
+	                                                                                  "q "     \
+	                                                                                  "THEN "  \
+	                                                                                  "coales" \
+	                                                                                  "ce(ts," \
+	                                                                                  " :ts_"  \
+	                                                                                  "max) "  \
+	                                                                                  "END) "  \
+	                                                                                  "OVER "  \
+	                                                                                  "w AS "  \
+	                                                                                  "tp,"    \
+	                                                                                  "    "   \
+	                                                                                  "MIN("   \
+	                                                                                  "CASE "  \
+	                                                                                  "WHEN "  \
+	                                                                                  "parame" \
+	                                                                                  "ter = " \
+	                                                                                  ":cache" \
+	                                                                                  "d "     \
+	                                                                                  "THEN "  \
+	                                                                                  "coales" \
+	                                                                                  "ce(ts," \
+	                                                                                  " :ts_"  \
+	                                                                                  "max) "  \
+	                                                                                  "END) "  \
+	                                                                                  "OVER "  \
+	                                                                                  "w AS "  \
+	                                                                                  "tc"     \
+	                                                                                  "  "     \
+	                                                                                  "FROM "  \
+	                                                                                  "fr"     \
+	                                                                                  "  "     \
+	                                                                                  "WINDOW" \
+	                                                                                  " w AS " \
+	                                                                                  "(PARTI" \
+	                                                                                  "TION "  \
+	                                                                                  "BY "    \
+	                                                                                  "fg, "   \
+	                                                                                  "fe "    \
+	                                                                                  "ORDER " \
+	                                                                                  "BY"     \
+	                                                                                  "    "   \
+	                                                                                  "server" \
+	                                                                                  "_id "   \
+	                                                                                  "IS "    \
+	                                                                                  "NULL, " \
+	                                                                                  "role "  \
+	                                                                                  "<> "    \
+	                                                                                  ":serve" \
+	                                                                                  "r_"     \
+	                                                                                  "role, " \
+	                                                                                  "ts IS " \
+	                                                                                  "NULL, " \
+	                                                                                  "ts,"    \
+	                                                                                  "    "   \
+	                                                                                  "source" \
+	                                                                                  "_id, "  \
+	                                                                                  "line, " \
+	                                                                                  "event_" \
+	                                                                                  "id"     \
+	                                                                                  "    "   \
+	                                                                                  "ROWS "  \
+	                                                                                  "BETWEE" \
+	                                                                                  "N "     \
+	                                                                                  "UNBOUN" \
+	                                                                                  "DED "   \
+	                                                                                  "PRECED" \
+	                                                                                  "ING "   \
+	                                                                                  "AND "   \
+	                                                                                  "UNBOUN" \
+	                                                                                  "DED "   \
+	                                                                                  "FOLLOW" \
+	                                                                                  "ING)"   \
+	                                                                                  "), "    \
+	                                                                                  "frec "  \
+	                                                                                  "AS ("   \
+	                                                                                  "  "     \
+	                                                                                  "SELECT" \
+	                                                                                  " fg, "  \
+	                                                                                  "fe, "   \
+	                                                                                  "event_" \
+	                                                                                  "id, "   \
+	                                                                                  "cid, "  \
+	                                                                                  "hresul" \
+	                                                                                  "t, "    \
+	                                                                                  "fts, "  \
+	                                                                                  "fsrv, " \
+	                                                                                  "fcode," \
+	                                                                                  "    "   \
+	                                                                                  "CASE "  \
+	                                                                                  "WHEN "  \
+	                                                                                  "flim "  \
+	                                                                                  "THEN "  \
+	                                                                                  "CASE "  \
+	                                                                                  "WHEN "  \
+	                                                                                  "tp IS " \
+	                                                                                  "NULL "  \
+	                                                                                  "OR tc " \
+	                                                                                  "< tp"   \
+	                                                                                  "      " \
+	                                                                                  "THEN "  \
+	                                                                                  ":cache" \
+	                                                                                  "d "     \
+	                                                                                  "ELSE "  \
+	                                                                                  ":prere" \
+	                                                                                  "q END " \
+	                                                                                  "END "   \
+	                                                                                  "AS "    \
+	                                                                                  "fpar"   \
+	                                                                                  "  "     \
+	                                                                                  "FROM "  \
+	                                                                                  "fw"     \
+	                                                                                  ")"
 
 /* Create the tables of an empty database, or check the version of an
  * existing one. Returns WL_OK, WL_E_SCHEMA (other version; message in err)
