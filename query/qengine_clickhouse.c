@@ -20,6 +20,10 @@
 
 #define DEFAULT_DATABASE "wsuslog"
 
+/* The ClickHouse layout this reader understands (docs/CLICKHOUSE.md,
+ * meta.schema_version; the writer's WL_CH_SCHEMA_VERSION). */
+#define CH_SCHEMA_VERSION 1
+
 typedef struct ch_db {
 	wl_qdb head;
 	CURL *curl;
@@ -538,12 +542,11 @@ static int set_lit(ch_stmt *s, int i, char *lit)
 
 static int ch_bind_int64(wl_qstmt *st, int i, int64_t v)
 {
-	char b[32];
-	snprintf(b, sizeof b, "%" PRId64, v);
-	/* INT64_MIN has no literal of its own: the parser reads the minus
-	 * as an operator on 9223372036854775808, which is UInt64. */
-	if (v == INT64_MIN)
-		snprintf(b, sizeof b, "toInt64('%" PRId64 "')", v);
+	char b[48];
+	/* Typed as SQLite's integers are: a bare 9223372036854775807 would
+	 * be UInt64, which ClickHouse will not mix with Int64 columns. The
+	 * quoted form also covers INT64_MIN, which has no literal. */
+	snprintf(b, sizeof b, "toInt64('%" PRId64 "')", v);
 	return set_lit(C(st), i, strdup(b));
 }
 
@@ -726,11 +729,11 @@ static wl_status check_schema(ch_db *d, char *err, size_t errlen)
 	if (ch_step(st) != SQLITE_ROW || ch_column_type(st, 0) == SQLITE_NULL) {
 		snprintf(err, errlen, "database '%s' holds no wsuslog index", d->database);
 		rc = WL_E_DB;
-	} else if (ch_column_int64(st, 0) != WL_SCHEMA_VERSION) {
+	} else if (ch_column_int64(st, 0) != CH_SCHEMA_VERSION) {
 		snprintf(err, errlen,
 		         "database '%s' holds a wsuslog index of schema version %lld; this "
 		         "program reads version %d",
-		         d->database, (long long)ch_column_int64(st, 0), WL_SCHEMA_VERSION);
+		         d->database, (long long)ch_column_int64(st, 0), CH_SCHEMA_VERSION);
 		rc = WL_E_DB;
 	}
 	ch_finalize(st);
