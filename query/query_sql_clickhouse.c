@@ -125,64 +125,98 @@ static const char ch_guid[] =
 
 static const char ch_timeline[] =
     "SELECT b, sum(ev), sum(f), sum(l) FROM ("
-    "  SELECT " BUCKET("assumeNotNull(ts)") " AS b, 1 AS ev, 0 AS f, 0 AS l FROM events"
-                                            "  WHERE " VIS " AND ts IS NOT NULL AND " IN_WINDOW("t"
-                                                                                                "s") "    AND (:server IS NULL OR " ID(
-                                                "server") " = " SERVER_ID ")"
-                                                          "    AND (:hresult IS NULL OR hresult = "
-                                                          ":hresult)"
-                                                          "  UNION ALL"
-                                                          "  SELECT " BUCKET(
-                                                              "assumeNotNull(t)") ", 0, 1, lim "
-                                                                                  "FROM ("
-                                                                                  "    SELECT "
-                                                                                  "min(fts) AS t, "
-                                                                                  "toUInt8(max("
-                                                                                  "isNotNull(fpar))"
-                                                                                  ") AS lim FROM "
-                                                                                  "(" FREC ")"
-                                                                                  "    WHERE fts "
-                                                                                  "IS NOT NULL "
-                                                                                  "AND " IN_WINDOW(
-                                                                                      "fts") "     "
-                                                                                             " AND "
-                                                                                             "(:"
-                                                                                             "serve"
-                                                                                             "r IS "
-                                                                                             "NULL "
-                                                                                             "OR "
-                                                                                             "fsrv "
-                                                                                             "="
-                                                                                             " " SERVER_ID
-                                                                                             ")"
-                                                                                             "    "
-                                                                                             "GROUP"
-                                                                                             " BY "
-                                                                                             "fk"
-                                                                                             "    "
-                                                                                             "HAVIN"
-                                                                                             "G "
-                                                                                             ":hres"
-                                                                                             "ult "
-                                                                                             "IS "
-                                                                                             "NULL "
-                                                                                             "OR "
-                                                                                             "max("
-                                                                                             "ifNul"
-                                                                                             "l("
-                                                                                             "hresu"
-                                                                                             "lt = "
-                                                                                             ":hres"
-                                                                                             "ult, "
-                                                                                             "0)) "
-                                                                                             "= 1)"
-                                                                                             ") "
-                                                                                             "GROUP"
-                                                                                             " BY "
-                                                                                             "b "
-                                                                                             "ORDER"
-                                                                                             " BY "
-                                                                                             "b";
+    "  SELECT " BUCKET(
+        "assumeNotNull(ts)") " AS b, 1 AS ev, 0 AS f, 0 AS l FROM events"
+                             "  WHERE " VIS " AND ts IS NOT NULL AND " IN_WINDOW(
+                                 "t"
+                                 "s") "    AND (:server IS NULL OR " ID("server") " = " SERVER_ID
+                                                                                  ")"
+                                                                                  "    AND "
+                                                                                  "(:hresult IS "
+                                                                                  "NULL OR hresult "
+                                                                                  "= "
+                                                                                  ":hresult)"
+                                                                                  "  UNION ALL"
+                                                                                  "  "
+                                                                                  "SELECT " BUCKET(
+                                                                                      "assumeNotNul"
+                                                                                      "l(t)") ", "
+                                                                                              "0, "
+                                                                                              "1, "
+                                                                                              "lim "
+                                                                                              "FROM"
+                                                                                              " ("
+                                                                                              "    "
+                                                                                              "SELE"
+                                                                                              "CT "
+                                                                                              "min("
+                                                                                              "fts)"
+                                                                                              " AS "
+                                                                                              "t, "
+                                                                                              "toUI"
+                                                                                              "nt8("
+                                                                                              "max("
+                                                                                              "isNo"
+                                                                                              "tNul"
+                                                                                              "l("
+                                                                                              "fpar"
+                                                                                              "))"
+                                                                                              ") "
+                                                                                              "AS "
+                                                                                              "lim "
+                                                                                              "FROM"
+                                                                                              " "
+                                                                                              "(" FREC
+                                                                                              ")"
+                                                                                              "    "
+                                                                                              "WHER"
+                                                                                              "E "
+                                                                                              "fts "
+                                                                                              "IS "
+                                                                                              "NOT "
+                                                                                              "NULL"
+                                                                                              " "
+                                                                                              "AND"
+                                                                                              " " IN_WINDOW(
+                                                                                                  "fts") "     "
+                                                                                                         " AND "
+                                                                                                         "(:"
+                                                                                                         "serve"
+                                                                                                         "r IS "
+                                                                                                         "NULL "
+                                                                                                         "OR "
+                                                                                                         "fsrv "
+                                                                                                         "="
+                                                                                                         " " SERVER_ID
+                                                                                                         ")"
+                                                                                                         "    "
+                                                                                                         "GROUP"
+                                                                                                         " BY "
+                                                                                                         "fk"
+                                                                                                         "    "
+                                                                                                         "HAVIN"
+                                                                                                         "G "
+                                                                                                         ":hres"
+                                                                                                         "ult "
+                                                                                                         "IS "
+                                                                                                         "NULL "
+                                                                                                         "OR "
+                                                                                                         "max("
+                                                                                                         "ifNul"
+                                                                                                         "l("
+                                                                                                         "hresu"
+                                                                                                         "lt = "
+                                                                                                         ":hres"
+                                                                                                         "ult, "
+                                                                                                         "0)) "
+                                                                                                         "= 1)"
+                                                                                                         ") "
+                                                                                                         "GROUP"
+                                                                                                         " BY "
+                                                                                                         "b "
+                                                                                                         "ORDER"
+                                                                                                         " BY "
+                                                                                                         "b";
 
 /* No problem_id: rows in the order of their time, path and line. */
 static const char ch_problems[] =
@@ -212,8 +246,7 @@ static const char ch_overview[] =
 	                                                                "ts") " UNION ALL SELECT " \
 	                                                                      "fsrv, fsrvn, cid, " \
 	                                                                      "fts, toUInt8(0) "   \
-	                                                                      "FROM (" FREC        \
-	                                                                      ") "                 \
+	                                                                      "FROM (" FREC ") "   \
 	                                                                      "WHERE " IN_WINDOW(  \
 	                                                                          "fts")
 
@@ -245,6 +278,83 @@ static const char ch_daily_hits[] =
         "fts") ")"
                " GROUP BY fsrv, fsrvn, d ORDER BY isNull(fsrvn), fsrvn, d";
 
+/* capacity: limit faults with a server, in the window (lf of query_sql.c). */
+#define CAP_LF                                                                                     \
+	"SELECT assumeNotNull(fsrv) AS sid, fsrvn, assumeNotNull(fpar) AS p, cid, fg, fe"          \
+	" FROM (" FREC ") WHERE fpar IS NOT NULL AND fsrv IS NOT NULL AND " IN_WINDOW("fts")
+
+static const char ch_capacity[] =
+    "SELECT sid, sname, p, k, ifNull(scanned, 0), ifNull(clients_hit, 0), ifNull(hits, 0),"
+    "  t0, t1 FROM ("
+    "  SELECT sid, sname, p, k, o, scanned, t0, t1 FROM ("
+    "    SELECT sid, sname, p, k, o FROM ("
+    "      SELECT sid, any(sname) AS sname FROM ("
+    "        SELECT assumeNotNull(" ID(
+        "server") ") AS sid, server AS sname FROM scans"
+                  "        WHERE " VIS " AND server IS NOT NULL AND " IN_WINDOW(
+                      "ts") "        UNION ALL SELECT sid, fsrvn FROM (" CAP_LF ")"
+                            "      ) GROUP BY sid"
+                            "    ) CROSS JOIN ("
+                            "      SELECT :prereq AS p, :prereq_limit AS k, 1 AS o"
+                            "      UNION ALL SELECT :cached, :cached_limit, 2)"
+                            "  ) ANY LEFT JOIN ("
+                            "    SELECT assumeNotNull(a_sid) AS sid, " COUNT_DISTINCT(
+                                "a_cid") " AS scanned,"
+                                         "      min(a_ts) AS t0, max(a_ts) AS t1 FROM (" ACT
+                                         ") WHERE a_sid IS NOT NULL GROUP BY sid"
+                                         "  ) USING sid"
+                                         ") ANY LEFT JOIN ("
+                                         "  SELECT sid, p, " COUNT_DISTINCT(
+                                             "cid") " AS clients_hit,"
+                                                    "    " COUNT_DISTINCT(
+                                                        "fg") " + " COUNT_DISTINCT("fe") " AS hits"
+                                                                                         "  FROM "
+                                                                                         "(" CAP_LF
+                                                                                         ") GROUP "
+                                                                                         "BY sid, p"
+                                                                                         ") USING "
+                                                                                         "(sid, p)"
+                                                                                         " ORDER "
+                                                                                         "BY "
+                                                                                         "sname, o";
+
+static const char ch_capacity_rate[] = "SELECT (SELECT " COUNT_DISTINCT(
+    "a_cid") " FROM (" ACT ") WHERE a_sid = :sid),"
+             "  (SELECT " COUNT_DISTINCT("cid") " FROM (" FREC
+                                                ") WHERE fsrv = :sid AND fpar = :param"
+                                                "     AND " IN_WINDOW("fts") ")";
+
+/* capacity --proxies: ranks by sorting each group's values into an array
+ * (no window functions); nearest rank r = ceil(P n / 100). */
+#define PROXY_PER                                                                                                               \
+	"SELECT sid, sname, cid, ev, dep, rt, materialize((sid, cid) IN (SELECT fsrv, cid FROM "                                \
+	"(" FREC ")"                                                                                                            \
+	"  WHERE fpar IS NOT NULL AND fsrv IS NOT NULL AND cid IS NOT NULL AND " IN_WINDOW("fts") ")) AS hit FROM (SELECT " ID( \
+	    "server") " AS sid, any(server) AS sname, " ID("client_id") " AS cid, max(evaluated) "                              \
+	                                                                "AS ev, max(deployed) AS "                              \
+	                                                                "dep, max(round_trips) "                                \
+	                                                                "AS rt FROM scans"                                      \
+	                                                                " WHERE " VIS                                           \
+	                                                                " AND server IS NOT NULL "                              \
+	                                                                "AND client_id IS NOT "                                 \
+	                                                                "NULL AND " IN_WINDOW(                                  \
+	                                                                    "ts") " GROUP BY "                                  \
+	                                                                          "sid, cid)"
+
+static const char ch_proxies[] =
+    "SELECT sname, pk, hit, n, vs[1], vs[intDiv(n * 50 + 99, 100)],"
+    "  vs[intDiv(n * 90 + 99, 100)], vs[n] FROM ("
+    "  SELECT sid, any(sname) AS sname, pk, hit, count() AS n, arraySort(groupArray(v)) AS vs"
+    "  FROM ("
+    "    SELECT sid, sname, hit, toUInt8(1) AS pk, assumeNotNull(ev) AS v FROM (" PROXY_PER ")"
+    "      WHERE ev IS NOT NULL"
+    "    UNION ALL SELECT sid, sname, hit, toUInt8(2), assumeNotNull(dep) FROM (" PROXY_PER ")"
+    "      WHERE dep IS NOT NULL"
+    "    UNION ALL SELECT sid, sname, hit, toUInt8(3), assumeNotNull(rt) FROM (" PROXY_PER ")"
+    "      WHERE rt IS NOT NULL"
+    "  ) GROUP BY sid, pk, hit"
+    ") ORDER BY sname, pk, hit DESC";
+
 static const struct {
 	const char *sqlite, *clickhouse;
 } dialect[] = {
@@ -260,6 +370,9 @@ static const struct {
     {wl_sql_overview, ch_overview},
     {wl_sql_servers, ch_servers},
     {wl_sql_daily_hits, ch_daily_hits},
+    {wl_sql_capacity, ch_capacity},
+    {wl_sql_capacity_rate, ch_capacity_rate},
+    {wl_sql_proxies, ch_proxies},
 };
 
 const char *wl_sql_clickhouse(const char *sqlite_text)
