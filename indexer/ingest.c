@@ -177,10 +177,20 @@ static wl_msg *blank(wl_worker *w, wl_msg_type type)
 	return m;
 }
 
+/* To the writer through the queue, or, when the store takes one caller per
+ * lane, to the store from this thread. */
+static void send(wl_worker *w, wl_msg *m)
+{
+	if (w->deliver)
+		w->deliver(w->deliver_ctx, m);
+	else
+		wl_queue_push(w->q, m);
+}
+
 static void flush_batch(wl_worker *w)
 {
 	if (w->batch) {
-		wl_queue_push(w->q, w->batch);
+		send(w, w->batch);
 		w->batch = NULL;
 	}
 }
@@ -200,7 +210,7 @@ void wl_worker_problem(wl_worker *w, wl_status st, const char *path, const char 
 	atomic_fetch_add(&w->stats->problems, 1);
 	/* Keep the order relative to this worker's events. */
 	flush_batch(w);
-	wl_queue_push(w->q, m);
+	send(w, m);
 }
 
 static wl_span keep(wl_msg *m, wl_span s)
@@ -272,7 +282,7 @@ static void begin_source(wl_worker *w)
 			w->fatal = WL_E_NOMEM;
 		wl_extract_set_audit(w->x, wl_audit_line, w->audit);
 	}
-	wl_queue_push(w->q, m);
+	send(w, m);
 	w->began = true;
 	atomic_fetch_add(&w->stats->logs, 1);
 }
@@ -373,7 +383,7 @@ static void end_source(wl_worker *w, uint64_t bytes)
 	atomic_fetch_add(&w->stats->lines, m->lines);
 	atomic_fetch_add(&w->stats->events, w->events);
 	atomic_fetch_add(&w->stats->bytes_decoded, bytes);
-	wl_queue_push(w->q, m);
+	send(w, m);
 }
 
 static bool spare_thread(const wl_worker *w)
@@ -626,7 +636,7 @@ wl_status wl_worker_file(wl_worker *w, const char *path)
 		m->path = arena_str(m, path, strlen(path));
 		m->bytes = fr.size;
 		m->first_ts = fr.mtime_us;
-		wl_queue_push(w->q, m);
+		send(w, m);
 	}
 	return st;
 }

@@ -23,6 +23,11 @@ typedef struct wl_worker {
 	wl_queue *q;
 	wl_stats *stats;
 	atomic_bool *abort; /* set by the writer on a fatal error */
+	/* NULL: messages go into q for the writer thread. Otherwise the store
+	 * takes one caller per lane (store.h, lane_callers): deliver hands m to
+	 * it on this thread and gives m back to q's free list. */
+	void (*deliver)(void *ctx, wl_msg *m);
+	void *deliver_ctx;
 
 	ZSTD_DCtx *dctx[WL_LEVELS];
 	char *buf[WL_LEVELS]; /* WL_BLOCK_SIZE each, lazily allocated */

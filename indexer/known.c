@@ -41,45 +41,48 @@ static char *join(const char *path, const char *member, size_t *n)
 	return s;
 }
 
-wl_status wl_known_load(wl_known *k, sqlite3 *db, char *err, size_t errlen)
+wl_status wl_known_add_source(wl_known *k, const char *path, const char *member, uint64_t bytes,
+                              const char *hash, int64_t order)
 {
-	memset(k, 0, sizeof *k);
-	sqlite3_stmt *q = NULL;
-	wl_status st = WL_OK;
-	size_t cap = 0;
-	/* The newest complete copy of each path/member. */
-	if (sqlite3_prepare_v2(db,
-	                       "SELECT path, member, bytes, source_key, source_id FROM sources"
-	                       " WHERE complete = 1 AND format <> 'web.config'",
-	                       -1, &q, NULL) != SQLITE_OK)
-		goto db_fail;
-	int rc;
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-		if (k->nsrc == cap) {
-			cap = cap ? cap * 2 : 256;
-			wl_known_source *v = realloc(k->src, cap * sizeof *v);
-			if (!v) {
-				st = WL_E_NOMEM;
-				goto out;
-			}
-			k->src = v;
-		}
-		wl_known_source *s = &k->src[k->nsrc];
-		s->path_member = join((const char *)sqlite3_column_text(q, 0),
-		                      (const char *)sqlite3_column_text(q, 1), &s->key_n);
-		if (!s->path_member) {
-			st = WL_E_NOMEM;
-			goto out;
-		}
-		s->bytes = (uint64_t)sqlite3_column_int64(q, 2);
-		snprintf(s->hash, sizeof s->hash, "%s", (const char *)sqlite3_column_text(q, 3));
-		s->order = sqlite3_column_int64(q, 4);
-		k->nsrc++;
+	if (k->nsrc == k->src_cap) {
+		size_t cap = k->src_cap ? k->src_cap * 2 : 256;
+		wl_known_source *v = realloc(k->src, cap * sizeof *v);
+		if (!v)
+			return WL_E_NOMEM;
+		k->src = v;
+		k->src_cap = cap;
 	}
-	if (rc != SQLITE_DONE)
-		goto db_fail;
-	sqlite3_finalize(q);
-	q = NULL;
+	wl_known_source *s = &k->src[k->nsrc];
+	if (!(s->path_member = join(path, member, &s->key_n)))
+		return WL_E_NOMEM;
+	s->bytes = bytes;
+	snprintf(s->hash, sizeof s->hash, "%s", hash);
+	s->order = order;
+	k->nsrc++;
+	return WL_OK;
+}
+
+wl_status wl_known_add_input(wl_known *k, const char *path, uint64_t size, int64_t mtime_us)
+{
+	if (k->nin == k->in_cap) {
+		size_t cap = k->in_cap ? k->in_cap * 2 : 256;
+		wl_known_input *v = realloc(k->in, cap * sizeof *v);
+		if (!v)
+			return WL_E_NOMEM;
+		k->in = v;
+		k->in_cap = cap;
+	}
+	wl_known_input *in = &k->in[k->nin];
+	if (!(in->path = strdup(path)))
+		return WL_E_NOMEM;
+	in->size = size;
+	in->mtime_us = mtime_us;
+	k->nin++;
+	return WL_OK;
+}
+
+void wl_known_seal(wl_known *k)
+{
 	/* Keep the newest copy of each path/member. */
 	if (k->nsrc) {
 		qsort(k->src, k->nsrc, sizeof *k->src, cmp_src_order);
@@ -93,35 +96,45 @@ wl_status wl_known_load(wl_known *k, sqlite3 *db, char *err, size_t errlen)
 		}
 		k->nsrc = o;
 	}
+	if (k->nin)
+		qsort(k->in, k->nin, sizeof *k->in, cmp_in);
+}
 
-	cap = 0;
+wl_status wl_known_load(wl_known *k, sqlite3 *db, char *err, size_t errlen)
+{
+	memset(k, 0, sizeof *k);
+	sqlite3_stmt *q = NULL;
+	wl_status st = WL_OK;
+	/* The newest complete copy of each path/member. */
+	if (sqlite3_prepare_v2(db,
+	                       "SELECT path, member, bytes, source_key, source_id FROM sources"
+	                       " WHERE complete = 1 AND format <> 'web.config'",
+	                       -1, &q, NULL) != SQLITE_OK)
+		goto db_fail;
+	int rc;
+	while (st == WL_OK && (rc = sqlite3_step(q)) == SQLITE_ROW)
+		st = wl_known_add_source(
+		    k, (const char *)sqlite3_column_text(q, 0),
+		    (const char *)sqlite3_column_text(q, 1), (uint64_t)sqlite3_column_int64(q, 2),
+		    (const char *)sqlite3_column_text(q, 3), sqlite3_column_int64(q, 4));
+	if (st != WL_OK)
+		goto out;
+	if (rc != SQLITE_DONE)
+		goto db_fail;
+	sqlite3_finalize(q);
+	q = NULL;
 	if (sqlite3_prepare_v2(db, "SELECT path, size, mtime FROM inputs WHERE complete = 1", -1,
 	                       &q, NULL) != SQLITE_OK)
 		goto db_fail;
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-		if (k->nin == cap) {
-			cap = cap ? cap * 2 : 256;
-			wl_known_input *v = realloc(k->in, cap * sizeof *v);
-			if (!v) {
-				st = WL_E_NOMEM;
-				goto out;
-			}
-			k->in = v;
-		}
-		wl_known_input *in = &k->in[k->nin];
-		in->path = strdup((const char *)sqlite3_column_text(q, 0));
-		if (!in->path) {
-			st = WL_E_NOMEM;
-			goto out;
-		}
-		in->size = (uint64_t)sqlite3_column_int64(q, 1);
-		in->mtime_us = sqlite3_column_int64(q, 2);
-		k->nin++;
-	}
+	while (st == WL_OK && (rc = sqlite3_step(q)) == SQLITE_ROW)
+		st = wl_known_add_input(k, (const char *)sqlite3_column_text(q, 0),
+		                        (uint64_t)sqlite3_column_int64(q, 1),
+		                        sqlite3_column_int64(q, 2));
+	if (st != WL_OK)
+		goto out;
 	if (rc != SQLITE_DONE)
 		goto db_fail;
-	if (k->nin)
-		qsort(k->in, k->nin, sizeof *k->in, cmp_in);
+	wl_known_seal(k);
 	goto out;
 db_fail:
 	snprintf(err, errlen, "loading indexed inputs: %s", sqlite3_errmsg(db));

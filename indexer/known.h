@@ -31,10 +31,19 @@ typedef struct wl_known {
 	size_t nsrc;
 	wl_known_input *in;
 	size_t nin;
+	size_t src_cap, in_cap;
 } wl_known;
 
 /* Load from an open index (tables sources and inputs). */
 wl_status wl_known_load(wl_known *k, sqlite3 *db, char *err, size_t errlen);
+
+/* Or build it from another engine's answers (k zeroed first): add every
+ * complete source (order: higher is newer) and every input read, then seal
+ * (sort; keep the newest copy of each path/member) before any look-up. */
+wl_status wl_known_add_source(wl_known *k, const char *path, const char *member, uint64_t bytes,
+                              const char *hash, int64_t order);
+wl_status wl_known_add_input(wl_known *k, const char *path, uint64_t size, int64_t mtime_us);
+void wl_known_seal(wl_known *k);
 
 /* The complete source last indexed from path/member (member "" for a plain
  * file), or NULL. */

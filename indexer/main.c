@@ -17,6 +17,8 @@
 static const char usage_text[] =
     "usage: wsuslog-index --db FILE [-j N] [--tz +HHMM] [--max-member-bytes N]\n"
     "                     [--progress|--no-progress] [-q] [--stats] INPUT...\n"
+    "       wsuslog-index --clickhouse URL [options as with --db] INPUT...\n"
+    "       wsuslog-index --from-db FILE --clickhouse URL\n"
     "       wsuslog-index --audit [--format table|csv|json] [-j N] INPUT...\n"
     "\n"
     "Index WSUS client (WindowsUpdate.log) and server (SoftwareDistribution.log)\n"
@@ -25,6 +27,11 @@ static const char usage_text[] =
     "what a file is comes from its content, not its name.\n"
     "\n"
     "  --db FILE              index to create or add to\n"
+    "  --clickhouse URL       write into ClickHouse instead (http://HOST:8123;\n"
+    "                         ?database=NAME, default wsuslog; &cluster=NAME:\n"
+    "                         also Distributed tables; docs/CLICKHOUSE.md)\n"
+    "  --from-db FILE         copy the SQLite index FILE into --clickhouse URL\n"
+    "                         without reading the logs again\n"
     "  --audit                write no index: list the lines that look like errors\n"
     "                         (an error word or an HRESULT-like token) but made no\n"
     "                         event, by input and line shape, most frequent first\n"
@@ -192,6 +199,7 @@ int main(int argc, char **argv)
 	int only_inputs = 0;
 	int format_given = 0;
 	bool show_stats = false;
+	const char *from_db = NULL;
 	if (!inputs)
 		return WL_EXIT_FATAL;
 	for (int i = 1; i < argc; i++) {
@@ -211,6 +219,14 @@ int main(int argc, char **argv)
 			if (!(v = opt_value(argc, argv, &i, "--db")) || !*v)
 				USAGE("%s needs a file name", "--db");
 			cfg.db_path = v;
+		} else if (is_opt(a, "--clickhouse")) {
+			if (!(v = opt_value(argc, argv, &i, "--clickhouse")) || !*v)
+				USAGE("%s needs a URL (http://HOST:8123)", "--clickhouse");
+			cfg.clickhouse_url = v;
+		} else if (is_opt(a, "--from-db")) {
+			if (!(v = opt_value(argc, argv, &i, "--from-db")) || !*v)
+				USAGE("%s needs a file name", "--from-db");
+			from_db = v;
 		} else if (is_opt(a, "--jobs") || strncmp(a, "-j", 2) == 0) {
 			uint64_t n;
 			if (strncmp(a, "-j", 2) == 0 && a[2])
@@ -258,20 +274,27 @@ int main(int argc, char **argv)
 			USAGE("unknown option '%s'", a);
 		}
 	}
-	if (cfg.audit && cfg.db_path)
-		USAGE("%s", "--audit writes no index: leave out --db");
+	if (cfg.audit && (cfg.db_path || cfg.clickhouse_url))
+		USAGE("%s", "--audit writes no index: leave out --db and --clickhouse");
+	if (cfg.db_path && cfg.clickhouse_url)
+		USAGE("%s", "--db and --clickhouse are two engines: give one");
+	if (from_db && !cfg.clickhouse_url)
+		USAGE("%s", "--from-db FILE copies into --clickhouse URL: give the URL");
+	if (from_db && n_inputs)
+		USAGE("%s", "--from-db copies an index: give no INPUT");
 	if (!cfg.audit && format_given)
 		USAGE("%s", "--format goes with --audit");
-	if (!cfg.db_path && !cfg.audit)
-		USAGE("%s", "--db FILE is required");
-	if (n_inputs == 0)
+	if (!cfg.db_path && !cfg.clickhouse_url && !cfg.audit)
+		USAGE("%s", "--db FILE (or --clickhouse URL) is required");
+	if (n_inputs == 0 && !from_db)
 		USAGE("%s", "no INPUT given");
 	cfg.progress = progress < 0 ? (isatty(2) && !cfg.quiet) : progress;
 
 	wl_stats stats;
 	memset(&stats, 0, sizeof stats);
 	char err[512] = "";
-	wl_status st = wl_ingest_run(&cfg, inputs, n_inputs, &stats, err, sizeof err);
+	wl_status st = from_db ? wl_copy_index_run(&cfg, from_db, &stats, err, sizeof err)
+	                       : wl_ingest_run(&cfg, inputs, n_inputs, &stats, err, sizeof err);
 	if (st != WL_OK) {
 		fprintf(stderr, "wsuslog-index: fatal: %s (%s)\n", err, wl_status_name(st));
 		rc = WL_EXIT_FATAL;

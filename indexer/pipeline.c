@@ -1,5 +1,7 @@
-/* The ingest run: walk the inputs, open the store, start one writer thread
- * (queue -> store) and N workers, show progress, join, close the store. Work is split across files
+/* The ingest run: walk the inputs, open the store (the engine is picked
+ * here, once), start one writer thread (queue -> store) unless the store
+ * takes one caller per lane (then each worker calls it), and N workers,
+ * show progress, join, close the store. Work is split across files
  * (largest first, so one big file does not finish last) and archive members stay with the worker
  * that opened the archive. */
 #include "pipeline.h"
@@ -71,6 +73,19 @@ static void *writer_main(void *arg)
 	}
 	wl_cputime_thread_end(&rc->stats->cpu, WL_THREAD_WRITER);
 	return NULL;
+}
+
+/* A worker's message, applied on the worker's thread (lane_callers). */
+static void deliver(void *ctx, wl_msg *m)
+{
+	run_ctx *rc = ctx;
+	char err[512] = "";
+	if (!atomic_load(&rc->abort)) {
+		wl_status st = wl_store_apply(rc->store, m, rc->stats, err, sizeof err);
+		if (st != WL_OK)
+			set_fatal(rc, st, err);
+	}
+	wl_queue_put_blank(&rc->q, m);
 }
 
 static void *worker_main(void *arg)
@@ -160,8 +175,7 @@ wl_status wl_ingest_run(const wl_ingest_cfg *cfg, char *const *inputs, size_t n_
 	double t0 = now_s();
 	wl_status st = WL_OK;
 	if (!cfg->audit)
-		st = wl_store_sqlite_open(&rc.store, cfg->db_path, nw, cfg->max_db_pages, err,
-		                          errlen);
+		st = wl_store_open(cfg, nw, stats, &rc.store, err, errlen);
 	if (st != WL_OK)
 		goto out;
 	if (rc.store && wl_store_resumed(rc.store) && !cfg->quiet)
@@ -186,12 +200,15 @@ wl_status wl_ingest_run(const wl_ingest_cfg *cfg, char *const *inputs, size_t n_
 	st = wl_queue_init(&rc.q, WL_QUEUE_DEPTH, WL_QUEUE_DEPTH + 3u * nw + 2u);
 	if (st != WL_OK)
 		goto out;
-	if (pthread_create(&writer, NULL, writer_main, &rc) != 0) {
-		st = WL_E_NOMEM;
-		snprintf(err, errlen, "cannot start the writer thread");
-		goto out_queue;
+	bool direct = rc.store && rc.store->ops->lane_callers;
+	if (!direct) {
+		if (pthread_create(&writer, NULL, writer_main, &rc) != 0) {
+			st = WL_E_NOMEM;
+			snprintf(err, errlen, "cannot start the writer thread");
+			goto out_queue;
+		}
+		writer_started = true;
 	}
-	writer_started = true;
 	tids = calloc(nw, sizeof *tids);
 	args = calloc(nw, sizeof *args);
 	if (!tids || !args) {
@@ -207,6 +224,10 @@ wl_status wl_ingest_run(const wl_ingest_cfg *cfg, char *const *inputs, size_t n_
 		if (args[i].w) {
 			args[i].w->known = rc.store ? wl_store_known(rc.store) : NULL;
 			args[i].w->busy_workers = &rc.busy_workers;
+			if (direct) {
+				args[i].w->deliver = deliver;
+				args[i].w->deliver_ctx = &rc;
+			}
 			if (cfg->audit && !(args[i].w->audit = wl_audit_new())) {
 				wl_worker_free(args[i].w);
 				args[i].w = NULL;

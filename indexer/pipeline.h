@@ -1,6 +1,8 @@
 /* The ingest pipeline: N workers (source -> decompress -> decode -> extract)
  * feed one writer thread through a bounded queue of messages; the writer
- * hands them to the store (store.h). Internal to wsuslog-index. */
+ * hands them to the store (store.h). A store that takes one caller per lane
+ * (ClickHouse) gets each worker's messages on the worker's own thread
+ * instead, and there is no writer. Internal to wsuslog-index. */
 #ifndef WL_PIPELINE_H
 #define WL_PIPELINE_H
 
@@ -78,6 +80,7 @@ void wl_queue_close(wl_queue *q);
 
 typedef struct wl_ingest_cfg {
 	const char *db_path;
+	const char *clickhouse_url; /* set: write into ClickHouse, not db_path */
 	unsigned threads;
 	bool has_tz;
 	int tz_minutes;
@@ -103,5 +106,10 @@ typedef struct wl_stats {
  * memory) with a message in err. */
 wl_status wl_ingest_run(const wl_ingest_cfg *cfg, char *const *inputs, size_t n_inputs,
                         wl_stats *stats, char *err, size_t errlen);
+
+/* --from-db FILE: copy the SQLite index at from into the store cfg names
+ * (ClickHouse), without reading any log (copy_index.c). */
+wl_status wl_copy_index_run(const wl_ingest_cfg *cfg, const char *from, wl_stats *stats, char *err,
+                            size_t errlen);
 
 #endif

@@ -6,6 +6,15 @@
 #include <assert.h>
 #include <stdio.h>
 
+wl_status wl_store_open(const wl_ingest_cfg *cfg, unsigned lanes, wl_stats *stats, wl_store **out,
+                        char *err, size_t errlen)
+{
+	if (cfg->clickhouse_url)
+		return wl_store_clickhouse_open(out, cfg->clickhouse_url, lanes, stats, err,
+		                                errlen);
+	return wl_store_sqlite_open(out, cfg->db_path, lanes, cfg->max_db_pages, err, errlen);
+}
+
 wl_status wl_store_problem(wl_store *s, const wl_problem *p, char *err, size_t errlen)
 {
 	wl_problem_print(p);
@@ -57,7 +66,7 @@ wl_status wl_store_apply(wl_store *s, const wl_msg *m, wl_stats *stats, char *er
 	case WL_MSG_INPUT: {
 		/* The worker sends the file's mtime in first_ts. */
 		wl_input_read in = {.path = m->path, .size = m->bytes, .mtime_us = m->first_ts};
-		return ops->input_read(s, &in, err, errlen);
+		return ops->input_read(s, m->worker, &in, err, errlen);
 	}
 	case WL_MSG_PROBLEM: {
 		wl_problem p;

@@ -1,9 +1,9 @@
 /* Pipeline stage 5, the write path: where sources, events and problems go.
  * A store is an ops table over one engine's state, so the pipeline does not
  * know the engine: SQLite today (one connection fed by the writer thread,
- * store_sqlite*.c); next, ClickHouse over HTTP, where each worker would
- * stream its own INSERTs; later perhaps one SQLite shard per worker.
- * Internal to wsuslog-index.
+ * store_sqlite*.c), and ClickHouse over HTTP, where each worker streams its
+ * own INSERTs (store_clickhouse*.c). The pipeline picks the engine once, at
+ * open. Internal to wsuslog-index.
  *
  * The calls follow an input's life. A lane is one worker: it has at most one
  * source open at a time, and its calls arrive in the order the worker made
@@ -15,7 +15,9 @@
  *   end_source (lane)     it was read to its end: content key, counts; the
  *                         store drops it if the same content is indexed, or
  *                         replaces earlier copies it extends
- *   input_read            a whole input file was read (re-runs skip it)
+ *   input_read (lane)     a whole input file was read (re-runs skip it); it
+ *                         must not outlive, on a crash, the completion of
+ *                         the inputs it covers
  *   problem               something to record, with or without a source open
  *   close                 make everything durable (ok) or keep what is whole
  *
@@ -75,7 +77,13 @@ typedef struct wl_store wl_store;
  * (WL_E_DB, WL_E_DISK_FULL, WL_E_NOMEM) with err filled; after a fatal
  * status the caller stops and calls close with ok = false. */
 typedef struct wl_store_ops {
-	const char *engine; /* "sqlite" */
+	const char *engine; /* "sqlite", "clickhouse" */
+	/* false: one thread at a time calls the store (the pipeline's writer
+	 * thread, fed by the queue). true: each worker calls begin_source,
+	 * add_events, end_source and input_read of its own lane itself, lanes
+	 * concurrently; problem may come from any thread; known, resumed and
+	 * close from the main thread while no worker runs. */
+	bool lane_callers;
 	wl_status (*begin_source)(wl_store *s, unsigned lane, const wl_source_begin *b, char *err,
 	                          size_t errlen);
 	/* ev[0..n) are borrowed for the call: a store keeps what it needs. */
@@ -83,7 +91,8 @@ typedef struct wl_store_ops {
 	                        size_t errlen);
 	wl_status (*end_source)(wl_store *s, unsigned lane, const wl_source_end *e,
 	                        wl_source_outcome *out, char *err, size_t errlen);
-	wl_status (*input_read)(wl_store *s, const wl_input_read *in, char *err, size_t errlen);
+	wl_status (*input_read)(wl_store *s, unsigned lane, const wl_input_read *in, char *err,
+	                        size_t errlen);
 	wl_status (*problem)(wl_store *s, const wl_problem *p, char *err, size_t errlen);
 	/* What earlier runs indexed (read-only from open to close; workers
 	 * read it concurrently). */
@@ -99,6 +108,11 @@ typedef struct wl_store_ops {
 struct wl_store {
 	const wl_store_ops *ops;
 };
+
+/* The engine the configuration names (--clickhouse URL, else --db FILE),
+ * opened with lanes lanes: the one place that chooses. */
+wl_status wl_store_open(const wl_ingest_cfg *cfg, unsigned lanes, wl_stats *stats, wl_store **out,
+                        char *err, size_t errlen);
 
 /* One queue message (indexer/queue.c) as store calls; counts what
  * end_source reports (duplicates, replaced) in stats. */
@@ -137,6 +151,17 @@ static inline wl_status wl_store_close(wl_store *s, bool ok, char *err, size_t e
  * success *out is owned by the caller: close with wl_store_close. */
 wl_status wl_store_sqlite_open(wl_store **out, const char *path, unsigned lanes,
                                uint64_t max_db_pages, char *err, size_t errlen);
+
+/* ClickHouse (store_clickhouse*.c, docs/CLICKHOUSE.md): url is
+ * http://HOST:PORT[/?database=NAME][&cluster=NAME]; create the database and
+ * tables when missing, check the schema version (WL_E_SCHEMA), load what the
+ * server holds complete. Lanes call the store concurrently (lane_callers).
+ * Duplicates and replaced copies are counted into stats (may be NULL) when
+ * a lane writes its completions, not by end_source. A server unreachable
+ * or failing is WL_E_DB with a message naming the URL; WL_E_USAGE for a bad
+ * URL. On success *out is owned by the caller: close with wl_store_close. */
+wl_status wl_store_clickhouse_open(wl_store **out, const char *url, unsigned lanes, wl_stats *stats,
+                                   char *err, size_t errlen);
 
 /* Entries kept in each in-memory id map of a SQLite store before it is
  * emptied (default WL_MAP_ENTRIES_MAX; tests set a small one), and the

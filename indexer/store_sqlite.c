@@ -236,8 +236,10 @@ static wl_status op_end_source(wl_store *s, unsigned lane, const wl_source_end *
 	return leave(sq, st, err, errlen);
 }
 
-static wl_status op_input_read(wl_store *s, const wl_input_read *in, char *err, size_t errlen)
+static wl_status op_input_read(wl_store *s, unsigned lane, const wl_input_read *in, char *err,
+                               size_t errlen)
 {
+	(void)lane; /* one writer: every lane's calls arrive in queue order */
 	wl_sqlite *sq = sqlite_of(s);
 	wl_status st = enter(sq, true, err, errlen);
 	if (st == WL_OK)
@@ -340,6 +342,7 @@ static wl_status op_close(wl_store *s, bool ok, char *err, size_t errlen)
 
 static const wl_store_ops sqlite_ops = {
     .engine = "sqlite",
+    .lane_callers = false,
     .begin_source = op_begin_source,
     .add_events = op_add_events,
     .end_source = op_end_source,
