@@ -450,7 +450,7 @@ static wl_status query_keys(wl_ch *ch, lane *ln, const pending *p, size_t n, boo
 		keystate *k = ks_add(out, f[0]);
 		if (!k)
 			return WL_E_NOMEM;
-		k->state = atoi(f[1]);
+		k->state = (int)strtol(f[1], NULL, 10);
 		k->bytes = strtoull(f[2], NULL, 10);
 		snprintf(k->head, sizeof k->head, "%s", f[3]);
 	}
