@@ -12,7 +12,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 qry=$build/query/wsuslog-query
 rm -rf "$work" && mkdir -p "$work"
 trap '"$root/tests/clickhouse/ch-server.sh" stop "$work/ch"' EXIT
-"$build/bench/wsuslog-gen" "$@" --out "$work/site" > /dev/null
+"$build/bench/wsuslog-gen" "$@" --out "$work/site" --truth "$work/truth" > /dev/null
 "$build/indexer/wsuslog-index" --db "$work/site.db" "$work/site" > /dev/null 2>&1
 "$root/tests/clickhouse/ch-server.sh" start "$work/ch"
 url=$(cat "$work/ch/url")
@@ -21,7 +21,8 @@ echo "events: $(sqlite3 "$work/site.db" 'SELECT count(*) FROM events')"
 best() { # prints the best wall time of 3 runs of "$@"
   local b=999 t
   for _ in 1 2 3; do
-    t=$( { /usr/bin/time -f %e "$@" > /dev/null 2> /dev/null; } 2>&1 )
+    /usr/bin/time -f %e -o "$work/t" "$@" > /dev/null 2>&1
+    t=$(cat "$work/t")
     b=$(echo "$t $b" | awk '{print ($1 < $2) ? $1 : $2}')
   done
   echo "$b"
