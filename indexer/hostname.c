@@ -72,9 +72,10 @@ static size_t hint_from(const char *name, char *out, size_t cap)
 	size_t b = n;
 	while (b > 0 && name[b - 1] != '/' && name[b - 1] != '\\')
 		b--;
-	/* "<host>-WindowsUpdate.log", "<host>_SoftwareDistribution.log" */
-	static const char *const stems[] = {"windowsupdate", "softwaredistribution"};
-	for (size_t s = 0; s < 2; s++) {
+	/* "<host>-WindowsUpdate.log", "<host>_SoftwareDistribution.log",
+	 * "<host>_web.config" */
+	static const char *const stems[] = {"windowsupdate", "softwaredistribution", "web.config"};
+	for (size_t s = 0; s < sizeof stems / sizeof *stems; s++) {
 		size_t sl = strlen(stems[s]);
 		for (size_t i = b + 1; i + sl <= n; i++) {
 			size_t k = 0;

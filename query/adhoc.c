@@ -174,18 +174,18 @@ static int lockdown(sqlite3 *db, guard *g)
 /* One result cell. Floats print with up to 17 significant digits (enough
  * to read back the same double); blobs as X'..' hex, the SQL literal
  * spelling. */
-static wl_status cell(sqlite3_stmt *st, int i, wl_val *v, wl_qbuf *scratch, size_t *off)
+static wl_status cell(wl_qstmt *st, int i, wl_val *v, wl_qbuf *scratch, size_t *off)
 {
-	switch (sqlite3_column_type(st, i)) {
+	switch (wl_qstmt_column_type(st, i)) {
 	case SQLITE_INTEGER:
-		*v = wl_v_int(sqlite3_column_int64(st, i));
+		*v = wl_v_int(wl_qstmt_column_int64(st, i));
 		return WL_OK;
 	case SQLITE_NULL:
 		*v = wl_v_null();
 		return WL_OK;
 	case SQLITE_FLOAT: {
 		char num[40];
-		double d = sqlite3_column_double(st, i);
+		double d = wl_qstmt_column_double(st, i);
 		/* The shortest of 15 or 17 digits that reads back as d: 0.1,
 		 * not 0.10000000000000001. */
 		int k = snprintf(num, sizeof num, "%.15g", d);
@@ -201,8 +201,8 @@ static wl_status cell(sqlite3_stmt *st, int i, wl_val *v, wl_qbuf *scratch, size
 		return rc;
 	}
 	case SQLITE_BLOB: {
-		const unsigned char *b = sqlite3_column_blob(st, i);
-		size_t n = (size_t)sqlite3_column_bytes(st, i);
+		const unsigned char *b = wl_qstmt_column_text(st, i);
+		size_t n = (size_t)wl_qstmt_column_bytes(st, i);
 		static const char hex[] = "0123456789ABCDEF";
 		*off = scratch->n;
 		wl_status rc = wl_qbuf_add(scratch, "X'", 2);
@@ -216,53 +216,79 @@ static wl_status cell(sqlite3_stmt *st, int i, wl_val *v, wl_qbuf *scratch, size
 		return rc;
 	}
 	default: {
-		const char *s = (const char *)sqlite3_column_text(st, i);
-		*v = wl_v_text(s ? s : "", (size_t)sqlite3_column_bytes(st, i));
+		const char *s = (const char *)wl_qstmt_column_text(st, i);
+		*v = wl_v_text(s ? s : "", (size_t)wl_qstmt_column_bytes(st, i));
 		return WL_OK;
 	}
 	}
 }
 
-wl_status wl_report_sql(sqlite3 *db, const char *sql, wl_out *o, char *err, size_t errlen)
+/* Prepare sql on SQLite, locked down, with every check of the header.
+ * Returns WL_OK, WL_E_USAGE (refused; reason in err) or WL_E_DB. */
+static wl_status prepare_sqlite(wl_qdb *db, const char *sql, wl_qstmt **out, char *err,
+                                size_t errlen)
 {
 	guard g = {{0}, 0};
+	sqlite3 *conn = wl_qdb_sqlite(db);
 	sqlite3_stmt *st = NULL;
+	const char *tail = NULL;
+	if (lockdown(conn, &g) != 0)
+		return wl_qdb_error(db, err, errlen);
+	if (sqlite3_prepare_v2(conn, sql, -1, &st, &tail) != SQLITE_OK) {
+		if (g.why[0])
+			snprintf(err, errlen, "%s (read-only SQL: one SELECT statement)", g.why);
+		else
+			snprintf(err, errlen, "%s", sqlite3_errmsg(conn));
+		return WL_E_USAGE;
+	}
+	if (!st) {
+		snprintf(err, errlen, "no SQL statement given");
+		return WL_E_USAGE;
+	}
+	const char *why = NULL;
+	if (tail && !tail_is_empty(tail))
+		why = "only one statement may run; remove what follows the first ';'";
+	else if (!sqlite3_stmt_readonly(st))
+		why = "the statement would write (read-only SQL: one SELECT statement)";
+	if (why) {
+		sqlite3_finalize(st);
+		snprintf(err, errlen, "%s", why);
+		return WL_E_USAGE;
+	}
+	*out = wl_qstmt_wrap_sqlite(db, st);
+	return *out ? WL_OK : WL_E_NOMEM;
+}
+
+/* On ClickHouse the server is the guard: the statement runs with
+ * readonly=1 and one statement per request. A statement the server
+ * refuses or cannot parse is a usage error; a server that cannot be
+ * reached is not. */
+static wl_status prepare_other(wl_qdb *db, const char *sql, wl_qstmt **out, char *err,
+                               size_t errlen)
+{
+	if (tail_is_empty(sql)) {
+		snprintf(err, errlen, "no SQL statement given");
+		return WL_E_USAGE;
+	}
+	int r = wl_qstmt_prepare_user(db, sql, out);
+	if (r == SQLITE_OK)
+		return WL_OK;
+	snprintf(err, errlen, "%s", wl_qdb_errmsg(db));
+	return r == SQLITE_ERROR ? WL_E_USAGE : WL_E_DB;
+}
+
+wl_status wl_report_sql(wl_qdb *db, const char *sql, wl_out *o, char *err, size_t errlen)
+{
+	wl_qstmt *st = NULL;
 	const char **cols = NULL;
 	wl_val *v = NULL;
 	size_t *off = NULL;
 	wl_qbuf scratch = {0};
-	const char *tail = NULL;
-	wl_status rc = WL_OK;
-	if (lockdown(db, &g) != 0) {
-		rc = wl_qdb_error(db, err, errlen);
+	wl_status rc = wl_qdb_sqlite(db) ? prepare_sqlite(db, sql, &st, err, errlen)
+	                                 : prepare_other(db, sql, &st, err, errlen);
+	if (rc != WL_OK)
 		goto out;
-	}
-	if (sqlite3_prepare_v2(db, sql, -1, &st, &tail) != SQLITE_OK) {
-		if (g.why[0])
-			snprintf(err, errlen, "%s (read-only SQL: one SELECT statement)", g.why);
-		else
-			snprintf(err, errlen, "%s", sqlite3_errmsg(db));
-		rc = WL_E_USAGE;
-		goto out;
-	}
-	if (!st) {
-		snprintf(err, errlen, "no SQL statement given");
-		rc = WL_E_USAGE;
-		goto out;
-	}
-	if (tail && !tail_is_empty(tail)) {
-		snprintf(err, errlen,
-		         "only one statement may run; remove what follows the first ';'");
-		rc = WL_E_USAGE;
-		goto out;
-	}
-	if (!sqlite3_stmt_readonly(st)) {
-		snprintf(err, errlen,
-		         "the statement would write (read-only SQL: one SELECT statement)");
-		rc = WL_E_USAGE;
-		goto out;
-	}
-	int ncols = sqlite3_column_count(st);
+	int ncols = wl_qstmt_column_count(st);
 	if (ncols == 0) {
 		snprintf(err, errlen, "the statement returns no columns");
 		rc = WL_E_USAGE;
@@ -281,7 +307,7 @@ wl_status wl_report_sql(sqlite3 *db, const char *sql, wl_out *o, char *err, size
 		goto out;
 	}
 	for (int i = 0; i < ncols; i++) {
-		cols[i] = sqlite3_column_name(st, i);
+		cols[i] = wl_qstmt_column_name(st, i);
 		if (!cols[i]) {
 			rc = WL_E_NOMEM;
 			goto out;
@@ -306,7 +332,7 @@ wl_status wl_report_sql(sqlite3 *db, const char *sql, wl_out *o, char *err, size
 	if (rc == WL_OK)
 		rc = wl_out_end(o);
 out:
-	sqlite3_finalize(st);
+	wl_qstmt_finalize(st);
 	free(cols);
 	free(v);
 	free(off);

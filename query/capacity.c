@@ -44,9 +44,9 @@ static void cfgs_free(cfgs *c)
 	c->n = 0;
 }
 
-static wl_status cfgs_load(sqlite3 *db, cfgs *c, char *err, size_t errlen)
+static wl_status cfgs_load(wl_qdb *db, cfgs *c, char *err, size_t errlen)
 {
-	sqlite3_stmt *st = NULL;
+	wl_qstmt *st = NULL;
 	size_t cap = 0;
 	wl_status rc = wl_qdb_prepare(db, wl_sql_configs, &st, err, errlen);
 	while (wl_qdb_next(db, st, &rc, err, errlen)) {
@@ -66,21 +66,21 @@ static wl_status cfgs_load(sqlite3 *db, cfgs *c, char *err, size_t errlen)
 			cap = nc;
 		}
 		cfg *x = &c->v[c->n];
-		const char *name = (const char *)sqlite3_column_text(st, 0);
+		const char *name = (const char *)wl_qstmt_column_text(st, 0);
 		x->server = strdup(name ? name : "");
 		if (!x->server) {
 			rc = WL_E_NOMEM;
 			break;
 		}
 		c->n++;
-		x->has_ts = sqlite3_column_type(st, 1) != SQLITE_NULL;
-		x->ts = sqlite3_column_int64(st, 1);
+		x->has_ts = wl_qstmt_column_type(st, 1) != SQLITE_NULL;
+		x->ts = wl_qstmt_column_int64(st, 1);
 		for (int k = 0; k < 2; k++) {
-			x->has_val[k] = sqlite3_column_type(st, 2 + k) != SQLITE_NULL;
-			x->val[k] = sqlite3_column_int64(st, 2 + k);
+			x->has_val[k] = wl_qstmt_column_type(st, 2 + k) != SQLITE_NULL;
+			x->val[k] = wl_qstmt_column_int64(st, 2 + k);
 		}
 	}
-	sqlite3_finalize(st);
+	wl_qstmt_finalize(st);
 	return rc;
 }
 
@@ -150,7 +150,7 @@ static size_t short_time(int64_t us, char *buf)
 /* clients_hit / clients_scanned of server sid and parameter param within
  * [lo, hi) (has_lo/has_hi 0: unbounded) intersected with f's window. *rate
  * is negative when nobody was scanned. */
-static wl_status segment_rate(sqlite3 *db, sqlite3_stmt *st, const wl_qfilter *f, int64_t sid,
+static wl_status segment_rate(wl_qdb *db, wl_qstmt *st, const wl_qfilter *f, int64_t sid,
                               const char *param, int has_lo, int64_t lo, int has_hi, int64_t hi,
                               double *rate, char *err, size_t errlen)
 {
@@ -164,14 +164,14 @@ static wl_status segment_rate(sqlite3 *db, sqlite3_stmt *st, const wl_qfilter *f
 		w.has_until = 1;
 		w.until_us = hi;
 	}
-	sqlite3_reset(st);
+	wl_qstmt_reset(st);
 	if (wl_qdb_bind_std(st, &w, own) != SQLITE_OK ||
 	    wl_qdb_bind_int(st, ":sid", 1, sid) != SQLITE_OK ||
 	    wl_qdb_bind_text(st, ":param", param) != SQLITE_OK)
 		return wl_qdb_error(db, err, errlen);
-	if (sqlite3_step(st) != SQLITE_ROW)
+	if (wl_qstmt_step(st) != SQLITE_ROW)
 		return wl_qdb_error(db, err, errlen);
-	int64_t scanned = sqlite3_column_int64(st, 0), hit = sqlite3_column_int64(st, 1);
+	int64_t scanned = wl_qstmt_column_int64(st, 0), hit = wl_qstmt_column_int64(st, 1);
 	*rate = scanned > 0 ? (double)hit / (double)scanned : -1.0;
 	return WL_OK;
 }
@@ -179,10 +179,9 @@ static wl_status segment_rate(sqlite3 *db, sqlite3_stmt *st, const wl_qfilter *f
 /* rates_by_value of one server and parameter into b (left empty when the
  * web.config value never changed). sel: the server's configs, oldest
  * first; those without a file time cannot be placed and are skipped. */
-static wl_status rates_by_value(sqlite3 *db, sqlite3_stmt *rate_st, const wl_qfilter *f,
-                                int64_t sid, const char *param, int k, const cfgs *c,
-                                const size_t *sel, size_t nsel, wl_qbuf *b, char *err,
-                                size_t errlen)
+static wl_status rates_by_value(wl_qdb *db, wl_qstmt *rate_st, const wl_qfilter *f, int64_t sid,
+                                const char *param, int k, const cfgs *c, const size_t *sel,
+                                size_t nsel, wl_qbuf *b, char *err, size_t errlen)
 {
 	int64_t val[WL_Q_CONFIG_SEGMENTS_MAX], from[WL_Q_CONFIG_SEGMENTS_MAX];
 	size_t nseg = 0;
@@ -244,9 +243,9 @@ static wl_status rates_by_value(sqlite3 *db, sqlite3_stmt *rate_st, const wl_qfi
 	return rc;
 }
 
-wl_status wl_report_capacity(sqlite3 *db, const wl_qfilter *f, wl_out *o, char *err, size_t errlen)
+wl_status wl_report_capacity(wl_qdb *db, const wl_qfilter *f, wl_out *o, char *err, size_t errlen)
 {
-	sqlite3_stmt *st = NULL, *rate_st = NULL;
+	wl_qstmt *st = NULL, *rate_st = NULL;
 	cfgs c = {0};
 	size_t *sel = NULL;
 	wl_qbuf rates = {0};
@@ -268,15 +267,15 @@ wl_status wl_report_capacity(sqlite3 *db, const wl_qfilter *f, wl_out *o, char *
 	}
 	rc = wl_out_begin(o, capacity_cols, sizeof capacity_cols / sizeof capacity_cols[0]);
 	while (wl_qdb_next(db, st, &rc, err, errlen)) {
-		int64_t sid = sqlite3_column_int64(st, 0);
-		const char *server = (const char *)sqlite3_column_text(st, 1);
-		const char *param = (const char *)sqlite3_column_text(st, 2);
+		int64_t sid = wl_qstmt_column_int64(st, 0);
+		const char *server = (const char *)wl_qstmt_column_text(st, 1);
+		const char *param = (const char *)wl_qstmt_column_text(st, 2);
 		int k = strcmp(param, WL_PARAM_PREREQ) == 0 ? 0 : 1;
-		int64_t scanned = sqlite3_column_int64(st, 4), hit = sqlite3_column_int64(st, 5);
-		int64_t hits = sqlite3_column_int64(st, 6);
-		int64_t t0 = sqlite3_column_int64(st, 7), t1 = sqlite3_column_int64(st, 8);
+		int64_t scanned = wl_qstmt_column_int64(st, 4), hit = wl_qstmt_column_int64(st, 5);
+		int64_t hits = wl_qstmt_column_int64(st, 6);
+		int64_t t0 = wl_qstmt_column_int64(st, 7), t1 = wl_qstmt_column_int64(st, 8);
 		double days = (double)(t1 - t0) / (double)WL_Q_US_PER_DAY;
-		if (sqlite3_column_type(st, 7) == SQLITE_NULL || days < 1.0)
+		if (wl_qstmt_column_type(st, 7) == SQLITE_NULL || days < 1.0)
 			days = 1.0;
 		size_t nsel = cfg_select(&c, server, sel);
 		/* The statement's text dies at the next call on it: the rate
@@ -315,8 +314,8 @@ out:
 	wl_qbuf_free(&rates);
 	free(sel);
 	cfgs_free(&c);
-	sqlite3_finalize(rate_st);
-	sqlite3_finalize(st);
+	wl_qstmt_finalize(rate_st);
+	wl_qstmt_finalize(st);
 	return rc;
 }
 
@@ -326,13 +325,13 @@ static const char *const proxies_cols[] = {
     "server", "proxy", "group", "clients", "min", "p50", "p90", "max",
 };
 
-static void proxies_fill(sqlite3_stmt *st, wl_val *v, void *ctx)
+static void proxies_fill(wl_qstmt *st, wl_val *v, void *ctx)
 {
 	static const char *const names[] = {"?", "evaluated", "deployed", "round_trips"};
 	(void)ctx;
-	int pk = sqlite3_column_int(st, 1);
+	int pk = wl_qstmt_column_int(st, 1);
 	const char *p = names[pk >= 1 && pk <= 3 ? pk : 0];
-	const char *g = sqlite3_column_int(st, 2) ? "hit" : "not hit";
+	const char *g = wl_qstmt_column_int(st, 2) ? "hit" : "not hit";
 	v[0] = wl_qdb_text(st, 0);
 	v[1] = wl_v_text(p, strlen(p));
 	v[2] = wl_v_text(g, strlen(g));
@@ -340,9 +339,9 @@ static void proxies_fill(sqlite3_stmt *st, wl_val *v, void *ctx)
 		v[i] = wl_qdb_int(st, i);
 }
 
-wl_status wl_report_proxies(sqlite3 *db, const wl_qfilter *f, wl_out *o, char *err, size_t errlen)
+wl_status wl_report_proxies(wl_qdb *db, const wl_qfilter *f, wl_out *o, char *err, size_t errlen)
 {
-	sqlite3_stmt *st = NULL;
+	wl_qstmt *st = NULL;
 	wl_status rc = wl_qdb_prepare(db, wl_sql_proxies, &st, err, errlen);
 	if (rc == WL_OK && wl_qdb_bind_std(st, f, NULL) != SQLITE_OK)
 		rc = wl_qdb_error(db, err, errlen);
@@ -350,7 +349,7 @@ wl_status wl_report_proxies(sqlite3 *db, const wl_qfilter *f, wl_out *o, char *e
 		rc = wl_qdb_run(db, st, o, proxies_cols,
 		                sizeof proxies_cols / sizeof proxies_cols[0], proxies_fill, NULL,
 		                err, errlen);
-	sqlite3_finalize(st);
+	wl_qstmt_finalize(st);
 	return rc;
 }
 
@@ -477,7 +476,7 @@ static wl_status current_values(const cfgs *c, int k, wl_qbuf *b)
 	return rc;
 }
 
-wl_status wl_report_counts(sqlite3 *db, const wl_counts *cnt, wl_out *o, char *err, size_t errlen)
+wl_status wl_report_counts(wl_qdb *db, const wl_counts *cnt, wl_out *o, char *err, size_t errlen)
 {
 	cfgs c = {0};
 	wl_qbuf cur = {0};

@@ -25,7 +25,7 @@
 #define QUERY_ARGS_MAX 4
 
 static const char usage_text[] =
-    "Usage: " PROG " --db FILE COMMAND [ARGS] [--format table|csv|json]\n"
+    "Usage: " PROG " --db FILE | --clickhouse URL  COMMAND [ARGS] [--format table|csv|json]\n"
     "\n"
     "Commands:\n"
     "  limits [--since T] [--until T] [--server HOST]\n"
@@ -62,6 +62,7 @@ static const char usage_text[] =
     "\n"
     "Options (before or after the command):\n"
     "  --db FILE          the index written by wsuslog-index (opened read-only)\n"
+    "  --clickhouse URL   the index in ClickHouse instead (http://HOST:PORT[?database=NAME])\n"
     "  -f, --format FMT   table (default), csv or json\n"
     "  --since T          from T, inclusive (UTC)\n"
     "  --until T          up to T, exclusive; a date alone includes that day\n"
@@ -74,7 +75,7 @@ static const char usage_text[] =
     "See docs/QUERY.md.\n";
 
 typedef struct cli {
-	const char *db, *format, *since, *until, *server, *by, *code;
+	const char *db, *clickhouse, *format, *since, *until, *server, *by, *code;
 	const char *counts, *percentile, *headroom, *html;
 	const char *args[QUERY_ARGS_MAX];
 	int nargs;
@@ -110,6 +111,7 @@ static const struct {
 	unsigned bit;
 } opts[] = {
     {"--db", NULL, 0},
+    {"--clickhouse", NULL, 0},
     {"--format", "-f", O_FORMAT},
     {"--since", NULL, O_TIME},
     {"--until", NULL, O_TIME},
@@ -124,9 +126,9 @@ static const struct {
 
 static const char **cli_slot(cli *c, size_t k)
 {
-	const char **slots[] = {&c->db,         &c->format,   &c->since, &c->until,
-	                        &c->server,     &c->by,       &c->code,  &c->counts,
-	                        &c->percentile, &c->headroom, &c->html};
+	const char **slots[] = {&c->db,     &c->clickhouse, &c->format,   &c->since,
+	                        &c->until,  &c->server,     &c->by,       &c->code,
+	                        &c->counts, &c->percentile, &c->headroom, &c->html};
 	return slots[k];
 }
 
@@ -290,7 +292,7 @@ static int64_t report_now(void)
 
 /* report --html: write to path through a temporary file renamed into
  * place, so a failed run leaves no half report ('-': standard output). */
-static wl_status write_html(sqlite3 *db, const wl_qfilter *f, const char *dbpath, const char *path,
+static wl_status write_html(wl_qdb *db, const wl_qfilter *f, const char *dbpath, const char *path,
                             FILE *out, char *msg, size_t msglen)
 {
 	if (strcmp(path, "-") == 0) {
@@ -336,7 +338,7 @@ int wl_query_run(int argc, char **argv, FILE *out, FILE *err)
 	wl_bucket bucket = WL_BUCKET_DAY;
 	wl_counts counts = {0};
 	wl_guid guid;
-	sqlite3 *db = NULL;
+	wl_qdb *db = NULL;
 	wl_out *o = NULL;
 	char msg[512] = "";
 	int rc = parse_argv(argc, argv, &c, err);
@@ -437,8 +439,12 @@ int wl_query_run(int argc, char **argv, FILE *out, FILE *err)
 	}
 	if (which == CMD_REPORT && !c.html)
 		return usage(err, "report needs --html FILE", NULL);
-	if (!c.db)
-		return usage(err, "--db FILE is required", NULL);
+	if (!c.db && !c.clickhouse)
+		return usage(err, "--db FILE is required (or --clickhouse URL)", NULL);
+	if (c.db && c.clickhouse)
+		return usage(err, "--db and --clickhouse exclude each other", NULL);
+	/* What messages name: the file, or the server. */
+	const char *where = c.db ? c.db : c.clickhouse;
 	if (c.counts) {
 		wl_status st = wl_counts_load(c.counts, &counts, msg, sizeof msg);
 		if (st != WL_OK) {
@@ -452,15 +458,21 @@ int wl_query_run(int argc, char **argv, FILE *out, FILE *err)
 	/* Read-only: never create a file (a typo in --db must not leave an
 	 * empty database behind) and never write to an index being ingested. */
 	rc = WL_EXIT_FATAL;
-	if (sqlite3_open_v2(c.db, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
-		fprintf(err, PROG ": cannot open database '%s': %s\n", c.db,
-		        db ? sqlite3_errmsg(db) : "out of memory");
-		goto out;
-	}
-	sqlite3_busy_timeout(db, QUERY_BUSY_TIMEOUT_MS);
-	if (wl_schema_check(db, msg, sizeof msg) != WL_OK) {
-		fprintf(err, PROG ": %s: %s\n", c.db, msg);
-		goto out;
+	if (c.clickhouse) {
+		if (wl_qdb_open_clickhouse(c.clickhouse, &db, msg, sizeof msg) != WL_OK) {
+			fprintf(err, PROG ": %s: %s\n", where, msg);
+			goto out;
+		}
+	} else {
+		if (wl_qdb_open_sqlite(c.db, QUERY_BUSY_TIMEOUT_MS, &db) != SQLITE_OK) {
+			fprintf(err, PROG ": cannot open database '%s': %s\n", c.db,
+			        wl_qdb_errmsg(db));
+			goto out;
+		}
+		if (wl_schema_check(wl_qdb_sqlite(db), msg, sizeof msg) != WL_OK) {
+			fprintf(err, PROG ": %s: %s\n", c.db, msg);
+			goto out;
+		}
 	}
 	o = wl_out_open(out, fmt);
 	if (!o) {
@@ -507,7 +519,7 @@ int wl_query_run(int argc, char **argv, FILE *out, FILE *err)
 			st = wl_report_capacity(db, &f, o, msg, sizeof msg);
 		break;
 	case CMD_REPORT:
-		st = write_html(db, &f, c.db, c.html, out, msg, sizeof msg);
+		st = write_html(db, &f, where, c.html, out, msg, sizeof msg);
 		break;
 	default:
 		st = WL_E_USAGE;
@@ -529,7 +541,7 @@ int wl_query_run(int argc, char **argv, FILE *out, FILE *err)
 		fprintf(err, PROG ": %s: %s\n", name, msg);
 		rc = WL_EXIT_USAGE;
 	} else if (st == WL_E_DB) {
-		fprintf(err, PROG ": %s: %s\n", c.db, msg);
+		fprintf(err, PROG ": %s: %s\n", where, msg);
 	} else if (st != WL_OK) {
 		fprintf(err, PROG ": %s\n",
 		        msg[0]          ? msg
@@ -541,6 +553,6 @@ int wl_query_run(int argc, char **argv, FILE *out, FILE *err)
 out:
 	wl_counts_free(&counts);
 	wl_out_close(o);
-	sqlite3_close(db);
+	wl_qdb_close(db);
 	return rc;
 }

@@ -15,14 +15,14 @@
 #include "query_sql.h"
 
 /* Copy of a text column (result text dies at the next step). */
-static wl_status keep_text(wl_qbuf *b, sqlite3_stmt *st, int i, int *is_null)
+static wl_status keep_text(wl_qbuf *b, wl_qstmt *st, int i, int *is_null)
 {
 	b->n = 0;
-	*is_null = sqlite3_column_type(st, i) == SQLITE_NULL;
+	*is_null = wl_qstmt_column_type(st, i) == SQLITE_NULL;
 	if (*is_null)
 		return WL_OK;
-	return wl_qbuf_add(b, (const char *)sqlite3_column_text(st, i),
-	                   (size_t)sqlite3_column_bytes(st, i));
+	return wl_qbuf_add(b, (const char *)wl_qstmt_column_text(st, i),
+	                   (size_t)wl_qstmt_column_bytes(st, i));
 }
 
 /* "name:count" appended to a ';'-separated list. */
@@ -80,9 +80,9 @@ static wl_status server_emit(server_row *r, wl_out *o)
 	return wl_out_row(o, v);
 }
 
-wl_status wl_report_servers(sqlite3 *db, const wl_qfilter *f, wl_out *o, char *err, size_t errlen)
+wl_status wl_report_servers(wl_qdb *db, const wl_qfilter *f, wl_out *o, char *err, size_t errlen)
 {
-	sqlite3_stmt *st = NULL;
+	wl_qstmt *st = NULL;
 	server_row r = {0};
 	wl_status rc = wl_qdb_prepare(db, wl_sql_servers, &st, err, errlen);
 	if (rc != WL_OK)
@@ -93,8 +93,8 @@ wl_status wl_report_servers(sqlite3 *db, const wl_qfilter *f, wl_out *o, char *e
 	}
 	rc = wl_out_begin(o, servers_cols, sizeof servers_cols / sizeof servers_cols[0]);
 	while (wl_qdb_next(db, st, &rc, err, errlen)) {
-		int sid_null = sqlite3_column_type(st, 0) == SQLITE_NULL;
-		int64_t sid = sqlite3_column_int64(st, 0);
+		int sid_null = wl_qstmt_column_type(st, 0) == SQLITE_NULL;
+		int64_t sid = wl_qstmt_column_int64(st, 0);
 		if (r.open && (sid_null != r.sid_null || sid != r.sid))
 			rc = server_emit(&r, o);
 		if (rc != WL_OK)
@@ -105,23 +105,23 @@ wl_status wl_report_servers(sqlite3 *db, const wl_qfilter *f, wl_out *o, char *e
 			r.sid_null = sid_null;
 			r.codes.n = 0;
 			rc = keep_text(&r.name, st, 1, &r.name_null);
-			r.clients = sqlite3_column_int64(st, 2);
-			r.scans = sqlite3_column_int64(st, 3);
-			r.faults = sqlite3_column_int64(st, 4);
-			r.hits = sqlite3_column_int64(st, 5);
-			r.has_t0 = sqlite3_column_type(st, 6) != SQLITE_NULL;
-			r.t0 = sqlite3_column_int64(st, 6);
-			r.has_t1 = sqlite3_column_type(st, 7) != SQLITE_NULL;
-			r.t1 = sqlite3_column_int64(st, 7);
+			r.clients = wl_qstmt_column_int64(st, 2);
+			r.scans = wl_qstmt_column_int64(st, 3);
+			r.faults = wl_qstmt_column_int64(st, 4);
+			r.hits = wl_qstmt_column_int64(st, 5);
+			r.has_t0 = wl_qstmt_column_type(st, 6) != SQLITE_NULL;
+			r.t0 = wl_qstmt_column_int64(st, 6);
+			r.has_t1 = wl_qstmt_column_type(st, 7) != SQLITE_NULL;
+			r.t1 = wl_qstmt_column_int64(st, 7);
 		}
-		if (rc == WL_OK && sqlite3_column_type(st, 9) != SQLITE_NULL) {
-			const char *code = (const char *)sqlite3_column_text(st, 8);
-			size_t n = (size_t)sqlite3_column_bytes(st, 8);
+		if (rc == WL_OK && wl_qstmt_column_type(st, 9) != SQLITE_NULL) {
+			const char *code = (const char *)wl_qstmt_column_text(st, 8);
+			size_t n = (size_t)wl_qstmt_column_bytes(st, 8);
 			if (!code) {
 				code = "unknown";
 				n = 7;
 			}
-			rc = list_item(&r.codes, code, n, sqlite3_column_int64(st, 9), 1);
+			rc = list_item(&r.codes, code, n, wl_qstmt_column_int64(st, 9), 1);
 			if (rc == WL_E_TOO_BIG)
 				rc = too_big(err, errlen, "faults_by_code");
 		}
@@ -133,7 +133,7 @@ wl_status wl_report_servers(sqlite3 *db, const wl_qfilter *f, wl_out *o, char *e
 out:
 	wl_qbuf_free(&r.name);
 	wl_qbuf_free(&r.codes);
-	sqlite3_finalize(st);
+	wl_qstmt_finalize(st);
 	return rc;
 }
 
@@ -173,10 +173,10 @@ static wl_status client_emit(client_row *r, wl_out *o)
 	return wl_out_row(o, v);
 }
 
-wl_status wl_report_clients(sqlite3 *db, const wl_qfilter *f, wl_out *o, char *err, size_t errlen)
+wl_status wl_report_clients(wl_qdb *db, const wl_qfilter *f, wl_out *o, char *err, size_t errlen)
 {
 	static const char *const own[] = {":top", NULL};
-	sqlite3_stmt *st = NULL;
+	wl_qstmt *st = NULL;
 	client_row r = {0};
 	wl_status rc = wl_qdb_prepare(db, wl_sql_clients, &st, err, errlen);
 	if (rc != WL_OK)
@@ -188,8 +188,8 @@ wl_status wl_report_clients(sqlite3 *db, const wl_qfilter *f, wl_out *o, char *e
 	}
 	rc = wl_out_begin(o, clients_cols, sizeof clients_cols / sizeof clients_cols[0]);
 	while (wl_qdb_next(db, st, &rc, err, errlen)) {
-		int64_t cid = sqlite3_column_int64(st, 0);
-		int kind = sqlite3_column_int(st, 7);
+		int64_t cid = wl_qstmt_column_int64(st, 0);
+		int kind = wl_qstmt_column_int(st, 7);
 		if (r.open && cid != r.cid)
 			rc = client_emit(&r, o);
 		if (rc != WL_OK)
@@ -204,22 +204,22 @@ wl_status wl_report_clients(sqlite3 *db, const wl_qfilter *f, wl_out *o, char *e
 			rc = keep_text(&r.id, st, 1, &unused);
 			if (rc == WL_OK)
 				rc = keep_text(&r.host, st, 2, &r.host_null);
-			r.failures = sqlite3_column_int64(st, 3);
-			r.hits = sqlite3_column_int64(st, 4);
-			r.has_scan = sqlite3_column_type(st, 5) != SQLITE_NULL;
-			r.last_scan = sqlite3_column_int64(st, 5);
-			r.has_ok = sqlite3_column_type(st, 6) != SQLITE_NULL;
-			r.last_ok = sqlite3_column_int64(st, 6);
+			r.failures = wl_qstmt_column_int64(st, 3);
+			r.hits = wl_qstmt_column_int64(st, 4);
+			r.has_scan = wl_qstmt_column_type(st, 5) != SQLITE_NULL;
+			r.last_scan = wl_qstmt_column_int64(st, 5);
+			r.has_ok = wl_qstmt_column_type(st, 6) != SQLITE_NULL;
+			r.last_ok = wl_qstmt_column_int64(st, 6);
 		}
-		if (rc == WL_OK && kind == 1 && sqlite3_column_type(st, 8) != SQLITE_NULL) {
-			rc = list_item(&r.servers, (const char *)sqlite3_column_text(st, 8),
-			               (size_t)sqlite3_column_bytes(st, 8), 0, 0);
+		if (rc == WL_OK && kind == 1 && wl_qstmt_column_type(st, 8) != SQLITE_NULL) {
+			rc = list_item(&r.servers, (const char *)wl_qstmt_column_text(st, 8),
+			               (size_t)wl_qstmt_column_bytes(st, 8), 0, 0);
 			if (rc == WL_E_TOO_BIG)
 				rc = too_big(err, errlen, "servers");
 		} else if (rc == WL_OK && kind == 2) {
 			char hex[WL_QCODE_BUF];
-			size_t n = wl_qcode_format(sqlite3_column_int64(st, 9), hex, sizeof hex);
-			rc = list_item(&r.codes, hex, n, sqlite3_column_int64(st, 10), 1);
+			size_t n = wl_qcode_format(wl_qstmt_column_int64(st, 9), hex, sizeof hex);
+			rc = list_item(&r.codes, hex, n, wl_qstmt_column_int64(st, 10), 1);
 		}
 	}
 	if (rc == WL_OK && r.open)
@@ -231,7 +231,7 @@ out:
 	wl_qbuf_free(&r.host);
 	wl_qbuf_free(&r.servers);
 	wl_qbuf_free(&r.codes);
-	sqlite3_finalize(st);
+	wl_qstmt_finalize(st);
 	return rc;
 }
 
@@ -313,11 +313,11 @@ static wl_status timeline_push(bucket **rows, size_t *n, size_t *cap, bucket b, 
 	return WL_OK;
 }
 
-wl_status wl_report_timeline(sqlite3 *db, const wl_qfilter *f, wl_bucket by, int bars, wl_out *o,
+wl_status wl_report_timeline(wl_qdb *db, const wl_qfilter *f, wl_bucket by, int bars, wl_out *o,
                              char *err, size_t errlen)
 {
 	static const char *const own[] = {":width", ":origin", NULL};
-	sqlite3_stmt *st = NULL;
+	wl_qstmt *st = NULL;
 	bucket *rows = NULL;
 	size_t n = 0, cap = 0;
 	int64_t width, origin, max = 0;
@@ -332,15 +332,15 @@ wl_status wl_report_timeline(sqlite3 *db, const wl_qfilter *f, wl_bucket by, int
 		goto out;
 	}
 	for (;;) {
-		int s = sqlite3_step(st);
+		int s = wl_qstmt_step(st);
 		if (s == SQLITE_DONE)
 			break;
 		if (s != SQLITE_ROW) {
 			rc = wl_qdb_error(db, err, errlen);
 			goto out;
 		}
-		bucket b = {sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1),
-		            sqlite3_column_int64(st, 2), sqlite3_column_int64(st, 3)};
+		bucket b = {wl_qstmt_column_int64(st, 0), wl_qstmt_column_int64(st, 1),
+		            wl_qstmt_column_int64(st, 2), wl_qstmt_column_int64(st, 3)};
 		/* Empty buckets between two rows, unless the gap is absurd. */
 		if (n > 0 && b.t > rows[n - 1].t + width) {
 			int64_t gap = (b.t - rows[n - 1].t) / width - 1;
@@ -371,7 +371,7 @@ wl_status wl_report_timeline(sqlite3 *db, const wl_qfilter *f, wl_bucket by, int
 		rc = wl_out_end(o);
 out:
 	free(rows);
-	sqlite3_finalize(st);
+	wl_qstmt_finalize(st);
 	return rc;
 }
 
@@ -381,7 +381,7 @@ static const char *const problems_cols[] = {
     "path", "member", "offset", "line", "kind", "message", "at",
 };
 
-static void problems_fill(sqlite3_stmt *st, wl_val *v, void *ctx)
+static void problems_fill(wl_qstmt *st, wl_val *v, void *ctx)
 {
 	(void)ctx;
 	v[0] = wl_qdb_text(st, 0);
@@ -393,14 +393,14 @@ static void problems_fill(sqlite3_stmt *st, wl_val *v, void *ctx)
 	v[6] = wl_qdb_text(st, 6);
 }
 
-wl_status wl_report_problems(sqlite3 *db, wl_out *o, char *err, size_t errlen)
+wl_status wl_report_problems(wl_qdb *db, wl_out *o, char *err, size_t errlen)
 {
-	sqlite3_stmt *st = NULL;
+	wl_qstmt *st = NULL;
 	wl_status rc = wl_qdb_prepare(db, wl_sql_problems, &st, err, errlen);
 	if (rc == WL_OK)
 		rc = wl_qdb_run(db, st, o, problems_cols,
 		                sizeof problems_cols / sizeof problems_cols[0], problems_fill, NULL,
 		                err, errlen);
-	sqlite3_finalize(st);
+	wl_qstmt_finalize(st);
 	return rc;
 }

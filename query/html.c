@@ -53,10 +53,9 @@ static void text(FILE *h, const char *s)
 }
 
 /* One report into h as an HTML table, through the writer's HTML mode. */
-typedef wl_status (*table_fn)(sqlite3 *db, const wl_qfilter *f, wl_out *o, char *err,
-                              size_t errlen);
+typedef wl_status (*table_fn)(wl_qdb *db, const wl_qfilter *f, wl_out *o, char *err, size_t errlen);
 
-static wl_status table(sqlite3 *db, const wl_qfilter *f, FILE *h, table_fn fn, char *err,
+static wl_status table(wl_qdb *db, const wl_qfilter *f, FILE *h, table_fn fn, char *err,
                        size_t errlen)
 {
 	wl_out *o = wl_out_open(h, WL_OUT_HTML);
@@ -71,10 +70,10 @@ static wl_status table(sqlite3 *db, const wl_qfilter *f, FILE *h, table_fn fn, c
 
 /* ---- the top error codes ---- */
 
-static wl_status top_codes(sqlite3 *db, const wl_qfilter *f, FILE *h, char *err, size_t errlen)
+static wl_status top_codes(wl_qdb *db, const wl_qfilter *f, FILE *h, char *err, size_t errlen)
 {
 	static const char *const cols[] = {"code", "name", "events", "clients", "servers"};
-	sqlite3_stmt *st = NULL;
+	wl_qstmt *st = NULL;
 	wl_out *o = wl_out_open(h, WL_OUT_HTML);
 	wl_status rc = o ? wl_qdb_prepare(db, wl_sql_errors_by_code, &st, err, errlen) : WL_E_NOMEM;
 	if (rc == WL_OK && wl_qdb_bind_std(st, f, NULL) != SQLITE_OK)
@@ -82,7 +81,7 @@ static wl_status top_codes(sqlite3 *db, const wl_qfilter *f, FILE *h, char *err,
 	if (rc == WL_OK)
 		rc = wl_out_begin(o, cols, 5);
 	for (int i = 0; i < HTML_TOP_CODES && rc == WL_OK; i++) {
-		int s = sqlite3_step(st);
+		int s = wl_qstmt_step(st);
 		if (s == SQLITE_DONE)
 			break;
 		if (s != SQLITE_ROW) {
@@ -99,7 +98,7 @@ static wl_status top_codes(sqlite3 *db, const wl_qfilter *f, FILE *h, char *err,
 	}
 	if (rc == WL_OK)
 		rc = wl_out_end(o);
-	sqlite3_finalize(st);
+	wl_qstmt_finalize(st);
 	wl_out_close(o);
 	return rc;
 }
@@ -123,10 +122,10 @@ static void hits_free(hits *x)
 	free(x->v);
 }
 
-static wl_status hits_load(sqlite3 *db, const wl_qfilter *f, hits *x, char *err, size_t errlen)
+static wl_status hits_load(wl_qdb *db, const wl_qfilter *f, hits *x, char *err, size_t errlen)
 {
 	static const char *const own[] = {":day", NULL};
-	sqlite3_stmt *st = NULL;
+	wl_qstmt *st = NULL;
 	wl_status rc = wl_qdb_prepare(db, wl_sql_daily_hits, &st, err, errlen);
 	if (rc == WL_OK && (wl_qdb_bind_std(st, f, own) != SQLITE_OK ||
 	                    wl_qdb_bind_int(st, ":day", 1, WL_Q_US_PER_DAY) != SQLITE_OK))
@@ -149,18 +148,18 @@ static wl_status hits_load(sqlite3 *db, const wl_qfilter *f, hits *x, char *err,
 			x->cap = nc;
 		}
 		day_hits *d = &x->v[x->n];
-		const char *name = (const char *)sqlite3_column_text(st, 0);
+		const char *name = (const char *)wl_qstmt_column_text(st, 0);
 		d->server = NULL;
 		if (name && !(d->server = strdup(name))) {
 			rc = WL_E_NOMEM;
 			break;
 		}
 		x->n++;
-		d->day = sqlite3_column_int64(st, 1);
-		d->prereq = sqlite3_column_int64(st, 2);
-		d->cached = sqlite3_column_int64(st, 3);
+		d->day = wl_qstmt_column_int64(st, 1);
+		d->prereq = wl_qstmt_column_int64(st, 2);
+		d->cached = wl_qstmt_column_int64(st, 3);
 	}
-	sqlite3_finalize(st);
+	wl_qstmt_finalize(st);
 	return rc;
 }
 
@@ -256,7 +255,7 @@ static void chart(FILE *h, const char *server, const day_hits *v, size_t n, int6
 	fputs("</g>\n</svg>\n", h);
 }
 
-static wl_status charts(sqlite3 *db, const wl_qfilter *f, int has_span, int64_t t0, int64_t t1,
+static wl_status charts(wl_qdb *db, const wl_qfilter *f, int has_span, int64_t t0, int64_t t1,
                         FILE *h, char *err, size_t errlen)
 {
 	hits x = {0};
@@ -321,25 +320,25 @@ static wl_status charts(sqlite3 *db, const wl_qfilter *f, int has_span, int64_t 
 
 /* ---- the page ---- */
 
-wl_status wl_report_html(sqlite3 *db, const wl_qfilter *f, const char *db_path, int64_t now_us,
+wl_status wl_report_html(wl_qdb *db, const wl_qfilter *f, const char *db_path, int64_t now_us,
                          FILE *h, char *err, size_t errlen)
 {
-	sqlite3_stmt *st = NULL;
+	wl_qstmt *st = NULL;
 	char now[WL_QTIME_BUF], a[WL_QTIME_BUF], b[WL_QTIME_BUF];
 	wl_status rc = wl_qdb_prepare(db, wl_sql_overview, &st, err, errlen);
 	if (rc != WL_OK)
 		return rc;
-	if (sqlite3_step(st) != SQLITE_ROW) {
+	if (wl_qstmt_step(st) != SQLITE_ROW) {
 		rc = wl_qdb_error(db, err, errlen);
-		sqlite3_finalize(st);
+		wl_qstmt_finalize(st);
 		return rc;
 	}
-	int64_t nsrc = sqlite3_column_int64(st, 0), nev = sqlite3_column_int64(st, 1);
-	int64_t nscan = sqlite3_column_int64(st, 2), nprob = sqlite3_column_int64(st, 3);
-	int has_span =
-	    sqlite3_column_type(st, 4) != SQLITE_NULL && sqlite3_column_type(st, 5) != SQLITE_NULL;
-	int64_t t0 = sqlite3_column_int64(st, 4), t1 = sqlite3_column_int64(st, 5);
-	sqlite3_finalize(st);
+	int64_t nsrc = wl_qstmt_column_int64(st, 0), nev = wl_qstmt_column_int64(st, 1);
+	int64_t nscan = wl_qstmt_column_int64(st, 2), nprob = wl_qstmt_column_int64(st, 3);
+	int has_span = wl_qstmt_column_type(st, 4) != SQLITE_NULL &&
+	               wl_qstmt_column_type(st, 5) != SQLITE_NULL;
+	int64_t t0 = wl_qstmt_column_int64(st, 4), t1 = wl_qstmt_column_int64(st, 5);
+	wl_qstmt_finalize(st);
 
 	wl_qtime_format(now_us, now, sizeof now);
 	fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"

@@ -68,14 +68,14 @@ static void rows_free(rows *r)
 	free(r->v);
 }
 
-static int dup_col(sqlite3_stmt *st, int i, span *out)
+static int dup_col(wl_qstmt *st, int i, span *out)
 {
 	out->p = NULL;
 	out->n = 0;
-	if (sqlite3_column_type(st, i) == SQLITE_NULL)
+	if (wl_qstmt_column_type(st, i) == SQLITE_NULL)
 		return 0;
-	const void *s = sqlite3_column_text(st, i);
-	size_t n = (size_t)sqlite3_column_bytes(st, i);
+	const void *s = wl_qstmt_column_text(st, i);
+	size_t n = (size_t)wl_qstmt_column_bytes(st, i);
 	out->p = malloc(n + 1);
 	if (!out->p)
 		return -1;
@@ -87,26 +87,26 @@ static int dup_col(sqlite3_stmt *st, int i, span *out)
 
 /* A scan has no logged line in the index: say what it recorded, marked as
  * derived so nobody greps the logs for it. */
-static int scan_message(sqlite3_stmt *st, span *out)
+static int scan_message(wl_qstmt *st, span *out)
 {
 	char buf[256];
 	int k = snprintf(buf, sizeof buf, "[scan end] exit code ");
-	if (sqlite3_column_type(st, C_CODE) == SQLITE_NULL) {
+	if (wl_qstmt_column_type(st, C_CODE) == SQLITE_NULL) {
 		k += snprintf(buf + k, sizeof buf - (size_t)k, "unknown");
 	} else {
 		char hex[WL_QCODE_BUF];
-		wl_qcode_format(sqlite3_column_int64(st, C_CODE), hex, sizeof hex);
+		wl_qcode_format(wl_qstmt_column_int64(st, C_CODE), hex, sizeof hex);
 		k += snprintf(buf + k, sizeof buf - (size_t)k, "%s", hex);
 	}
-	if (sqlite3_column_type(st, C_RT) != SQLITE_NULL)
+	if (wl_qstmt_column_type(st, C_RT) != SQLITE_NULL)
 		k += snprintf(buf + k, sizeof buf - (size_t)k, "; SyncUpdates round trips %lld",
-		              (long long)sqlite3_column_int64(st, C_RT));
-	if (sqlite3_column_type(st, C_EVAL) != SQLITE_NULL &&
-	    sqlite3_column_type(st, C_DEPL) != SQLITE_NULL)
+		              (long long)wl_qstmt_column_int64(st, C_RT));
+	if (wl_qstmt_column_type(st, C_EVAL) != SQLITE_NULL &&
+	    wl_qstmt_column_type(st, C_DEPL) != SQLITE_NULL)
 		k += snprintf(buf + k, sizeof buf - (size_t)k,
 		              "; evaluated appl. rules of %lld out of %lld deployed entities",
-		              (long long)sqlite3_column_int64(st, C_EVAL),
-		              (long long)sqlite3_column_int64(st, C_DEPL));
+		              (long long)wl_qstmt_column_int64(st, C_EVAL),
+		              (long long)wl_qstmt_column_int64(st, C_DEPL));
 	out->n = (size_t)k < sizeof buf ? (size_t)k : sizeof buf - 1;
 	out->p = malloc(out->n + 1);
 	if (!out->p)
@@ -116,13 +116,12 @@ static int scan_message(sqlite3_stmt *st, span *out)
 }
 
 /* Step st to the end, appending each row with the given match. */
-static wl_status collect(sqlite3 *db, sqlite3_stmt *st, int match, rows *r, char *err,
-                         size_t errlen)
+static wl_status collect(wl_qdb *db, wl_qstmt *st, int match, rows *r, char *err, size_t errlen)
 {
 	static const int text_col[TEXT_COLS] = {C_HOST,  C_SERVER, C_CLIENT, C_FCODE,
 	                                        C_PARAM, C_SOURCE, C_MESSAGE};
 	for (;;) {
-		int s = sqlite3_step(st);
+		int s = wl_qstmt_step(st);
 		if (s == SQLITE_DONE)
 			return WL_OK;
 		if (s != SQLITE_ROW)
@@ -144,17 +143,17 @@ static wl_status collect(sqlite3 *db, sqlite3_stmt *st, int match, rows *r, char
 		memset(x, 0, sizeof *x);
 		r->n++;
 		x->match = match;
-		x->scan = sqlite3_column_int(st, C_SCAN);
-		x->id = sqlite3_column_int64(st, C_ID);
-		x->source_id = sqlite3_column_int64(st, C_SOURCE_ID);
-		x->line = sqlite3_column_int64(st, C_LINE);
-		x->role = sqlite3_column_int(st, C_ROLE);
-		x->has_ts = sqlite3_column_type(st, C_TS) != SQLITE_NULL;
-		x->ts = sqlite3_column_int64(st, C_TS);
-		x->has_code = sqlite3_column_type(st, C_CODE) != SQLITE_NULL;
-		x->code = sqlite3_column_int64(st, C_CODE);
-		x->has_cid = sqlite3_column_type(st, C_CID) != SQLITE_NULL;
-		x->cid = sqlite3_column_int64(st, C_CID);
+		x->scan = wl_qstmt_column_int(st, C_SCAN);
+		x->id = wl_qstmt_column_int64(st, C_ID);
+		x->source_id = wl_qstmt_column_int64(st, C_SOURCE_ID);
+		x->line = wl_qstmt_column_int64(st, C_LINE);
+		x->role = wl_qstmt_column_int(st, C_ROLE);
+		x->has_ts = wl_qstmt_column_type(st, C_TS) != SQLITE_NULL;
+		x->ts = wl_qstmt_column_int64(st, C_TS);
+		x->has_code = wl_qstmt_column_type(st, C_CODE) != SQLITE_NULL;
+		x->code = wl_qstmt_column_int64(st, C_CODE);
+		x->has_cid = wl_qstmt_column_type(st, C_CID) != SQLITE_NULL;
+		x->cid = wl_qstmt_column_int64(st, C_CID);
 		for (int k = 0; k < TEXT_COLS; k++) {
 			int rc = (x->scan && text_col[k] == C_MESSAGE)
 			             ? scan_message(st, &x->text[k])
@@ -260,11 +259,11 @@ static wl_status print_rows(const rows *r, wl_out *o)
 }
 
 /* Other-side records of the fault's client near its time. */
-static wl_status fallback(sqlite3 *db, rows *r, size_t nrec, int other_role, char *err,
+static wl_status fallback(wl_qdb *db, rows *r, size_t nrec, int other_role, char *err,
                           size_t errlen)
 {
 	static const char *const own[] = {":cid", ":role", ":t0", ":t1", ":fcode", NULL};
-	sqlite3_stmt *st = NULL;
+	wl_qstmt *st = NULL;
 	wl_status rc = wl_qdb_prepare(db, wl_sql_incident_fallback, &st, err, errlen);
 	/* One search per distinct client id among the records, around the
 	 * earliest time that id's records show. */
@@ -280,29 +279,28 @@ static wl_status fallback(sqlite3 *db, rows *r, size_t nrec, int other_role, cha
 		if (!first)
 			continue;
 		const span *fc = &x->text[3];
-		sqlite3_reset(st);
+		wl_qstmt_reset(st);
 		if (wl_qdb_bind_std(st, NULL, own) != SQLITE_OK ||
 		    wl_qdb_bind_int(st, ":cid", 1, x->cid) != SQLITE_OK ||
 		    wl_qdb_bind_int(st, ":role", 1, other_role) != SQLITE_OK ||
 		    wl_qdb_bind_int(st, ":t0", 1, x->ts - WL_Q_INCIDENT_FALLBACK_US) != SQLITE_OK ||
 		    wl_qdb_bind_int(st, ":t1", 1, x->ts + WL_Q_INCIDENT_FALLBACK_US) != SQLITE_OK ||
-		    (fc->p ? sqlite3_bind_text(st, wl_qdb_param(st, ":fcode"), fc->p, (int)fc->n,
-		                               SQLITE_TRANSIENT)
-		           : sqlite3_bind_null(st, wl_qdb_param(st, ":fcode"))) != SQLITE_OK) {
+		    (fc->p ? wl_qstmt_bind_text(st, wl_qdb_param(st, ":fcode"), fc->p, (int)fc->n)
+		           : wl_qstmt_bind_null(st, wl_qdb_param(st, ":fcode"))) != SQLITE_OK) {
 			rc = wl_qdb_error(db, err, errlen);
 			break;
 		}
 		rc = collect(db, st, MATCH_FALLBACK, r, err, errlen);
 	}
-	sqlite3_finalize(st);
+	wl_qstmt_finalize(st);
 	return rc;
 }
 
 /* Neighbouring events and scans of each client-side record found so far. */
-static wl_status context(sqlite3 *db, rows *r, char *err, size_t errlen)
+static wl_status context(wl_qdb *db, rows *r, char *err, size_t errlen)
 {
 	static const char *const own[] = {":source_id", ":lo", ":hi", NULL};
-	sqlite3_stmt *st = NULL;
+	wl_qstmt *st = NULL;
 	size_t n = r->n;
 	wl_status rc = wl_qdb_prepare(db, wl_sql_incident_context, &st, err, errlen);
 	for (size_t i = 0; i < n && rc == WL_OK; i++) {
@@ -310,7 +308,7 @@ static wl_status context(sqlite3 *db, rows *r, char *err, size_t errlen)
 		irow x = r->v[i];
 		if (x.role != WL_ROLE_CLIENT || x.scan)
 			continue;
-		sqlite3_reset(st);
+		wl_qstmt_reset(st);
 		if (wl_qdb_bind_std(st, NULL, own) != SQLITE_OK ||
 		    wl_qdb_bind_int(st, ":source_id", 1, x.source_id) != SQLITE_OK ||
 		    wl_qdb_bind_int(st, ":lo", 1, x.line - WL_Q_INCIDENT_CONTEXT_LINES) !=
@@ -322,21 +320,21 @@ static wl_status context(sqlite3 *db, rows *r, char *err, size_t errlen)
 		}
 		rc = collect(db, st, MATCH_CONTEXT, r, err, errlen);
 	}
-	sqlite3_finalize(st);
+	wl_qstmt_finalize(st);
 	return rc;
 }
 
-wl_status wl_report_incident(sqlite3 *db, const wl_guid *g, wl_out *o, char *err, size_t errlen)
+wl_status wl_report_incident(wl_qdb *db, const wl_guid *g, wl_out *o, char *err, size_t errlen)
 {
 	static const char *const own[] = {":guid", NULL};
-	sqlite3_stmt *st = NULL;
+	wl_qstmt *st = NULL;
 	rows r = {0};
 	wl_status rc = wl_qdb_prepare(db, wl_sql_incident_records, &st, err, errlen);
 	if (rc != WL_OK)
 		goto out;
 	if (wl_qdb_bind_std(st, NULL, own) != SQLITE_OK ||
-	    sqlite3_bind_text(st, wl_qdb_param(st, ":guid"), g->s, (int)sizeof g->s,
-	                      SQLITE_STATIC) != SQLITE_OK) {
+	    wl_qstmt_bind_text(st, wl_qdb_param(st, ":guid"), g->s, (int)sizeof g->s) !=
+	        SQLITE_OK) {
 		rc = wl_qdb_error(db, err, errlen);
 		goto out;
 	}
@@ -360,6 +358,6 @@ wl_status wl_report_incident(sqlite3 *db, const wl_guid *g, wl_out *o, char *err
 	rc = print_rows(&r, o);
 out:
 	rows_free(&r);
-	sqlite3_finalize(st);
+	wl_qstmt_finalize(st);
 	return rc;
 }

@@ -146,14 +146,14 @@ static bool same_host(const char *name, const char *want)
 	return *name == *want;
 }
 
-static wl_status load_records(sqlite3 *db, lrec **out, size_t *out_n, char *err, size_t errlen)
+static wl_status load_records(wl_qdb *db, lrec **out, size_t *out_n, char *err, size_t errlen)
 {
-	sqlite3_stmt *st = NULL;
+	wl_qstmt *st = NULL;
 	wl_status rc = wl_qdb_prepare(db, wl_sql_limit_records, &st, err, errlen);
 	if (rc != WL_OK)
 		return rc;
 	if (wl_qdb_bind_std(st, NULL, NULL) != SQLITE_OK) {
-		sqlite3_finalize(st);
+		wl_qstmt_finalize(st);
 		return wl_qdb_error(db, err, errlen);
 	}
 	lrec *v = NULL;
@@ -171,19 +171,20 @@ static wl_status load_records(sqlite3 *db, lrec **out, size_t *out_n, char *err,
 		}
 		lrec *r = &v[n++];
 		/* fg, event_id, ts, role, server_id, cid, par, source_id, line */
-		r->event_id = sqlite3_column_int64(st, 1);
-		r->key = sqlite3_column_type(st, 0) == SQLITE_NULL ? -r->event_id
-		                                                   : sqlite3_column_int64(st, 0);
-		r->ts = sqlite3_column_type(st, 2) == SQLITE_NULL ? WL_TS_NONE
-		                                                  : sqlite3_column_int64(st, 2);
-		r->role = sqlite3_column_int(st, 3);
-		r->srv = sqlite3_column_int64(st, 4); /* NULL reads as 0 = NO_ID */
-		r->cid = sqlite3_column_int64(st, 5);
-		r->par = sqlite3_column_type(st, 6) == SQLITE_NULL ? -1 : sqlite3_column_int(st, 6);
-		r->src = sqlite3_column_int64(st, 7);
-		r->line = sqlite3_column_int64(st, 8);
+		r->event_id = wl_qstmt_column_int64(st, 1);
+		r->key = wl_qstmt_column_type(st, 0) == SQLITE_NULL ? -r->event_id
+		                                                    : wl_qstmt_column_int64(st, 0);
+		r->ts = wl_qstmt_column_type(st, 2) == SQLITE_NULL ? WL_TS_NONE
+		                                                   : wl_qstmt_column_int64(st, 2);
+		r->role = wl_qstmt_column_int(st, 3);
+		r->srv = wl_qstmt_column_int64(st, 4); /* NULL reads as 0 = NO_ID */
+		r->cid = wl_qstmt_column_int64(st, 5);
+		r->par =
+		    wl_qstmt_column_type(st, 6) == SQLITE_NULL ? -1 : wl_qstmt_column_int(st, 6);
+		r->src = wl_qstmt_column_int64(st, 7);
+		r->line = wl_qstmt_column_int64(st, 8);
 	}
-	sqlite3_finalize(st);
+	wl_qstmt_finalize(st);
 	if (rc != WL_OK) {
 		free(v);
 		return rc;
@@ -193,17 +194,17 @@ static wl_status load_records(sqlite3 *db, lrec **out, size_t *out_n, char *err,
 	return WL_OK;
 }
 
-static wl_status host_name(sqlite3 *db, sqlite3_stmt *st, int64_t id, char **name, char *err,
+static wl_status host_name(wl_qdb *db, wl_qstmt *st, int64_t id, char **name, char *err,
                            size_t errlen)
 {
 	*name = NULL;
 	if (id == NO_ID)
 		return WL_OK;
-	sqlite3_reset(st);
-	sqlite3_bind_int64(st, 1, id);
-	int r = sqlite3_step(st);
-	if (r == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) {
-		const char *s = (const char *)sqlite3_column_text(st, 0);
+	wl_qstmt_reset(st);
+	wl_qstmt_bind_int64(st, 1, id);
+	int r = wl_qstmt_step(st);
+	if (r == SQLITE_ROW && wl_qstmt_column_type(st, 0) != SQLITE_NULL) {
+		const char *s = (const char *)wl_qstmt_column_text(st, 0);
 		*name = strdup(s ? s : "");
 		if (!*name)
 			return WL_E_NOMEM;
@@ -217,7 +218,7 @@ static const char *const limits_cols[] = {
     "server", "parameter", "limit", "hits", "clients", "first_seen", "last_seen",
 };
 
-wl_status wl_report_limits(sqlite3 *db, const wl_qfilter *f, wl_out *o, char *err, size_t errlen)
+wl_status wl_report_limits(wl_qdb *db, const wl_qfilter *f, wl_out *o, char *err, size_t errlen)
 {
 	static const wl_qfilter none = {0};
 	if (!f)
@@ -227,7 +228,7 @@ wl_status wl_report_limits(sqlite3 *db, const wl_qfilter *f, wl_out *o, char *er
 	lfault *faults = NULL;
 	lgroup *groups = NULL;
 	gpair *pairs = NULL;
-	sqlite3_stmt *hs = NULL;
+	wl_qstmt *hs = NULL;
 	wl_status rc = load_records(db, &recs, &nrec, err, errlen);
 	if (rc != WL_OK)
 		return rc;
@@ -327,7 +328,7 @@ wl_status wl_report_limits(sqlite3 *db, const wl_qfilter *f, wl_out *o, char *er
 	if (rc == WL_OK)
 		rc = wl_out_end(o);
 out:
-	sqlite3_finalize(hs);
+	wl_qstmt_finalize(hs);
 	for (size_t g = 0; g < ng; g++)
 		free(groups[g].name);
 	free(groups);

@@ -15,17 +15,17 @@
 #include "wsuslog/hresult.h"
 #include "wsuslog/schema.h"
 
-wl_status wl_qdb_error(sqlite3 *db, char *err, size_t errlen)
+wl_status wl_qdb_error(wl_qdb *db, char *err, size_t errlen)
 {
-	snprintf(err, errlen, "%s", sqlite3_errmsg(db));
+	snprintf(err, errlen, "%s", wl_qdb_errmsg(db));
 	return WL_E_DB;
 }
 
-bool wl_qdb_next(sqlite3 *db, sqlite3_stmt *st, wl_status *rc, char *err, size_t errlen)
+bool wl_qdb_next(wl_qdb *db, wl_qstmt *st, wl_status *rc, char *err, size_t errlen)
 {
 	if (*rc != WL_OK)
 		return false;
-	int s = sqlite3_step(st);
+	int s = wl_qstmt_step(st);
 	if (s == SQLITE_ROW)
 		return true;
 	if (s != SQLITE_DONE)
@@ -33,75 +33,75 @@ bool wl_qdb_next(sqlite3 *db, sqlite3_stmt *st, wl_status *rc, char *err, size_t
 	return false;
 }
 
-wl_status wl_qdb_prepare(sqlite3 *db, const char *sql, sqlite3_stmt **st, char *err, size_t errlen)
+wl_status wl_qdb_prepare(wl_qdb *db, const char *sql, wl_qstmt **st, char *err, size_t errlen)
 {
 	*st = NULL;
-	if (sqlite3_prepare_v2(db, wl_sql_pick(sql), -1, st, NULL) != SQLITE_OK)
+	if (wl_qstmt_prepare(db, sql, st) != SQLITE_OK)
 		return wl_qdb_error(db, err, errlen);
 	return WL_OK;
 }
 
-int wl_qdb_param(sqlite3_stmt *st, const char *name)
+int wl_qdb_param(wl_qstmt *st, const char *name)
 {
-	int i = sqlite3_bind_parameter_index(st, name);
+	int i = wl_qstmt_bind_parameter_index(st, name);
 	assert(i > 0 && "parameter missing from the statement");
 	return i;
 }
 
-int wl_qdb_bind_text(sqlite3_stmt *st, const char *name, const char *v)
+int wl_qdb_bind_text(wl_qstmt *st, const char *name, const char *v)
 {
 	int i = wl_qdb_param(st, name);
-	return v ? sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC) : sqlite3_bind_null(st, i);
+	return v ? wl_qstmt_bind_text(st, i, v, -1) : wl_qstmt_bind_null(st, i);
 }
 
-int wl_qdb_bind_int(sqlite3_stmt *st, const char *name, int has, int64_t v)
+int wl_qdb_bind_int(wl_qstmt *st, const char *name, int has, int64_t v)
 {
 	int i = wl_qdb_param(st, name);
-	return has ? sqlite3_bind_int64(st, i, v) : sqlite3_bind_null(st, i);
+	return has ? wl_qstmt_bind_int64(st, i, v) : wl_qstmt_bind_null(st, i);
 }
 
-int wl_qdb_bind_std(sqlite3_stmt *st, const wl_qfilter *f, const char *const *own)
+int wl_qdb_bind_std(wl_qstmt *st, const wl_qfilter *f, const char *const *own)
 {
 	static const wl_qfilter none = {0};
 	if (!f)
 		f = &none;
-	int n = sqlite3_bind_parameter_count(st);
+	int n = wl_qstmt_bind_parameter_count(st);
 	for (int i = 1; i <= n; i++) {
-		const char *p = sqlite3_bind_parameter_name(st, i);
+		const char *p = wl_qstmt_bind_parameter_name(st, i);
 		int rc;
 		assert(p && "statements use named parameters only");
 		if (strcmp(p, ":prereq") == 0)
-			rc = sqlite3_bind_text(st, i, WL_PARAM_PREREQ, -1, SQLITE_STATIC);
+			rc = wl_qstmt_bind_text(st, i, WL_PARAM_PREREQ, -1);
 		else if (strcmp(p, ":cached") == 0)
-			rc = sqlite3_bind_text(st, i, WL_PARAM_CACHED, -1, SQLITE_STATIC);
+			rc = wl_qstmt_bind_text(st, i, WL_PARAM_CACHED, -1);
 		else if (strcmp(p, ":prereq_limit") == 0)
-			rc = sqlite3_bind_text(st, i, WL_LIMIT_PREREQ, -1, SQLITE_STATIC);
+			rc = wl_qstmt_bind_text(st, i, WL_LIMIT_PREREQ, -1);
 		else if (strcmp(p, ":cached_limit") == 0)
-			rc = sqlite3_bind_text(st, i, WL_LIMIT_CACHED, -1, SQLITE_STATIC);
+			rc = wl_qstmt_bind_text(st, i, WL_LIMIT_CACHED, -1);
 		else if (strcmp(p, ":prereq_default") == 0)
-			rc = sqlite3_bind_int64(st, i, WL_LIMIT_PREREQ_DEFAULT);
+			rc = wl_qstmt_bind_int64(st, i, WL_LIMIT_PREREQ_DEFAULT);
 		else if (strcmp(p, ":cached_default") == 0)
-			rc = sqlite3_bind_int64(st, i, WL_LIMIT_CACHED_DEFAULT);
+			rc = wl_qstmt_bind_int64(st, i, WL_LIMIT_CACHED_DEFAULT);
 		else if (strcmp(p, ":code") == 0)
-			rc = sqlite3_bind_text(st, i, WL_FAULT_LIMIT_CODE, -1, SQLITE_STATIC);
+			rc = wl_qstmt_bind_text(st, i, WL_FAULT_LIMIT_CODE, -1);
 		else if (strcmp(p, ":server_role") == 0)
-			rc = sqlite3_bind_int(st, i, WL_ROLE_SERVER);
+			rc = wl_qstmt_bind_int(st, i, WL_ROLE_SERVER);
 		else if (strcmp(p, ":client_role") == 0)
-			rc = sqlite3_bind_int(st, i, WL_ROLE_CLIENT);
+			rc = wl_qstmt_bind_int(st, i, WL_ROLE_CLIENT);
 		else if (strcmp(p, ":ts_max") == 0)
-			rc = sqlite3_bind_int64(st, i, INT64_MAX);
+			rc = wl_qstmt_bind_int64(st, i, INT64_MAX);
 		else if (strcmp(p, ":since") == 0)
-			rc = f->has_since ? sqlite3_bind_int64(st, i, f->since_us)
-			                  : sqlite3_bind_null(st, i);
+			rc = f->has_since ? wl_qstmt_bind_int64(st, i, f->since_us)
+			                  : wl_qstmt_bind_null(st, i);
 		else if (strcmp(p, ":until") == 0)
-			rc = f->has_until ? sqlite3_bind_int64(st, i, f->until_us)
-			                  : sqlite3_bind_null(st, i);
+			rc = f->has_until ? wl_qstmt_bind_int64(st, i, f->until_us)
+			                  : wl_qstmt_bind_null(st, i);
 		else if (strcmp(p, ":server") == 0)
-			rc = f->server ? sqlite3_bind_text(st, i, f->server, -1, SQLITE_STATIC)
-			               : sqlite3_bind_null(st, i);
+			rc = f->server ? wl_qstmt_bind_text(st, i, f->server, -1)
+			               : wl_qstmt_bind_null(st, i);
 		else if (strcmp(p, ":hresult") == 0)
-			rc = f->has_code ? sqlite3_bind_int64(st, i, (int64_t)f->code)
-			                 : sqlite3_bind_null(st, i);
+			rc = f->has_code ? wl_qstmt_bind_int64(st, i, (int64_t)f->code)
+			                 : wl_qstmt_bind_null(st, i);
 		else {
 			int mine = 0;
 			for (size_t k = 0; own && own[k] && !mine; k++)
@@ -116,36 +116,36 @@ int wl_qdb_bind_std(sqlite3_stmt *st, const wl_qfilter *f, const char *const *ow
 	return SQLITE_OK;
 }
 
-wl_val wl_qdb_text(sqlite3_stmt *st, int i)
+wl_val wl_qdb_text(wl_qstmt *st, int i)
 {
-	if (sqlite3_column_type(st, i) == SQLITE_NULL)
+	if (wl_qstmt_column_type(st, i) == SQLITE_NULL)
 		return wl_v_null();
-	const char *s = (const char *)sqlite3_column_text(st, i);
-	return wl_v_text(s, (size_t)sqlite3_column_bytes(st, i));
+	const char *s = (const char *)wl_qstmt_column_text(st, i);
+	return wl_v_text(s, (size_t)wl_qstmt_column_bytes(st, i));
 }
 
-wl_val wl_qdb_int(sqlite3_stmt *st, int i)
+wl_val wl_qdb_int(wl_qstmt *st, int i)
 {
-	if (sqlite3_column_type(st, i) == SQLITE_NULL)
+	if (wl_qstmt_column_type(st, i) == SQLITE_NULL)
 		return wl_v_null();
-	return wl_v_int(sqlite3_column_int64(st, i));
+	return wl_v_int(wl_qstmt_column_int64(st, i));
 }
 
-wl_val wl_qdb_time(sqlite3_stmt *st, int i, char *buf)
+wl_val wl_qdb_time(wl_qstmt *st, int i, char *buf)
 {
-	if (sqlite3_column_type(st, i) == SQLITE_NULL)
+	if (wl_qstmt_column_type(st, i) == SQLITE_NULL)
 		return wl_v_null();
-	size_t n = wl_qtime_format(sqlite3_column_int64(st, i), buf, WL_QTIME_BUF);
+	size_t n = wl_qtime_format(wl_qstmt_column_int64(st, i), buf, WL_QTIME_BUF);
 	return wl_v_text(buf, n);
 }
 
-wl_val wl_qdb_code(sqlite3_stmt *st, int i, wl_qdb_codebuf *buf, wl_val *name)
+wl_val wl_qdb_code(wl_qstmt *st, int i, wl_qdb_codebuf *buf, wl_val *name)
 {
 	if (name)
 		*name = wl_v_null();
-	if (sqlite3_column_type(st, i) == SQLITE_NULL)
+	if (wl_qstmt_column_type(st, i) == SQLITE_NULL)
 		return wl_v_null();
-	int64_t v = sqlite3_column_int64(st, i);
+	int64_t v = wl_qstmt_column_int64(st, i);
 	size_t n = wl_qcode_format(v, buf->hex, sizeof buf->hex);
 	if (name) {
 		const char *s = wl_hresult_describe((uint32_t)((uint64_t)v & 0xFFFFFFFFu),
@@ -155,8 +155,8 @@ wl_val wl_qdb_code(sqlite3_stmt *st, int i, wl_qdb_codebuf *buf, wl_val *name)
 	return wl_v_text(buf->hex, n);
 }
 
-wl_status wl_qdb_run(sqlite3 *db, sqlite3_stmt *st, wl_out *o, const char *const *cols,
-                     size_t ncols, wl_qdb_fill_fn fill, void *ctx, char *err, size_t errlen)
+wl_status wl_qdb_run(wl_qdb *db, wl_qstmt *st, wl_out *o, const char *const *cols, size_t ncols,
+                     wl_qdb_fill_fn fill, void *ctx, char *err, size_t errlen)
 {
 	wl_val v[WL_QDB_COLS_MAX];
 	assert(ncols <= WL_QDB_COLS_MAX);
@@ -164,7 +164,7 @@ wl_status wl_qdb_run(sqlite3 *db, sqlite3_stmt *st, wl_out *o, const char *const
 	if (rc != WL_OK)
 		return rc;
 	for (;;) {
-		int s = sqlite3_step(st);
+		int s = wl_qstmt_step(st);
 		if (s == SQLITE_DONE)
 			break;
 		if (s != SQLITE_ROW)

@@ -64,4 +64,18 @@
  * few per server. */
 #define WL_CONFIGS_MAX 100000u
 
+/* ClickHouse: one statement's answer, held whole (reports read a few
+ * thousand rows; `guid` and `sql` the most). Past it the report fails
+ * with a message rather than growing without bound. */
+#define WL_Q_CH_RESULT_MAX (512u * 1024u * 1024u)
+
+/* ClickHouse: the statement text after the bound values are written in
+ * (the longest dialect statement is about 8 KB; a bound value is a GUID,
+ * a host name or a fault code). */
+#define WL_Q_CH_SQL_MAX (256u * 1024u)
+
+/* ClickHouse: how long a report waits to connect, and for its answer. */
+#define WL_Q_CH_CONNECT_TIMEOUT_S 10L
+#define WL_Q_CH_TIMEOUT_S 600L
+
 #endif

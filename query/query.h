@@ -4,7 +4,7 @@
 #ifndef WSUSLOG_QUERY_QUERY_H
 #define WSUSLOG_QUERY_QUERY_H
 
-#include <sqlite3.h>
+#include "qengine.h"
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -54,37 +54,37 @@ typedef enum wl_errors_by {
 /* Each report runs its query on db (borrowed) and hands the rows to o
  * between wl_out_begin and wl_out_end. Returns WL_OK, WL_E_DB (message in
  * err), WL_E_NOMEM or WL_E_IO (output stream failed). */
-wl_status wl_report_limits(sqlite3 *db, const wl_qfilter *f, wl_out *o, char *err, size_t errlen);
-wl_status wl_report_errors(sqlite3 *db, const wl_qfilter *f, wl_errors_by by, wl_out *o, char *err,
+wl_status wl_report_limits(wl_qdb *db, const wl_qfilter *f, wl_out *o, char *err, size_t errlen);
+wl_status wl_report_errors(wl_qdb *db, const wl_qfilter *f, wl_errors_by by, wl_out *o, char *err,
                            size_t errlen);
-wl_status wl_report_guid(sqlite3 *db, const wl_guid *g, wl_out *o, char *err, size_t errlen);
+wl_status wl_report_guid(wl_qdb *db, const wl_guid *g, wl_out *o, char *err, size_t errlen);
 
 /* fleet.c: per server, per client, over time, and the problems table.
  * timeline draws a bar column when bars is set (the table on a
  * terminal). */
-wl_status wl_report_servers(sqlite3 *db, const wl_qfilter *f, wl_out *o, char *err, size_t errlen);
-wl_status wl_report_clients(sqlite3 *db, const wl_qfilter *f, wl_out *o, char *err, size_t errlen);
-wl_status wl_report_timeline(sqlite3 *db, const wl_qfilter *f, wl_bucket by, int bars, wl_out *o,
+wl_status wl_report_servers(wl_qdb *db, const wl_qfilter *f, wl_out *o, char *err, size_t errlen);
+wl_status wl_report_clients(wl_qdb *db, const wl_qfilter *f, wl_out *o, char *err, size_t errlen);
+wl_status wl_report_timeline(wl_qdb *db, const wl_qfilter *f, wl_bucket by, int bars, wl_out *o,
                              char *err, size_t errlen);
-wl_status wl_report_problems(sqlite3 *db, wl_out *o, char *err, size_t errlen);
+wl_status wl_report_problems(wl_qdb *db, wl_out *o, char *err, size_t errlen);
 
 /* incident.c: one fault, both sides, with context and the client+time
  * fallback. */
-wl_status wl_report_incident(sqlite3 *db, const wl_guid *g, wl_out *o, char *err, size_t errlen);
+wl_status wl_report_incident(wl_qdb *db, const wl_guid *g, wl_out *o, char *err, size_t errlen);
 
 /* adhoc.c: one read-only SELECT of an analyst. Locks db down first
  * (authorizer, no extensions, defensive mode: db must not be used for
  * anything else afterwards). Returns WL_E_USAGE with the reason in err for
  * a statement that is refused or does not compile. */
-wl_status wl_report_sql(sqlite3 *db, const char *sql, wl_out *o, char *err, size_t errlen);
+wl_status wl_report_sql(wl_qdb *db, const char *sql, wl_out *o, char *err, size_t errlen);
 
 /* capacity.c. The proxy disclaimer every capacity output carries. */
 #define WL_PROXY_NOTE                                                                              \
 	"Logs never record how many update IDs a client sent; evaluated/deployed/round trips are " \
 	"proxies, not that count."
-wl_status wl_report_capacity(sqlite3 *db, const wl_qfilter *f, wl_out *o, char *err, size_t errlen);
-wl_status wl_report_proxies(sqlite3 *db, const wl_qfilter *f, wl_out *o, char *err, size_t errlen);
-wl_status wl_report_counts(sqlite3 *db, const wl_counts *c, wl_out *o, char *err, size_t errlen);
+wl_status wl_report_capacity(wl_qdb *db, const wl_qfilter *f, wl_out *o, char *err, size_t errlen);
+wl_status wl_report_proxies(wl_qdb *db, const wl_qfilter *f, wl_out *o, char *err, size_t errlen);
+wl_status wl_report_counts(wl_qdb *db, const wl_counts *c, wl_out *o, char *err, size_t errlen);
 
 /* Read and check a counts CSV (header client_id,installed_non_leaf,cached).
  * On success c->prereq/cached/n are filled (caller frees with
@@ -107,7 +107,7 @@ int64_t wl_counts_recommend(int64_t value, int64_t headroom_u, int64_t step);
 
 /* html.c: the self-contained HTML report to html (borrowed). db_path is
  * printed in it. now_us: the generation time printed. */
-wl_status wl_report_html(sqlite3 *db, const wl_qfilter *f, const char *db_path, int64_t now_us,
+wl_status wl_report_html(wl_qdb *db, const wl_qfilter *f, const char *db_path, int64_t now_us,
                          FILE *html, char *err, size_t errlen);
 
 /* Parse a UTC time given on the command line: YYYY-MM-DD,

@@ -29,7 +29,7 @@ typedef struct errors_ctx {
 	wl_qdb_codebuf code;
 } errors_ctx;
 
-static void errors_fill(sqlite3_stmt *st, wl_val *v, void *ctx)
+static void errors_fill(wl_qstmt *st, wl_val *v, void *ctx)
 {
 	errors_ctx *e = ctx;
 	int k = (int)e->lead;
@@ -41,7 +41,7 @@ static void errors_fill(sqlite3_stmt *st, wl_val *v, void *ctx)
 	v[k + 4] = wl_qdb_int(st, k + 3);
 }
 
-wl_status wl_report_errors(sqlite3 *db, const wl_qfilter *f, wl_errors_by by, wl_out *o, char *err,
+wl_status wl_report_errors(wl_qdb *db, const wl_qfilter *f, wl_errors_by by, wl_out *o, char *err,
                            size_t errlen)
 {
 	/* The whitelist of variants: --by picks a row, never SQL text. */
@@ -54,12 +54,12 @@ wl_status wl_report_errors(sqlite3 *db, const wl_qfilter *f, wl_errors_by by, wl
 	    [WL_BY_SERVER] = {wl_sql_errors_by_server, errors_cols_server, 6, 1},
 	    [WL_BY_CLIENT] = {wl_sql_errors_by_client, errors_cols_client, 7, 2},
 	};
-	sqlite3_stmt *st = NULL;
+	wl_qstmt *st = NULL;
 	wl_status rc;
 	errors_ctx ctx;
 	assert((unsigned)by < sizeof variants / sizeof variants[0]);
 	ctx.lead = variants[by].lead;
-	if (sqlite3_prepare_v2(db, wl_sql_pick(variants[by].sql), -1, &st, NULL) != SQLITE_OK) {
+	if (wl_qstmt_prepare(db, variants[by].sql, &st) != SQLITE_OK) {
 		rc = wl_qdb_error(db, err, errlen);
 		goto out;
 	}
@@ -70,7 +70,7 @@ wl_status wl_report_errors(sqlite3 *db, const wl_qfilter *f, wl_errors_by by, wl
 	rc = wl_qdb_run(db, st, o, variants[by].cols, variants[by].ncols, errors_fill, &ctx, err,
 	                errlen);
 out:
-	sqlite3_finalize(st);
+	wl_qstmt_finalize(st);
 	return rc;
 }
 
@@ -86,11 +86,11 @@ typedef struct guid_ctx {
 	wl_qdb_codebuf code;
 } guid_ctx;
 
-static void guid_fill(sqlite3_stmt *st, wl_val *v, void *ctx)
+static void guid_fill(wl_qstmt *st, wl_val *v, void *ctx)
 {
 	guid_ctx *g = ctx;
 	const char *role = wl_role_name(
-	    sqlite3_column_int(st, 0) == WL_ROLE_SERVER ? WL_ROLE_SERVER : WL_ROLE_CLIENT);
+	    wl_qstmt_column_int(st, 0) == WL_ROLE_SERVER ? WL_ROLE_SERVER : WL_ROLE_CLIENT);
 	v[0] = wl_v_text(role, strlen(role));
 	v[1] = wl_qdb_time(st, 1, g->time);
 	v[2] = wl_qdb_text(st, 2);
@@ -104,25 +104,25 @@ static void guid_fill(sqlite3_stmt *st, wl_val *v, void *ctx)
 	v[10] = wl_qdb_text(st, 10);
 }
 
-wl_status wl_report_guid(sqlite3 *db, const wl_guid *g, wl_out *o, char *err, size_t errlen)
+wl_status wl_report_guid(wl_qdb *db, const wl_guid *g, wl_out *o, char *err, size_t errlen)
 {
-	sqlite3_stmt *st = NULL;
+	wl_qstmt *st = NULL;
 	wl_status rc;
 	guid_ctx ctx;
-	if (sqlite3_prepare_v2(db, wl_sql_guid, -1, &st, NULL) != SQLITE_OK) {
+	if (wl_qstmt_prepare(db, wl_sql_guid, &st) != SQLITE_OK) {
 		rc = wl_qdb_error(db, err, errlen);
 		goto out;
 	}
 	static const char *const own[] = {":guid", NULL};
 	if (wl_qdb_bind_std(st, NULL, own) != SQLITE_OK ||
-	    sqlite3_bind_text(st, wl_qdb_param(st, ":guid"), g->s, (int)sizeof g->s,
-	                      SQLITE_STATIC) != SQLITE_OK) {
+	    wl_qstmt_bind_text(st, wl_qdb_param(st, ":guid"), g->s, (int)sizeof g->s) !=
+	        SQLITE_OK) {
 		rc = wl_qdb_error(db, err, errlen);
 		goto out;
 	}
 	rc = wl_qdb_run(db, st, o, guid_cols, sizeof guid_cols / sizeof guid_cols[0], guid_fill,
 	                &ctx, err, errlen);
 out:
-	sqlite3_finalize(st);
+	wl_qstmt_finalize(st);
 	return rc;
 }

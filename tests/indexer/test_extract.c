@@ -1316,6 +1316,10 @@ static void host_hint(void **state)
 	                              NULL, h, sizeof h),
 	                 19);
 	assert_str(h, "wsus01.corp.example");
+	/* a path flattened into a file name (wsuslog-gen --zst-dir) */
+	assert_int_equal(
+	    wl_host_hint("zst/servers_wsus01.corp.example_web.config.zst", NULL, h, sizeof h), 19);
+	assert_str(h, "wsus01.corp.example");
 	assert_int_equal(wl_host_hint("/data/in/PC007_WindowsUpdate.log.zst", NULL, h, sizeof h),
 	                 5);
 	assert_str(h, "pc007");

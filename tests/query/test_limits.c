@@ -78,7 +78,7 @@ typedef struct tbufs {
 	char a[WL_QTIME_BUF], b[WL_QTIME_BUF];
 } tbufs;
 
-static void oracle_fill(sqlite3_stmt *st, wl_val *v, void *ctx)
+static void oracle_fill(wl_qstmt *st, wl_val *v, void *ctx)
 {
 	tbufs *t = ctx;
 	v[0] = wl_qdb_text(st, 0);
@@ -180,16 +180,21 @@ static char *report(sqlite3 *db, const wl_qfilter *f, bool oracle)
 	wl_out *o = wl_out_open(mem, WL_OUT_CSV);
 	assert_non_null(o);
 	wl_status rc;
+	wl_qdb *q = wl_qdb_wrap_sqlite(db);
+	assert_non_null(q);
 	if (oracle) {
-		sqlite3_stmt *st = NULL;
+		sqlite3_stmt *raw = NULL;
 		tbufs t;
-		assert_int_equal(sqlite3_prepare_v2(db, oracle_sql, -1, &st, NULL), SQLITE_OK);
+		assert_int_equal(sqlite3_prepare_v2(db, oracle_sql, -1, &raw, NULL), SQLITE_OK);
+		wl_qstmt *st = wl_qstmt_wrap_sqlite(q, raw);
+		assert_non_null(st);
 		assert_int_equal(wl_qdb_bind_std(st, f, NULL), SQLITE_OK);
-		rc = wl_qdb_run(db, st, o, cols, 7, oracle_fill, &t, err, sizeof err);
-		sqlite3_finalize(st);
+		rc = wl_qdb_run(q, st, o, cols, 7, oracle_fill, &t, err, sizeof err);
+		wl_qstmt_finalize(st);
 	} else {
-		rc = wl_report_limits(db, f, o, err, sizeof err);
+		rc = wl_report_limits(q, f, o, err, sizeof err);
 	}
+	wl_qdb_close(q);
 	if (rc != WL_OK)
 		fail_msg("%s: %s", oracle ? "oracle" : "limits", err);
 	wl_out_close(o);

@@ -371,7 +371,10 @@ static void test_timeline_bars(void **state)
 	wl_out *o = wl_out_open(out, WL_OUT_TABLE);
 	f.has_until = 1;
 	assert_int_equal(wl_qtime_parse("2024-03-03", 1, &f.until_us), 0);
-	assert_int_equal(wl_report_timeline(db, &f, WL_BUCKET_DAY, 1, o, err, sizeof err), WL_OK);
+	wl_qdb *q = wl_qdb_wrap_sqlite(db);
+	assert_non_null(q);
+	assert_int_equal(wl_report_timeline(q, &f, WL_BUCKET_DAY, 1, o, err, sizeof err), WL_OK);
+	wl_qdb_close(q);
 	wl_out_close(o);
 	fclose(out);
 	sqlite3_close(db);
