@@ -1,8 +1,7 @@
 /* --version for both programs. The library versions are asked of the
  * libraries themselves at run time, not taken from their headers: a
- * distribution upgrades them under an installed binary. Kept out of
- * wlcommon (a library of its own) so that only the programs, not every
- * test, link zstd and libarchive for it. */
+ * distribution upgrades them under an installed binary. A library of its
+ * own (wlversion), so that wlcommon keeps depending on SQLite alone. */
 #include "wsuslog/version.h"
 
 #include <archive.h>

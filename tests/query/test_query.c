@@ -811,7 +811,7 @@ static void test_cli_help_version(void **state)
 	 * libarchive: query_version in CTest, against pkg-config's). */
 	char want[128];
 	snprintf(want, sizeof want, "wsuslog-query " WL_VERSION "\nSQLite %s, zstd ",
-		 sqlite3_libversion());
+	         sqlite3_libversion());
 	assert_true(strncmp(r.out, want, strlen(want)) == 0);
 	result_free(&r);
 	const char *h[] = {"wsuslog-query", "limits", "-h"};
