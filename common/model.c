@@ -2,6 +2,8 @@
  * events) and the query tool (which prints their enums). */
 #include "wsuslog/event.h"
 
+#include "chars.h"
+
 const char *wl_format_name(wl_format f)
 {
 	switch (f) {
@@ -23,17 +25,6 @@ const char *wl_role_name(wl_role r)
 	return r == WL_ROLE_SERVER ? "server" : "client";
 }
 
-static int hexval(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 size_t wl_guid_parse(const char *p, size_t n, wl_guid *out)
 {
 	static const char hexdig[] = "0123456789abcdef";
@@ -53,7 +44,7 @@ size_t wl_guid_parse(const char *p, size_t n, wl_guid *out)
 			out->s[i] = '-';
 			continue;
 		}
-		int v = hexval(c);
+		int v = wl_hex_value((char)c);
 		if (v < 0)
 			return 0;
 		out->s[i] = hexdig[v];

@@ -2,6 +2,8 @@
  * and for the problems table (which stores the symbolic name). */
 #include "wsuslog/status.h"
 
+#include <stdio.h>
+
 static const struct {
 	const char *name;
 	const char *text;
@@ -40,4 +42,16 @@ const char *wl_strerror(wl_status st)
 	if ((unsigned)st >= WL_STATUS_COUNT_ || !table[st].text)
 		return "unknown error";
 	return table[st].text;
+}
+
+void wl_problem_print(const wl_problem *p)
+{
+	char where[64] = "";
+	if (p->line)
+		snprintf(where, sizeof where, "line %llu: ", (unsigned long long)p->line);
+	else if (p->offset != UINT64_MAX)
+		snprintf(where, sizeof where, "offset %llu: ", (unsigned long long)p->offset);
+	fprintf(stderr, "wsuslog-index: %s%s%s: %s%s (%s)\n", p->path ? p->path : "",
+	        p->member && *p->member ? "!" : "", p->member ? p->member : "", where, p->message,
+	        wl_status_name(p->status));
 }

@@ -11,14 +11,12 @@
 #include <emmintrin.h>
 #endif
 
+#include "chars.h"
+#include "errline.h"
 #include "tokenize.h"
 #include "wsuslog/limits.h"
 
-#define HOST_MAX 256
-#define FIELD_MAX 128
-#define PID_SLOTS 64
-#define TID_SLOTS 64
-_Static_assert(TID_SLOTS <= 64, "tid_used is one bit per slot");
+_Static_assert(WL_TID_SLOTS <= 64, "tid_used is one bit per slot");
 
 typedef struct pid_tz {
 	uint32_t pid;
@@ -31,9 +29,9 @@ typedef struct pid_tz {
  * field of a new slot. */
 typedef struct tid_state {
 	uint32_t pid, tid;
-	char err[FIELD_MAX];
+	char err[WL_FIELD_MAX];
 	size_t err_n;
-	char msg[FIELD_MAX];
+	char msg[WL_FIELD_MAX];
 	size_t msg_n;
 	int have_err;
 	int64_t round_trips, evaluated, deployed;
@@ -42,7 +40,7 @@ typedef struct tid_state {
 	/* The server this thread last named: a scan's own Server URL, so a
 	 * Store or Microsoft Update scan on another thread does not take the
 	 * WSUS server's name (or the reverse). */
-	char server[HOST_MAX];
+	char server[WL_HOST_MAX];
 	size_t server_n;
 } tid_state;
 
@@ -51,29 +49,31 @@ struct wl_extract {
 	wl_event_fn on_event;
 	wl_bad_line_fn on_bad;
 	void *ctx;
+	wl_line_audit_fn audit;
+	void *audit_ctx;
 
 	wl_format fmt;
-	char hint[HOST_MAX];
+	char hint[WL_HOST_MAX];
 	size_t hint_n;
-	char learned[HOST_MAX]; /* DNS name (client) or actor host (server) */
+	char learned[WL_HOST_MAX]; /* DNS name (client) or actor host (server) */
 	size_t learned_n;
-	char server[HOST_MAX];
+	char server[WL_HOST_MAX];
 	size_t server_n;
 	int has_client;
 	wl_guid client;
 
-	pid_tz tz[PID_SLOTS];
+	pid_tz tz[WL_PID_SLOTS];
 	unsigned tz_next;
 	unsigned tz_last; /* the slot client_utc found last */
 	int has_last_tz;
 	int last_tz;
 
-	tid_state tids[TID_SLOTS];
+	tid_state tids[WL_TID_SLOTS];
 	unsigned tid_next;
 	/* (pid << 32 | tid) of each slot, bit i of tid_used set when slot i
 	 * is taken, and the slot found last: a look-up reads 64 words, not 64
 	 * tid_states. Taken slots have distinct keys. */
-	uint64_t tid_key[TID_SLOTS];
+	uint64_t tid_key[WL_TID_SLOTS];
 	uint64_t tid_used;
 	unsigned tid_last;
 
@@ -82,13 +82,17 @@ struct wl_extract {
 	wl_event pend;
 	char pend_raw[WL_RAW_MAX];
 	size_t pend_raw_n;
-	char pend_server[HOST_MAX];
-	char pend_fault[FIELD_MAX];
-	char pend_param[FIELD_MAX];
-	char pend_comp[FIELD_MAX];
+	char pend_server[WL_HOST_MAX];
+	char pend_fault[WL_FIELD_MAX];
+	char pend_param[WL_FIELD_MAX];
+	char pend_comp[WL_FIELD_MAX];
 
 	uint64_t bad;
 	int64_t first_ts, last_ts;
+	/* The line of the last event given out: a line is at most one event,
+	 * so the error-line rule (docs/EVENTS.md, rule 3) does not add a
+	 * second to a line that a specific shape already took. */
+	uint64_t emitted_line;
 
 	/* The last line's header, for the source's time range (lines that are
 	 * not candidates are not tokenized). */
@@ -102,64 +106,29 @@ struct wl_extract {
 
 /* ---- small span helpers ---- */
 
-static inline bool starts(const char *p, size_t n, const char *lit, size_t ln)
-{
-	return n >= ln && memcmp(p, lit, ln) == 0;
-}
-#define STARTS(p, n, lit) starts((p), (n), (lit), sizeof(lit) - 1)
+#define STARTS WL_STARTS
+#define SKIP WL_SKIP
+#define FIND WL_FIND
+#define AFTER WL_AFTER
+#define hexv wl_hex_value
+#define lower wl_ascii_lower
 
-/* memchr for the needle's first byte that is not a blank, then a compare:
- * glibc's memmem sets up a shift table on each call, which cost more than
- * the search on lines of a hundred bytes. */
-const char *wl_find(const char *p, size_t n, const char *lit, size_t ln)
-{
-	if (n < ln || ln == 0)
-		return ln == 0 ? p : NULL;
-	size_t k = 0;
-	while (k + 1 < ln && lit[k] == ' ')
-		k++;
-	const char *last = p + (n - ln); /* the last place the needle can start */
-	for (const char *q = p + k; q <= last + k;) {
-		const char *a = memchr(q, lit[k], (size_t)(last + k - q) + 1);
-		if (!a)
-			return NULL;
-		if (memcmp(a - k, lit, ln) == 0)
-			return a - k;
-		q = a + 1;
-	}
-	return NULL;
-}
-#define FIND(p, n, lit) wl_find((p), (n), (lit), sizeof(lit) - 1)
-
-static inline int hexv(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-static inline char lower(char c)
-{
-	return (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
-}
+/* An HRESULT printed as hex: exactly this many digits. */
+#define HR_DIGITS 8
 
 static bool hex8(const char *p, size_t n, uint32_t *out)
 {
-	if (n < 8)
+	if (n < HR_DIGITS)
 		return false;
 	uint32_t v = 0;
-	for (int i = 0; i < 8; i++) {
+	for (int i = 0; i < HR_DIGITS; i++) {
 		int h = hexv(p[i]);
 		if (h < 0)
 			return false;
 		v = (v << 4) | (uint32_t)h;
 	}
-	if (n > 8 && hexv(p[8]) >= 0)
-		return false; /* more than 8 digits: not an HRESULT */
+	if (n > HR_DIGITS && hexv(p[HR_DIGITS]) >= 0)
+		return false; /* more digits: not an HRESULT */
 	*out = v;
 	return true;
 }
@@ -201,10 +170,9 @@ static size_t copy_trim(char *dst, size_t cap, const char *p, size_t n)
 
 size_t wl_url_host(const char *p, size_t n, char *out, size_t cap)
 {
-	const char *s = FIND(p, n, "://");
+	const char *s = AFTER(p, n, "://");
 	if (!s)
 		return 0;
-	s += 3;
 	const char *end = p + n;
 	size_t o = 0;
 	while (s < end && *s != ':' && *s != '/' && *s != '"' && *s != ' ' && *s != ',' &&
@@ -217,41 +185,11 @@ size_t wl_url_host(const char *p, size_t n, char *out, size_t cap)
 	return o;
 }
 
-bool wl_find_hresult(const char *p, size_t n, uint32_t *out)
-{
-	for (size_t i = 0; i + 2 <= n; i++) {
-		const char *q = p + i;
-		uint32_t v;
-		if (q[0] == '0' && (q[1] == 'x' || q[1] == 'X') && (i == 0 || hexv(p[i - 1]) < 0)) {
-			if (hex8(q + 2, n - i - 2, &v) && (v & 0x80000000u)) {
-				*out = v;
-				return true;
-			}
-		} else if ((q[0] == 'h' || q[0] == 'H') && (q[1] == 'r' || q[1] == 'R') &&
-		           (i == 0 || p[i - 1] == ' ' || p[i - 1] == ',')) {
-			size_t j = i + 2;
-			while (j < n && p[j] == ' ')
-				j++;
-			if (j < n && (p[j] == '=' || p[j] == ':')) {
-				j++;
-				while (j < n && p[j] == ' ')
-					j++;
-				if (hex8(p + j, n - j, &v) && (v & 0x80000000u)) {
-					*out = v;
-					return true;
-				}
-			}
-		}
-	}
-	return false;
-}
-
 bool wl_banner_tz(const char *p, size_t n, int *minutes)
 {
-	const char *t = FIND(p, n, "tz: ");
+	const char *t = AFTER(p, n, "tz: ");
 	if (!t)
 		return false;
-	t += 4;
 	size_t left = (size_t)(p + n - t);
 	if (left < 5 || (t[0] != '+' && t[0] != '-'))
 		return false;
@@ -284,6 +222,12 @@ wl_extract *wl_extract_new(const wl_extract_cfg *cfg, wl_event_fn on_event, wl_b
 	return x;
 }
 
+void wl_extract_set_audit(wl_extract *x, wl_line_audit_fn fn, void *ctx)
+{
+	x->audit = fn;
+	x->audit_ctx = ctx;
+}
+
 void wl_extract_free(wl_extract *x)
 {
 	free(x);
@@ -292,8 +236,8 @@ void wl_extract_free(wl_extract *x)
 void wl_extract_begin(wl_extract *x, wl_format fmt, const char *host_hint, size_t host_n)
 {
 	x->fmt = fmt;
-	if (host_n >= HOST_MAX)
-		host_n = HOST_MAX - 1;
+	if (host_n >= WL_HOST_MAX)
+		host_n = WL_HOST_MAX - 1;
 	memcpy(x->hint, host_hint, host_n);
 	x->hint[host_n] = 0;
 	x->hint_n = host_n;
@@ -312,6 +256,7 @@ void wl_extract_begin(wl_extract *x, wl_format fmt, const char *host_hint, size_
 	x->tid_last = 0;
 	x->pending = 0;
 	x->bad = 0;
+	x->emitted_line = 0;
 	x->first_ts = WL_TS_NONE;
 	x->last_ts = WL_TS_NONE;
 	x->last_line_n = 0;
@@ -395,6 +340,7 @@ static void collect_guids(wl_event *ev)
 static void emit(wl_extract *x, wl_event *ev)
 {
 	collect_guids(ev);
+	x->emitted_line = ev->line;
 	x->on_event(x->ctx, ev);
 }
 
@@ -406,7 +352,7 @@ static int tid_find(const wl_extract *x, uint32_t pid, uint32_t tid)
 	const uint64_t k = (uint64_t)pid << 32 | tid;
 	if (x->tid_key[x->tid_last] == k && (x->tid_used >> x->tid_last & 1))
 		return (int)x->tid_last;
-	for (unsigned i = 0; i < TID_SLOTS; i++)
+	for (unsigned i = 0; i < WL_TID_SLOTS; i++)
 		if (x->tid_key[i] == k && (x->tid_used >> i & 1))
 			return (int)i;
 	return -1;
@@ -419,7 +365,7 @@ static tid_state *tid_get(wl_extract *x, uint32_t pid, uint32_t tid)
 		x->tid_last = (unsigned)i;
 		return &x->tids[i];
 	}
-	unsigned slot = x->tid_next++ % TID_SLOTS;
+	unsigned slot = x->tid_next++ % WL_TID_SLOTS;
 	tid_state *t = &x->tids[slot];
 	t->pid = pid;
 	t->tid = tid;
@@ -437,11 +383,11 @@ static tid_state *tid_get(wl_extract *x, uint32_t pid, uint32_t tid)
 static void set_tz(wl_extract *x, uint32_t pid, int minutes)
 {
 	pid_tz *slot = NULL;
-	for (unsigned i = 0; i < PID_SLOTS; i++)
+	for (unsigned i = 0; i < WL_PID_SLOTS; i++)
 		if (x->tz[i].used && x->tz[i].pid == pid)
 			slot = &x->tz[i];
 	if (!slot)
-		slot = &x->tz[x->tz_next++ % PID_SLOTS];
+		slot = &x->tz[x->tz_next++ % WL_PID_SLOTS];
 	slot->used = 1;
 	slot->pid = pid;
 	slot->minutes = minutes;
@@ -458,7 +404,7 @@ static int64_t client_utc(wl_extract *x, const wl_fields *f)
 		const pid_tz *z = &x->tz[x->tz_last];
 		if (z->used && z->pid == f->pid)
 			return f->ts_us - (int64_t)z->minutes * 60000000;
-		for (unsigned i = 0; i < PID_SLOTS; i++)
+		for (unsigned i = 0; i < WL_PID_SLOTS; i++)
 			if (x->tz[i].used && x->tz[i].pid == f->pid) {
 				x->tz_last = i;
 				return f->ts_us - (int64_t)x->tz[i].minutes * 60000000;
@@ -473,7 +419,7 @@ static int64_t client_utc(wl_extract *x, const wl_fields *f)
 
 static void set_server_from_url(wl_extract *x, const wl_fields *f, const char *p, size_t n)
 {
-	char h[HOST_MAX];
+	char h[WL_HOST_MAX];
 	size_t hn = wl_url_host(p, n, h, sizeof h);
 	if (hn == 0)
 		return;
@@ -543,7 +489,10 @@ static void set_client_from(wl_extract *x, const char *p, size_t n)
 	}
 }
 
-/* Value of a SOAP field: "<Tag>v</Tag>" (XML detail) */
+/* Value of a SOAP field: "<Tag>v</Tag>" (XML detail); XML_FIELD spells
+ * both tags from the name. */
+#define XML_FIELD(p, n, tag, v, vn)                                                                \
+	xml_field((p), (n), WL_LIT("<" tag ">"), WL_LIT("</" tag ">"), (v), (vn))
 static bool xml_field(const char *p, size_t n, const char *open, size_t on, const char *close,
                       size_t cn, const char **v, size_t *vn)
 {
@@ -559,7 +508,8 @@ static bool xml_field(const char *p, size_t n, const char *open, size_t on, cons
 	return true;
 }
 
-/* Value of "key='v'" (Windows 8 "Soap fault detail:" line). */
+/* Value of "key='v'" (Windows 8 "Soap fault detail:" line); key
+ * includes the opening quote. */
 static bool quoted_field(const char *p, size_t n, const char *key, size_t kn, const char **v,
                          size_t *vn)
 {
@@ -576,6 +526,19 @@ static bool quoted_field(const char *p, size_t n, const char *key, size_t kn, co
 	return true;
 }
 
+/* A fault's Message, the parameter it names: "parameters.X" -> "X",
+ * "(null)" (the Windows 7 block's empty message) -> "". Copied into x,
+ * which outlives the event. */
+static wl_span fault_param(wl_extract *x, const char *msg, size_t msg_n)
+{
+	size_t n = copy_trim(x->pend_param, sizeof x->pend_param, msg, msg_n);
+	const char *p = x->pend_param;
+	SKIP(p, n, "parameters.");
+	if (n == 6 && memcmp(p, "(null)", 6) == 0)
+		n = 0;
+	return (wl_span){p, n};
+}
+
 /* Fills fault_code / parameter / fault guid of a SOAP fault event. The
  * spans must point into storage that outlives the event: x's buffers. */
 static void soap_fields(wl_extract *x, wl_event *ev, const char *code, size_t code_n,
@@ -585,15 +548,7 @@ static void soap_fields(wl_extract *x, wl_event *ev, const char *code, size_t co
 	ev->hresult = 0x80244007u; /* WU_E_PT_SOAPCLIENT_SOAPFAULT by definition */
 	size_t cn = copy_trim(x->pend_fault, sizeof x->pend_fault, code, code_n);
 	ev->fault_code = (wl_span){x->pend_fault, cn};
-	size_t mn = copy_trim(x->pend_param, sizeof x->pend_param, msg, msg_n);
-	const char *mp = x->pend_param;
-	if (STARTS(mp, mn, "parameters.")) {
-		mp += 11;
-		mn -= 11;
-	}
-	if (mn == 6 && memcmp(mp, "(null)", 6) == 0)
-		mn = 0;
-	ev->parameter = (wl_span){mp, mn};
+	ev->parameter = fault_param(x, msg, msg_n);
 	const char *ip = id;
 	size_t in = id_n;
 	skip_blanks(&ip, &in);
@@ -605,10 +560,10 @@ static void soap_xml(wl_extract *x, const wl_fields *f, const char *line, size_t
 {
 	const char *c = "", *m = "", *id = "";
 	size_t cn = 0, mn = 0, idn = 0;
-	if (!xml_field(d, dn, "<ErrorCode>", 11, "</ErrorCode>", 12, &c, &cn))
+	if (!XML_FIELD(d, dn, "ErrorCode", &c, &cn))
 		return; /* not a fault detail */
-	xml_field(d, dn, "<Message>", 9, "</Message>", 10, &m, &mn);
-	xml_field(d, dn, "<ID>", 4, "</ID>", 5, &id, &idn);
+	XML_FIELD(d, dn, "Message", &m, &mn);
+	XML_FIELD(d, dn, "ID", &id, &idn);
 	wl_event ev;
 	client_event(x, &ev, WL_EV_SOAP_FAULT, f, line, n, lineno);
 	soap_fields(x, &ev, c, cn, m, mn, id, idn);
@@ -620,10 +575,10 @@ static void soap_win8(wl_extract *x, const wl_fields *f, const char *line, size_
 {
 	const char *c = "", *m = "", *id = "";
 	size_t cn = 0, mn = 0, idn = 0;
-	if (!quoted_field(d, dn, "errorCode='", 11, &c, &cn))
+	if (!quoted_field(d, dn, WL_LIT("errorCode='"), &c, &cn))
 		return;
-	quoted_field(d, dn, "message='", 9, &m, &mn);
-	quoted_field(d, dn, "id='", 4, &id, &idn);
+	quoted_field(d, dn, WL_LIT("message='"), &m, &mn);
+	quoted_field(d, dn, WL_LIT("id='"), &id, &idn);
 	wl_event ev;
 	client_event(x, &ev, WL_EV_SOAP_FAULT, f, line, n, lineno);
 	soap_fields(x, &ev, c, cn, m, mn, id, idn);
@@ -657,26 +612,23 @@ static void client_warning(wl_extract *x, wl_event_kind kind, const wl_fields *f
 		return;
 	}
 	tid_state *t = tid_get(x, f->pid, f->tid);
-	if (STARTS(r, rn, "ErrorCode:")) {
-		const char *v = r + 10;
-		size_t vn = rn - 10;
-		const char *paren = memchr(v, '(', vn);
-		if (paren)
-			vn = (size_t)(paren - v);
-		t->err_n = copy_trim(t->err, sizeof t->err, v, vn);
+	/* The Windows 7 block's fields; each branch takes the line. */
+	if (SKIP(r, rn, "ErrorCode:")) {
+		const char *paren = memchr(r, '(', rn); /* "InvalidParameters(7)" */
+		t->err_n = copy_trim(t->err, sizeof t->err, r, paren ? (size_t)(paren - r) : rn);
 		t->have_err = 1;
 		return;
 	}
-	if (STARTS(r, rn, "Message:")) {
-		t->msg_n = copy_trim(t->msg, sizeof t->msg, r + 8, rn - 8);
+	if (SKIP(r, rn, "Message:")) {
+		t->msg_n = copy_trim(t->msg, sizeof t->msg, r, rn);
 		return;
 	}
-	if (STARTS(r, rn, "ID:")) {
+	if (SKIP(r, rn, "ID:")) {
 		if (!t->have_err)
 			return;
 		wl_event ev;
 		client_event(x, &ev, WL_EV_SOAP_FAULT, f, line, n, lineno);
-		soap_fields(x, &ev, t->err, t->err_n, t->msg, t->msg_n, r + 3, rn - 3);
+		soap_fields(x, &ev, t->err, t->err_n, t->msg, t->msg_n, r, rn);
 		t->have_err = 0;
 		t->msg_n = 0;
 		emit(x, &ev);
@@ -689,10 +641,9 @@ static void client_warning(wl_extract *x, wl_event_kind kind, const wl_fields *f
 		t->have_err = 0;
 		t->msg_n = 0;
 	}
-	const char *ec = FIND(r, rn, "Exit code = ");
-	if (ec) {
+	const char *q = AFTER(r, rn, "Exit code = ");
+	if (q) {
 		uint32_t v;
-		const char *q = ec + 12;
 		size_t qn = (size_t)(r + rn - q);
 		if (qn > 2 && q[0] == '0' && (q[1] == 'x' || q[1] == 'X') &&
 		    hex8(q + 2, qn - 2, &v)) {
@@ -709,9 +660,9 @@ static void scan_end(wl_extract *x, const wl_fields *f, const char *line, size_t
 	tid_state *t = tid_get(x, f->pid, f->tid);
 	wl_event ev;
 	client_event(x, &ev, WL_EV_SCAN, f, line, n, lineno);
-	const char *ec = FIND(s, sn, "Exit code = 0x");
+	const char *ec = AFTER(s, sn, "Exit code = 0x");
 	uint32_t v = 0;
-	if (ec && hex8(ec + 14, (size_t)(s + sn - ec - 14), &v)) {
+	if (ec && hex8(ec, (size_t)(s + sn - ec), &v)) {
 		ev.hresult = v;
 	} else {
 		ev.hresult = t->have_exit ? t->exit_code : 0;
@@ -722,14 +673,16 @@ static void scan_end(wl_extract *x, const wl_fields *f, const char *line, size_t
 	ev.deployed = t->deployed;
 	t->round_trips = t->evaluated = t->deployed = -1;
 	t->have_exit = 0;
+	x->emitted_line = lineno;
 	x->on_event(x->ctx, &ev);
 }
 
-/* ' ', TAB, '*' or '+': one test of a 64-bit set. */
+/* Indentation and a component's own bullet (docs/EVENTS.md): ' ', TAB,
+ * '*' (Agent), '#' (AU), '-' (COMAPI), '+' (PT); one test of a 64-bit set. */
 static inline bool is_bullet(char c)
 {
-	const uint64_t set =
-	    UINT64_C(1) << ' ' | UINT64_C(1) << '\t' | UINT64_C(1) << '*' | UINT64_C(1) << '+';
+	const uint64_t set = UINT64_C(1) << ' ' | UINT64_C(1) << '\t' | UINT64_C(1) << '*' |
+	                     UINT64_C(1) << '+' | UINT64_C(1) << '#' | UINT64_C(1) << '-';
 	unsigned u = (unsigned char)c;
 	return u < 64 && (set >> u & 1);
 }
@@ -757,10 +710,8 @@ static bool trigger(const char *s, size_t n)
 		return STARTS(s, n, "Got WSUS Client/Server URL:");
 	case 'E':
 		/* Only a scan's END: most END lines close other work. */
-		if (!STARTS(s, n, "END"))
+		if (!SKIP(s, n, "END"))
 			return false;
-		s += 3;
-		n -= 3;
 		while (n > 0 && (*s == '*' || *s == ' ')) {
 			s++;
 			n--;
@@ -787,26 +738,45 @@ static size_t skip_fields(const char *line, size_t n)
 	return i;
 }
 
+/* Columns of the fixed layouts (../shared/FORMATS.md). ETW: "YYYY/MM/DD
+ * HH:MM:SS.fffffff " is 28 bytes, then pid and tid left-aligned in 5
+ * columns and a blank each, then the component in 15 and a blank. Classic:
+ * "YYYY-MM-DD\tHH:MM:SS:mmm\t", then pid, tid and component end in tabs. */
+enum {
+	ETW_PID_END = 27,  /* the blank after the time */
+	ETW_TID_END = 33,  /* after a pid of at most 5 digits */
+	ETW_COMP_END = 39, /* after a tid of at most 5 digits */
+	ETW_COMP = ETW_COMP_END + 1,
+	ETW_MSG_END = 55, /* after a component of at most 15 characters */
+	ETW_MSG = ETW_MSG_END + 1,
+	CLASSIC_DATE_TAB = 10,
+	CLASSIC_TIME_TAB = 23,
+	CLASSIC_PID = CLASSIC_TIME_TAB + 1,
+	CLASSIC_TAB_SCAN = 32, /* bytes searched for the three tabs after the time */
+};
+
 /* The hot path: most lines carry nothing, so find the message without
  * tokenizing. An ETW line with pid and tid of at most 5 digits and a
- * component of at most 15 characters has its message at column 56; a
+ * component of at most 15 characters has its message at column ETW_MSG; a
  * classic line with tabs after its date and time has it after the fifth
  * tab; any other line skips its first five blank-separated fields. */
 static inline bool candidate(const wl_extract *x, const char *line, size_t n)
 {
 	size_t i;
-	if (x->fmt == WL_FMT_WU_ETW && n > 57 && line[27] == ' ' && line[33] == ' ' &&
-	    line[39] == ' ' && line[40] != ' ' && line[55] == ' ') {
-		i = 56;
-	} else if (x->fmt == WL_FMT_WU_CLASSIC && n > 30 && line[10] == '\t' && line[23] == '\t') {
+	if (x->fmt == WL_FMT_WU_ETW && n > ETW_MSG + 1 && line[ETW_PID_END] == ' ' &&
+	    line[ETW_TID_END] == ' ' && line[ETW_COMP_END] == ' ' && line[ETW_COMP] != ' ' &&
+	    line[ETW_MSG_END] == ' ') {
+		i = ETW_MSG;
+	} else if (x->fmt == WL_FMT_WU_CLASSIC && n > CLASSIC_PID + 6 &&
+	           line[CLASSIC_DATE_TAB] == '\t' && line[CLASSIC_TIME_TAB] == '\t') {
 		/* Tab-separated, as wl_tok_classic reads it first: the message
 		 * follows the fifth tab (pid, tid and component after time). */
-		i = 24;
+		i = CLASSIC_PID;
 #if defined(__SSE2__)
-		if (n >= 24 + 32) {
-			/* The third tab from column 24, among the next 32 bytes. */
+		if (n >= CLASSIC_PID + CLASSIC_TAB_SCAN) {
+			/* The third tab from the pid, among the next 32 bytes. */
 			const __m128i tab = _mm_set1_epi8('\t');
-			const __m128i *v = (const __m128i *)(const void *)(line + 24);
+			const __m128i *v = (const __m128i *)(const void *)(line + CLASSIC_PID);
 			uint32_t m =
 			    (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_loadu_si128(v), tab)) |
 			    (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_loadu_si128(v + 1), tab))
@@ -814,7 +784,7 @@ static inline bool candidate(const wl_extract *x, const char *line, size_t n)
 			m &= m - 1;
 			m &= m - 1;
 			if (m) {
-				i = 24 + (size_t)__builtin_ctz(m) + 1;
+				i = CLASSIC_PID + (size_t)__builtin_ctz(m) + 1;
 				goto message;
 			}
 		}
@@ -834,10 +804,16 @@ message:
 #endif
 	while (i < n && is_bullet(line[i]))
 		i++;
-	return trigger(line + i, n - i);
+	if (trigger(line + i, n - i))
+		return true;
+	/* Rule 3 (docs/EVENTS.md): the code first, a vector walk that most
+	 * lines leave at once; the words only for lines that spell a code. */
+	return wl_find_hresult(line + i, n - i, &(uint32_t){0}) && wl_error_word(line + i, n - i);
 }
 
 static void client_parse(wl_extract *x, const char *line, size_t n, uint64_t lineno);
+static void client_message(wl_extract *x, const wl_fields *f, const char *line, size_t n,
+                           uint64_t lineno, const char *s, size_t sn);
 
 static void client_line(wl_extract *x, const char *line, size_t n, uint64_t lineno)
 {
@@ -859,6 +835,8 @@ static void client_line(wl_extract *x, const char *line, size_t n, uint64_t line
 	}
 	if (candidate(x, line, n))
 		client_parse(x, line, n, lineno);
+	if (x->audit)
+		x->audit(x->audit_ctx, line, n, lineno, x->emitted_line == lineno);
 }
 
 /* A candidate line: tokenize it and act on its message. */
@@ -879,10 +857,12 @@ static void client_parse(wl_extract *x, const char *line, size_t n, uint64_t lin
 	skip_blanks(&m, &mn);
 	if (mn == 0)
 		return;
-	if (STARTS(m, mn, "*FAILED* [")) {
+	const char *h = m;
+	size_t hn = mn;
+	if (SKIP(h, hn, "*FAILED* [")) {
 		uint32_t hr;
 		note_ts(x, client_utc(x, &f));
-		if (mn >= 19 && m[18] == ']' && hex8(m + 10, 8, &hr)) {
+		if (hn > HR_DIGITS && h[HR_DIGITS] == ']' && hex8(h, HR_DIGITS, &hr)) {
 			wl_event ev;
 			client_event(x, &ev, WL_EV_FAILED, &f, line, n, lineno);
 			ev.has_hresult = true;
@@ -899,91 +879,99 @@ static void client_parse(wl_extract *x, const char *line, size_t n, uint64_t lin
 		return;
 	}
 	note_ts(x, client_utc(x, &f));
-	/* Bullets and banners: "  * ", "  + ", "** END **". */
+	/* Bullets and banners: "  * ", "  # ", "  - ", "  + ", "** END **". */
 	const char *s = m;
 	size_t sn = mn;
-	while (sn > 0 && (*s == '*' || *s == '+' || *s == ' ' || *s == '\t')) {
+	while (sn > 0 && is_bullet(*s)) {
 		s++;
 		sn--;
 	}
-	if (sn == 0)
-		return;
+	if (sn > 0)
+		client_message(x, &f, line, n, lineno, s, sn);
+	/* Rule 3: any other line that says an error and spells a code. */
+	uint32_t hr;
+	if (x->emitted_line != lineno && wl_find_hresult(m, mn, &hr) && wl_error_word(m, mn)) {
+		wl_event ev;
+		client_event(x, &ev, WL_EV_ERROR, &f, line, n, lineno);
+		ev.has_hresult = true;
+		ev.hresult = hr;
+		emit(x, &ev);
+	}
+}
+
+/* A candidate's message after its bullets: the shapes that carry an event
+ * or a change of context. Each branch takes the line: SKIP moves s past
+ * the shape's words to the value that follows them. */
+static void client_message(wl_extract *x, const wl_fields *f, const char *line, size_t n,
+                           uint64_t lineno, const char *s, size_t sn)
+{
+	const char *end = s + sn;
+	const char *v;
+	size_t used;
 	switch (s[0]) {
 	case 'W':
-		if (STARTS(s, sn, "WARNING:"))
-			client_warning(x, WL_EV_WARNING, &f, line, n, lineno, s + 8, sn - 8);
+		if (SKIP(s, sn, "WARNING:"))
+			client_warning(x, WL_EV_WARNING, f, line, n, lineno, s, sn);
 		else if (STARTS(s, sn, "WS error:")) {
-			const char *d = FIND(s, sn, "<detail>");
-			if (d)
-				soap_xml(x, &f, line, n, lineno, d, (size_t)(s + sn - d));
-		} else if (STARTS(s, sn, "WSUS server:"))
-			set_server_from_url(x, &f, s + 12, sn - 12);
+			if ((v = FIND(s, sn, "<detail>")) != NULL)
+				soap_xml(x, f, line, n, lineno, v, (size_t)(end - v));
+		} else if (SKIP(s, sn, "WSUS server:"))
+			set_server_from_url(x, f, s, sn);
 		break;
 	case 'F':
-		if (STARTS(s, sn, "FATAL:"))
-			client_warning(x, WL_EV_FATAL, &f, line, n, lineno, s + 6, sn - 6);
-		else if (STARTS(s, sn, "Found ")) {
-			const char *e = FIND(s, sn, "evaluated appl. rules of ");
-			if (e) {
-				tid_state *t = tid_get(x, f.pid, f.tid);
-				size_t used, left = (size_t)(s + sn - e) - 25;
-				t->evaluated = parse_i64(e + 25, left, &used);
-				const char *o = FIND(e + 25, left, " out of ");
-				if (o)
-					t->deployed =
-					    parse_i64(o + 8, (size_t)(s + sn - o) - 8, &used);
-			}
+		if (SKIP(s, sn, "FATAL:"))
+			client_warning(x, WL_EV_FATAL, f, line, n, lineno, s, sn);
+		else if (STARTS(s, sn, "Found ") &&
+		         (v = AFTER(s, sn, "evaluated appl. rules of ")) != NULL) {
+			/* "... evaluated appl. rules of X out of Y deployed entities" */
+			tid_state *t = tid_get(x, f->pid, f->tid);
+			t->evaluated = parse_i64(v, (size_t)(end - v), &used);
+			if ((v = AFTER(v, (size_t)(end - v), " out of ")) != NULL)
+				t->deployed = parse_i64(v, (size_t)(end - v), &used);
 		}
 		break;
 	case 'S':
 		if (STARTS(s, sn, "ServiceId = ") || STARTS(s, sn, "Server URL =")) {
-			const char *u = FIND(s, sn, "Server URL =");
-			if (u)
-				set_server_from_url(x, &f, u, (size_t)(s + sn - u));
-		} else if (STARTS(s, sn, "SyncUpdates round trips: ")) {
-			size_t used;
-			tid_get(x, f.pid, f.tid)->round_trips = parse_i64(s + 25, sn - 25, &used);
-		} else if (STARTS(s, sn, "SusClientId")) {
-			set_client_from(x, s + 11, sn - 11);
+			if ((v = FIND(s, sn, "Server URL =")) != NULL)
+				set_server_from_url(x, f, v, (size_t)(end - v));
+		} else if (SKIP(s, sn, "SyncUpdates round trips: ")) {
+			tid_get(x, f->pid, f->tid)->round_trips = parse_i64(s, sn, &used);
+		} else if (SKIP(s, sn, "SusClientId")) {
+			set_client_from(x, s, sn);
 		}
 		break;
 	case 'I':
-		if (STARTS(s, sn, "Initializing simple targeting cookie")) {
-			const char *c = FIND(s, sn, "clientId = ");
-			if (c)
-				set_client_from(x, c + 11, (size_t)(s + sn - c) - 11);
-			const char *d = FIND(s, sn, "DNS name = ");
-			if (d && x->learned_n == 0) {
-				d += 11;
-				size_t dn = (size_t)(s + sn - d), o = 0;
-				while (o < dn && o + 1 < HOST_MAX && d[o] != ' ' && d[o] != ',') {
-					x->learned[o] = lower(d[o]);
-					o++;
-				}
-				x->learned[o] = 0;
-				x->learned_n = o;
+		if (!STARTS(s, sn, "Initializing simple targeting cookie"))
+			break;
+		if ((v = AFTER(s, sn, "clientId = ")) != NULL)
+			set_client_from(x, v, (size_t)(end - v));
+		if ((v = AFTER(s, sn, "DNS name = ")) != NULL && x->learned_n == 0) {
+			size_t o = 0;
+			while (v + o < end && o + 1 < WL_HOST_MAX && v[o] != ' ' && v[o] != ',') {
+				x->learned[o] = lower(v[o]);
+				o++;
 			}
+			x->learned[o] = 0;
+			x->learned_n = o;
 		}
 		break;
 	case 'C':
-		if (STARTS(s, sn, "Created new random SusClientId"))
-			set_client_from(x, s + 30, sn - 30);
+		if (SKIP(s, sn, "Created new random SusClientId"))
+			set_client_from(x, s, sn);
 		break;
 	case 'G':
-		if (STARTS(s, sn, "Got WSUS Client/Server URL:"))
-			set_server_from_url(x, &f, s + 27, sn - 27);
+		if (SKIP(s, sn, "Got WSUS Client/Server URL:"))
+			set_server_from_url(x, f, s, sn);
 		break;
 	case 'E':
-		if (STARTS(s, sn, "END")) {
-			const char *r = s + 3;
-			size_t rn = sn - 3;
-			while (rn > 0 && (*r == '*' || *r == ' ')) {
-				r++;
-				rn--;
+		if (SKIP(s, sn, "END")) {
+			while (sn > 0 && (*s == '*' || *s == ' ')) {
+				s++;
+				sn--;
 			}
-			if (STARTS(r, rn, "Finding updates") ||
-			    STARTS(r, rn, "Agent: Finding updates"))
-				scan_end(x, &f, line, n, lineno, r, rn);
+			if (STARTS(s, sn, "Finding updates") ||
+			    STARTS(s, sn, "Agent: Finding updates"))
+				scan_end(x, f, line, n, lineno, s, sn);
 		}
 		break;
 	default:
@@ -1055,7 +1043,7 @@ static void server_header(wl_extract *x, const wl_fields *f, const char *line, s
 {
 	const char *m = f->message.p;
 	size_t mn = f->message.n;
-	const char *thr = FIND(m, mn, "ThrowException:");
+	const char *thr = AFTER(m, mn, "ThrowException:");
 	bool is_error = ieq(f->level.p, f->level.n, "Error");
 	if (!thr && !is_error)
 		return;
@@ -1075,13 +1063,14 @@ static void server_header(wl_extract *x, const wl_fields *f, const char *line, s
 
 	size_t sn = 0;
 	if (thr) {
-		const char *r = thr + 15;
+		const char *r = thr;
 		size_t rl = (size_t)(m + mn - r);
 		const char *v;
 		size_t vn;
-		if (kv(r, rl, "actor =", 7, &v, &vn) || kv(r, rl, "Actor =", 7, &v, &vn) ||
-		    kv(r, rl, "actor=", 6, &v, &vn) || kv(r, rl, "Actor=", 6, &v, &vn)) {
-			char h[HOST_MAX];
+		if (kv(r, rl, WL_LIT("actor ="), &v, &vn) ||
+		    kv(r, rl, WL_LIT("Actor ="), &v, &vn) || kv(r, rl, WL_LIT("actor="), &v, &vn) ||
+		    kv(r, rl, WL_LIT("Actor="), &v, &vn)) {
+			char h[WL_HOST_MAX];
 			size_t hn = wl_url_host(v, vn, h, sizeof h);
 			if (hn && icontains(v, vn, "ClientWebService")) {
 				memcpy(x->pend_server, h, hn + 1);
@@ -1094,25 +1083,19 @@ static void server_header(wl_extract *x, const wl_fields *f, const char *line, s
 		}
 		const char *c = "", *msg = "", *id = "";
 		size_t c_n = 0, msg_n = 0, id_n = 0;
-		kv(r, rl, "ErrorCode=", 10, &c, &c_n);
-		kv(r, rl, "Message=", 8, &msg, &msg_n);
-		kv(r, rl, "ID=", 3, &id, &id_n);
+		kv(r, rl, WL_LIT("ErrorCode="), &c, &c_n);
+		kv(r, rl, WL_LIT("Message="), &msg, &msg_n);
+		kv(r, rl, WL_LIT("ID="), &id, &id_n);
 		size_t fc = copy_trim(x->pend_fault, sizeof x->pend_fault, c, c_n);
 		ev->fault_code = (wl_span){x->pend_fault, fc};
-		size_t pn = copy_trim(x->pend_param, sizeof x->pend_param, msg, msg_n);
-		const char *pp = x->pend_param;
-		if (STARTS(pp, pn, "parameters.")) {
-			pp += 11;
-			pn -= 11;
-		}
-		ev->parameter = (wl_span){pp, pn};
+		ev->parameter = fault_param(x, msg, msg_n);
 		ev->has_fault_guid = id_n && wl_guid_parse(id, id_n, &ev->fault_guid) != 0;
-		if (kv(r, rl, "Client=", 7, &v, &vn))
+		if (kv(r, rl, WL_LIT("Client="), &v, &vn))
 			ev->has_client_id = wl_guid_parse(v, vn, &ev->client_id) != 0;
 	}
 	if (sn == 0) {
 		wl_span h = host_span(x);
-		sn = h.n < HOST_MAX ? h.n : HOST_MAX - 1;
+		sn = h.n < WL_HOST_MAX ? h.n : WL_HOST_MAX - 1;
 		memcpy(x->pend_server, h.p ? h.p : "", sn);
 		x->pend_server[sn] = 0;
 	}
@@ -1124,6 +1107,7 @@ static void server_header(wl_extract *x, const wl_fields *f, const char *line, s
 	ev->msg_off = msg_start(line, rn, f);
 	collect_guids(ev);
 	x->pending = 1;
+	x->emitted_line = lineno;
 }
 
 static void server_line(wl_extract *x, const char *line, size_t n, uint64_t lineno)
@@ -1150,6 +1134,8 @@ static void server_line(wl_extract *x, const char *line, size_t n, uint64_t line
 	}
 	note_ts(x, f.ts_us);
 	server_header(x, &f, line, n, lineno);
+	if (x->audit)
+		x->audit(x->audit_ctx, line, n, lineno, x->emitted_line == lineno);
 }
 
 /* `<add key="maxInstalledPrerequisites" value="800" />`: keys are matched
@@ -1242,6 +1228,8 @@ static inline bool block_line(wl_extract *x, const char *s, const char *nl, uint
 	*last_n = n;
 	if (candidate(x, s, n))
 		client_parse(x, s, n, lineno);
+	if (x->audit)
+		x->audit(x->audit_ctx, s, n, lineno, x->emitted_line == lineno);
 	return true;
 }
 

@@ -46,9 +46,14 @@ void wl_extract_line(wl_extract *x, const char *p, size_t n, uint64_t lineno);
  * wl_extract_line. Returns the bytes taken, which end just after a '\n'. */
 size_t wl_extract_block(wl_extract *x, const char *p, size_t n, uint64_t *lineno);
 
-/* memmem for short needles in short texts: the first lit[0..ln) in
- * p[0..n), or NULL (p when ln is 0). */
-const char *wl_find(const char *p, size_t n, const char *lit, size_t ln);
+/* Sees every line of a WindowsUpdate.log and every entry header of a
+ * SoftwareDistribution.log after the extractor took it; event: the line
+ * became an event. For wsuslog-index --audit (audit.h). */
+typedef void (*wl_line_audit_fn)(void *ctx, const char *line, size_t n, uint64_t lineno,
+                                 bool event);
+
+/* fn NULL (the default): no audit, one test per line. */
+void wl_extract_set_audit(wl_extract *x, wl_line_audit_fn fn, void *ctx);
 
 /* Time of the input file (mtime, UTC microseconds, or WL_TS_NONE): the time
  * of a web.config's values. */
@@ -81,10 +86,6 @@ void wl_extract_free(wl_extract *x);
 /* Host of a URL ("https://WSUS01.corp:8531/x" -> "wsus01.corp"), written
  * lower-case into out (NUL-terminated); returns its length, 0 if none. */
 size_t wl_url_host(const char *p, size_t n, char *out, size_t cap);
-
-/* First failure HRESULT in text: "0x" + 8 hex digits, or "hr = " / "hr="
- * + 8 hex digits, with the top bit set. */
-bool wl_find_hresult(const char *p, size_t n, uint32_t *out);
 
 /* Time zone of a "Logging initialized (..., tz: +0530)" banner in minutes. */
 bool wl_banner_tz(const char *p, size_t n, int *minutes);

@@ -48,6 +48,7 @@ struct wl_frames_reader {
 	bool stop;
 	size_t cur;     /* frame being read */
 	size_t cur_pos; /* bytes of it already handed out */
+	wl_cputime *cpu;
 };
 
 static bool pread_all(int fd, void *buf, size_t n, uint64_t off)
@@ -175,6 +176,7 @@ static void *decode_main(void *arg)
 		if (st != WL_OK)
 			break;
 	}
+	wl_cputime_thread_end(fr->cpu, WL_THREAD_FRAMES);
 	return NULL;
 }
 
@@ -215,7 +217,7 @@ static wl_status frames_read(wl_reader *r, char *buf, size_t cap, size_t *got, c
 }
 
 wl_status wl_frames_open(wl_frames_reader **out, int fd, uint64_t size, unsigned threads,
-                         uint64_t max_out)
+                         uint64_t max_out, wl_cputime *cpu)
 {
 	*out = NULL;
 	frame *f = NULL;
@@ -247,6 +249,7 @@ wl_status wl_frames_open(wl_frames_reader **out, int fd, uint64_t size, unsigned
 	fr->f = f;
 	fr->nf = nf;
 	fr->p = p;
+	fr->cpu = cpu;
 	pthread_mutex_init(&fr->mu, NULL);
 	pthread_cond_init(&fr->cv, NULL);
 	fr->d = calloc(p, sizeof *fr->d);

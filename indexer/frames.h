@@ -8,12 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "cputime.h"
 #include "source.h"
-
-/* Decompressed bytes held by the decoder threads at once: bounds memory
- * whatever the thread count (2 frames of 32 MiB each, as `zstd -B32M` or
- * wsuslog-gen --frame-mib 32 write them, plus their input). */
-#define WL_FRAMES_MEM_MAX (160ull * 1024 * 1024)
 
 typedef struct wl_frames_reader wl_frames_reader;
 
@@ -22,9 +18,11 @@ typedef struct wl_frames_reader wl_frames_reader;
  * fit in WL_FRAMES_MEM_MAX, start up to `threads` decoders and return a
  * reader in *out (caller owns: wl_frames_close). Otherwise return WL_OK with
  * *out NULL: the caller uses the streaming decoder, which also reports
- * truncation and damage. max_out caps the total decompressed size. */
+ * truncation and damage. max_out caps the total decompressed size. Each
+ * decoder thread adds its CPU time to cpu (WL_THREAD_FRAMES; NULL: not
+ * counted). */
 wl_status wl_frames_open(wl_frames_reader **out, int fd, uint64_t size, unsigned threads,
-                         uint64_t max_out);
+                         uint64_t max_out, wl_cputime *cpu);
 
 /* The reader interface over the decompressed bytes. */
 wl_reader *wl_frames_base(wl_frames_reader *fr);

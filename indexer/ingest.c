@@ -5,10 +5,13 @@
  * the queue order. */
 #include "ingest.h"
 
+#include "audit.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "chars.h"
 #include "decompress.h"
 #include "frames.h"
 #include "known.h"
@@ -22,14 +25,6 @@
  * the project's VM (same digests). The header renames the calls below. */
 #include <xxh_x86dispatch.h>
 #endif
-
-/* Bad-line problems recorded per input before they are only counted. */
-#define BAD_LINES_REPORTED 20
-
-static char lower(char c)
-{
-	return (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
-}
 
 static const char *const generic_dirs[] = {
     "",
@@ -61,7 +56,7 @@ static bool generic(const char *p, size_t n)
 		if (k != n)
 			continue;
 		size_t j = 0;
-		while (j < n && lower(p[j]) == generic_dirs[i][j])
+		while (j < n && wl_ascii_lower(p[j]) == generic_dirs[i][j])
 			j++;
 		if (j == n)
 			return true;
@@ -74,7 +69,7 @@ static bool standard_name(const char *p, size_t n)
 	static const char *const names[] = {"windowsupdate", "softwaredistribution", "web.config"};
 	for (size_t s = 0; s < sizeof names / sizeof *names; s++) {
 		size_t k = 0, sl = strlen(names[s]);
-		while (k < sl && k < n && lower(p[k]) == names[s][k])
+		while (k < sl && k < n && wl_ascii_lower(p[k]) == names[s][k])
 			k++;
 		if (k == sl)
 			return true;
@@ -99,7 +94,7 @@ static size_t hint_from(const char *name, char *out, size_t cap)
 		size_t sl = strlen(stems[s]);
 		for (size_t i = b + 1; i + sl <= n; i++) {
 			size_t k = 0;
-			while (k < sl && lower(name[i + k]) == stems[s][k])
+			while (k < sl && wl_ascii_lower(name[i + k]) == stems[s][k])
 				k++;
 			if (k == sl &&
 			    (name[i - 1] == '-' || name[i - 1] == '_' || name[i - 1] == '.')) {
@@ -113,7 +108,7 @@ static size_t hint_from(const char *name, char *out, size_t cap)
 				if (hn == 0 || hn + 1 > cap)
 					break;
 				for (size_t j = 0; j < hn; j++)
-					out[j] = lower(name[hs + j]);
+					out[j] = wl_ascii_lower(name[hs + j]);
 				out[hn] = 0;
 				return hn;
 			}
@@ -138,7 +133,7 @@ static size_t hint_from(const char *name, char *out, size_t cap)
 	if (e - d + 1 > cap)
 		return 0;
 	for (size_t j = 0; j < e - d; j++)
-		out[j] = lower(name[d + j]);
+		out[j] = wl_ascii_lower(name[d + j]);
 	out[e - d] = 0;
 	return e - d;
 }
@@ -247,7 +242,7 @@ static void on_event(void *ctx, const wl_event *ev)
 static void on_bad_line(void *ctx, uint64_t lineno, const char *why)
 {
 	wl_worker *w = ctx;
-	if (++w->bad_reported <= BAD_LINES_REPORTED)
+	if (++w->bad_reported <= WL_BAD_LINES_REPORTED)
 		wl_worker_problem(w, WL_E_BAD_LINE, w->path, w->member, UINT64_MAX, lineno, why);
 }
 
@@ -272,6 +267,11 @@ static void begin_source(wl_worker *w)
 	m->host = arena_str(m, w->host, hn);
 	wl_extract_begin(w->x, w->fmt, w->host, hn);
 	wl_extract_set_file_time(w->x, w->mtime_us);
+	if (w->audit) {
+		if (wl_audit_begin(w->audit, w->path, w->member, w->fmt) != WL_OK)
+			w->fatal = WL_E_NOMEM;
+		wl_extract_set_audit(w->x, wl_audit_line, w->audit);
+	}
 	wl_queue_push(w->q, m);
 	w->began = true;
 	atomic_fetch_add(&w->stats->logs, 1);
@@ -364,10 +364,10 @@ static void end_source(wl_worker *w, uint64_t bytes)
 	m->last_ts = wl_extract_last_ts(w->x);
 	const char *learned = wl_extract_host(w->x);
 	m->host = arena_str(m, learned, strlen(learned));
-	if (m->bad_lines > BAD_LINES_REPORTED) {
+	if (m->bad_lines > WL_BAD_LINES_REPORTED) {
 		char t[96];
 		snprintf(t, sizeof t, "%llu more unparseable lines not listed",
-		         (unsigned long long)(m->bad_lines - BAD_LINES_REPORTED));
+		         (unsigned long long)(m->bad_lines - WL_BAD_LINES_REPORTED));
 		wl_worker_problem(w, WL_E_BAD_LINE, w->path, w->member, UINT64_MAX, 0, t);
 	}
 	atomic_fetch_add(&w->stats->lines, m->lines);
@@ -423,7 +423,7 @@ static wl_status text_stream(wl_worker *w, wl_reader *r, const char *path, const
 		 * extracts; checked at every block, so a long stream started while
 		 * all were busy gets one when the others run out of inputs. */
 		if (!ahead && spare_thread(w))
-			ahead = (w->ra || (w->ra = wl_readahead_new()) != NULL) &&
+			ahead = (w->ra || (w->ra = wl_readahead_new(&w->stats->cpu)) != NULL) &&
 			        wl_readahead_start(w->ra, r) == WL_OK;
 		if (ahead)
 			st = wl_readahead_next(w->ra, &p, &got, msg, sizeof msg);
@@ -547,7 +547,7 @@ static wl_status stream(wl_worker *w, wl_reader *r, const char *path, const char
 			/* A multi-frame file: frames decoded in parallel, in order. */
 			wl_frames_reader *fr = NULL;
 			st = wl_frames_open(&fr, w->file_fd, w->file_size, w->cfg->threads,
-			                    w->cfg->max_member_bytes);
+			                    w->cfg->max_member_bytes, &w->stats->cpu);
 			if (st != WL_OK)
 				return st;
 			if (fr) {

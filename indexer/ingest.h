@@ -32,6 +32,7 @@ typedef struct wl_worker {
 	XXH3_state_t *head; /* the first WL_HEAD_BYTES only */
 	wl_msg *batch;
 	struct wl_readahead *ra; /* lazily created when threads > 1 */
+	struct wl_audit *audit;  /* --audit: sees every line; NULL otherwise */
 	/* Workers still reading inputs (set by the pipeline; NULL: count every
 	 * other thread as spare). A stream gets a read-ahead thread only while
 	 * a core is free (busy workers + the writer < -j): with every core

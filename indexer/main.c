@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "output.h"
 #include "pipeline.h"
 #include "wsuslog/limits.h"
 #include "wsuslog/status.h"
@@ -16,7 +17,8 @@
 
 static const char usage_text[] =
     "usage: wsuslog-index --db FILE [-j N] [--tz +HHMM] [--max-member-bytes N]\n"
-    "                     [--progress|--no-progress] [-q] INPUT...\n"
+    "                     [--progress|--no-progress] [-q] [--stats] INPUT...\n"
+    "       wsuslog-index --audit [--format table|csv|json] [-j N] INPUT...\n"
     "\n"
     "Index WSUS client (WindowsUpdate.log) and server (SoftwareDistribution.log)\n"
     "logs into an SQLite index. INPUTs are directories (walked recursively),\n"
@@ -24,6 +26,10 @@ static const char usage_text[] =
     "what a file is comes from its content, not its name.\n"
     "\n"
     "  --db FILE              index to create or add to\n"
+    "  --audit                write no index: list the lines that look like errors\n"
+    "                         (an error word or an HRESULT-like token) but made no\n"
+    "                         event, by input and line shape, most frequent first\n"
+    "  --format F             --audit output: table (default), csv or json\n"
     "  -j, --jobs N           worker threads (default: online CPUs)\n"
     "  --tz +HHMM             zone of Windows 10+ logs and of classic logs\n"
     "                         without a 'Logging initialized' banner (default UTC)\n"
@@ -32,6 +38,9 @@ static const char usage_text[] =
     "  --max-db-pages N       make the index full at N pages (tests a full disk)\n"
     "  --progress             progress on stderr (default when stderr is a terminal)\n"
     "  -q, --quiet            no summary\n"
+    "  --stats                CPU-seconds by thread role (worker, read, frames,\n"
+    "                         writer, close), per GB of logs and of input read,\n"
+    "                         and the serial part (writer + close), on stderr\n"
     "  -h, --help             this text\n"
     "      --version          version\n"
     "\n"
@@ -124,6 +133,35 @@ static int is_opt(const char *a, const char *name)
 	return strncmp(a, name, n) == 0 && (a[n] == 0 || a[n] == '=');
 }
 
+/* CPU-seconds by thread role, per GB of log text (decoded) and per GB of
+ * input read; the serial part is what no other thread can take over (one
+ * writer, the close), so it bounds the speed whatever the core count. */
+static void print_cpu(const wl_stats *st)
+{
+	double logs_gb = (double)atomic_load(&st->bytes_decoded) / 1e9;
+	double in_gb = (double)atomic_load(&st->bytes_in) / 1e9;
+	double all = 0, serial = 0;
+	fprintf(stderr,
+	        "wsuslog-index: CPU by thread role, %.1f MB of logs from %.1f MB of input, "
+	        "%.2f s wall\n"
+	        "  role     threads    cpu_s  s/GB_logs  s/GB_input\n",
+	        logs_gb * 1e3, in_gb * 1e3, st->seconds);
+	for (int r = 0; r < WL_THREAD_ROLES_; r++) {
+		double s = (double)atomic_load(&st->cpu.ns[r]) / 1e9;
+		all += s;
+		if (r == WL_THREAD_WRITER || r == WL_THREAD_CLOSE)
+			serial += s;
+		fprintf(stderr, "  %-7s %8llu %8.3f %10.3f %11.3f\n",
+		        wl_thread_role_name((wl_thread_role)r),
+		        (unsigned long long)atomic_load(&st->cpu.threads[r]), s,
+		        logs_gb > 0 ? s / logs_gb : 0.0, in_gb > 0 ? s / in_gb : 0.0);
+	}
+	fprintf(stderr, "  %-7s %8s %8.3f %10.3f %11.3f\n", "all", "-", all,
+	        logs_gb > 0 ? all / logs_gb : 0.0, in_gb > 0 ? all / in_gb : 0.0);
+	fprintf(stderr, "  %-7s %8s %8.3f %10.3f %11.3f   (writer + close)\n", "serial", "-",
+	        serial, logs_gb > 0 ? serial / logs_gb : 0.0, in_gb > 0 ? serial / in_gb : 0.0);
+}
+
 /* Usage errors leave through `out`, so the inputs array is freed. */
 #define USAGE(...)                                                                                 \
 	do {                                                                                       \
@@ -153,6 +191,8 @@ int main(int argc, char **argv)
 	char **inputs = calloc((size_t)argc, sizeof *inputs);
 	size_t n_inputs = 0;
 	int only_inputs = 0;
+	int format_given = 0;
+	bool show_stats = false;
 	if (!inputs)
 		return WL_EXIT_FATAL;
 	for (int i = 1; i < argc; i++) {
@@ -197,17 +237,33 @@ int main(int argc, char **argv)
 			if (!(v = opt_value(argc, argv, &i, "--max-db-pages")) ||
 			    parse_u64(v, &cfg.max_db_pages, 0) != 0 || cfg.max_db_pages == 0)
 				USAGE("bad --max-db-pages '%s'", v ? v : "");
+		} else if (strcmp(a, "--audit") == 0) {
+			cfg.audit = true;
+		} else if (is_opt(a, "--format")) {
+			wl_outfmt f;
+			if (!(v = opt_value(argc, argv, &i, "--format")) ||
+			    wl_outfmt_parse(v, &f) != 0)
+				USAGE("bad --format '%s' (expected table, csv or json)",
+				      v ? v : "");
+			cfg.audit_format = (int)f;
+			format_given = 1;
 		} else if (strcmp(a, "--progress") == 0) {
 			progress = 1;
 		} else if (strcmp(a, "--no-progress") == 0) {
 			progress = 0;
 		} else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
 			cfg.quiet = true;
+		} else if (strcmp(a, "--stats") == 0) {
+			show_stats = true;
 		} else {
 			USAGE("unknown option '%s'", a);
 		}
 	}
-	if (!cfg.db_path)
+	if (cfg.audit && cfg.db_path)
+		USAGE("%s", "--audit writes no index: leave out --db");
+	if (!cfg.audit && format_given)
+		USAGE("%s", "--format goes with --audit");
+	if (!cfg.db_path && !cfg.audit)
 		USAGE("%s", "--db FILE is required");
 	if (n_inputs == 0)
 		USAGE("%s", "no INPUT given");
@@ -223,7 +279,7 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	uint64_t problems = atomic_load(&stats.problems);
-	if (!cfg.quiet) {
+	if (!cfg.quiet && !cfg.audit) {
 		double mb = (double)atomic_load(&stats.bytes_decoded) / 1e6;
 		fprintf(
 		    stderr,
@@ -243,6 +299,8 @@ int main(int argc, char **argv)
 		    stats.seconds, stats.close_seconds,
 		    stats.seconds > 0 ? mb / stats.seconds : 0.0);
 	}
+	if (show_stats)
+		print_cpu(&stats);
 	rc = problems ? WL_EXIT_PROBLEMS : WL_EXIT_OK;
 out:
 	free(inputs);

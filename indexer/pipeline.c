@@ -1,6 +1,6 @@
-/* The ingest run: walk the inputs, start one writer thread and N workers,
- * show progress, join. Work is split across files (largest first, so one
- * big file does not finish last) and archive members stay with the worker
+/* The ingest run: walk the inputs, open the store, start one writer thread
+ * (queue -> store) and N workers, show progress, join, close the store. Work is split across files
+ * (largest first, so one big file does not finish last) and archive members stay with the worker
  * that opened the archive. */
 #include "pipeline.h"
 
@@ -10,8 +10,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "audit.h"
 #include "ingest.h"
-#include "writer.h"
+#include "store.h"
 #include "wsuslog/limits.h"
 
 typedef struct run_ctx {
@@ -22,7 +23,7 @@ typedef struct run_ctx {
 	atomic_uint busy_workers; /* started and not done */
 	atomic_bool abort;
 	wl_queue q;
-	wl_writer *wr;
+	wl_store *store;
 	wl_stats *stats;
 	wl_status fatal;
 	char err[512];
@@ -52,15 +53,23 @@ static void *writer_main(void *arg)
 	wl_msg *m;
 	pthread_setname_np(pthread_self(), "wl-writer");
 	while ((m = wl_queue_pop(&rc->q)) != NULL) {
-		if (!atomic_load(&rc->abort)) {
+		if (!rc->store) {
+			/* --audit writes no index; problems still go to stderr. */
+			if (m->type == WL_MSG_PROBLEM) {
+				wl_problem p;
+				wl_msg_problem(m, &p);
+				wl_problem_print(&p);
+			}
+		} else if (!atomic_load(&rc->abort)) {
 			err[0] = 0;
-			wl_status st = wl_writer_apply(rc->wr, m, rc->stats, err, sizeof err);
+			wl_status st = wl_store_apply(rc->store, m, rc->stats, err, sizeof err);
 			if (st != WL_OK)
 				set_fatal(rc, st, err);
 		}
 		/* After a fatal error keep draining, so no worker blocks. */
 		wl_queue_put_blank(&rc->q, m);
 	}
+	wl_cputime_thread_end(&rc->stats->cpu, WL_THREAD_WRITER);
 	return NULL;
 }
 
@@ -82,6 +91,7 @@ static void *worker_main(void *arg)
 		}
 	}
 	atomic_fetch_sub(&rc->busy_workers, 1);
+	wl_cputime_thread_end(&rc->stats->cpu, WL_THREAD_WORKER);
 	atomic_fetch_add(&rc->done_workers, 1);
 	return NULL;
 }
@@ -93,8 +103,14 @@ static void on_walk_problem(void *ctx, wl_status st, const char *path, const cha
 	atomic_fetch_add(&rc->stats->problems, 1);
 	if (st == WL_E_SKIPPED)
 		atomic_fetch_add(&rc->stats->skipped, 1);
-	wl_status w =
-	    wl_writer_problem(rc->wr, st, path, NULL, UINT64_MAX, 0, msg, err, sizeof err);
+	wl_problem p = {
+	    .status = st, .path = path, .member = NULL, .offset = UINT64_MAX, .line = 0};
+	snprintf(p.message, sizeof p.message, "%s", msg);
+	if (!rc->store) { /* --audit: no index */
+		wl_problem_print(&p);
+		return;
+	}
+	wl_status w = wl_store_problem(rc->store, &p, err, sizeof err);
 	if (w != WL_OK)
 		set_fatal(rc, w, err);
 }
@@ -142,13 +158,16 @@ wl_status wl_ingest_run(const wl_ingest_cfg *cfg, char *const *inputs, size_t n_
 	bool writer_started = false;
 	unsigned started = 0;
 	double t0 = now_s();
-	wl_status st = wl_writer_open(&rc.wr, cfg->db_path, nw, cfg->max_db_pages, err, errlen);
+	wl_status st = WL_OK;
+	if (!cfg->audit)
+		st = wl_store_sqlite_open(&rc.store, cfg->db_path, nw, cfg->max_db_pages, err,
+		                          errlen);
 	if (st != WL_OK)
 		goto out;
-	if (wl_writer_resumed(rc.wr) && !cfg->quiet)
+	if (rc.store && wl_store_resumed(rc.store) && !cfg->quiet)
 		fprintf(stderr,
 		        "wsuslog-index: removed %u incomplete input(s) of an interrupted run\n",
-		        wl_writer_resumed(rc.wr));
+		        wl_store_resumed(rc.store));
 	for (size_t i = 0; i < n_inputs && rc.fatal == WL_OK; i++) {
 		st = wl_walk(&rc.inputs, inputs[i], on_walk_problem, &rc);
 		if (st != WL_OK) {
@@ -186,8 +205,12 @@ wl_status wl_ingest_run(const wl_ingest_cfg *cfg, char *const *inputs, size_t n_
 		args[i].rc = &rc;
 		args[i].w = wl_worker_new(i, cfg, &rc.q, stats, &rc.abort);
 		if (args[i].w) {
-			args[i].w->known = wl_writer_known(rc.wr);
+			args[i].w->known = rc.store ? wl_store_known(rc.store) : NULL;
 			args[i].w->busy_workers = &rc.busy_workers;
+			if (cfg->audit && !(args[i].w->audit = wl_audit_new())) {
+				wl_worker_free(args[i].w);
+				args[i].w = NULL;
+			}
 		}
 		if (!args[i].w || pthread_create(&tids[i], NULL, worker_main, &args[i]) != 0) {
 			atomic_fetch_sub(&rc.busy_workers, nw - i);
@@ -209,8 +232,24 @@ out_join:
 	wl_queue_close(&rc.q);
 	if (writer_started)
 		pthread_join(writer, NULL);
-	for (unsigned i = 0; args && i < nw; i++)
+	if (cfg->audit && rc.fatal == WL_OK && st == WL_OK) {
+		struct wl_audit **parts = calloc(started ? started : 1, sizeof *parts);
+		if (!parts) {
+			st = WL_E_NOMEM;
+		} else {
+			for (unsigned i = 0; i < started; i++)
+				parts[i] = args[i].w->audit;
+			st = wl_audit_print(parts, started, (wl_outfmt)cfg->audit_format, stdout);
+			free(parts);
+		}
+		if (st != WL_OK)
+			snprintf(err, errlen, "audit: %s", wl_strerror(st));
+	}
+	for (unsigned i = 0; args && i < nw; i++) {
+		if (args[i].w)
+			wl_audit_free(args[i].w->audit);
 		wl_worker_free(args[i].w);
+	}
 	free(tids);
 	free(args);
 out_queue:
@@ -221,10 +260,15 @@ out_fatal:
 		snprintf(err, errlen, "%s", rc.err);
 	}
 out:
-	if (rc.wr) {
+	if (rc.store) {
 		char cerr[512] = "";
 		double tc = now_s();
-		wl_status cst = wl_writer_close(rc.wr, st == WL_OK, cerr, sizeof cerr);
+		/* Every other thread has been joined: the process's CPU time
+		 * during the close is the close's, with its helper threads
+		 * (SQLite's sorter threads building indexes, the fdatasync). */
+		uint64_t cpu0 = wl_process_cpu_ns();
+		wl_status cst = wl_store_close(rc.store, st == WL_OK, cerr, sizeof cerr);
+		wl_cputime_add(&stats->cpu, WL_THREAD_CLOSE, wl_process_cpu_ns() - cpu0);
 		stats->close_seconds = now_s() - tc;
 		if (st == WL_OK && cst != WL_OK) {
 			st = cst;

@@ -1,6 +1,6 @@
 /* The ingest pipeline: N workers (source -> decompress -> decode -> extract)
- * feed one writer thread through a bounded queue of messages. Internal to
- * wsuslog-index. */
+ * feed one writer thread through a bounded queue of messages; the writer
+ * hands them to the store (store.h). Internal to wsuslog-index. */
 #ifndef WL_PIPELINE_H
 #define WL_PIPELINE_H
 
@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "cputime.h"
 #include "source.h"
 #include "wsuslog/event.h"
 #include "wsuslog/status.h"
@@ -84,6 +85,9 @@ typedef struct wl_ingest_cfg {
 	bool progress;         /* draw progress on stderr */
 	bool quiet;            /* no summary */
 	uint64_t max_db_pages; /* PRAGMA max_page_count, 0 = none (disk-full tests) */
+	bool audit;            /* --audit: no index; print what looks like an error
+	                          but made no event (audit.h), as audit_format */
+	int audit_format;      /* a wl_outfmt */
 } wl_ingest_cfg;
 
 typedef struct wl_stats {
@@ -91,6 +95,7 @@ typedef struct wl_stats {
 	    problems, not_logs, duplicates, skipped, unchanged, replaced;
 	double seconds;       /* whole run */
 	double close_seconds; /* final commit and index build */
+	wl_cputime cpu;       /* CPU time by thread role (--stats) */
 } wl_stats;
 
 /* Run the whole ingest of the given inputs. Returns WL_OK (even if some

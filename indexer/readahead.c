@@ -28,13 +28,15 @@ struct wl_readahead {
 	bool stop, running, done;
 	pthread_t th;
 	wl_reader *r;
+	wl_cputime *cpu;
 };
 
-wl_readahead *wl_readahead_new(void)
+wl_readahead *wl_readahead_new(wl_cputime *cpu)
 {
 	wl_readahead *ra = calloc(1, sizeof *ra);
 	if (!ra)
 		return NULL;
+	ra->cpu = cpu;
 	for (int i = 0; i < WL_READAHEAD_BLOCKS; i++) {
 		ra->s[i].buf = malloc(WL_BLOCK_SIZE);
 		if (!ra->s[i].buf) {
@@ -86,6 +88,7 @@ static void *producer(void *arg)
 		if (last)
 			break;
 	}
+	wl_cputime_thread_end(ra->cpu, WL_THREAD_READ);
 	return NULL;
 }
 

@@ -5,17 +5,15 @@
 #ifndef WL_READAHEAD_H
 #define WL_READAHEAD_H
 
+#include "cputime.h"
 #include "source.h"
-
-/* Blocks in flight between the producer and the worker (2 MiB): with 4 the
- * producer waited 0.3-0.4 s per GB for a free slot while the worker was
- * descheduled; with 8-16 under 0.05 s. */
-#define WL_READAHEAD_BLOCKS 8
 
 typedef struct wl_readahead wl_readahead;
 
-/* Caller owns; free with wl_readahead_free. NULL on allocation failure. */
-wl_readahead *wl_readahead_new(void);
+/* Caller owns; free with wl_readahead_free. NULL on allocation failure.
+ * Each producer thread adds its CPU time to cpu (WL_THREAD_READ; NULL: not
+ * counted). */
+wl_readahead *wl_readahead_new(wl_cputime *cpu);
 
 /* Start reading r on a new thread. The producer only reads (and so
  * decompresses): hashing and everything else stay with the consumer, since

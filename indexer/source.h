@@ -52,9 +52,6 @@ typedef struct wl_peek_reader {
 
 void wl_peek_reader_init(wl_peek_reader *pr, wl_reader *under, const char *head, size_t n);
 
-/* Bytes of a borrowing reader's head copied for sniffing (>= 512). */
-#define WL_HEAD_SNIFF 4096u
-
 /* Read the head of a stream into buf (WL_BLOCK_SIZE bytes): at least 512
  * bytes when the stream has them, enough to sniff its container; from a
  * reader with borrow(), at most WL_HEAD_SNIFF. */

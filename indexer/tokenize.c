@@ -4,6 +4,8 @@
 #include "tokenize.h"
 
 #include <string.h>
+
+#include "chars.h"
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
@@ -18,34 +20,11 @@ static inline bool is_blank(char c)
 	return c == ' ' || c == '\t';
 }
 
-static int hexv(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Two decimal digits at p, or -1 if either is not a digit. */
 static inline int dig2(const char *p)
 {
 	unsigned a = (unsigned)(unsigned char)p[0] - '0', b = (unsigned)(unsigned char)p[1] - '0';
 	return a < 10 && b < 10 ? (int)(a * 10 + b) : -1;
-}
-
-int64_t wl_civil_to_us(int y, int m, int d, int h, int mi, int s, int64_t us)
-{
-	/* Howard Hinnant's days_from_civil. */
-	y -= m <= 2;
-	const int64_t era = (y >= 0 ? y : y - 399) / 400;
-	const int64_t yoe = y - era * 400;
-	const int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	const int64_t days = era * 146097 + doe - 719468;
-	return ((days * 24 + h) * 60 + mi) * 60 * INT64_C(1000000) + s * INT64_C(1000000) + us;
 }
 
 /* YYYY?MM?DD with separator sep (any of "-/." if sep is 0). */
@@ -225,7 +204,7 @@ bool wl_tok_classic(const char *line, size_t n, wl_fields *f)
 		pv = pv * 10 + (uint64_t)(pid.p[i] - '0');
 	}
 	for (size_t i = 0; i < tid.n; i++) {
-		int v = hexv(tid.p[i]);
+		int v = wl_hex_value(tid.p[i]);
 		if (v < 0)
 			return false;
 		tv = tv * 16 + (uint64_t)v;

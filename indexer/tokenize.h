@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "civil.h"
 #include "wsuslog/event.h"
 
 typedef struct wl_fields {
@@ -21,9 +22,6 @@ typedef struct wl_fields {
 	wl_span process;   /* sdist only: process.thread */
 	wl_span message;   /* the rest of the line */
 } wl_fields;
-
-/* Days-from-civil conversion; y/m/d/h/mi/s validated by the caller. */
-int64_t wl_civil_to_us(int y, int m, int d, int h, int mi, int s, int64_t us);
 
 /* Each returns true if line[0..n) is a well-formed line of that format and
  * fills *f; false leaves *f unspecified. */
@@ -40,7 +38,5 @@ bool wl_tok_sdist_is_header(const char *line, size_t n);
  * decides a file's format from its first line that is not UNKNOWN, within
  * the first WL_SNIFF_LINES lines. */
 wl_format wl_tok_sniff_line(const char *line, size_t n);
-
-#define WL_SNIFF_LINES 64
 
 #endif

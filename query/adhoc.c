@@ -29,11 +29,6 @@ static const char *const denied_functions[] = {
 /* PRAGMAs that only read the schema. user_version only without a value. */
 static const char *const allowed_pragmas[] = {"table_info", "index_list", "user_version"};
 
-/* The biggest string or blob a query may build: far above any log line
- * (WL_RAW_MAX 4 KiB) and any group_concat of a report, well below a size
- * that would exhaust memory (randomblob(2e9)). */
-#define SQL_LENGTH_MAX (64 * 1024 * 1024)
-
 typedef struct guard {
 	char why[160]; /* the refusal the message names */
 	int why_is_ddl;
@@ -172,7 +167,7 @@ static int lockdown(sqlite3 *db, guard *g)
 		return -1;
 #endif
 	sqlite3_limit(db, SQLITE_LIMIT_ATTACHED, 0);
-	sqlite3_limit(db, SQLITE_LIMIT_LENGTH, SQL_LENGTH_MAX);
+	sqlite3_limit(db, SQLITE_LIMIT_LENGTH, WL_SQL_LENGTH_MAX);
 	return sqlite3_set_authorizer(db, authorize, g) == SQLITE_OK ? 0 : -1;
 }
 

@@ -23,10 +23,6 @@
 
 /* ---- web.config values ---- */
 
-/* Configs held at once: one per web.config among the inputs; a site has a
- * few per server. */
-#define CONFIGS_MAX 100000u
-
 typedef struct cfg {
 	char *server; /* lower-case, owned */
 	int has_ts;
@@ -55,8 +51,8 @@ static wl_status cfgs_load(sqlite3 *db, cfgs *c, char *err, size_t errlen)
 	size_t cap = 0;
 	wl_status rc = wl_qdb_prepare(db, wl_sql_configs, &st, err, errlen);
 	while (wl_qdb_next(db, st, &rc, err, errlen)) {
-		if (c->n == CONFIGS_MAX) {
-			snprintf(err, errlen, "more than %u web.config rows", CONFIGS_MAX);
+		if (c->n == WL_CONFIGS_MAX) {
+			snprintf(err, errlen, "more than %u web.config rows", WL_CONFIGS_MAX);
 			rc = WL_E_TOO_BIG;
 			break;
 		}

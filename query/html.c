@@ -16,9 +16,6 @@
 
 /* Rows of the top error codes table. */
 #define HTML_TOP_CODES 15
-/* The widest chart, in days: beyond it a chart covers the days with hits
- * rather than the whole data span (bars would be thinner than a pixel). */
-#define HTML_CHART_DAYS_MAX 1000
 /* Chart geometry, SVG user units. */
 #define CH_W 900
 #define CH_H 180
@@ -92,9 +89,9 @@ static wl_status top_codes(sqlite3 *db, const wl_qfilter *f, FILE *h, char *err,
 			rc = wl_qdb_error(db, err, errlen);
 			break;
 		}
-		char code[WL_QCODE_BUF];
+		wl_qdb_codebuf code;
 		wl_val v[5];
-		v[0] = wl_qdb_code(st, 0, code, &v[1]);
+		v[0] = wl_qdb_code(st, 0, &code, &v[1]);
 		v[2] = wl_qdb_int(st, 1);
 		v[3] = wl_qdb_int(st, 2);
 		v[4] = wl_qdb_int(st, 3);
@@ -294,7 +291,7 @@ static wl_status charts(sqlite3 *db, const wl_qfilter *f, int has_span, int64_t 
 		if (s1 > d1)
 			d1 = s1;
 	}
-	if (d1 - d0 + 1 > HTML_CHART_DAYS_MAX) {
+	if (d1 - d0 + 1 > WL_HTML_CHART_DAYS_MAX) {
 		d0 = hmin;
 		d1 = hmax;
 	}

@@ -240,7 +240,7 @@ wl_status wl_report_limits(sqlite3 *db, const wl_qfilter *f, wl_out *o, char *er
 		rc = WL_E_NOMEM;
 		goto out;
 	}
-	rc = wl_qdb_prepare(db, "SELECT name FROM hosts WHERE host_id = ?", &hs, err, errlen);
+	rc = wl_qdb_prepare(db, wl_sql_host_name, &hs, err, errlen);
 	if (rc != WL_OK)
 		goto out;
 

@@ -141,18 +141,20 @@ wl_val wl_qdb_time(sqlite3_stmt *st, int i, char *buf)
 	return wl_v_text(buf, n);
 }
 
-wl_val wl_qdb_code(sqlite3_stmt *st, int i, char *buf, wl_val *name)
+wl_val wl_qdb_code(sqlite3_stmt *st, int i, wl_qdb_codebuf *buf, wl_val *name)
 {
 	if (name)
 		*name = wl_v_null();
 	if (sqlite3_column_type(st, i) == SQLITE_NULL)
 		return wl_v_null();
 	int64_t v = sqlite3_column_int64(st, i);
-	size_t n = wl_qcode_format(v, buf, WL_QCODE_BUF);
-	const char *sym = wl_hresult_name((uint32_t)((uint64_t)v & 0xFFFFFFFFu));
-	if (sym && name)
-		*name = wl_v_text(sym, strlen(sym));
-	return wl_v_text(buf, n);
+	size_t n = wl_qcode_format(v, buf->hex, sizeof buf->hex);
+	if (name) {
+		const char *s = wl_hresult_describe((uint32_t)((uint64_t)v & 0xFFFFFFFFu),
+		                                    buf->name, sizeof buf->name);
+		*name = wl_v_text(s, strlen(s));
+	}
+	return wl_v_text(buf->hex, n);
 }
 
 wl_status wl_qdb_run(sqlite3 *db, sqlite3_stmt *st, wl_out *o, const char *const *cols,

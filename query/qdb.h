@@ -11,6 +11,7 @@
 
 #include "output.h"
 #include "query.h"
+#include "wsuslog/hresult.h"
 
 /* Copy SQLite's last message for db into err; returns WL_E_DB. */
 wl_status wl_qdb_error(sqlite3 *db, char *err, size_t errlen);
@@ -46,9 +47,14 @@ int wl_qdb_bind_std(sqlite3_stmt *st, const wl_qfilter *f, const char *const *ow
 wl_val wl_qdb_text(sqlite3_stmt *st, int i);
 wl_val wl_qdb_int(sqlite3_stmt *st, int i);
 wl_val wl_qdb_time(sqlite3_stmt *st, int i, char *buf); /* WL_QTIME_BUF bytes */
-/* An HRESULT as hex (buf: WL_QCODE_BUF bytes); *name gets its WU_E_*
- * symbol, or NULL. name may be NULL. */
-wl_val wl_qdb_code(sqlite3_stmt *st, int i, char *buf, wl_val *name);
+/* An HRESULT as hex; *name gets what wl_hresult_describe() says of it (its
+ * header symbol, else "FACILITY_… 0x…"), or NULL where the code is NULL.
+ * name may be NULL. Both cells live in buf. */
+typedef struct wl_qdb_codebuf {
+	char hex[WL_QCODE_BUF];
+	char name[WL_HRESULT_BUF];
+} wl_qdb_codebuf;
+wl_val wl_qdb_code(sqlite3_stmt *st, int i, wl_qdb_codebuf *buf, wl_val *name);
 
 /* Convert the current row of st into v (ncols cells). */
 typedef void (*wl_qdb_fill_fn)(sqlite3_stmt *st, wl_val *v, void *ctx);
@@ -68,7 +74,7 @@ wl_status wl_qdb_run(sqlite3 *db, sqlite3_stmt *st, wl_out *o, const char *const
  * to print plainly. */
 wl_val wl_qnum_fixed(double v, int decimals, char *buf);
 
-/* A growing text buffer with a cap (STYLE.md 5): lists that reports join
+/* A growing text buffer with a cap (docs/STYLE.md, "Limits"): lists that reports join
  * into one cell (faults_by_code, servers, rates_by_value). */
 #define WL_QBUF_MAX (64u * 1024u)
 

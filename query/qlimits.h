@@ -1,5 +1,5 @@
 /* Caps and fixed windows of wsuslog-query's reports, each with its reason
- * (STYLE.md 5). The index-wide caps are in include/wsuslog/limits.h; these
+ * (docs/STYLE.md, "Limits"). The index-wide caps are in include/wsuslog/limits.h; these
  * only bound what a report holds in memory or how far it looks. */
 #ifndef WSUSLOG_QUERY_QLIMITS_H
 #define WSUSLOG_QUERY_QLIMITS_H
@@ -50,5 +50,18 @@
  * rates_by_value splits the time line into; more changes than this in one
  * index is an error, not a silently shortened string. */
 #define WL_Q_CONFIG_SEGMENTS_MAX 64u
+
+/* The widest chart, in days: beyond it a chart covers the days with hits
+ * rather than the whole data span (bars would be thinner than a pixel). */
+#define WL_HTML_CHART_DAYS_MAX 1000
+
+/* The biggest string or blob a query may build: far above any log line
+ * (WL_RAW_MAX 4 KiB) and any group_concat of a report, well below a size
+ * that would exhaust memory (randomblob(2e9)). */
+#define WL_SQL_LENGTH_MAX (64 * 1024 * 1024)
+
+/* Configs held at once: one per web.config among the inputs; a site has a
+ * few per server. */
+#define WL_CONFIGS_MAX 100000u
 
 #endif

@@ -29,6 +29,9 @@
  *       (a fault of its own, keyed by its event id).
  * Only events of complete inputs. limits.c picks each fault's time, server
  * and parameter by the FAULTS_CTE's rules and groups them. */
+/* The name of a host id (limits.c names each group's server). */
+const char wl_sql_host_name[] = "SELECT name FROM hosts WHERE host_id = ?";
+
 const char wl_sql_limit_records[] =
     "WITH lim AS ("
     "  SELECT e.event_id, e.fault_guid_id AS fg, e.ts, e.role, e.server_id,"

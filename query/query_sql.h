@@ -1,10 +1,11 @@
-/* Every SQL statement of wsuslog-query (STYLE.md 11: all SQL text in one
+/* Every SQL statement of wsuslog-query (docs/STYLE.md, "SQL": all SQL text in one
  * file, values always bound, no text built at run time). Each statement
  * documents its named parameters and result columns in query_sql.c. */
 #ifndef WSUSLOG_QUERY_SQL_H
 #define WSUSLOG_QUERY_SQL_H
 
 extern const char wl_sql_limit_records[];
+extern const char wl_sql_host_name[];
 extern const char wl_sql_errors_by_code[];
 extern const char wl_sql_errors_by_server[];
 extern const char wl_sql_errors_by_client[];

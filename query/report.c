@@ -10,7 +10,6 @@
 
 #include "qdb.h"
 #include "query_sql.h"
-#include "wsuslog/hresult.h"
 #include "wsuslog/schema.h"
 
 /* ---- errors ---- */
@@ -27,7 +26,7 @@ static const char *const errors_cols_client[] = {
 
 typedef struct errors_ctx {
 	size_t lead; /* columns before code: 0, 1 (server) or 2 (client, host) */
-	char code[WL_QCODE_BUF];
+	wl_qdb_codebuf code;
 } errors_ctx;
 
 static void errors_fill(sqlite3_stmt *st, wl_val *v, void *ctx)
@@ -36,7 +35,7 @@ static void errors_fill(sqlite3_stmt *st, wl_val *v, void *ctx)
 	int k = (int)e->lead;
 	for (int i = 0; i < k; i++)
 		v[i] = wl_qdb_text(st, i);
-	v[k] = wl_qdb_code(st, k, e->code, &v[k + 1]);
+	v[k] = wl_qdb_code(st, k, &e->code, &v[k + 1]);
 	v[k + 2] = wl_qdb_int(st, k + 1);
 	v[k + 3] = wl_qdb_int(st, k + 2);
 	v[k + 4] = wl_qdb_int(st, k + 3);
@@ -84,13 +83,12 @@ static const char *const guid_cols[] = {
 
 typedef struct guid_ctx {
 	char time[WL_QTIME_BUF];
-	char code[WL_QCODE_BUF];
+	wl_qdb_codebuf code;
 } guid_ctx;
 
 static void guid_fill(sqlite3_stmt *st, wl_val *v, void *ctx)
 {
 	guid_ctx *g = ctx;
-	wl_val unused;
 	const char *role = wl_role_name(
 	    sqlite3_column_int(st, 0) == WL_ROLE_SERVER ? WL_ROLE_SERVER : WL_ROLE_CLIENT);
 	v[0] = wl_v_text(role, strlen(role));
@@ -98,7 +96,7 @@ static void guid_fill(sqlite3_stmt *st, wl_val *v, void *ctx)
 	v[2] = wl_qdb_text(st, 2);
 	v[3] = wl_qdb_text(st, 3);
 	v[4] = wl_qdb_text(st, 4);
-	v[5] = wl_qdb_code(st, 5, g->code, &unused);
+	v[5] = wl_qdb_code(st, 5, &g->code, NULL);
 	v[6] = wl_qdb_text(st, 6);
 	v[7] = wl_qdb_text(st, 7);
 	v[8] = wl_qdb_text(st, 8);

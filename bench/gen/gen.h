@@ -147,7 +147,8 @@ typedef struct wl_gen_tline {
 	uint8_t nfield;
 	uint16_t field[WL_GEN_TPL_FIELDS]; /* index of first seg */
 	uint16_t nseg[WL_GEN_TPL_FIELDS];
-	uint16_t len0; /* length of field 0 when literal (component) */
+	uint16_t len0;  /* length of field 0 when literal (component) */
+	uint16_t shape; /* registry id (wl_gen_shape_text) */
 } wl_gen_tline;
 
 typedef struct wl_gen_tpl {
@@ -189,6 +190,31 @@ wl_gen_tpl wl_gen_tpl_compile(const char *text, unsigned max_fields);
  * template's literal text plus WL_GEN_LINE_MAX/2. */
 char *wl_gen_tpl_field(wl_gen_tctx *c, char *p, const wl_gen_tpl *t, const wl_gen_tline *l,
                        unsigned f);
+/* The template line of a shape id as written in the source ("Comp|text $h");
+ * returns its length. */
+size_t wl_gen_shape_text(unsigned id, char *buf, size_t cap);
+
+/* ---- error events (events.c): the grammar of docs/EVENTS.md ------------ */
+
+/* Kind of the client line whose message (the text after the component) is
+ * m: 1 *FAILED*, 2 WARNING:, 3 FATAL:, 9 another line stating an error with
+ * a failure code; 0 when it is none of these. *code gets the event's code. */
+int wl_gen_event_kind(const char *m, size_t n, uint32_t *code);
+
+typedef struct wl_gen_ev {
+	uint32_t line; /* 1-based in the file */
+	uint32_t code;
+	uint16_t shape;
+	uint8_t kind;
+} wl_gen_ev;
+
+/* The error events of one client log, in line order. */
+typedef struct wl_gen_evlist {
+	wl_gen_ev *v;
+	size_t n, cap;
+	int oom;
+} wl_gen_evlist;
+
 static inline void wl_gen_tctx_set(wl_gen_tctx *c, char var, const char *p, size_t n)
 {
 	c->var[var - 'A'].p = p;
@@ -377,11 +403,23 @@ typedef struct wl_gen_client {
 	int prereq_heavy, cached_heavy;
 	int nonascii; /* writes a few non-ASCII titles */
 	int scans_per_day_x10;
+	int failing;      /* --profile failing: logs a failure loop */
+	uint32_t fail_hr; /* the code of its failure */
 	double weight;
 	uint64_t noise_per_day; /* source bytes of noise per average day */
 	uint64_t fixed;         /* source bytes without noise (measured) */
 	uint32_t fault_first, nfaults;
 } wl_gen_client;
+
+typedef enum wl_gen_profile {
+	WL_GEN_PROFILE_LIGHT = 0,   /* a healthy site with incidents */
+	WL_GEN_PROFILE_FAILING = 1, /* plus a share of clients in a failure loop */
+} wl_gen_profile;
+
+/* --profile failing: per mille of clients in a failure loop, and per mille
+ * of their noise bursts that are a loop. */
+#define WL_GEN_FAILING_PM 350
+#define WL_GEN_LOOP_PM 300
 
 typedef struct wl_gen_opts {
 	uint64_t seed;
@@ -393,6 +431,7 @@ typedef struct wl_gen_opts {
 	unsigned threads;
 	int big;
 	uint64_t frame_mib;
+	wl_gen_profile profile;
 } wl_gen_opts;
 
 typedef struct wl_gen_site {
@@ -455,9 +494,10 @@ void wl_gen_client_path(const wl_gen_site *s, uint32_t c, char *buf, size_t n);
 void wl_gen_render_init(void);
 
 /* Renders the whole client log into o (one file). noise: 0 to measure the
- * fixed part. mark: record truth (client side). */
+ * fixed part. mark: record truth (client side). evs: when not NULL, emptied,
+ * then given the file's error events (truth, events.csv). */
 int wl_gen_render_client(const wl_gen_site *s, uint32_t c, wl_gen_out *o, int noise, int mark,
-                         wl_gen_fault *faults);
+                         wl_gen_fault *faults, wl_gen_evlist *evs);
 
 /* Server rendering passes. A server log rolls over to .log.old when it
  * exceeds roll_bytes; what rolled out before the .old is lost. */
@@ -502,8 +542,10 @@ typedef struct wl_gen_summary {
 
 /* Creates dir (and parents); reports and returns -1 on failure. */
 int wl_gen_mkdirs(const char *dir);
-/* Writes limits.csv, faults.csv and summary.txt into dir (created). */
-int wl_gen_truth_write(const wl_gen_site *s, const char *dir, const wl_gen_summary *sm);
+/* Writes limits.csv, faults.csv, events.csv and summary.txt into dir
+ * (created). evs: per client; big_path: the --big-log file, else NULL. */
+int wl_gen_truth_write(const wl_gen_site *s, const char *dir, const wl_gen_summary *sm,
+                       const wl_gen_evlist *evs, const char *big_path);
 
 /* ---- noise tables (noise.c) -------------------------------------------- */
 
@@ -531,6 +573,10 @@ void wl_gen_noise_init(void);
 const wl_gen_noise *wl_gen_noise_get(wl_gen_family f);
 const wl_gen_noise *wl_gen_noise_errors(wl_gen_family f);
 const wl_gen_burst *wl_gen_noise_pick(const wl_gen_noise *n, wl_gen_rng *r);
+/* The failure loops of --profile failing (empty for the server family). */
+const wl_gen_noise *wl_gen_noise_loops(wl_gen_family f);
+extern const uint32_t wl_gen_fail_hr[];
+extern const unsigned wl_gen_fail_nhr;
 extern const uint32_t wl_gen_noise_hr[];
 extern const unsigned wl_gen_noise_nhr;
 

@@ -18,12 +18,13 @@
  * (about 57 MB for the default 4 servers, 300 clients, 30 days). */
 #define DEFAULT_SIZE_OVER_FIXED 1.6
 #define DEFAULT_BIG_SIZE (256ull << 20)
+#define FAILING_DAYS 7
 
 static void usage(FILE *fp)
 {
 	fputs("usage: wsuslog-gen [--seed N] [--servers S] [--clients C] [--days D]\n"
 	      "         [--start YYYY-MM-DD] [--size BYTES[K|M|G|T]] [--encodings|--no-encodings]\n"
-	      "         [--threads N]\n"
+	      "         [--threads N] [--profile light|failing]\n"
 	      "         (--out DIR | --tar-zst FILE | --zst-dir DIR | --big-log FILE.zst "
 	      "[--frame-mib N])\n"
 	      "         --truth DIR\n",
@@ -109,7 +110,8 @@ typedef struct run_ctx {
 	wl_gen_dest *dest;
 	job *jobs;
 	uint32_t njobs;
-	int phase; /* 0: measure fixed parts; 1: write */
+	int phase;          /* 0: measure fixed parts; 1: write */
+	wl_gen_evlist *evs; /* phase 1: per client, its error events */
 	atomic_uint next;
 	atomic_int failed;
 } run_ctx;
@@ -191,7 +193,7 @@ static int do_client(run_ctx *rc, worker *w, job *j)
 	if (rc->phase == 0) {
 		wl_gen_file_open(&f, rc->dest, WL_GEN_F_COUNT, "count", WL_GEN_ENC_PLAIN, 0, NULL);
 		wl_gen_out_switch(&w->out, &f);
-		r = wl_gen_render_client(s, j->idx, &w->out, 0, 0, s->faults);
+		r = wl_gen_render_client(s, j->idx, &w->out, 0, 0, s->faults, NULL);
 		cl->fixed = f.bytes;
 		wl_gen_file_close(&f);
 		return r;
@@ -206,7 +208,7 @@ static int do_client(run_ctx *rc, worker *w, job *j)
 		/* tar needs the size first: try memory, else count then write */
 		wl_gen_file_open(&f, rc->dest, WL_GEN_F_MEM, path, cl->enc, 0, NULL);
 		wl_gen_out_switch(&w->out, &f);
-		r = wl_gen_render_client(s, j->idx, &w->out, 1, 1, s->faults);
+		r = wl_gen_render_client(s, j->idx, &w->out, 1, 1, s->faults, &rc->evs[j->idx]);
 		if (r)
 			goto out_mem;
 		if (!f.too_big) {
@@ -227,7 +229,7 @@ static int do_client(run_ctx *rc, worker *w, job *j)
 		wl_gen_file_close(&f);
 		wl_gen_file_open(&f, rc->dest, WL_GEN_F_COUNT, path, cl->enc, 0, NULL);
 		wl_gen_out_switch(&w->out, &f);
-		r = wl_gen_render_client(s, j->idx, &w->out, 1, 1, s->faults);
+		r = wl_gen_render_client(s, j->idx, &w->out, 1, 1, s->faults, &rc->evs[j->idx]);
 		uint64_t size = f.bytes;
 		wl_gen_file_close(&f);
 		if (r)
@@ -241,7 +243,7 @@ static int do_client(run_ctx *rc, worker *w, job *j)
 		return -1;
 	}
 	wl_gen_out_switch(&w->out, &f);
-	r = wl_gen_render_client(s, j->idx, &w->out, 1, 1, s->faults);
+	r = wl_gen_render_client(s, j->idx, &w->out, 1, 1, s->faults, &rc->evs[j->idx]);
 	if (wl_gen_file_close(&f))
 		r = -1;
 	j->bytes = f.bytes;
@@ -407,6 +409,7 @@ int main(int argc, char **argv)
 	o.threads = ncpu > 0 ? (unsigned)(ncpu > 16 ? 16 : ncpu) : 1;
 	const char *start = "2026-03-01", *truth = NULL, *target = NULL;
 	wl_gen_mode mode = 0;
+	int days_given = 0;
 	int nmodes = 0;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
@@ -448,6 +451,7 @@ int main(int argc, char **argv)
 			if (parse_u64(v, &u, 0) || u < 1 || u > 4096)
 				BAD_VALUE;
 			o.days = (unsigned)u;
+			days_given = 1;
 		} else if (!strcmp(a, "--start")) {
 			NEED_VALUE;
 			start = v;
@@ -468,6 +472,14 @@ int main(int argc, char **argv)
 		} else if (!strcmp(a, "--frame-mib")) {
 			NEED_VALUE;
 			if (parse_u64(v, &o.frame_mib, 0) || o.frame_mib < 1 || o.frame_mib > 4096)
+				BAD_VALUE;
+		} else if (!strcmp(a, "--profile")) {
+			NEED_VALUE;
+			if (!strcmp(v, "light"))
+				o.profile = WL_GEN_PROFILE_LIGHT;
+			else if (!strcmp(v, "failing"))
+				o.profile = WL_GEN_PROFILE_FAILING;
+			else
 				BAD_VALUE;
 		} else if (!strcmp(a, "--truth")) {
 			NEED_VALUE;
@@ -497,6 +509,10 @@ int main(int argc, char **argv)
 		fprintf(stderr, "wsuslog-gen: bad --start date: %s\n", start);
 		return 2;
 	}
+	/* A failing fleet's logs cover days, not a month: the same bytes over
+	 * fewer client-days put its loops minutes apart. */
+	if (o.profile == WL_GEN_PROFILE_FAILING && !days_given)
+		o.days = FAILING_DAYS;
 	o.big = mode == WL_GEN_MODE_BIG;
 	if (o.big) {
 		o.clients = 1;
@@ -512,6 +528,7 @@ int main(int argc, char **argv)
 	wl_gen_site site;
 	wl_gen_dest dest;
 	int rc = 1, dest_open = 0;
+	wl_gen_evlist *evs = NULL;
 	memset(&dest, 0, sizeof dest);
 	if (wl_gen_site_build(&site, &o)) {
 		fprintf(stderr, "wsuslog-gen: out of memory\n");
@@ -563,7 +580,14 @@ int main(int argc, char **argv)
 	for (uint32_t c = 0; c < C; c++)
 		if (site.cli[c].collected)
 			jobs[n++] = (job){.server = 0, .idx = c};
-	run_ctx r = {.site = &site, .dest = &dest, .jobs = jobs, .njobs = n, .phase = 1};
+	evs = calloc(C, sizeof *evs);
+	if (!evs) {
+		free(jobs);
+		fprintf(stderr, "wsuslog-gen: out of memory\n");
+		goto out;
+	}
+	run_ctx r = {
+	    .site = &site, .dest = &dest, .jobs = jobs, .njobs = n, .phase = 1, .evs = evs};
 	ZSTD_CCtx *cctx = ZSTD_createCCtx();
 	int failed = 0;
 	if (!cctx) {
@@ -615,7 +639,7 @@ int main(int argc, char **argv)
 	if (wl_gen_dest_close(&dest))
 		goto out;
 	dest_open = 0;
-	if (wl_gen_truth_write(&site, truth, &sm))
+	if (wl_gen_truth_write(&site, truth, &sm, evs, o.big ? target : NULL))
 		goto out;
 	double dt = now_s() - t0;
 	fprintf(stderr,
@@ -628,6 +652,10 @@ int main(int argc, char **argv)
 out:
 	if (dest_open)
 		wl_gen_dest_close(&dest);
+	if (evs)
+		for (unsigned c = 0; c < o.clients; c++)
+			free(evs[c].v);
+	free(evs);
 	wl_gen_site_free(&site);
 	return rc;
 }

@@ -352,6 +352,92 @@ static const src_burst errors[] = {
      "=Handler|FATAL: Completed install of CBS update with type=0, requiresReboot=0, "
      "installerError=1, hr=0x800736b3"},
 
+    /* ---- every bullet and code spelling of docs/EVENTS.md ----
+     * Classic: bullets '*', '#', '-', '+' and none at several depths; 0x, 0X,
+     * bare hex with letters anywhere, bare decimal digits after a code key
+     * (hr=, hr = , error = , result = , error code , Exit code = , (hr=…),
+     * failed with , status: , hresult ), codes in the C… and D… ranges, and
+     * rule-3 lines (an error word and a code, no level word). */
+    {M_CL, 3,
+     "AU|  # WARNING: Search callback failed, result = 0x$h\n"
+     "=AU|  # WARNING: Failed to find updates with error code $h"},
+    {M_CL, 3,
+     "*COMAPI|  - WARNING: Exit code = 0x00000000, Result code = 0x$h\n"
+     "=*COMAPI|FATAL: Unable to complete asynchronous search. (hr=$h)"},
+    {M_CL, 2, "PT|  + WARNING: Cookie refresh failed, hr = $e"},
+    {M_CL, 2, "Agent|      * WARNING: Exit code = 0X$h"},
+    {M_CL, 2, "Handler|\t* WARNING: Failed to delete the sandbox, hr=80070002"},
+    {M_CL, 2, "DnldMgr|  * WARNING: Failed to copy the file, error = 80070005"},
+    {M_CL, 2, "Agent|    * WARNING: Failed to query the update, result = 80070490"},
+    {M_CL, 2, "Setup|  - WARNING: Exit code = 80070002"},
+    {M_CL, 2, "Misc|WARNING: Sandbox cleanup failed with 80070003"},
+    {M_CL, 2, "*COMAPI|FATAL: Unable to complete asynchronous download. (hr=80070002)"},
+    {M_CL, 2, "Handler|  # WARNING: Install of update {$0} failed, status: 80070020"},
+    {M_CL, 2, "Handler|WARNING: Commit of the CBS session failed, hresult 80073712"},
+    {M_CL, 2, "AU|  # WARNING: Download failed with error code C8000710"},
+    {M_CL, 2, "Handler|  + FATAL: Driver install failed, status = 0xD0000022"},
+    {M_CL, 2, "DnldMgr|WARNING: BITS job {$0} failed, updateId = {$1}.$n, hr = 0x80D02002"},
+    {M_CL, 2,
+     "Setup|WARNING: SelfUpdate check failed to download package information, error = 0x$h\n"
+     "=Setup|FATAL: SelfUpdate check failed, err = 0x$h"},
+    {M_CL, 3,
+     "Report|REPORT EVENT: {$0}\t$r\t1\t148\t101\t{00000000-0000-0000-0000-000000000000}\t0\t$e"
+     "\tAutomaticUpdates\tFailure\tSoftware Synchronization\tWindows Update Client failed to "
+     "detect "
+     "with error 0x$e."},
+    {M_CL, 2, "DnldMgr|  - Download of update {$0} failed, hr = $e"},
+    {M_CL, 2, "Agent|Failed to synchronize, error code C8000710"},
+    /* not events: success codes with error words, a failure-looking
+     * number without a code key, GUID groups, no code at all */
+    {M_CL, 2, "*COMAPI|  - WARNING: Exit code = 0x00000000, Result code = 0x00240001"},
+    {M_CL, 2, "DnldMgr|  * Downloaded $b bytes failed the hash check, retrying"},
+    {M_CL, 2, "Agent|  * WARNING: Failed to find update {$0} with error S_OK"},
+    {M_CL, 2, "Agent|WARNING: Failed to find update with  global id of $5.$n"},
+    {M_CL, 2, "DnldMgr|WARNING: BITS job {$0} failed, hr = 0x00000000, BG_ERROR_CONTEXT = 5"},
+
+    /* ETW: the same spellings, and the Windows 10 lines that state an
+     * error with a code outside a *FAILED* line. */
+    {M_ETW, 3, "ProtocolTalker|GetCookie failed, hr = 0x$h"},
+    {M_ETW, 3,
+     "DownloadManager|DO job {$0} failed, updateId = $1.1, hr = 0x80D05011. File URL = "
+     "http://2.tlu.dl.delivery.mp.microsoft.com/filestreamingservice/files/$4?P1=$m&P2=$n"},
+    {M_ETW, 2, "DownloadManager|DO job {$0} failed, updateId = $1.1, hr = 0x80190193"},
+    {M_ETW, 3,
+     "Handler|ResetPendingBlocks: Directory "
+     "C:\\WINDOWS\\SoftwareDistribution\\Download\\$y failed, 0x80070002 "},
+    {M_ETW, 2,
+     "Deployment|{$0} deployment completed: Status: Error, HR: 0x80070643, Extended HR: "
+     "0x800F0922"},
+    {M_ETW, 3,
+     "ComApi|ClientId = UpdateOrchestrator: Exit code = 0x00000000; Call error code = "
+     "0x80240022"},
+    {M_ETW, 2,
+     "Agent|WU client calls back to download call {$0} with code Call complete and error "
+     "0x80240061"},
+    {M_ETW, 3, "WebServices|Web service call failed with hr = $e."},
+    {M_ETW, 2, "Misc|WARNING: Failed to get the proxy configuration, hr=0X$h"},
+    {M_ETW, 2, "Misc|  * WARNING: Exit code = 0x$h"},
+    {M_ETW, 2, "ComApi|FATAL: Unable to complete asynchronous search. (hr=$h)"},
+    {M_ETW, 2, "Handler|  # Install failed, error code 80070002"},
+    {M_ETW, 2, "Handler|    - Commit failed, Exit code = 80070005"},
+    {M_ETW, 2, "Misc|  + Proxy detection failed, result = 0x$h"},
+    {M_ETW, 2, "Handler|*FAILED* [C8000710] Method failed [CCbsHandler::Install:412]"},
+    {M_ETW, 2, "DownloadManager|*FAILED* [80D02002] DO job {$0} hit a transient error"},
+    {M_ETW, 2, "Agent|Failed to start the search, status = D0000022"},
+    /* not events */
+    {M_ETW, 3,
+     "DownloadManager|DO job {$0} 403'd, updateId = $1.1, hr = 0x80190193, BG_ERROR_CONTEXT = "
+     "5"},
+    {M_ETW, 2,
+     "ComApi|ClientId = UpdateOrchestrator: Exit code = 0x00000000; Call error code = "
+     "0x00000000"},
+    {M_ETW, 2, "DownloadManager|Downloaded $b bytes failed the hash check, retrying"},
+    {M_ETW, 2, "Agent|Failed to find update with  global id of $1.$n (sessiondata = (null))"},
+    {M_ETW, 2, "DownloadManager|  Progress failure bytes total = $b, bytes transferred = $b"},
+    {M_ETW, 2,
+     "Agent|WU client calls back to download call {$0} with code Call progress and error 0"},
+    {M_ETW, 2, "Agent|Search warning: reboot required."},
+
     {M_SRV, 30,
      "Error|w3wp.$w|WebService.ProcessWebServiceRequest|System.Data.SqlClient.SqlException "
      "(0x80131904): Timeout expired.  The timeout period elapsed prior to completion of the "
@@ -382,12 +468,128 @@ static const src_burst errors[] = {
      "revisionIDs, XmlUpdateFragmentType[] infoTypes, String[] locales)"},
 };
 
+/* The failure loop of a client that cannot reach its server (--profile
+ * failing): a detection cycle that fails on the network or the proxy, as
+ * failing Windows 7 clients log it (WARNING:/FATAL: chains, the AU and
+ * COMAPI bullets, the REPORT EVENT) and as Windows 10 logs it (*FAILED*
+ * chains and the lines that state an error with a code). $h/$e is the
+ * client's failure code (render.c). */
+static const src_burst loops[] = {
+    {M_CL, 10,
+     "AU|Triggering AU detection through DetectNow API\n"
+     "=AU|Triggering Online detection (non-interactive)\n"
+     "AU|#############\n"
+     "=AU|## START ##  AU: Search for updates\n"
+     "=AU|#########\n"
+     "=AU|<<## SUBMITTED ## AU: Search for updates [CallId = {$0}]\n"
+     "Agent|*************\n"
+     "=Agent|** START **  Agent: Finding updates [CallerId = AutomaticUpdates]\n"
+     "=Agent|*********\n"
+     "=Agent|  * Online = Yes; Ignore download priority = No\n"
+     "=Agent|  * ServiceID = {3DA21691-E39D-4DA6-8A4B-B43877BCB1B7} Managed\n"
+     "=Agent|  * Search Scope = {Machine}\n"
+     "Setup|Checking for agent SelfUpdate\n"
+     "=Setup|Client version: Core: $B  Aux: $B\n"
+     "^Misc|WARNING: WinHttp: SendRequestUsingProxy failed for <$W/selfupdate/wuident.cab>. "
+     "error 0x$e\n"
+     "=Misc|WARNING: WinHttp: SendRequestUsingProxy failed. error 0x$e\n"
+     "=Misc|WARNING: WinHttp: ShouldFileBeDownloaded failed with 0x$e\n"
+     "=Misc|WARNING: DownloadFileInternal failed for $W/selfupdate/wuident.cab: error 0x$e\n"
+     "=Setup|WARNING: SelfUpdate check failed to download package information, error = 0x$h\n"
+     "=Setup|FATAL: SelfUpdate check failed, err = 0x$h\n"
+     "=Agent|  * WARNING: Skipping scan, self-update check returned 0x$h\n"
+     "=Agent|  * WARNING: Exit code = 0x$h\n"
+     "Agent|*********\n"
+     "=Agent|**  END  **  Agent: Finding updates [CallerId = AutomaticUpdates]\n"
+     "=Agent|*************\n"
+     "=Agent|WARNING: WU client failed Searching for update with error 0x$e\n"
+     "AU|>>##  RESUMED  ## AU: Search for updates [CallId = {$0}]\n"
+     "=AU|  # WARNING: Search callback failed, result = 0x$h\n"
+     "=AU|  # WARNING: Failed to find updates with error code $h\n"
+     "=AU|#########\n"
+     "=AU|##  END  ##  AU: Search for updates [CallId = {$0}]\n"
+     "=AU|#############\n"
+     "=AU|AU setting next detection timeout to $d\n"
+     "^Report|REPORT EVENT: {$1}\t$r\t1\t148\t101\t{00000000-0000-0000-0000-000000000000}\t0\t$e"
+     "\tAutomaticUpdates\tFailure\tSoftware Synchronization\tWindows Update Client failed to "
+     "detect with error 0x$e."},
+    {M_CL, 8,
+     "*COMAPI|-------------\n"
+     "=*COMAPI|-- START --  COMAPI: Search [ClientId = AutomaticUpdatesWuApp]\n"
+     "=*COMAPI|---------\n"
+     "=*COMAPI|<<-- SUBMITTED -- COMAPI: Search [ClientId = AutomaticUpdatesWuApp]\n"
+     "PT|WARNING: Cached cookie has expired or new PID is available\n"
+     "^Misc|WARNING: Send failed with hr = $e.\n"
+     "=Misc|WARNING: SendRequest failed with hr = $e. Proxy List used: <proxy.corp.example:8080> "
+     "Bypass List used : <(null)> Auth Schemes used : <>\n"
+     "=PT|  + Last proxy used: <proxy.corp.example:8080>\n"
+     "=PT|WARNING: PTError: 0x$h\n"
+     "=PT|WARNING: GetCookie_WithRecovery failed : 0x$h\n"
+     "=PT|WARNING: RefreshCookie failed: 0x$h\n"
+     "=PT|WARNING: RefreshPTState failed: 0x$h\n"
+     "=PT|WARNING: Sync of Updates: 0x$h\n"
+     "=PT|WARNING: SyncServerUpdatesInternal failed: 0x$h\n"
+     "=Agent|  * WARNING: Failed to synchronize, error = 0x$h\n"
+     "=Agent|  * WARNING: Exit code = 0x$h\n"
+     "*COMAPI|>>--  RESUMED  -- COMAPI: Search [ClientId = AutomaticUpdatesWuApp]\n"
+     "=*COMAPI|  - Updates found = 0\n"
+     "=*COMAPI|  - WARNING: Exit code = 0x00000000, Result code = 0x$h\n"
+     "=*COMAPI|---------\n"
+     "=*COMAPI|--  END  --  COMAPI: Search [ClientId = AutomaticUpdatesWuApp]\n"
+     "=*COMAPI|-------------\n"
+     "*COMAPI|FATAL: Unable to complete asynchronous search. (hr=$h)"},
+    {M_ETW, 10,
+     "IdleTimer|WU operation (SR.Windows Update Agent ID $i) started; operation # $o; does use "
+     "network; is at background priority\n"
+     "ProtocolTalker|OK to reuse existing configuration\n"
+     "=ProtocolTalker|Existing cookie is valid, just use it\n"
+     "^WebServices|WS error: There was an error communicating with the endpoint at "
+     "'$W/ClientWebService/client.asmx'.\n"
+     "=WebServices|WS error: There was an error sending the HTTP request.\n"
+     "=WebServices|WS error: The operation timed out\n"
+     "=WebServices|Web service call failed with hr = $e.\n"
+     "=WebServices|Current service auth scheme=0.\n"
+     "=WebServices|Current Proxy auth scheme=0.\n"
+     "=WebServices|*FAILED* [$h] Web service call\n"
+     "ProtocolTalker|*FAILED* [$h] SyncUpdates_WithRecovery failed\n"
+     "ProtocolTalker|*FAILED* [$h] Sync of Updates\n"
+     "ProtocolTalker|*FAILED* [$h] SyncServerUpdatesInternal failed\n"
+     "Agent|*FAILED* [$h] Synchronize\n"
+     "=Agent|*FAILED* [$h] Method failed [CAgentUpdateManager::DetectAndToggleServiceScheduling:"
+     "$n]\n"
+     "IdleTimer|WU operation (SR.Windows Update Agent ID $i, operation # $p) stopped; does use "
+     "network; is at background priority\n"
+     "ComApi|ClientId = UpdateOrchestrator: Exit code = 0x00000000; Call error code = 0x$h"},
+    {M_ETW, 6,
+     "SLS|Get response for service 855E8A7C-ECB4-4CA3-B045-1DFA50104289 - forceExpire[False] "
+     "asyncRefreshOnExpiry[False]\n"
+     "SLS|path used for cache lookup: "
+     "/SLS/{855E8A7C-ECB4-4CA3-B045-1DFA50104289}/x64/10.0.19045.$n/0?CH=$n&L=en-US&P=&PT=0x30&"
+     "WUA=$V&MK=$A&MD=$I\n"
+     "^Misc|*FAILED* [$h] Send request\n"
+     "=Misc|*FAILED* [$h] Download SLS\n"
+     "=SLS|*FAILED* [$h] GetResponse for service 855E8A7C-ECB4-4CA3-B045-1DFA50104289\n"
+     "=ProtocolTalker|GetCookie failed, hr = 0x$h"},
+    {M_ETW, 4,
+     "DownloadManager|DO job {$0} failed, updateId = $1.1, hr = 0x80D05011. File URL = "
+     "http://2.tlu.dl.delivery.mp.microsoft.com/filestreamingservice/files/$4?P1=$m&P2=$n\n"
+     "=DownloadManager|*FAILED* [80D05011] DO job {$0} hit a transient error, updateId = $1.1 "
+     "<NULL>\n"
+     "DownloadManager|DO job {$0} 403'd, updateId = $1.1, hr = 0x80190193, BG_ERROR_CONTEXT = 5"},
+};
+
+/* Network and proxy failures: timeouts, no proxy, 407, server unreachable. */
+const uint32_t wl_gen_fail_hr[] = {0x80072EE2, 0x80072EFD, 0x8024402C, 0x80244022,
+                                   0x8024401C, 0x80072EE7, 0x80072F8F, 0x80244019};
+const unsigned wl_gen_fail_nhr = 8;
+
 const uint32_t wl_gen_noise_hr[] = {0x8024402F, 0x80072EE2, 0x8024000E, 0x80070032,
                                     0x80240007, 0x8024401C, 0x80244022, 0x8024402C};
 const unsigned wl_gen_noise_nhr = 8;
 
 static wl_gen_noise tables[WL_GEN_FAM_N];
 static wl_gen_noise etables[WL_GEN_FAM_N];
+static wl_gen_noise ltables[WL_GEN_FAM_N];
 
 static void build(wl_gen_noise *out, const src_burst *src, size_t n, unsigned fam)
 {
@@ -420,6 +622,7 @@ void wl_gen_noise_init(void)
 	for (unsigned f = 0; f < WL_GEN_FAM_N; f++) {
 		build(&tables[f], bursts, sizeof bursts / sizeof *bursts, f);
 		build(&etables[f], errors, sizeof errors / sizeof *errors, f);
+		build(&ltables[f], loops, sizeof loops / sizeof *loops, f);
 	}
 }
 
@@ -431,6 +634,11 @@ const wl_gen_noise *wl_gen_noise_get(wl_gen_family f)
 const wl_gen_noise *wl_gen_noise_errors(wl_gen_family f)
 {
 	return &etables[f];
+}
+
+const wl_gen_noise *wl_gen_noise_loops(wl_gen_family f)
+{
+	return &ltables[f];
 }
 
 const wl_gen_burst *wl_gen_noise_pick(const wl_gen_noise *n, wl_gen_rng *r)

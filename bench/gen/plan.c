@@ -232,6 +232,18 @@ int wl_gen_site_build(wl_gen_site *s, const wl_gen_opts *o)
 		wl_gen_rng cr;
 		wl_gen_rng_seed(&cr, o->seed, 8, c, 0);
 		build_client(s, &cr, c, srvw, sum);
+		if (o->profile == WL_GEN_PROFILE_FAILING) {
+			/* Its own stream: the light profile's draws stay as they are. */
+			wl_gen_rng fr;
+			wl_gen_rng_seed(&fr, o->seed, 13, c, 0);
+			wl_gen_client *cl = &s->cli[c];
+			cl->failing = wl_gen_pm(&fr, WL_GEN_FAILING_PM);
+			cl->fail_hr = wl_gen_fail_hr[wl_gen_below(&fr, wl_gen_fail_nhr)];
+			/* A failing client's log is bigger: it logs its loop on top
+			 * of what every client logs. */
+			if (cl->failing)
+				cl->weight *= 2;
+		}
 	}
 	free(srvw);
 	if (o->big) {

@@ -7,6 +7,7 @@
 
 #include <assert.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* ---- block templates: ETW (Windows 10/11) ------------------------------ */
@@ -474,7 +475,11 @@ typedef struct rx {
 	wl_gen_rng nrng, brng;
 	wl_gen_family fam;
 	const wl_gen_noise *nz, *ez;
-	uint32_t err_pm; /* error lines per 1000 noise lines */
+	const wl_gen_noise *lz; /* failure loops, NULL unless the client fails */
+	uint32_t err_pm;        /* error lines per 1000 noise lines */
+	uint32_t fail_hr;       /* the failing client's code */
+	wl_gen_evlist *evs;     /* client events to record, or NULL */
+	uint32_t lineno;
 	int64_t t, limit;
 	uint32_t pid, tid, pid2, tid2;
 	uint32_t tids[6];
@@ -516,6 +521,30 @@ static char *put_date_cached(rx *x, char *p, int64_t days, char sep)
 }
 
 static int srv_transition(rx *x, int want);
+
+/* A client line was written: if the grammar makes it an error event, it
+ * goes to the truth with its line number. */
+static void record(rx *x, const wl_gen_tline *l, const char *m, const char *e)
+{
+	wl_gen_evlist *v = x->evs;
+	uint32_t code = 0;
+	x->lineno++;
+	int kind = wl_gen_event_kind(m, (size_t)(e - m), &code);
+	if (!kind || v->oom)
+		return;
+	if (v->n == v->cap) {
+		size_t cap = v->cap ? 2 * v->cap : 1024;
+		wl_gen_ev *nv = realloc(v->v, cap * sizeof *nv);
+		if (!nv) {
+			v->oom = 1;
+			return;
+		}
+		v->v = nv;
+		v->cap = cap;
+	}
+	v->v[v->n++] =
+	    (wl_gen_ev){.line = x->lineno, .code = code, .shape = l->shape, .kind = (uint8_t)kind};
+}
 
 static void put_line(rx *x, const wl_gen_tpl *t, const wl_gen_tline *l)
 {
@@ -568,7 +597,10 @@ static void put_line(rx *x, const wl_gen_tpl *t, const wl_gen_tline *l)
 		while (p - c0 < 15)
 			*p++ = ' ';
 		*p++ = ' ';
+		char *m = p;
 		p = wl_gen_tpl_field(&x->tc, p, t, l, 1);
+		if (x->evs)
+			record(x, l, m, p);
 	} else if (x->fam != WL_GEN_FAM_SERVER) {
 		int64_t lt = ts + (int64_t)x->tc.tz_min * WL_GEN_TICKS_MIN;
 		int64_t days = lt / WL_GEN_TICKS_DAY;
@@ -590,7 +622,10 @@ static void put_line(rx *x, const wl_gen_tpl *t, const wl_gen_tline *l)
 		*p++ = '\t';
 		p = wl_gen_tpl_field(&x->tc, p, t, l, 0);
 		*p++ = '\t';
+		char *m = p;
 		p = wl_gen_tpl_field(&x->tc, p, t, l, 1);
+		if (x->evs)
+			record(x, l, m, p);
 	} else if (l->flags & WL_GEN_LF_RAW) {
 		p = wl_gen_tpl_field(&x->tc, p, t, l, 0);
 	} else {
@@ -756,8 +791,13 @@ static void noise(rx *x, int64_t a, int64_t b, double budget)
 		x->t += (int64_t)(gap * (0.5 + wl_gen_unit(r)));
 		if (x->t > x->limit)
 			x->t = x->limit;
-		const wl_gen_burst *bu = wl_gen_noise_pick(x->nz, r);
+		int loop = x->lz && wl_gen_below(r, 1000) < WL_GEN_LOOP_PM;
+		const wl_gen_burst *bu = wl_gen_noise_pick(loop ? x->lz : x->nz, r);
 		burst_setup(x, r);
+		if (loop) /* mostly the client's own failure, sometimes another */
+			x->tc.hr = wl_gen_pm(r, 900)
+			               ? x->fail_hr
+			               : wl_gen_fail_hr[wl_gen_below(r, wl_gen_fail_nhr)];
 		for (unsigned i = 0; i < bu->tpl.nline; i++) {
 			emit(x, &bu->tpl, &bu->tpl.line[i]);
 			if (wl_gen_below(r, 1000) < x->err_pm &&
@@ -860,7 +900,7 @@ static void new_process(rx *x, wl_gen_rng *r)
 }
 
 int wl_gen_render_client(const wl_gen_site *s, uint32_t c, wl_gen_out *o, int noise_on, int mark_on,
-                         wl_gen_fault *faults)
+                         wl_gen_fault *faults, wl_gen_evlist *evs)
 {
 	const wl_gen_client *cl = &s->cli[c];
 	int etw = WL_GEN_IS_ETW(cl->fmt);
@@ -873,6 +913,15 @@ int wl_gen_render_client(const wl_gen_site *s, uint32_t c, wl_gen_out *o, int no
 	wl_gen_rng_seed(&x.nrng, s->o.seed, 4, c, 0);
 	pool_fill(&x, s->o.seed, 10, c);
 	x.err_pm = etw ? 24 : 19;
+	if (cl->failing) {
+		x.lz = wl_gen_noise_loops(x.fam);
+		x.fail_hr = cl->fail_hr;
+	}
+	x.evs = evs;
+	if (evs) {
+		evs->n = 0;
+		evs->oom = 0;
+	}
 	x.sep = cl->date_sep;
 	x.mark_client = mark_on;
 	wl_gen_rng *br = &x.brng;

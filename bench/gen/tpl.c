@@ -14,11 +14,22 @@
  *   h e        the HRESULT of the burst or scan, 8 hex digits upper / lower
  *   d r z      tomorrow's local date-time, REPORT EVENT time with zone, zone
  *   x          16 random base64 characters
+ *   b          8 decimal digits 80000000..99999999 (a byte count that would
+ *              be a failure code if read as hex)
+ *   y          32 lower-case hex digits (a Download sandbox directory)
  *   A-Z        string variables set by the renderer (render.c) */
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* Every compiled line, so that a truth row can name the template line it
+ * came from (its "shape"). Filled once, before any rendering thread. */
+static struct {
+	const wl_gen_seg *seg;
+	const wl_gen_tline *line;
+} shapes[8192];
+static unsigned nshapes;
 
 static void die_tpl(const char *why, const char *text)
 {
@@ -58,6 +69,10 @@ static unsigned slot_guess(char c)
 		return 28;
 	case 'x':
 		return 16;
+	case 'b':
+		return 8;
+	case 'y':
+		return 32;
 	default:
 		return c >= 'A' && c <= 'Z' ? 40 : 4;
 	}
@@ -156,8 +171,38 @@ wl_gen_tpl wl_gen_tpl_compile(const char *text, unsigned max_fields)
 		L->nfield = (uint8_t)maxf;
 		p = eol + 1;
 	}
+	for (size_t i = 0; i < nl; i++) {
+		if (nshapes == sizeof shapes / sizeof *shapes)
+			die_tpl("too many template lines", text);
+		line[i].shape = (uint16_t)nshapes;
+		shapes[nshapes].seg = seg;
+		shapes[nshapes++].line = &line[i];
+	}
 	wl_gen_tpl t = {seg, line, (unsigned)nl, approx};
 	return t;
+}
+
+size_t wl_gen_shape_text(unsigned id, char *buf, size_t cap)
+{
+	size_t o = 0;
+	if (id >= nshapes || cap == 0)
+		return 0;
+	const wl_gen_tline *l = shapes[id].line;
+	for (unsigned f = 0; f < l->nfield; f++) {
+		if (f && o + 1 < cap)
+			buf[o++] = '|';
+		const wl_gen_seg *s = shapes[id].seg + l->field[f];
+		for (unsigned k = 0; k < l->nseg[f]; k++, s++) {
+			for (unsigned i = 0; i < s->len && o + 1 < cap; i++)
+				buf[o++] = s->lit[i];
+			if (s->slot && o + 2 < cap) {
+				buf[o++] = '$';
+				buf[o++] = s->slot;
+			}
+		}
+	}
+	buf[o] = 0;
+	return o;
 }
 
 static char *put_gv(wl_gen_tctx *c, char *p, unsigned i, int upper)
@@ -271,6 +316,13 @@ char *wl_gen_tpl_field(wl_gen_tctx *c, char *p, const wl_gen_tpl *t, const wl_ge
 		case 'x':
 			for (int i = 0; i < 16; i++)
 				*p++ = b64[wl_gen_below(c->rng, 64)];
+			break;
+		case 'b':
+			p = wl_gen_put_u(p, 80000000u + wl_gen_below(c->rng, 20000000u));
+			break;
+		case 'y':
+			for (int i = 0; i < 32; i++)
+				*p++ = "0123456789abcdef"[wl_gen_below(c->rng, 16)];
 			break;
 		default:
 			if (s->slot >= 'A' && s->slot <= 'Z') {

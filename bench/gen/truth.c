@@ -188,7 +188,58 @@ static int write_faults(const wl_gen_site *s, const char *dir)
 	return rc;
 }
 
-int wl_gen_truth_write(const wl_gen_site *s, const char *dir, const wl_gen_summary *sm)
+/* events.csv: every client line that the grammar of docs/EVENTS.md makes an
+ * error event of kind 1, 2, 3 or 9, client by client in line order. */
+static int write_events(const wl_gen_site *s, const char *dir, const wl_gen_evlist *evs,
+                        const char *big_path, FILE *sum)
+{
+	FILE *fp;
+	if (open_out(dir, "events.csv", &fp))
+		return -1;
+	fputs("file,line,kind,code,format,shape\n", fp);
+	uint64_t by_kind[10] = {0}, total = 0;
+	int rc = 0;
+	char path[4200], shape[2048];
+	for (unsigned c = 0; c < s->o.clients; c++) {
+		const wl_gen_client *cl = &s->cli[c];
+		const wl_gen_evlist *v = &evs[c];
+		if (!cl->collected || !v->n)
+			continue;
+		if (v->oom) {
+			fprintf(stderr, "wsuslog-gen: out of memory for the events of client %u\n",
+			        c);
+			rc = -1;
+		}
+		if (big_path)
+			snprintf(path, sizeof path, "%s", big_path);
+		else
+			wl_gen_client_path(s, c, path, sizeof path);
+		const char *fmt = WL_GEN_IS_ETW(cl->fmt) ? "etw" : "classic";
+		for (size_t i = 0; i < v->n; i++) {
+			const wl_gen_ev *e = &v->v[i];
+			size_t n = wl_gen_shape_text(e->shape, shape, sizeof shape);
+			fprintf(fp, "%s,%u,%u,%08X,%s,", path, e->line, e->kind, e->code, fmt);
+			for (size_t k = 0; k < n; k++) /* TABs of REPORT EVENT lines */
+				if (shape[k] == '\t')
+					fputs("\\t", fp);
+				else
+					fputc(shape[k], fp);
+			fputc('\n', fp);
+			by_kind[e->kind]++;
+			total++;
+		}
+	}
+	fprintf(sum, "client_events: %llu (kind 1: %llu, 2: %llu, 3: %llu, 9: %llu)\n",
+	        (unsigned long long)total, (unsigned long long)by_kind[1],
+	        (unsigned long long)by_kind[2], (unsigned long long)by_kind[3],
+	        (unsigned long long)by_kind[9]);
+	if (close_out(dir, "events.csv", fp))
+		rc = -1;
+	return rc;
+}
+
+int wl_gen_truth_write(const wl_gen_site *s, const char *dir, const wl_gen_summary *sm,
+                       const wl_gen_evlist *evs, const char *big_path)
 {
 	if (wl_gen_mkdirs(dir))
 		return -1;
@@ -202,6 +253,7 @@ int wl_gen_truth_write(const wl_gen_site *s, const char *dir, const wl_gen_summa
 	for (unsigned c = 0; c < o->clients; c++)
 		collected += s->cli[c].collected;
 	fprintf(sum, "seed: %llu\n", (unsigned long long)o->seed);
+	fprintf(sum, "profile: %s\n", o->profile == WL_GEN_PROFILE_FAILING ? "failing" : "light");
 	fprintf(sum, "servers: %u\nclients: %u\nclients_collected: %u\n", o->servers, o->clients,
 	        o->big ? 1u : collected);
 	fprintf(sum, "days: %u\nstart: %s\n", o->days, start);
@@ -242,7 +294,13 @@ int wl_gen_truth_write(const wl_gen_site *s, const char *dir, const wl_gen_summa
 		        (unsigned long long)cs, (unsigned long long)ss, (unsigned long long)both,
 		        (unsigned long long)(cs - both), (unsigned long long)(ss - both));
 	}
-	int rc = write_limits(s, dir, sum);
+	unsigned failing = 0;
+	for (unsigned c = 0; c < o->clients; c++)
+		failing += s->cli[c].collected && s->cli[c].failing;
+	fprintf(sum, "clients_failing: %u\n", failing);
+	int rc = write_events(s, dir, evs, big_path, sum);
+	if (write_limits(s, dir, sum))
+		rc = -1;
 	if (close_out(dir, "summary.txt", sum))
 		rc = -1;
 	if (!rc)

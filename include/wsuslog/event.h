@@ -41,6 +41,8 @@ typedef enum wl_event_kind {
 	WL_EV_SERVER_ERROR = 6, /* other server entry of level Error */
 	WL_EV_SCAN = 7,         /* end of a client scan: goes to `scans` */
 	WL_EV_CONFIG = 8,       /* limit values of a web.config: `server_config` */
+	WL_EV_ERROR = 9,        /* other client line that says an error and spells a
+	                           failure code (docs/EVENTS.md, rule 3) */
 } wl_event_kind;
 
 /* A GUID in canonical form: 36 lower-case characters, no braces. */

@@ -66,7 +66,64 @@
  * and texts, the two that grow, stay under 40 MiB together. */
 #define WL_MAP_ENTRIES_MAX (1u << 18)
 
+/* wsuslog-index --audit keeps one entry per (input, line shape). A log
+ * whose shapes the masking cannot fold (text that varies in more than
+ * digits, GUIDs and hex) would otherwise grow it without bound: past this
+ * many entries per worker, new shapes are only counted ("other shapes" in
+ * the summary). 2^16 entries of about 1 KiB (shape, example) is 64 MiB at
+ * most per worker, and far more shapes than a person reads. */
+#define WL_AUDIT_SHAPES_MAX (1u << 16)
+
+/* A shape is the masked message, cut here: longer shapes differ in text
+ * past the point a reader would look. */
+#define WL_AUDIT_SHAPE_MAX 256u
+
+/* The example line of a shape, cut here (whole lines are in the log). */
+#define WL_AUDIT_EXAMPLE_MAX 512u
+
 /* Worker threads: -j above this is clamped. */
 #define WL_THREADS_MAX 64
+
+/* Decompressed bytes held by the decoder threads at once: bounds memory
+ * whatever the thread count (2 frames of 32 MiB each, as `zstd -B32M` or
+ * wsuslog-gen --frame-mib 32 write them, plus their input). */
+#define WL_FRAMES_MEM_MAX (160ull * 1024 * 1024)
+
+/* Blocks in flight between the producer and the worker (2 MiB): with 4 the
+ * producer waited 0.3-0.4 s per GB for a free slot while the worker was
+ * descheduled; with 8-16 under 0.05 s. */
+#define WL_READAHEAD_BLOCKS 8
+
+/* A file's format is decided by its first line of a known format within
+ * this many lines: a log has its header on line 1, a web.config its
+ * <configuration> within a few lines of comments; 64 lines of anything else
+ * is not a log. */
+#define WL_SNIFF_LINES 64
+
+/* A host name (client or WSUS server), lower-cased from a URL, a DNS name
+ * or a path: a DNS name has at most 253 bytes; a longer one is cut. */
+#define WL_HOST_MAX 256
+
+/* A SOAP fault field kept by the extractor (ErrorCode, Message with its
+ * "parameters." prefix, a component): the MS-WUSP names are under 48 bytes;
+ * longer text is cut, and the event's raw line keeps it whole. */
+#define WL_FIELD_MAX 128
+
+/* Processes of one classic log whose "Logging initialized (tz: …)" banner is
+ * remembered: a log file holds a few agent processes at a time (services
+ * restart); past 64 the oldest slot is reused, and a line of a forgotten
+ * process takes the last banner's zone. */
+#define WL_PID_SLOTS 64
+
+/* Threads of one client log with state in flight (the Windows 7 SOAP block,
+ * a scan's statistics, the server it named): a scan runs on one thread and
+ * a handful run at once; one bit per slot in a 64-bit mask, so at most 64. */
+#define WL_TID_SLOTS 64
+
+/* Bytes of a borrowing reader's head copied for sniffing (>= 512). */
+#define WL_HEAD_SNIFF 4096u
+
+/* Bad-line problems recorded per input before they are only counted. */
+#define WL_BAD_LINES_REPORTED 20
 
 #endif

@@ -58,4 +58,8 @@ typedef struct wl_problem {
 	char message[256];  /* detail, NUL-terminated */
 } wl_problem;
 
+/* The line a problem gets on stderr: "wsuslog-index: PATH[!MEMBER]:
+ * [line N: | offset N: ]MESSAGE (WL_E_...)". */
+void wl_problem_print(const wl_problem *p);
+
 #endif

@@ -54,6 +54,40 @@ done
 [ "$compared" = "$(sqlite3 "$tmp/real.db" "SELECT count(*) FROM events")" ] ||
   fail "real logs: compared $compared raw lines, not every event's"
 
+# --stats: CPU by thread role, each role's threads counted. Two frames of one
+# .zst at -j 2 are decoded by two wl-frames threads; one frame at -j 3 leaves
+# a core for a read-ahead thread. Serial is writer + close.
+expect_rc 0 "$idx" --help
+grep -q -- '--stats' "$tmp/out" || fail "--help lacks --stats"
+f1=$(ls "$logs"/*.log | head -1)
+{ zstd -q -c "$f1"; zstd -q -c "$f1"; } > "$tmp/two-frames.zst"
+zstd -q -c "$f1" > "$tmp/one-frame.zst"
+stats_of() { # db jobs input -> the --stats table on stdout
+  local rc=0
+  "$idx" --db "$1" -q --stats -j "$2" "$3" 2>"$tmp/stats.err" || rc=$?
+  [ "$rc" -eq 0 ] || [ "$rc" -eq 3 ] || { cat "$tmp/stats.err" >&2; fail "--stats run: exit $rc"; }
+  cat "$tmp/stats.err"
+}
+threads() { awk -v r="$1" '$1 == r { print $2 }'; }
+cpu() { awk -v r="$1" '$1 == r { print $3 }'; }
+stats_of "$tmp/st1.db" 2 "$tmp/two-frames.zst" > "$tmp/st1"
+grep -q '^wsuslog-index: CPU by thread role' "$tmp/st1" || fail "--stats printed no table"
+[ "$(threads frames < "$tmp/st1")" = 2 ] || { cat "$tmp/st1" >&2; fail "--stats: want 2 frames threads"; }
+[ "$(threads worker < "$tmp/st1")" = 1 ] || fail "--stats: want 1 worker thread"
+[ "$(threads writer < "$tmp/st1")" = 1 ] || fail "--stats: want 1 writer thread"
+[ "$(threads close < "$tmp/st1")" = 1 ] || fail "--stats: want 1 close"
+awk '$1 == "worker" || $1 == "frames" { if ($3 + 0 <= 0) bad = 1 } END { exit bad }' "$tmp/st1" ||
+  fail "--stats: a busy role shows no CPU"
+awk '{ c[$1] = $3 } END { d = c["writer"] + c["close"] - c["serial"]; exit (d > 0.0015 || d < -0.0015) }' "$tmp/st1" ||
+  fail "--stats: serial is not writer + close"
+awk '{ c[$1] = $3 } END { d = c["worker"] + c["read"] + c["frames"] + c["writer"] + c["close"] - c["all"]; exit (d > 0.003 || d < -0.003) }' "$tmp/st1" ||
+  fail "--stats: all is not the sum of the roles"
+stats_of "$tmp/st2.db" 3 "$tmp/one-frame.zst" > "$tmp/st2"
+[ "$(threads read < "$tmp/st2")" -ge 1 ] || { cat "$tmp/st2" >&2; fail "--stats: want a read-ahead thread at -j 3"; }
+[ "$(threads frames < "$tmp/st2")" = 0 ] || fail "--stats: one frame wants no frames thread"
+expect_rc 0 "$idx" --db "$tmp/st3.db" "$f1"
+grep -q 'CPU by thread role' "$tmp/err" && fail "CPU table printed without --stats"
+
 # Same logs through zstd, gzip, tar.zst, UTF-16LE: the same events.
 mkdir -p "$tmp/wrapped/tree"
 for f in "$logs"/*.log; do

@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "errline.h"
 #include "extract.h"
 #include "fuzz_util.h"
 #include "tokenize.h"

@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "chars.h"
+#include "errline.h"
 #include "extract.h"
 #include "ingest.h"
 #include "tokenize.h"
@@ -195,6 +197,7 @@ static void etw_failed(void **state)
 	    "digits",
 	    "2024-04-12 01:39:39.2569637 4972  12948 ProtocolTalker  *FAILED* [8024402FF] nine "
 	    "digits",
+	    /* not rule 1, but rule 3: an error word and a bracketed code */
 	    "2024-04-12 01:39:39.2569637 4972  12948 ProtocolTalker  Sync failed *FAILED* "
 	    "[80244007] not at the start",
 	    /* wide pid and tid: the message is not at column 56 */
@@ -203,12 +206,15 @@ static void etw_failed(void **state)
 	    "long component",
 	};
 	run *r = EXTRACT(&no_tz, WL_FMT_WU_ETW, "pc005", lines);
-	assert_int_equal(r->n, 4);
-	assert_int_equal(r->ev[2].line, 6);
-	assert_int_equal(r->ev[2].hr, 0x80D03805u);
-	assert_str(r->ev[2].component, "DownloadManager");
-	assert_int_equal(r->ev[3].line, 7);
-	assert_int_equal(r->ev[3].hr, 0x80D03806u);
+	assert_int_equal(r->n, 5);
+	assert_int_equal(r->ev[2].line, 5);
+	assert_int_equal(r->ev[2].kind, WL_EV_ERROR);
+	assert_int_equal(r->ev[2].hr, 0x80244007u);
+	assert_int_equal(r->ev[3].line, 6);
+	assert_int_equal(r->ev[3].hr, 0x80D03805u);
+	assert_str(r->ev[3].component, "DownloadManager");
+	assert_int_equal(r->ev[4].line, 7);
+	assert_int_equal(r->ev[4].hr, 0x80D03806u);
 	ev_rec *e = &r->ev[0];
 	assert_int_equal(e->kind, WL_EV_FAILED);
 	assert_int_equal(e->role, WL_ROLE_CLIENT);
@@ -433,12 +439,16 @@ static void classic_warning_fatal_hresults(void **state)
 	    "2016-10-19\t14:25:00:000\t8904\t1834\tPT\tWARNING: SOAP Fault: 0x000190",
 	    "2016-10-19\t14:25:00:000\t8904\t1834\tAgent\tWARNING: value 0x8024402cc is not an "
 	    "HRESULT",
+	    "2016-10-19\t14:25:00:000\t8904\t1834\tAgent\tWARNING:",
+	    /* rule 3: no level word at the start, but an error word and a code */
 	    "2016-10-19\t14:25:00:000\t8904\t1834\tAgent\tSearch failed with 0x80244007 in a plain "
 	    "line",
-	    "2016-10-19\t14:25:00:000\t8904\t1834\tAgent\tWARNING:",
 	};
 	run *r = EXTRACT(&no_tz, WL_FMT_WU_CLASSIC, "pc1", lines);
-	assert_int_equal(r->n, 5);
+	assert_int_equal(r->n, 6);
+	assert_int_equal(r->ev[5].kind, WL_EV_ERROR);
+	assert_int_equal(r->ev[5].line, 11);
+	assert_int_equal(r->ev[5].hr, 0x80244007u);
 	static const wl_event_kind kinds[] = {WL_EV_FATAL, WL_EV_WARNING, WL_EV_WARNING,
 	                                      WL_EV_FATAL, WL_EV_FATAL};
 	static const uint32_t hrs[] = {0x80070057u, 0x80070057u, 0x8024402Cu, 0x800736B3u,
@@ -458,6 +468,106 @@ static void classic_warning_fatal_hresults(void **state)
 	assert_int_equal(r->ev[1].n_other, 1);
 	assert_str(r->ev[1].other[0], "7a967290-323c-4217-a32c-e4aa1574d7d7");
 	assert_int_equal(r->ev[0].ts, at(2016, 10, 19, 11, 23, 58, 516000, 0));
+	run_free(r);
+}
+
+/* docs/EVENTS.md: every component's bullet and indentation, every code
+ * spelling, in the classic format. */
+static void classic_bullets_and_spellings(void **state)
+{
+	(void)state;
+#define CL(comp, msg) "2013-05-30\t08:16:48:190\t 996\t1c4c\t" comp "\t" msg
+	static const char *const lines[] = {
+	    CL("AU", "  # WARNING: Search callback failed, result = 0x8024402C"),
+	    CL("COMAPI", "  - WARNING: Exit code = 0x8024402C, Result code = 0x80240438"),
+	    CL("COMAPI", "FATAL: Unable to complete asynchronous search. (hr=8024402C)"),
+	    CL("AU", "  # WARNING: Failed to find updates with error code 8024402C"),
+	    CL("PT", "  + WARNING: Send failed with hr = 80072efd."),
+	    CL("Agent", "  * WARNING: Exit code = 0X80070002"),
+	    CL("Misc", "WARNING: DownloadFileInternal failed for http://x/y.cab: error 0x80190194"),
+	    CL("Setup", "\t#  -  WARNING: Install failed, error = 0xC8000710"),
+	    CL("DnldMgr", "FATAL: DM: failed with 80070002"),
+	    CL("Report", "REPORT EVENT: {55FD3A6B-2D4C-4B1A-8B2E-AB0A9A44C6D4}\t2013-05-30 "
+	                 "08:16:48:190-0700\t1\t148\t101\t{00000000-0000-0000-0000-000000000000}"
+	                 "\t0\t8024402c\tAutomaticUpdates\tFailure\tSoftware Synchronization"
+	                 "\tWindows Update Client failed to detect with error 0x8024402c."),
+	    /* no event: success codes, no code, a number that is not a code */
+	    CL("COMAPI", "  - WARNING: Exit code = 0x00000000"),
+	    CL("COMAPI", "  - WARNING: Exit code = 0x00000000, Result code = S_OK"),
+	    CL("AU", "  # WARNING: Cached cookie has expired or new PID is available"),
+	    CL("Agent", "  * Found 0 updates and 77 categories in search; evaluated appl. rules "
+	                "of 1828 out of 3165 deployed entities"),
+	    CL("DnldMgr", "  * Download failed after 87654321 bytes"),
+	    CL("Agent", "  * Update {2B4C1D3E-0000-4000-8000-000000000000}.100 failed"),
+	};
+#undef CL
+	run *r = EXTRACT(&no_tz, WL_FMT_WU_CLASSIC, "pc1", lines);
+	static const wl_event_kind kinds[] = {
+	    WL_EV_WARNING, WL_EV_WARNING, WL_EV_FATAL,   WL_EV_WARNING, WL_EV_WARNING,
+	    WL_EV_WARNING, WL_EV_WARNING, WL_EV_WARNING, WL_EV_FATAL,   WL_EV_ERROR};
+	static const uint32_t hrs[] = {0x8024402Cu, 0x8024402Cu, 0x8024402Cu, 0x8024402Cu,
+	                               0x80072EFDu, 0x80070002u, 0x80190194u, 0xC8000710u,
+	                               0x80070002u, 0x8024402Cu};
+	assert_int_equal(r->n, 10);
+	for (size_t i = 0; i < r->n; i++) {
+		assert_int_equal(r->ev[i].line, i + 1);
+		assert_int_equal(r->ev[i].kind, kinds[i]);
+		assert_true(r->ev[i].has_hr);
+		assert_int_equal(r->ev[i].hr, hrs[i]);
+	}
+	assert_int_equal(r->nbad, 0);
+	run_free(r);
+}
+
+/* Rule 3 in the Windows 10 format: a line that says an error in words and
+ * spells a failure code, wherever they stand; one event per line. */
+static void etw_error_lines(void **state)
+{
+	(void)state;
+#define ET(comp, msg) "2024-04-11 12:48:08.0083821 1980  7100  " comp msg
+	static const char *const lines[] = {
+	    ET("DownloadManager ", "DO job {9EEC40D2-C350-4760-81F0-B5F376423132} failed, updateId "
+	                           "= 54751BC1-F1DA-4868-8662-A3A27A51045F.1, hr = 0x80190193"),
+	    ET("Handler         ",
+	       "ResetPendingBlocks: Directory C:\\Windows\\SoftwareDistribution"
+	       "\\Download\\d1d4bb0c910695f4fcf53d8f91faafa7 failed, 0x80070002 "),
+	    ET("ComApi          ", "ClientId = Update;ScanForUpdates: Exit code = 0x00000000; Call "
+	                           "error code = 0x80240022"),
+	    ET("Deployment      ", "{2E5A1B2C-0000-4000-8000-000000000001} deployment completed: "
+	                           "Status: Error, HR: 0x80070643, Extended HR: 0x80070643"),
+	    ET("Misc            ", "MapToSusHResult mapped Nws error 0x803d0013 to 0x8024401c"),
+	    ET("Agent           ", "Error 0x8024401c is considered transient"),
+	    ET("ProtocolTalker  ",
+	       "  SyncUpdates failed, hr = 8024402C (cV = qEYuRodYLkuAjaKs.0.1)"),
+	    ET("Agent           ", "*FAILED* [80244007] SyncUpdates_WithRecovery failed, hr = "
+	                           "0x80072EE2"),
+	    /* no event */
+	    ET("DownloadManager ",
+	       "DO job {BF794CF6-AAE0-49F6-8E9B-C01894E4411E} 403'd, updateId = "
+	       "C820C6E2-BE6D-4BA1-9F8F-29C76F6DD714.1, hr = 0x80190193, "
+	       "BG_ERROR_CONTEXT = 5"),
+	    ET("Agent           ", "WU client calls back to download call "
+	                           "{0B33BBAF-F2E8-4A0E-B0AD-D3C66B648EDF} with code Call complete "
+	                           "and error 0x00000000"),
+	    ET("Agent           ", "CPersistentTimeoutScheduler | GetTimer, returned hr = "
+	                           "0x80248007"),
+	    ET("Agent           ", "Update 6F3FE9DD-7BCD-4A69-844F-2CF4766E5B0B.200 failed to "
+	                           "install"),
+	};
+#undef ET
+	run *r = EXTRACT(&no_tz, WL_FMT_WU_ETW, "pc5", lines);
+	static const uint32_t hrs[] = {0x80190193u, 0x80070002u, 0x80240022u, 0x80070643u,
+	                               0x803D0013u, 0x8024401Cu, 0x8024402Cu, 0x80244007u};
+	assert_int_equal(r->n, 8);
+	for (size_t i = 0; i < r->n; i++) {
+		assert_int_equal(r->ev[i].line, i + 1);
+		assert_int_equal(r->ev[i].kind, i == 7 ? WL_EV_FAILED : WL_EV_ERROR);
+		assert_int_equal(r->ev[i].hr, hrs[i]);
+		assert_str(r->ev[i].raw, lines[i]);
+	}
+	assert_str(r->ev[0].component, "DownloadManager");
+	/* the update id is indexed; the job id too */
+	assert_int_equal(r->ev[0].n_other, 2);
 	run_free(r);
 }
 
@@ -1094,18 +1204,78 @@ static void find_hresult(void **state)
 	/* the first failure code wins */
 	assert_true(HR("0x00000001 then 0x80240022 then 0x80244007"));
 	assert_int_equal(v, 0x80240022u);
+	/* Every spelling of docs/EVENTS.md: bare digits after a code key, a
+	 * bare token with a hex letter anywhere, brackets, C/D ranges. */
+	assert_true(HR("error code 80244007"));
+	assert_int_equal(v, 0x80244007u);
+	assert_true(HR("Exit code = 80070002, more"));
+	assert_int_equal(v, 0x80070002u);
+	assert_true(HR("Unable to complete asynchronous search. (hr=80070002)"));
+	assert_int_equal(v, 0x80070002u);
+	assert_true(HR("Search callback failed, result = 80070002."));
+	assert_int_equal(v, 0x80070002u);
+	assert_true(HR("Download failed with 80070005"));
+	assert_int_equal(v, 0x80070005u);
+	assert_true(HR("lastError: 80070005"));
+	assert_int_equal(v, 0x80070005u);
+	assert_true(HR("Failed to find updates with error code 8024402C"));
+	assert_int_equal(v, 0x8024402Cu);
+	assert_true(HR("status 8024402C"));
+	assert_int_equal(v, 0x8024402Cu);
+	assert_true(HR("returned 8024402c."));
+	assert_int_equal(v, 0x8024402Cu);
+	assert_true(HR("Service [80072EE2] stopped"));
+	assert_int_equal(v, 0x80072EE2u);
+	assert_true(HR("[80244007]"));
+	assert_int_equal(v, 0x80244007u);
+	assert_true(HR("failure 0XC8000710"));
+	assert_int_equal(v, 0xC8000710u);
+	assert_true(HR("DO error 0x80D02002"));
+	assert_int_equal(v, 0x80D02002u);
+	assert_true(HR("Exit code = 0x00000000; Call error code = 0x80240022"));
+	assert_int_equal(v, 0x80240022u);
 
 	v = 0x12345678u;
-	assert_false(HR("0x800700570"));          /* 9 digits */
-	assert_false(HR("hr = 800700570"));       /* 9 digits */
-	assert_false(HR("returned 0x00000000"));  /* success */
-	assert_false(HR("hr = 00000001"));        /* success */
-	assert_false(HR("SOAP Fault: 0x000190")); /* 6 digits */
-	assert_false(HR("0x8024402"));            /* 7 digits at the end */
-	assert_false(HR("error code 80244007"));  /* bare digits without a marker */
+	assert_false(HR("0x800700570"));               /* 9 digits */
+	assert_false(HR("hr = 800700570"));            /* 9 digits */
+	assert_false(HR("returned 0x00000000"));       /* success */
+	assert_false(HR("hr = 00000001"));             /* success */
+	assert_false(HR("SOAP Fault: 0x000190"));      /* 6 digits */
+	assert_false(HR("0x8024402"));                 /* 7 digits at the end */
+	assert_false(HR("error code 1234"));           /* not 8 digits */
+	assert_false(HR("Downloaded 87654321 bytes")); /* decimal digits, no code key */
+	assert_false(HR("id 2b4c1d3e-0000-4000-8000-000000000000")); /* a GUID's group */
+	assert_false(HR("file C:\\x\\8024402C.cab"));                /* a path's component */
+	assert_false(HR("version 8.0.80244007.1"));                  /* a version's part */
+	assert_false(HR("job 80244007A"));                           /* 9 hex digits */
+	assert_false(HR("x0x8024402C"));                             /* 0x inside a word */
 	assert_false(HR(""));
 	assert_int_equal(v, 0x12345678u); /* untouched on failure */
 #undef HR
+}
+
+/* The vector walk of wl_find_hresult against the byte-by-byte reference,
+ * on random texts made of the bytes the grammar looks at, of lengths that
+ * cross the mask's 64-byte words and pass its longest line. */
+static void find_hresult_vector_equals_scalar(void **state)
+{
+	(void)state;
+	static const char alphabet[] = "0123456789abcdefABCDEF88888xX -{}[]().=:,;\\/_ghrHR\t";
+	static char text[2600];
+	uint64_t seed = 0x9E3779B97F4A7C15u;
+	for (int round = 0; round < 20000; round++) {
+		seed = seed * 6364136223846793005u + 1442695040888963407u;
+		size_t n = (size_t)(seed >> 33) % (round % 50 == 0 ? sizeof text : 200);
+		for (size_t i = 0; i < n; i++) {
+			seed = seed * 6364136223846793005u + 1442695040888963407u;
+			text[i] = alphabet[(seed >> 33) % (sizeof alphabet - 1)];
+		}
+		uint32_t a = 1, b = 2;
+		bool fa = wl_find_hresult(text, n, &a), fb = wl_find_hresult_scalar(text, n, &b);
+		if (fa != fb || (fa && a != b))
+			fail_msg("round %d: vector %d %08X, scalar %d %08X on \"%.*s\"", round, fa,
+			         a, fb, b, (int)n, text);
+	}
 }
 
 static void banner_tz(void **state)
@@ -1312,6 +1482,8 @@ int main(void)
 	    cmocka_unit_test(win7_soap_fault_block),
 	    cmocka_unit_test(win7_block_per_thread),
 	    cmocka_unit_test(classic_warning_fatal_hresults),
+	    cmocka_unit_test(classic_bullets_and_spellings),
+	    cmocka_unit_test(etw_error_lines),
 	    cmocka_unit_test(context_client_id_and_server),
 	    cmocka_unit_test(context_classic_and_hint),
 	    cmocka_unit_test(context_resets_per_input),
@@ -1331,6 +1503,7 @@ int main(void)
 	    cmocka_unit_test(url_host),
 	    cmocka_unit_test(find_matches_memmem),
 	    cmocka_unit_test(find_hresult),
+	    cmocka_unit_test(find_hresult_vector_equals_scalar),
 	    cmocka_unit_test(banner_tz),
 	    cmocka_unit_test(host_hint),
 	    cmocka_unit_test(other_guids_match_reference),

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "decode.h"
+#include "errline.h"
 #include "extract.h"
 #include "ingest.h"
 #include "tokenize.h"
@@ -115,6 +116,7 @@ typedef struct golden {
 	soap_rec soap[SOAP_MAX];
 	size_t nsoap;
 	uint64_t events;
+	pairs every; /* (line, kind) of every event, for the error-line oracle */
 	uint64_t last_event_line;
 	bool events_in_order;
 } golden;
@@ -126,6 +128,7 @@ static void on_event(void *ctx, const wl_event *ev)
 	if (ev->line < g->last_event_line)
 		g->events_in_order = false;
 	g->last_event_line = ev->line;
+	pairs_add(&g->every, ev->line, (uint32_t)ev->kind);
 	assert_int_equal(ev->role, WL_ROLE_CLIENT);
 	switch (ev->kind) {
 	case WL_EV_FAILED:
@@ -267,6 +270,7 @@ static void golden_free(golden *g)
 	wl_extract_free(g->x);
 	free(g->failed.v);
 	free(g->scans.v);
+	free(g->every.v);
 }
 
 /* ---- facts from the raw bytes ---- */
@@ -375,6 +379,134 @@ static void raw_scan(const char *data, size_t n, raw_facts *rf)
 		lineno++;
 		start = i + 1;
 	}
+}
+
+/* ---- the error-line oracle (issue 13) ----
+ *
+ * Written apart from the extractor and simpler than its grammar
+ * (docs/EVENTS.md): a line "looks like an error with a code" when it holds
+ * a level word and an HRESULT-like token. Such lines must be events; the
+ * few that the grammar deliberately leaves out must match a shape of
+ * not_error_shapes below, each with its reason. */
+
+static bool is_word_byte(char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       c == '_';
+}
+
+/* WARNING, FATAL, ERROR or FAILED as a whole word, in any case. */
+static bool oracle_level_word(const char *p, size_t n)
+{
+	static const char *const words[] = {"warning", "fatal", "error", "failed"};
+	for (size_t i = 0; i < n; i++) {
+		if (!is_word_byte(p[i]) || (i > 0 && is_word_byte(p[i - 1])))
+			continue;
+		size_t e = i;
+		while (e < n && is_word_byte(p[e]))
+			e++;
+		for (size_t k = 0; k < 4; k++) {
+			size_t wn = strlen(words[k]);
+			if (e - i != wn)
+				continue;
+			size_t j = 0;
+			while (j < wn && (p[i + j] | 0x20) == words[k][j])
+				j++;
+			if (j == wn)
+				return true;
+		}
+		i = e;
+	}
+	return false;
+}
+
+/* Exactly 8 hex digits, the first 8-F (a failure HRESULT), standing
+ * alone: not inside a longer word, a GUID, a path or a version, except for
+ * a 0x/0X prefix. *decimal: the token has no hex letter. */
+static bool oracle_token(const char *p, size_t n, bool *decimal)
+{
+	for (size_t i = 0; i + 8 <= n; i++) {
+		if (hexv(p[i]) < 0 || (i > 0 && hexv(p[i - 1]) >= 0))
+			continue;
+		size_t e = i;
+		while (e < n && hexv(p[e]) >= 0)
+			e++;
+		bool prefixed = i >= 2 && (p[i - 1] | 0x20) == 'x' && p[i - 2] == '0';
+		char b = prefixed ? (i >= 3 ? p[i - 3] : ' ') : (i > 0 ? p[i - 1] : ' ');
+		char a = e < n ? p[e] : ' ';
+		bool alone = !is_word_byte(b) && b != '-' && b != '{' && b != '.' && b != '\\' &&
+		             b != '/' && !is_word_byte(a) && a != '-' && a != '}' && a != '\\' &&
+		             a != '/' && !(a == '.' && e + 1 < n && is_word_byte(p[e + 1]));
+		if (e - i == 8 && alone && hexv(p[i]) >= 8) {
+			*decimal = !prefixed;
+			for (size_t k = i; k < e; k++)
+				*decimal &= p[k] <= '9';
+			return true;
+		}
+		i = e;
+	}
+	return false;
+}
+
+/* Lines the oracle takes that are not error events, and why. */
+typedef struct not_error_shape {
+	bool (*match)(const char *p, size_t n);
+	const char *why;
+} not_error_shape;
+
+/* A bare run of 8 decimal digits with no code key before it (hr, error,
+ * code, …): docs/EVENTS.md reads it as a number (a size, a count), not a
+ * code, since 80070002 and 80,070,002 bytes print alike. */
+static bool bare_decimal_without_key(const char *p, size_t n)
+{
+	bool decimal = false;
+	uint32_t v;
+	return oracle_token(p, n, &decimal) && decimal && !wl_find_hresult(p, n, &v);
+}
+
+static const not_error_shape not_error_shapes[] = {
+    {bare_decimal_without_key, "8 decimal digits without a code key are a number, not a code"},
+};
+
+/* Every oracle line must be an event or a documented shape; at least
+ * 99.5 % must be events. Returns the oracle's count; *hits the events. */
+static size_t oracle_check(const char *name, const char *data, size_t n, const pairs *every,
+                           size_t *hits)
+{
+	size_t total = 0, found = 0, k = 0;
+	uint64_t lineno = 1;
+	for (size_t start = 0, i = 0; i <= n; i++) {
+		if (i < n && data[i] != '\n')
+			continue;
+		const char *p = data + start;
+		size_t len = i - start;
+		bool decimal;
+		if (oracle_level_word(p, len) && oracle_token(p, len, &decimal)) {
+			total++;
+			while (k < every->n && every->v[k].line < lineno)
+				k++;
+			if (k < every->n && every->v[k].line == lineno) {
+				found++;
+			} else {
+				size_t s = 0;
+				while (s < sizeof not_error_shapes / sizeof *not_error_shapes &&
+				       !not_error_shapes[s].match(p, len))
+					s++;
+				if (s == sizeof not_error_shapes / sizeof *not_error_shapes)
+					fail_msg(
+					    "%s:%llu looks like an error with a code, is no event "
+					    "and no documented shape: %.*s",
+					    name, (unsigned long long)lineno,
+					    (int)(len > 300 ? 300 : len), p);
+			}
+		}
+		lineno++;
+		start = i + 1;
+	}
+	if (found * 1000 < total * 995)
+		fail_msg("%s: oracle recall %zu/%zu is under 99.5 %%", name, found, total);
+	*hits = found;
+	return total;
 }
 
 /* ---- the directory ---- */
@@ -494,9 +626,13 @@ static void check_one(const char *name)
 		fail_msg("%s: first/last ts %lld..%lld outside the lines' %lld..%lld", name,
 		         (long long)lo, (long long)hi, (long long)g.min_ts, (long long)g.max_ts);
 
-	print_message("%-28s %s %6llu lines %4zu *FAILED* %4zu scans %3zu SOAP %5llu events\n",
+	/* Events come in line order (checked above), as the oracle reads. */
+	size_t hits = 0, total = oracle_check(name, data, n, &g.every, &hits);
+
+	print_message("%-28s %s %6llu lines %4zu *FAILED* %4zu scans %3zu SOAP %5llu events; "
+	              "error lines with a code %zu/%zu\n",
 	              name, wl_format_name(g.fmt), (unsigned long long)g.lines, g.failed.n,
-	              g.scans.n, g.nsoap, (unsigned long long)g.events);
+	              g.scans.n, g.nsoap, (unsigned long long)g.events, hits, total);
 	golden_free(&g);
 	free(rf.failed.v);
 	free(rf.scans.v);

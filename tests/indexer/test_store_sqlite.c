@@ -1,12 +1,12 @@
-/* Unit tests of the writer (indexer/writer.h): each event's raw line is
- * stored as event_text.prefix plus a shared messages row (hash: low 64 bits
- * of the XXH3-128 of the text; message_id local to the file), and the view
- * event_raw gives back the exact line. Covers a fresh index, a second run
+/* Unit tests of the SQLite store (indexer/store.h, store_sqlite*.c): each
+ * event's raw line is stored as event_text.prefix plus a shared messages
+ * row (hash: low 64 bits of the XXH3-128 of the text; message_id local to
+ * the file), and the view event_raw gives back the exact line. Covers a fresh index, a second run
  * into a non-empty index (stored messages found by hash and reused, new ones
  * inserted) and a stored text with the same hash as another (the look-up
- * compares the bytes: the other text gets its own row). The writer is
- * driven directly with BEGIN / EVENTS / END messages; the index is read
- * back with sqlite3. */
+ * compares the bytes: the other text gets its own row). The store is
+ * driven directly with BEGIN / EVENTS / END messages (wl_store_apply, as the
+ * writer thread does); the index is read back with sqlite3. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -23,7 +23,7 @@
 #include <xxhash.h>
 
 #include "pipeline.h"
-#include "writer.h"
+#include "store.h"
 #include "wsuslog/limits.h"
 
 /* ---- test lines ---- */
@@ -152,7 +152,7 @@ static int setup(void **state)
 	fixture *f = calloc(1, sizeof *f);
 	if (!f)
 		return -1;
-	snprintf(f->dir, sizeof f->dir, "/tmp/wl_test_writer.XXXXXX");
+	snprintf(f->dir, sizeof f->dir, "/tmp/wl_test_store.XXXXXX");
 	if (!mkdtemp(f->dir)) {
 		free(f);
 		return -1;
@@ -182,31 +182,31 @@ static int teardown(void **state)
 	return 0;
 }
 
-/* ---- driving the writer ---- */
+/* ---- driving the store ---- */
 
-static void apply(wl_writer *wr, const wl_msg *m, wl_stats *stats)
+static void apply(wl_store *wr, const wl_msg *m, wl_stats *stats)
 {
 	char err[512] = "";
-	wl_status st = wl_writer_apply(wr, m, stats, err, sizeof err);
+	wl_status st = wl_store_apply(wr, m, stats, err, sizeof err);
 	if (st != WL_OK)
-		fail_msg("wl_writer_apply(type %d): %s", (int)m->type, err);
+		fail_msg("wl_store_apply(type %d): %s", (int)m->type, err);
 }
 
-/* A writer on db (one worker), or the test fails. */
-static wl_writer *open_writer(const char *db)
+/* A SQLite store on db (one lane), or the test fails. */
+static wl_store *open_store(const char *db)
 {
 	char err[512] = "";
-	wl_writer *wr = NULL;
-	if (wl_writer_open(&wr, db, 1, 0, err, sizeof err) != WL_OK)
-		fail_msg("wl_writer_open: %s", err);
+	wl_store *wr = NULL;
+	if (wl_store_sqlite_open(&wr, db, 1, 0, err, sizeof err) != WL_OK)
+		fail_msg("wl_store_sqlite_open: %s", err);
 	return wr;
 }
 
-/* One run of the writer: one source at path with the given lines. */
+/* One run of the store: one source at path with the given lines. */
 static void write_source(const char *db, const char *path, const tline *t, size_t n)
 {
 	char err[512] = "";
-	wl_writer *wr = open_writer(db);
+	wl_store *wr = open_store(db);
 	wl_stats stats;
 	memset(&stats, 0, sizeof stats);
 
@@ -264,9 +264,9 @@ static void write_source(const char *db, const char *path, const tline *t, size_
 	apply(wr, &m, &stats);
 	free(ev);
 
-	wl_status st = wl_writer_close(wr, true, err, sizeof err);
+	wl_status st = wl_store_close(wr, true, err, sizeof err);
 	if (st != WL_OK)
-		fail_msg("wl_writer_close: %s", err);
+		fail_msg("wl_store_close: %s", err);
 	assert_int_equal(atomic_load(&stats.duplicates), 0);
 }
 
@@ -590,7 +590,7 @@ static void fault_events(wl_event *ev, char (*raw)[96], unsigned n, const char *
 
 /* BEGIN, EVENTS (ev[0..n)), END with the given content key, into an open
  * writer. */
-static void send_events(wl_writer *wr, wl_stats *stats, const char *path, const char *key,
+static void send_events(wl_store *wr, wl_stats *stats, const char *path, const char *key,
                         wl_event *ev, unsigned n)
 {
 	wl_msg m;
@@ -622,7 +622,7 @@ static void send_events(wl_writer *wr, wl_stats *stats, const char *path, const 
 }
 
 /* A source of n events, each with its own fault GUID. */
-static void send_source(wl_writer *wr, wl_stats *stats, const char *path, const char *key,
+static void send_source(wl_store *wr, wl_stats *stats, const char *path, const char *key,
                         unsigned n, unsigned guid_base)
 {
 	wl_event *ev = calloc(n, sizeof *ev);
@@ -643,7 +643,7 @@ static void test_ids_after_delete(void **state)
 {
 	fixture *f = *state;
 	char err[512] = "";
-	wl_writer *wr = open_writer(f->db);
+	wl_store *wr = open_store(f->db);
 	wl_stats stats;
 	memset(&stats, 0, sizeof stats);
 	const char *ka = "00000000000000000000000000000aaa";
@@ -651,8 +651,8 @@ static void test_ids_after_delete(void **state)
 	send_source(wr, &stats, "A.log", ka, N, 0x1000);
 	send_source(wr, &stats, "B.log", ka, N, 0x2000);
 	send_source(wr, &stats, "C.log", "00000000000000000000000000000ccc", N, 0x3000);
-	if (wl_writer_close(wr, true, err, sizeof err) != WL_OK)
-		fail_msg("wl_writer_close: %s", err);
+	if (wl_store_close(wr, true, err, sizeof err) != WL_OK)
+		fail_msg("wl_store_close: %s", err);
 	assert_int_equal(atomic_load(&stats.duplicates), 1);
 
 	sqlite3 *db = open_db(f->db);
@@ -677,10 +677,10 @@ static void test_ids_after_delete(void **state)
 	sqlite3_close(db);
 
 	/* A later run takes up SQLite's ids again after the highest. */
-	wr = open_writer(f->db);
+	wr = open_store(f->db);
 	send_source(wr, &stats, "D.log", "00000000000000000000000000000ddd", N, 0x4000);
-	if (wl_writer_close(wr, true, err, sizeof err) != WL_OK)
-		fail_msg("wl_writer_close: %s", err);
+	if (wl_store_close(wr, true, err, sizeof err) != WL_OK)
+		fail_msg("wl_store_close: %s", err);
 	db = open_db(f->db);
 	assert_int_equal(query_int(db, "SELECT min(event_id) FROM events e JOIN sources s"
 	                               " USING (source_id) WHERE s.path = 'D.log'"),
@@ -699,7 +699,7 @@ static void test_ids_mismatch_rolls_back(void **state)
 {
 	fixture *f = *state;
 	char err[512] = "";
-	wl_writer *wr = open_writer(f->db);
+	wl_store *wr = open_store(f->db);
 	sqlite3 *db = open_db(f->db);
 	assert_int_equal(sqlite3_exec(db,
 	                              "INSERT INTO events(event_id, source_id, line, role, kind)"
@@ -727,10 +727,10 @@ static void test_ids_mismatch_rolls_back(void **state)
 	m.ev = ev;
 	m.nev = N;
 	err[0] = 0;
-	assert_int_equal(wl_writer_apply(wr, &m, &stats, err, sizeof err), WL_E_DB);
+	assert_int_equal(wl_store_apply(wr, &m, &stats, err, sizeof err), WL_E_DB);
 	if (!strstr(err, "row id 532 where 32 was assigned"))
 		fail_msg("error: %s", err);
-	wl_writer_close(wr, false, err, sizeof err);
+	wl_store_close(wr, false, err, sizeof err);
 
 	db = open_db(f->db);
 	assert_int_equal(query_int(db, "SELECT count(*) FROM event_guids"), 0);
@@ -746,12 +746,12 @@ static void test_limits_indexes_during_load(void **state)
 {
 	fixture *f = *state;
 	char err[512] = "";
-	wl_writer *wr = open_writer(f->db);
+	wl_store *wr = open_store(f->db);
 	wl_stats stats;
 	memset(&stats, 0, sizeof stats);
 	enum { N = 70 };
 	send_source(wr, &stats, "A.log", "00000000000000000000000000000aaa", N, 0x6000);
-	wl_writer_close(wr, false, err, sizeof err);
+	wl_store_close(wr, false, err, sizeof err);
 
 	sqlite3 *db = open_db(f->db);
 	assert_int_equal(query_int(db, "SELECT count(*) FROM sqlite_master WHERE type = 'index'"
@@ -766,6 +766,109 @@ static void test_limits_indexes_during_load(void **state)
 	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
 	assert_string_equal((const char *)sqlite3_column_text(st, 0), "ok");
 	sqlite3_finalize(st);
+	sqlite3_close(db);
+}
+
+/* COPIES complete sources, inserted behind the store's back: same format,
+ * and either the same head_key (copies of one log's start) or the same
+ * source_key, path and member (earlier reads of a log that grew). One run
+ * keeps at most one of each, but an index may hold more (older versions
+ * kept every copy), and every one must go: before, only the first 16 did. */
+enum { COPIES = 20 };
+
+static void insert_copies(const char *db_path, const char *head, const char *key, const char *path)
+{
+	sqlite3 *db = open_db(db_path);
+	for (unsigned i = 0; i < COPIES; i++) {
+		char sql[512];
+		snprintf(
+		    sql, sizeof sql,
+		    "INSERT INTO sources(source_key, path, member, format, role, host, bytes,"
+		    " complete, indexed_at, head_key) VALUES('%s%02u', '%s', '', '%s', 'client',"
+		    " 'pc01', %u, 1, 'now', %s%s%s)",
+		    key, key[0] ? 0u : i, path, wl_format_name(WL_FMT_WU_ETW), 100 + i,
+		    head ? "'" : "", head ? head : "NULL", head ? "'" : "");
+		if (sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK)
+			fail_msg("%s: %s", sql, sqlite3_errmsg(db));
+	}
+	sqlite3_close(db);
+}
+
+/* One source of 3 events, ending with the given head, key and supersedes. */
+static void send_copy(wl_store *wr, wl_stats *stats, const char *path, const char *head,
+                      const char *key, const char *supersedes)
+{
+	wl_msg m;
+	memset(&m, 0, sizeof m);
+	m.type = WL_MSG_BEGIN;
+	m.path = path;
+	m.member = "";
+	m.host = "pc01";
+	m.fmt = WL_FMT_WU_ETW;
+	apply(wr, &m, stats);
+	wl_event ev[3];
+	char raw[3][96];
+	fault_events(ev, raw, 3, path, 0x9000);
+	memset(&m, 0, sizeof m);
+	m.type = WL_MSG_EVENTS;
+	m.ev = ev;
+	m.nev = 3;
+	apply(wr, &m, stats);
+	memset(&m, 0, sizeof m);
+	m.type = WL_MSG_END;
+	snprintf(m.key, sizeof m.key, "%s", key);
+	snprintf(m.head, sizeof m.head, "%s", head);
+	snprintf(m.supersedes, sizeof m.supersedes, "%s", supersedes);
+	m.path = path;
+	m.member = "";
+	m.host = "pc01";
+	m.fmt = WL_FMT_WU_ETW;
+	m.bytes = 5000;
+	m.lines = m.events = 3;
+	m.first_ts = m.last_ts = WL_TS_NONE;
+	apply(wr, &m, stats);
+}
+
+static void test_all_copies_replaced(void **state)
+{
+	fixture *f = *state;
+	char err[512] = "";
+	wl_stats stats;
+	memset(&stats, 0, sizeof stats);
+	/* Same start: the longer copy replaces every shorter one. */
+	const char *head = "00000000000000aa";
+	wl_store *wr = open_store(f->db);
+	if (wl_store_close(wr, true, err, sizeof err) != WL_OK) /* the schema */
+		fail_msg("wl_store_close: %s", err);
+	insert_copies(f->db, head, "", "H.log");
+	wr = open_store(f->db);
+	send_copy(wr, &stats, "H-long.log", head, "000000000000000000000000000000bb", "");
+	if (wl_store_close(wr, true, err, sizeof err) != WL_OK)
+		fail_msg("wl_store_close: %s", err);
+	assert_int_equal(atomic_load(&stats.replaced), COPIES);
+	assert_int_equal(atomic_load(&stats.duplicates), 0);
+	sqlite3 *db = open_db(f->db);
+	assert_int_equal(query_int(db, "SELECT count(*) FROM sources"), 1);
+	assert_int_equal(query_int(db, "SELECT count(*) FROM sources WHERE path = 'H-long.log'"),
+	                 1);
+	sqlite3_close(db);
+
+	/* A log that grew: every earlier read of it (same key, path, member)
+	 * goes. */
+	const char *old_key = "00000000000000000000000000000c"; /* + "00" */
+	insert_copies(f->db, NULL, old_key, "G.log");
+	wr = open_store(f->db);
+	memset(&stats, 0, sizeof stats);
+	send_copy(wr, &stats, "G.log", "00000000000000dd", "000000000000000000000000000000dd",
+	          "00000000000000000000000000000c00");
+	if (wl_store_close(wr, true, err, sizeof err) != WL_OK)
+		fail_msg("wl_store_close: %s", err);
+	assert_int_equal(atomic_load(&stats.replaced), COPIES);
+	db = open_db(f->db);
+	assert_int_equal(query_int(db, "SELECT count(*) FROM sources WHERE path = 'G.log'"), 1);
+	assert_int_equal(query_int(db, "SELECT count(*) FROM events e JOIN sources s"
+	                               " USING (source_id) WHERE s.path = 'G.log'"),
+	                 3);
 	sqlite3_close(db);
 }
 
@@ -823,8 +926,8 @@ static void test_maps_bounded(void **state)
 {
 	fixture *f = *state;
 	char err[512] = "";
-	wl_writer *wr = open_writer(f->db);
-	wl_writer_set_map_max(wr, 8);
+	wl_store *wr = open_store(f->db);
+	wl_store_sqlite_set_map_max(wr, 8);
 	wl_stats stats;
 	memset(&stats, 0, sizeof stats);
 	wl_event *ev = calloc(BN, sizeof *ev);
@@ -833,9 +936,9 @@ static void test_maps_bounded(void **state)
 	assert_non_null(raw);
 	bounded_events(ev, raw, "M.log", 0);
 	send_events(wr, &stats, "M.log", "00000000000000000000000000000eee", ev, BN);
-	assert_true(wl_writer_map_entries(wr) <= 4 * 8);
-	if (wl_writer_close(wr, true, err, sizeof err) != WL_OK)
-		fail_msg("wl_writer_close: %s", err);
+	assert_true(wl_store_sqlite_map_entries(wr) <= 4 * 8);
+	if (wl_store_close(wr, true, err, sizeof err) != WL_OK)
+		fail_msg("wl_store_close: %s", err);
 
 	sqlite3 *db = open_db(f->db);
 	assert_int_equal(query_int(db, "SELECT count(*) FROM events"), BN);
@@ -845,13 +948,13 @@ static void test_maps_bounded(void **state)
 	check_bounded(db, "M.log", raw, 0);
 	sqlite3_close(db);
 
-	wr = open_writer(f->db);
-	wl_writer_set_map_max(wr, 8);
+	wr = open_store(f->db);
+	wl_store_sqlite_set_map_max(wr, 8);
 	bounded_events(ev, raw, "N.log", BGUIDS / 2);
 	send_events(wr, &stats, "N.log", "00000000000000000000000000000fff", ev, BN);
-	assert_true(wl_writer_map_entries(wr) <= 4 * 8);
-	if (wl_writer_close(wr, true, err, sizeof err) != WL_OK)
-		fail_msg("wl_writer_close: %s", err);
+	assert_true(wl_store_sqlite_map_entries(wr) <= 4 * 8);
+	if (wl_store_close(wr, true, err, sizeof err) != WL_OK)
+		fail_msg("wl_store_close: %s", err);
 	db = open_db(f->db);
 	assert_int_equal(query_int(db, "SELECT count(*) FROM events"), 2 * BN);
 	assert_int_equal(query_int(db, "SELECT count(*) FROM guids"), BGUIDS + BGUIDS / 2);
@@ -871,6 +974,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_ids_mismatch_rolls_back, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_limits_indexes_during_load, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_maps_bounded, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_all_copies_replaced, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,11 +1,12 @@
-/* Row writer of wsuslog-query: every report hands its rows to this module,
+/* Row writer of both programs: every report of wsuslog-query, and
+ * wsuslog-index --audit, hand their rows to this module,
  * which prints them as an aligned table, RFC 4180 CSV, a JSON array or (for
  * report --html) an HTML table. Text cells in CSV are guarded against
  * spreadsheet formula injection (a leading ' before = + - @ TAB CR). A
  * report calls wl_out_begin once with its column names, wl_out_row once per
  * row and wl_out_end once; the format is chosen when the writer is opened. */
-#ifndef WSUSLOG_QUERY_OUTPUT_H
-#define WSUSLOG_QUERY_OUTPUT_H
+#ifndef WSUSLOG_COMMON_OUTPUT_H
+#define WSUSLOG_COMMON_OUTPUT_H
 
 #include <stddef.h>
 #include <stdint.h>

@@ -1,0 +1,495 @@
+/* The SQLite store (store.h): one connection, owned by the one thread that
+ * calls the store (the writer), prepared statements, large transactions.
+ * This file holds the ops, the transactions and every SQL text of the
+ * store; ids, rows, the source lifecycle and durability have a file each
+ * (store_sqlite.h lists them). */
+#include <assert.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include "store_sqlite.h"
+#include "wsuslog/limits.h"
+#include "wsuslog/schema.h"
+
+/* ---- SQL ---- */
+
+const char *const wl_sqlite_sql[SQ_COUNT_] = {
+    [SQ_INS_SOURCE] = "INSERT INTO sources(source_key, path, member, format, role, host,"
+                      " indexed_at) VALUES('', ?1, ?2, ?3, ?4, ?5,"
+                      " strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))",
+    [SQ_END_SOURCE] = "UPDATE sources SET source_key = ?1, bytes = ?2, lines = ?3,"
+                      " events = ?4, first_ts = ?5, last_ts = ?6,"
+                      " host = CASE WHEN host = '' THEN ?7 ELSE host END, complete = 1,"
+                      " head_key = ?9 WHERE source_id = ?8",
+    [SQ_DUP_SOURCE] = "SELECT 1 FROM sources WHERE source_key = ?1 AND complete = 1"
+                      " AND source_id <> ?2 LIMIT 1",
+    [SQ_DEL_EG] = "DELETE FROM event_guids WHERE event_id IN"
+                  " (SELECT event_id FROM events WHERE source_id = ?1)",
+    [SQ_DEL_EVENTS] = "DELETE FROM events WHERE source_id = ?1",
+    [SQ_DEL_SCANS] = "DELETE FROM scans WHERE source_id = ?1",
+    [SQ_DEL_SOURCE] = "DELETE FROM sources WHERE source_id = ?1",
+    [SQ_DEL_RAW] = "DELETE FROM event_text WHERE event_id IN"
+                   " (SELECT event_id FROM events WHERE source_id = ?1)",
+    [SQ_INS_CONFIG] = "INSERT INTO server_config(source_id, server, file_ts,"
+                      " max_installed_prerequisites, max_cached_updates)"
+                      " VALUES(?1, ?2, ?3, ?4, ?5)",
+    [SQ_DEL_CONFIG] = "DELETE FROM server_config WHERE source_id = ?1",
+    [SQ_SEL_HOST] = "SELECT host_id FROM hosts WHERE name = ?1",
+    [SQ_INS_HOST] = "INSERT INTO hosts(name) VALUES(?1)",
+    [SQ_SEL_COMP] = "SELECT component_id FROM components WHERE name = ?1",
+    [SQ_INS_COMP] = "INSERT INTO components(name) VALUES(?1)",
+    [SQ_SEL_GUID] = "SELECT guid_id FROM guids WHERE guid = ?1",
+    [SQ_INS_GUID] = "INSERT INTO guids(guid) VALUES(?1)",
+    [SQ_SEL_MSG] = "SELECT message_id, text FROM messages WHERE hash = ?1",
+    [SQ_UPSERT_INPUT] = "INSERT INTO inputs(path, size, mtime, complete, indexed_at)"
+                        " VALUES(?1, ?2, ?3, 1, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))"
+                        " ON CONFLICT(path) DO UPDATE SET size = excluded.size,"
+                        " mtime = excluded.mtime, complete = 1, indexed_at = excluded.indexed_at",
+    [SQ_SAME_HEAD] = "SELECT source_id, bytes FROM sources WHERE head_key = ?1 AND complete = 1"
+                     " AND source_id <> ?2 AND format = (SELECT format FROM sources"
+                     " WHERE source_id = ?2)",
+    [SQ_OLD_COPY] = "SELECT source_id FROM sources WHERE source_key = ?1 AND path = ?2"
+                    " AND member = ?3 AND complete = 1 AND source_id <> ?4",
+    [SQ_INS_PROBLEM] = "INSERT INTO problems(path, member, offset, line, kind, message, at)"
+                       " VALUES(?1, ?2, ?3, ?4, ?5, ?6, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))",
+    [SQ_INCOMPLETE] = "SELECT source_id FROM sources WHERE complete = 0",
+};
+
+/* Multi-row INSERTs (store_sqlite_rows.c binds them in this column order). */
+const wl_sqlite_table wl_sqlite_tables[SQ_T_COUNT_] = {
+    [SQ_T_EVENTS] = {"INSERT OR FAIL INTO events(event_id, source_id, line, ts, role, kind,"
+                     " host_id, server_id, client_guid_id, component_id, hresult, fault_code,"
+                     " parameter, fault_guid_id) VALUES",
+                     "(?,?,?,?,?,?,?,?,?,?,?,?,?,?)", 14},
+    [SQ_T_RAW] = {"INSERT OR FAIL INTO event_text(event_id, prefix, message_id) VALUES", "(?,?,?)",
+                  3},
+    [SQ_T_MSG] = {"INSERT OR FAIL INTO messages(message_id, hash, text) VALUES", "(?,?,?)", 3},
+    [SQ_T_EG] = {"INSERT OR FAIL INTO event_guids(guid_id, event_id, what) VALUES", "(?,?,?)", 3},
+    [SQ_T_SCANS] =
+        {"INSERT OR FAIL INTO scans(source_id, line, ts, host_id, server_id, client_guid_id,"
+         " exit_code, round_trips, evaluated, deployed) VALUES",
+         "(?,?,?,?,?,?,?,?,?,?)", 10},
+};
+
+/* WAL: queries can read while we write. synchronous = OFF during the load
+ * (store_sqlite_durable.c: the close makes the result durable). The page
+ * cache is bounded (32 MiB) whatever the input. */
+static const char open_pragmas[] =
+    "PRAGMA page_size = 16384; PRAGMA journal_mode = WAL; PRAGMA synchronous = OFF;"
+    " PRAGMA cache_size = -32768; PRAGMA threads = 2; PRAGMA foreign_keys = OFF";
+
+static const char sql_next_ids[] = "SELECT (SELECT coalesce(max(event_id), 0) + 1 FROM events),"
+                                   " (SELECT coalesce(max(message_id), 0) + 1 FROM messages)";
+static const char sql_last_ids[] = "SELECT (SELECT coalesce(max(event_id), 0) FROM events),"
+                                   " (SELECT coalesce(max(event_id), 0) FROM event_text)";
+static const char sql_fresh[] = "SELECT NOT EXISTS (SELECT 1 FROM events)";
+static const char sql_names_empty[] =
+    "SELECT NOT EXISTS (SELECT 1 FROM hosts) AND NOT EXISTS"
+    " (SELECT 1 FROM components) AND NOT EXISTS (SELECT 1 FROM guids)"
+    " AND NOT EXISTS (SELECT 1 FROM messages)";
+
+/* ---- errors and statements ---- */
+
+wl_status wl_sqlite_db_error(wl_sqlite *sq, char *err, size_t errlen, const char *what)
+{
+	int code = sqlite3_errcode(sq->db);
+	snprintf(err, errlen, "%s: %s", what, sqlite3_errmsg(sq->db));
+	return (code == SQLITE_FULL) ? WL_E_DISK_FULL : WL_E_DB;
+}
+
+wl_status wl_sqlite_exec(wl_sqlite *sq, const char *sql, char *err, size_t errlen)
+{
+	if (sqlite3_exec(sq->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+		return wl_sqlite_db_error(sq, err, errlen, sql);
+	return WL_OK;
+}
+
+wl_status wl_sqlite_run(wl_sqlite *sq, int which, char *err, size_t errlen)
+{
+	sqlite3_stmt *s = sq->st[which];
+	int rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		return wl_sqlite_db_error(sq, err, errlen, "write");
+	return WL_OK;
+}
+
+/* The n integer columns of the one row that sql returns. */
+static wl_status query_row(wl_sqlite *sq, const char *sql, int64_t *v, int n, char *err,
+                           size_t errlen)
+{
+	sqlite3_stmt *q = NULL;
+	if (sqlite3_prepare_v2(sq->db, sql, -1, &q, NULL) != SQLITE_OK)
+		return wl_sqlite_db_error(sq, err, errlen, sql);
+	wl_status st = WL_OK;
+	int rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW) {
+		assert(sqlite3_column_count(q) == n);
+		for (int i = 0; i < n; i++)
+			v[i] = sqlite3_column_int64(q, i);
+	} else {
+		st = wl_sqlite_db_error(sq, err, errlen, sql);
+	}
+	sqlite3_finalize(q);
+	return st;
+}
+
+/* ---- transactions ----
+ * Committed every WL_TXN_ROWS rows or two seconds (a reader sees a source
+ * that long after its END at the latest), and at the close. */
+
+static double elapsed(const struct timespec *t0)
+{
+	struct timespec t1;
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return (double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+static wl_status begin(wl_sqlite *sq, char *err, size_t errlen)
+{
+	if (sq->in_txn)
+		return WL_OK;
+	wl_status st = wl_sqlite_exec(sq, "BEGIN", err, errlen);
+	if (st == WL_OK) {
+		sq->in_txn = true;
+		sq->txn_rows = 0;
+		clock_gettime(CLOCK_MONOTONIC, &sq->txn_start);
+	}
+	return st;
+}
+
+static wl_status commit(wl_sqlite *sq, char *err, size_t errlen)
+{
+	if (!sq->in_txn)
+		return WL_OK;
+	sq->in_txn = false;
+	return wl_sqlite_exec(sq, "COMMIT", err, errlen);
+}
+
+/* Every op runs in a transaction. Buffered rows go out before anything
+ * but more events: sources are read, deleted and completed by SQL. */
+static wl_status enter(wl_sqlite *sq, bool flush, char *err, size_t errlen)
+{
+	wl_status st = begin(sq, err, errlen);
+	if (st == WL_OK && flush)
+		st = wl_sqlite_flush_rows(sq, err, errlen);
+	return st;
+}
+
+/* The end of an op that returned st: commit when the transaction is due. */
+static wl_status leave(wl_sqlite *sq, wl_status st, char *err, size_t errlen)
+{
+	if (st != WL_OK)
+		return st;
+	if (sq->txn_rows >= WL_TXN_ROWS || elapsed(&sq->txn_start) >= 2.0) {
+		if ((st = wl_sqlite_flush_rows(sq, err, errlen)) != WL_OK)
+			return st;
+		if ((st = commit(sq, err, errlen)) == WL_OK)
+			wl_sqlite_writeback_start(sq);
+	}
+	return st;
+}
+
+/* ---- the ops ---- */
+
+static wl_sqlite *sqlite_of(wl_store *s)
+{
+	return (wl_sqlite *)s;
+}
+
+static wl_status op_begin_source(wl_store *s, unsigned lane, const wl_source_begin *b, char *err,
+                                 size_t errlen)
+{
+	wl_sqlite *sq = sqlite_of(s);
+	wl_status st = enter(sq, true, err, errlen);
+	if (st == WL_OK)
+		st = wl_sqlite_source_begin(sq, lane, b, err, errlen);
+	return leave(sq, st, err, errlen);
+}
+
+static wl_status op_add_events(wl_store *s, unsigned lane, const wl_event *ev, size_t n, char *err,
+                               size_t errlen)
+{
+	wl_sqlite *sq = sqlite_of(s);
+	assert(lane < sq->lanes);
+	int64_t source_id = sq->open_source[lane];
+	/* Workers send events only between an input's BEGIN and END. */
+	assert(source_id != 0);
+	wl_status st = enter(sq, false, err, errlen);
+	for (size_t i = 0; i < n && st == WL_OK; i++)
+		st = wl_sqlite_add_event(sq, source_id, &ev[i], err, errlen);
+	return leave(sq, st, err, errlen);
+}
+
+static wl_status op_end_source(wl_store *s, unsigned lane, const wl_source_end *e,
+                               wl_source_outcome *out, char *err, size_t errlen)
+{
+	wl_sqlite *sq = sqlite_of(s);
+	wl_status st = enter(sq, true, err, errlen);
+	if (st == WL_OK)
+		st = wl_sqlite_source_end(sq, lane, e, out, err, errlen);
+	return leave(sq, st, err, errlen);
+}
+
+static wl_status op_input_read(wl_store *s, const wl_input_read *in, char *err, size_t errlen)
+{
+	wl_sqlite *sq = sqlite_of(s);
+	wl_status st = enter(sq, true, err, errlen);
+	if (st == WL_OK)
+		st = wl_sqlite_input_read(sq, in, err, errlen);
+	return leave(sq, st, err, errlen);
+}
+
+static wl_status op_problem(wl_store *s, const wl_problem *p, char *err, size_t errlen)
+{
+	wl_sqlite *sq = sqlite_of(s);
+	wl_status st = enter(sq, true, err, errlen);
+	if (st != WL_OK)
+		return st;
+	sqlite3_stmt *q = sq->st[SQ_INS_PROBLEM];
+	sqlite3_bind_text(q, 1, p->path ? p->path : "", -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 2, p->member ? p->member : "", -1, SQLITE_STATIC);
+	if (p->offset == UINT64_MAX)
+		sqlite3_bind_null(q, 3);
+	else
+		sqlite3_bind_int64(q, 3, (sqlite3_int64)p->offset);
+	if (p->line)
+		sqlite3_bind_int64(q, 4, (sqlite3_int64)p->line);
+	else
+		sqlite3_bind_null(q, 4);
+	sqlite3_bind_text(q, 5, wl_status_name(p->status), -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 6, p->message, -1, SQLITE_STATIC);
+	sq->txn_rows++;
+	return leave(sq, wl_sqlite_run(sq, SQ_INS_PROBLEM, err, errlen), err, errlen);
+}
+
+static const wl_known *op_known(const wl_store *s)
+{
+	return &((const wl_sqlite *)s)->known;
+}
+
+static unsigned op_resumed(const wl_store *s)
+{
+	return ((const wl_sqlite *)s)->resumed;
+}
+
+/* The secondary indexes (built once at the close of a first load:
+ * PERFORMANCE.md, about 10x faster than random inserts) and the planner's
+ * statistics. */
+static wl_status build_indexes(wl_sqlite *sq, char *err, size_t errlen)
+{
+	wl_status st = wl_schema_finish(sq->db, err, errlen);
+	if (st == WL_OK)
+		st = wl_sqlite_exec(sq, "PRAGMA analysis_limit = 1000; PRAGMA optimize", err,
+		                    errlen);
+	return st;
+}
+
+static wl_status op_close(wl_store *s, bool ok, char *err, size_t errlen)
+{
+	wl_sqlite *sq = sqlite_of(s);
+	char scratch[256];
+	if (!err) {
+		err = scratch;
+		errlen = sizeof scratch;
+	}
+	wl_status st = WL_OK;
+	if (sq->db) {
+		if (ok) {
+			st = wl_sqlite_flush_rows(sq, err, errlen);
+			if (st == WL_OK)
+				st = commit(sq, err, errlen);
+			if (st == WL_OK)
+				st = wl_sqlite_durable_finish(sq, build_indexes, err, errlen);
+		} else if (sq->in_txn) {
+			/* Commit what is whole: incomplete inputs stay flagged and are
+			 * removed by the next run. A failed commit rolls back, and so
+			 * does a transaction whose rows carry wrong event ids. */
+			if (sq->ids_broken ||
+			    sqlite3_exec(sq->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+				sqlite3_exec(sq->db, "ROLLBACK", NULL, NULL, NULL);
+		}
+		for (int i = 0; i < SQ_COUNT_; i++)
+			sqlite3_finalize(sq->st[i]);
+		wl_sqlite_rows_free(sq);
+		/* Empties the WAL, whose frames are all in the synced file by
+		 * now. Not checked: the index is complete and durable already,
+		 * and a WAL left behind is read (and emptied) by the next open. */
+		if (ok)
+			sqlite3_exec(sq->db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL);
+		sqlite3_close(sq->db);
+	}
+	if (sq->lock_fd >= 0)
+		close(sq->lock_fd);
+	wl_sqlite_durable_close(sq);
+	wl_known_free(&sq->known);
+	wl_idmap_free(&sq->hosts);
+	wl_idmap_free(&sq->comps);
+	wl_idmap_free(&sq->guids);
+	wl_idmap_free(&sq->msgs);
+	free(sq->open_source);
+	free(sq->path);
+	free(sq);
+	return st;
+}
+
+static const wl_store_ops sqlite_ops = {
+    .engine = "sqlite",
+    .begin_source = op_begin_source,
+    .add_events = op_add_events,
+    .end_source = op_end_source,
+    .input_read = op_input_read,
+    .problem = op_problem,
+    .known = op_known,
+    .resumed = op_resumed,
+    .close = op_close,
+};
+
+/* ---- open ---- */
+
+/* One ingester at a time: DB.lock, flock'ed for the whole run (readers do
+ * not take it; they read through WAL). */
+static wl_status take_lock(wl_sqlite *sq, const char *path, char *err, size_t errlen)
+{
+	size_t n = strlen(path) + 6;
+	char *lp = malloc(n);
+	if (!lp)
+		return WL_E_NOMEM;
+	snprintf(lp, n, "%s.lock", path);
+	wl_status st = WL_OK;
+	sq->lock_fd = open(lp, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	if (sq->lock_fd < 0) {
+		snprintf(err, errlen, "%s: %s", lp, strerror(errno));
+		st = WL_E_OPEN;
+	} else if (flock(sq->lock_fd, LOCK_EX | LOCK_NB) != 0) {
+		snprintf(err, errlen,
+		         "%s is being written by another wsuslog-index (lock %s held); "
+		         "wait for it to finish",
+		         path, lp);
+		st = WL_E_BUSY;
+	}
+	free(lp);
+	return st;
+}
+
+/* What the index holds decides how this run writes: where ids continue,
+ * whether SQLite may assign them, whether indexes wait for the close, and
+ * whether the maps can stand in for the name tables. */
+static wl_status read_state(wl_sqlite *sq, char *err, size_t errlen)
+{
+	int64_t v[2];
+	wl_status st = query_row(sq, sql_next_ids, v, 2, err, errlen);
+	if (st != WL_OK)
+		return st;
+	sq->next_event_id = v[0];
+	sq->next_message_id = v[1];
+	if ((st = begin(sq, err, errlen)) != WL_OK ||
+	    (st = wl_sqlite_remove_incomplete(sq, err, errlen)) != WL_OK ||
+	    (st = commit(sq, err, errlen)) != WL_OK)
+		return st;
+	/* After remove_incomplete, which may have deleted the newest events
+	 * (and turned auto_ids off; it starts on here). */
+	if ((st = query_row(sq, sql_last_ids, v, 2, err, errlen)) != WL_OK)
+		return st;
+	sq->auto_ids = v[0] == sq->next_event_id - 1 && v[1] == sq->next_event_id - 1;
+	if ((st = query_row(sq, sql_fresh, v, 1, err, errlen)) != WL_OK)
+		return st;
+	sq->fresh = v[0] != 0;
+	if ((st = query_row(sq, sql_names_empty, v, 1, err, errlen)) != WL_OK)
+		return st;
+	sq->maps_complete = v[0] != 0;
+	return WL_OK;
+}
+
+wl_status wl_store_sqlite_open(wl_store **out, const char *path, unsigned lanes,
+                               uint64_t max_db_pages, char *err, size_t errlen)
+{
+	assert(lanes >= 1);
+	wl_status st = WL_OK;
+	wl_sqlite *sq = calloc(1, sizeof *sq);
+	if (!sq)
+		return WL_E_NOMEM;
+	sq->base.ops = &sqlite_ops;
+	sq->lock_fd = -1;
+	sq->db_fd = -1;
+	wl_store_sqlite_set_map_max(&sq->base, WL_MAP_ENTRIES_MAX);
+	sq->lanes = lanes;
+	sq->open_source = calloc(lanes, sizeof *sq->open_source);
+	if (!sq->open_source) {
+		st = WL_E_NOMEM;
+		goto fail;
+	}
+	if ((st = take_lock(sq, path, err, errlen)) != WL_OK)
+		goto fail;
+	if (!(sq->path = strdup(path))) {
+		st = WL_E_NOMEM;
+		goto fail;
+	}
+	/* NOMUTEX: only one thread ever uses the connection. */
+	if (sqlite3_open_v2(path, &sq->db,
+	                    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+	                    NULL) != SQLITE_OK) {
+		st = wl_sqlite_db_error(sq, err, errlen, path);
+		goto fail;
+	}
+	if ((st = wl_sqlite_durable_open(sq, err, errlen)) != WL_OK)
+		goto fail;
+	sqlite3_busy_timeout(sq->db, 10000);
+	if ((st = wl_sqlite_exec(sq, open_pragmas, err, errlen)) != WL_OK)
+		goto fail;
+	if ((st = wl_schema_init(sq->db, err, errlen)) != WL_OK)
+		goto fail;
+	if (max_db_pages) {
+		/* A full disk, simulated: SQLITE_FULL once the file would grow
+		 * beyond this many pages. */
+		char sql[64];
+		snprintf(sql, sizeof sql, "PRAGMA max_page_count = %llu",
+		         (unsigned long long)max_db_pages);
+		if ((st = wl_sqlite_exec(sq, sql, err, errlen)) != WL_OK)
+			goto fail;
+	}
+	for (int i = 0; i < SQ_COUNT_; i++) {
+		if (sqlite3_prepare_v3(sq->db, wl_sqlite_sql[i], -1, SQLITE_PREPARE_PERSISTENT,
+		                       &sq->st[i], NULL) != SQLITE_OK) {
+			st = wl_sqlite_db_error(sq, err, errlen, "prepare");
+			goto fail;
+		}
+	}
+	if ((st = wl_sqlite_rows_prepare(sq, err, errlen)) != WL_OK)
+		goto fail;
+	if ((st = read_state(sq, err, errlen)) != WL_OK)
+		goto fail;
+	if ((st = wl_known_load(&sq->known, sq->db, err, errlen)) != WL_OK)
+		goto fail;
+	/* Bulk load into a fresh index: secondary indexes are built once at
+	 * close (PERFORMANCE.md: ~10x faster than random inserts). */
+	if (sq->fresh && (st = wl_schema_drop_indexes(sq->db, err, errlen)) != WL_OK)
+		goto fail;
+	if (!sq->maps_complete && (st = wl_schema_lookup_indexes(sq->db, err, errlen)) != WL_OK)
+		goto fail;
+	*out = &sq->base;
+	return WL_OK;
+fail:
+	op_close(&sq->base, false, NULL, 0);
+	return st;
+}
+
+void wl_store_sqlite_set_map_max(wl_store *s, size_t max)
+{
+	wl_sqlite *sq = sqlite_of(s);
+	assert(s->ops == &sqlite_ops);
+	max = max > 0 ? max : 1;
+	sq->hosts.max = sq->comps.max = sq->guids.max = sq->msgs.max = max;
+}
+
+size_t wl_store_sqlite_map_entries(const wl_store *s)
+{
+	const wl_sqlite *sq = (const wl_sqlite *)s;
+	assert(s->ops == &sqlite_ops);
+	return sq->hosts.used + sq->comps.used + sq->guids.used + sq->msgs.used;
+}

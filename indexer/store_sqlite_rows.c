@@ -1,0 +1,418 @@
+/* SQLite store, rows: an event becomes rows of events, event_text,
+ * messages and event_guids (a scan summary a row of scans, a web.config a
+ * row of server_config), buffered per table and written in multi-row
+ * INSERT batches.
+ *
+ * One statement step per batch instead of one per row: the per-step VDBE
+ * set-up and tear-down dominated. A partial batch, when one must be written,
+ * goes out in power-of-two pieces (at most BATCH_LOG + 1 steps). The store
+ * assigns event ids itself (it is the only writer), so event_text and
+ * event_guids rows need no last_insert_rowid. Text of buffered rows is
+ * copied into an arena, so batches carry over from one message to the next.
+ *
+ * The multi-row INSERTs say OR FAIL: with the default ABORT, a statement
+ * that writes several rows needs a statement journal (to undo its own rows
+ * if a later one fails), and SQLite wrote one 16 KiB page to a temp file
+ * per statement: 880 MB of writes for a 50 MB index, 0.3 CPU-s per GB. A
+ * failed statement here is fatal anyway, and its input stays complete = 0,
+ * so its rows are ignored and removed by the next run. */
+#include <assert.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store_sqlite.h"
+#include "wsuslog/limits.h"
+
+#define BATCH_LOG WL_SQ_BATCH_LOG
+#define BATCH_ROWS WL_SQ_BATCH_ROWS
+
+static void bind_id(sqlite3_stmt *s, int i, int64_t id)
+{
+	if (id)
+		sqlite3_bind_int64(s, i, id);
+	else
+		sqlite3_bind_null(s, i);
+}
+
+static void bind_null_or(sqlite3_stmt *s, int i, bool has, int64_t v)
+{
+	if (has)
+		sqlite3_bind_int64(s, i, v);
+	else
+		sqlite3_bind_null(s, i);
+}
+
+/* NULL for an empty span (fault code, parameter). */
+static void bind_atext(const wl_sqlite_batches *b, sqlite3_stmt *s, int i, wl_aspan a)
+{
+	if (a.n)
+		sqlite3_bind_text(s, i, b->arena + a.off, (int)a.n, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(s, i);
+}
+
+/* Row r of table t's buffer into the parameters from base + 1 on, in the
+ * column order of wl_sqlite_tables[t]. */
+static void bind_row(const wl_sqlite *sq, int t, sqlite3_stmt *s, int base, unsigned r)
+{
+	const wl_sqlite_batches *b = &sq->b;
+	switch (t) {
+	case SQ_T_EVENTS: {
+		const wl_evrow *e = &b->ev[r];
+		if (sq->auto_ids)
+			sqlite3_bind_null(s, base + 1);
+		else
+			sqlite3_bind_int64(s, base + 1, e->id);
+		sqlite3_bind_int64(s, base + 2, e->source);
+		sqlite3_bind_int64(s, base + 3, e->line);
+		bind_null_or(s, base + 4, e->has_ts, e->ts);
+		sqlite3_bind_int(s, base + 5, e->role);
+		sqlite3_bind_int(s, base + 6, e->kind);
+		bind_id(s, base + 7, e->host);
+		bind_id(s, base + 8, e->server);
+		bind_id(s, base + 9, e->client);
+		bind_id(s, base + 10, e->comp);
+		bind_null_or(s, base + 11, e->has_hr, e->hr);
+		bind_atext(b, s, base + 12, e->fault_code);
+		bind_atext(b, s, base + 13, e->parameter);
+		bind_id(s, base + 14, e->fault);
+		break;
+	}
+	case SQ_T_RAW: {
+		const wl_evrow *e = &b->ev[r];
+		if (sq->auto_ids)
+			sqlite3_bind_null(s, base + 1);
+		else
+			sqlite3_bind_int64(s, base + 1, e->id);
+		sqlite3_bind_text(s, base + 2, e->prefix.n ? b->arena + e->prefix.off : "",
+		                  (int)e->prefix.n, SQLITE_STATIC);
+		bind_id(s, base + 3, e->msg);
+		break;
+	}
+	case SQ_T_MSG: {
+		const wl_msgrow *m = &b->msg[r];
+		sqlite3_bind_int64(s, base + 1, m->id);
+		sqlite3_bind_int64(s, base + 2, m->hash);
+		sqlite3_bind_text(s, base + 3, b->arena + m->text.off, (int)m->text.n,
+		                  SQLITE_STATIC);
+		break;
+	}
+	case SQ_T_EG: {
+		const wl_egrow *g = &b->eg[r];
+		sqlite3_bind_int64(s, base + 1, g->gid);
+		sqlite3_bind_int64(s, base + 2, g->eid);
+		sqlite3_bind_int(s, base + 3, g->what);
+		break;
+	}
+	case SQ_T_SCANS: {
+		const wl_scanrow *c = &b->sc[r];
+		sqlite3_bind_int64(s, base + 1, c->source);
+		sqlite3_bind_int64(s, base + 2, c->line);
+		bind_null_or(s, base + 3, c->has_ts, c->ts);
+		bind_id(s, base + 4, c->host);
+		bind_id(s, base + 5, c->server);
+		bind_id(s, base + 6, c->client);
+		sqlite3_bind_int64(s, base + 7, c->hr);
+		for (int k = 0; k < 3; k++)
+			bind_null_or(s, base + 8 + k, c->v[k] >= 0, c->v[k]);
+		break;
+	}
+	default:
+		assert(!"no such table");
+	}
+}
+
+/* Write the first n buffered rows of table t: whole batches, then the
+ * rest in power-of-two pieces. */
+static wl_status flush_table(wl_sqlite *sq, int t, unsigned n, char *err, size_t errlen)
+{
+	unsigned done = 0;
+	for (int k = BATCH_LOG; k >= 0; k--) {
+		unsigned size = 1u << k;
+		sqlite3_stmt *s = sq->b.ins[t][k];
+		while (n - done >= size) {
+			for (unsigned i = 0; i < size; i++)
+				bind_row(sq, t, s, (int)i * wl_sqlite_tables[t].ncol, done + i);
+			int rc = sqlite3_step(s);
+			sqlite3_reset(s);
+			if (rc != SQLITE_DONE)
+				return wl_sqlite_db_error(sq, err, errlen, "write");
+			done += size;
+		}
+	}
+	return WL_OK;
+}
+
+/* With auto_ids, the rowid SQLite gave the last row of a batch must be the
+ * id the store assigned it (and that event_guids rows refer to). */
+static wl_status check_ids(wl_sqlite *sq, const char *table, char *err, size_t errlen)
+{
+	if (!sq->auto_ids || sq->b.nev == 0)
+		return WL_OK;
+	int64_t got = sqlite3_last_insert_rowid(sq->db), want = sq->b.ev[sq->b.nev - 1].id;
+	if (got == want)
+		return WL_OK;
+	snprintf(err, errlen, "%s: row id %lld where %lld was assigned", table, (long long)got,
+	         (long long)want);
+	/* event_guids rows already written in this transaction name the
+	 * assigned ids: none of it may be committed. */
+	sq->ids_broken = true;
+	return WL_E_DB;
+}
+
+/* Events, their event_text rows and the new messages they name, together:
+ * the arena holds the text of all three. */
+static wl_status flush_events(wl_sqlite *sq, char *err, size_t errlen)
+{
+	wl_sqlite_batches *b = &sq->b;
+	wl_status st = flush_table(sq, SQ_T_EVENTS, b->nev, err, errlen);
+	if (st == WL_OK)
+		st = check_ids(sq, "events", err, errlen);
+	if (st == WL_OK)
+		st = flush_table(sq, SQ_T_RAW, b->nev, err, errlen);
+	if (st == WL_OK)
+		st = check_ids(sq, "event_text", err, errlen);
+	if (st == WL_OK)
+		st = flush_table(sq, SQ_T_MSG, b->nmsg, err, errlen);
+	if (st != WL_OK)
+		return st;
+	b->nev = 0;
+	b->nmsg = 0;
+	b->arena_n = 0;
+	return WL_OK;
+}
+
+static wl_status flush_guids(wl_sqlite *sq, char *err, size_t errlen)
+{
+	wl_status st = flush_table(sq, SQ_T_EG, sq->b.neg, err, errlen);
+	if (st == WL_OK)
+		sq->b.neg = 0;
+	return st;
+}
+
+static wl_status flush_scans(wl_sqlite *sq, char *err, size_t errlen)
+{
+	wl_status st = flush_table(sq, SQ_T_SCANS, sq->b.nsc, err, errlen);
+	if (st == WL_OK)
+		sq->b.nsc = 0;
+	return st;
+}
+
+/* Guids go after the events they name. */
+wl_status wl_sqlite_flush_rows(wl_sqlite *sq, char *err, size_t errlen)
+{
+	wl_status st = flush_events(sq, err, errlen);
+	if (st == WL_OK)
+		st = flush_guids(sq, err, errlen);
+	if (st == WL_OK)
+		st = flush_scans(sq, err, errlen);
+	return st;
+}
+
+/* Copy text into the arena (valid until the event rows are flushed), at
+ * most max bytes of it. */
+static wl_status arena_put(wl_sqlite_batches *b, wl_span sp, size_t max, wl_aspan *out)
+{
+	size_t n = sp.p ? sp.n : 0;
+	if (n > max)
+		n = max;
+	if (b->arena_n + n > b->arena_cap) {
+		size_t cap = b->arena_cap ? b->arena_cap : 64 * 1024;
+		while (cap < b->arena_n + n)
+			cap *= 2;
+		char *a = realloc(b->arena, cap);
+		if (!a)
+			return WL_E_NOMEM;
+		b->arena = a;
+		b->arena_cap = cap;
+	}
+	if (n)
+		memcpy(b->arena + b->arena_n, sp.p, n);
+	out->off = b->arena_n;
+	out->n = n;
+	b->arena_n += n;
+	return WL_OK;
+}
+
+/* The messages row of text a (in the arena), when the text is new. */
+static wl_status add_message(wl_sqlite *sq, wl_aspan a, int64_t *id, char *err, size_t errlen)
+{
+	wl_sqlite_batches *b = &sq->b;
+	int64_t hash;
+	bool fresh;
+	wl_status st =
+	    wl_sqlite_message_id(sq, b->arena + a.off, a.n, id, &hash, &fresh, err, errlen);
+	if (st != WL_OK || !fresh)
+		return st;
+	b->msg[b->nmsg++] = (wl_msgrow){*id, hash, a};
+	sq->txn_rows++;
+	if (b->nmsg == BATCH_ROWS) {
+		/* Before their events: the arena stays, and a messages row
+		 * needs no event. */
+		if ((st = flush_table(sq, SQ_T_MSG, b->nmsg, err, errlen)) != WL_OK)
+			return st;
+		b->nmsg = 0;
+	}
+	return WL_OK;
+}
+
+static wl_status add_guid(wl_sqlite *sq, int64_t event_id, const wl_guid *g, int what, char *err,
+                          size_t errlen)
+{
+	int64_t gid;
+	wl_status st = wl_sqlite_intern(sq, SQ_GUIDS, g->s, 36, &gid, err, errlen);
+	if (st != WL_OK)
+		return st;
+	sq->b.eg[sq->b.neg++] = (wl_egrow){gid, event_id, what};
+	sq->txn_rows++;
+	if (sq->b.neg == BATCH_ROWS)
+		return flush_guids(sq, err, errlen);
+	return WL_OK;
+}
+
+/* A web.config's limits: one row per file, written at once. */
+static wl_status add_config(wl_sqlite *sq, int64_t source_id, const wl_event *e, char *err,
+                            size_t errlen)
+{
+	sqlite3_stmt *s = sq->st[SQ_INS_CONFIG];
+	sqlite3_bind_int64(s, 1, source_id);
+	sqlite3_bind_text(s, 2, e->server.p ? e->server.p : "", (int)e->server.n, SQLITE_STATIC);
+	bind_null_or(s, 3, e->ts_us != WL_TS_NONE, e->ts_us);
+	bind_null_or(s, 4, e->max_prereq >= 0, e->max_prereq);
+	bind_null_or(s, 5, e->max_cached >= 0, e->max_cached);
+	sq->txn_rows++;
+	return wl_sqlite_run(sq, SQ_INS_CONFIG, err, errlen);
+}
+
+static wl_status add_scan(wl_sqlite *sq, int64_t source_id, const wl_event *e, int64_t host,
+                          int64_t server, int64_t client, char *err, size_t errlen)
+{
+	wl_scanrow *r = &sq->b.sc[sq->b.nsc++];
+	r->source = source_id;
+	r->line = (int64_t)e->line;
+	r->has_ts = e->ts_us != WL_TS_NONE;
+	r->ts = e->ts_us;
+	r->host = host;
+	r->server = server;
+	r->client = client;
+	r->hr = e->hresult;
+	r->v[0] = e->round_trips;
+	r->v[1] = e->evaluated;
+	r->v[2] = e->deployed;
+	sq->txn_rows++;
+	if (sq->b.nsc == BATCH_ROWS)
+		return flush_scans(sq, err, errlen);
+	return WL_OK;
+}
+
+wl_status wl_sqlite_add_event(wl_sqlite *sq, int64_t source_id, const wl_event *e, char *err,
+                              size_t errlen)
+{
+	wl_sqlite_batches *b = &sq->b;
+	int64_t host, server, comp, client = 0, fault = 0;
+	wl_status st;
+	if ((st = wl_sqlite_intern(sq, SQ_HOSTS, e->host.p, e->host.n, &host, err, errlen)) !=
+	        WL_OK ||
+	    (st = wl_sqlite_intern(sq, SQ_HOSTS, e->server.p, e->server.n, &server, err, errlen)) !=
+	        WL_OK)
+		return st;
+	if (e->has_client_id && (st = wl_sqlite_intern(sq, SQ_GUIDS, e->client_id.s, 36, &client,
+	                                               err, errlen)) != WL_OK)
+		return st;
+	if (e->kind == WL_EV_CONFIG)
+		return add_config(sq, source_id, e, err, errlen);
+	if (e->kind == WL_EV_SCAN)
+		return add_scan(sq, source_id, e, host, server, client, err, errlen);
+	if ((st = wl_sqlite_intern(sq, SQ_COMPONENTS, e->component.p, e->component.n, &comp, err,
+	                           errlen)) != WL_OK)
+		return st;
+	if (e->has_fault_guid && (st = wl_sqlite_intern(sq, SQ_GUIDS, e->fault_guid.s, 36, &fault,
+	                                                err, errlen)) != WL_OK)
+		return st;
+	wl_evrow *r = &b->ev[b->nev++];
+	r->id = sq->next_event_id++;
+	r->source = source_id;
+	r->line = (int64_t)e->line;
+	r->has_ts = e->ts_us != WL_TS_NONE;
+	r->ts = e->ts_us;
+	r->role = (int)e->role;
+	r->kind = (int)e->kind;
+	r->host = host;
+	r->server = server;
+	r->client = client;
+	r->comp = comp;
+	r->has_hr = e->has_hresult;
+	r->hr = e->hresult;
+	r->fault = fault;
+	if ((st = arena_put(b, e->fault_code, SIZE_MAX, &r->fault_code)) != WL_OK ||
+	    (st = arena_put(b, e->parameter, SIZE_MAX, &r->parameter)) != WL_OK ||
+	    (st = arena_put(b, e->raw, WL_RAW_MAX, &r->prefix)) != WL_OK)
+		return st;
+	sq->txn_rows += 2;
+	r->msg = 0;
+	/* The line's header stays in event_text.prefix; its message, shared
+	 * by many lines, is stored once. */
+	if (e->msg_off > 0 && e->msg_off < r->prefix.n) {
+		wl_aspan text = {r->prefix.off + e->msg_off, r->prefix.n - e->msg_off};
+		if ((st = add_message(sq, text, &r->msg, err, errlen)) != WL_OK)
+			return st;
+		r->prefix.n = e->msg_off;
+	}
+	if (e->has_fault_guid &&
+	    (st = add_guid(sq, r->id, &e->fault_guid, WL_GUID_FAULT, err, errlen)) != WL_OK)
+		return st;
+	/* The SusClientId is not repeated in event_guids: nearly every event
+	 * carries one, and events.client_guid_id (indexed) finds them. */
+	for (unsigned i = 0; i < e->n_other; i++)
+		if ((st = add_guid(sq, r->id, &e->other[i], WL_GUID_OTHER, err, errlen)) != WL_OK)
+			return st;
+	if (b->nev == BATCH_ROWS)
+		return flush_events(sq, err, errlen);
+	return WL_OK;
+}
+
+/* "head (row),(row),…" with n rows; caller frees. */
+static char *multi_sql(const wl_sqlite_table *t, unsigned n)
+{
+	size_t hl = strlen(t->head), rl = strlen(t->row);
+	char *sql = malloc(hl + n * (rl + 1) + 1);
+	if (!sql)
+		return NULL;
+	memcpy(sql, t->head, hl);
+	size_t o = hl;
+	for (unsigned i = 0; i < n; i++) {
+		if (i)
+			sql[o++] = ',';
+		memcpy(sql + o, t->row, rl);
+		o += rl;
+	}
+	sql[o] = 0;
+	return sql;
+}
+
+wl_status wl_sqlite_rows_prepare(wl_sqlite *sq, char *err, size_t errlen)
+{
+	for (int t = 0; t < SQ_T_COUNT_; t++) {
+		for (int k = 0; k <= BATCH_LOG; k++) {
+			char *sql = multi_sql(&wl_sqlite_tables[t], 1u << k);
+			if (!sql)
+				return WL_E_NOMEM;
+			int rc = sqlite3_prepare_v3(sq->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
+			                            &sq->b.ins[t][k], NULL);
+			free(sql);
+			if (rc != SQLITE_OK)
+				return wl_sqlite_db_error(sq, err, errlen, "prepare");
+		}
+	}
+	return WL_OK;
+}
+
+void wl_sqlite_rows_free(wl_sqlite *sq)
+{
+	for (int t = 0; t < SQ_T_COUNT_; t++)
+		for (int k = 0; k <= BATCH_LOG; k++)
+			sqlite3_finalize(sq->b.ins[t][k]);
+	free(sq->b.arena);
+	memset(&sq->b, 0, sizeof sq->b);
+}
