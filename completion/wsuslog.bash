@@ -5,8 +5,8 @@
 # too (`source` it). tests/install/completion.sh checks the lists below
 # against each program's --help.
 
-_wsuslog_index_opts='--db -j --jobs --tz --max-member-bytes --max-db-pages
-  --progress --no-progress -q --quiet -h --help --version'
+_wsuslog_index_opts='--db --audit --format -j --jobs --tz --max-member-bytes
+  --max-db-pages --progress --no-progress -q --quiet --stats -h --help --version'
 _wsuslog_query_cmds='limits errors guid servers clients timeline incident sql
   problems capacity report'
 _wsuslog_query_opts='--db -f --format --since --until --server --by --code
@@ -44,6 +44,7 @@ _wsuslog_index() {
   COMPREPLY=()
   case $prev in
   --db) _wsuslog_files; return ;;
+  --format) COMPREPLY=($(compgen -W 'table csv json' -- "$cur")); return ;;
   -j | --jobs | --tz | --max-member-bytes | --max-db-pages) return ;;
   esac
   if [[ $cur == -* ]]; then

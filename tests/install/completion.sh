@@ -55,6 +55,7 @@ expect "$fmts" wsuslog-query --db x.db limits --format ''
 expect "$fmts" wsuslog-query -f ''
 expect csv wsuslog-query --format = c
 expect json wsuslog-query --db x.db errors -f j
+expect "$(help_values "$idx" --format)" wsuslog-index --audit --format ''
 expect "$(help_values "$qry" --by '  errors')" wsuslog-query --db x.db errors --by ''
 expect "$(help_values "$qry" --by '  timeline')" wsuslog-query timeline --by ''
 expect '' wsuslog-query --db x.db limits --since ''
