@@ -21,6 +21,7 @@
 #include "hostname.h"
 #include "tokenize.h"
 #include "wsuslog/limits.h"
+#include "../common/real_logs.h"
 
 #define REAL_DIR WL_SHARED_DIR "/real-logs"
 #define MIN_FILES 7
@@ -918,6 +919,7 @@ static void block_path_sdist(void **state)
 
 int main(void)
 {
+	wl_need_real_logs("test_reallogs", REAL_DIR);
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(every_real_log),
 	    cmocka_unit_test(known_soap_fault),
