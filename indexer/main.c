@@ -293,7 +293,7 @@ int main(int argc, char **argv)
 
 	wl_stats stats;
 	memset(&stats, 0, sizeof stats);
-	char err[512] = "";
+	char err[WL_ERR_BUF] = "";
 	wl_status st = from_db ? wl_copy_index_run(&cfg, from_db, &stats, err, sizeof err)
 	                       : wl_ingest_run(&cfg, inputs, n_inputs, &stats, err, sizeof err);
 	if (st != WL_OK) {
