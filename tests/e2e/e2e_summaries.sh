@@ -50,7 +50,10 @@ check "$db" "servers in a second run"
 
 # A duplicate under another name, and a log that grew: its first half
 # indexed, then the whole file under the same path.
-one=$(ls "$tmp"/clients/*WindowsUpdate.log.zst | head -1)
+# (a glob, not `ls | head -1`: under pipefail, head closing the pipe early
+# could kill ls with SIGPIPE and the script with it, silently)
+logs=("$tmp"/clients/*WindowsUpdate.log.zst)
+one=${logs[0]}
 mkdir -p "$tmp/more"
 cp "$one" "$tmp/more/copy-$(basename "$one")"
 zstd -qdc "$(ls "$tmp"/clients/*WindowsUpdate.log.zst | sed -n 2p)" > "$tmp/full.log"
