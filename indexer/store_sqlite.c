@@ -120,6 +120,19 @@ const char *const wl_sqlite_sql[SQ_COUNT_] = {
         TOUCHED) " INSERT INTO fault_members(fk, cid, hresult)"
                  " SELECT DISTINCT coalesce(fg, -fe), cid, hresult FROM frec",
     [SQ_FAULT_UNTOUCH] = "DELETE FROM temp.fault_touch",
+    [SQ_SUM_ERRORS_PUT] = "INSERT INTO sum_errors(source_id, day, role, host_id, server_id,"
+                          " client_guid_id, hresult, fg, n) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7,"
+                          " ?8, ?9)",
+    [SQ_SUM_ACTIVITY_PUT] =
+        "INSERT INTO sum_activity(source_id, day, role, host_id, server_id, client_guid_id,"
+        " events, scans, t0, t1, scan_t1, ok_t1, max_evaluated, max_deployed, max_round_trips)"
+        " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+    [SQ_SUM_DAYS_PUT] = "INSERT INTO sum_days(source_id, day, e0, e1, c0, c1)"
+                        " VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
+    [SQ_SUM_HOURS_PUT] = "INSERT INTO sum_hours(hour, server_id, hresult, n)"
+                         " VALUES(?2, ?3, ?4, ?5) ON CONFLICT(hour, server_id, hresult)"
+                         " DO UPDATE SET n = n + excluded.n",
+    [SQ_FAULT_TOUCH_PUT] = "INSERT OR IGNORE INTO temp.fault_touch(fk) VALUES(?2)",
 #undef TOUCHED
 #undef COMPLETE
 #undef HOUR
@@ -283,12 +296,11 @@ static wl_status op_add_events(wl_store *s, unsigned lane, const wl_event *ev, s
 {
 	wl_sqlite *sq = sqlite_of(s);
 	assert(lane < sq->lanes);
-	int64_t source_id = sq->open_source[lane];
 	/* Workers send events only between an input's BEGIN and END. */
-	assert(source_id != 0);
+	assert(sq->open_source[lane] != 0);
 	wl_status st = enter(sq, false, err, errlen);
 	for (size_t i = 0; i < n && st == WL_OK; i++)
-		st = wl_sqlite_add_event(sq, source_id, &ev[i], err, errlen);
+		st = wl_sqlite_add_event(sq, lane, &ev[i], err, errlen);
 	return leave(sq, st, err, errlen);
 }
 
@@ -400,6 +412,7 @@ static wl_status op_close(wl_store *s, bool ok, char *err, size_t errlen)
 	wl_idmap_free(&sq->comps);
 	wl_idmap_free(&sq->guids);
 	wl_idmap_free(&sq->msgs);
+	wl_sqlite_summary_free(sq);
 	free(sq->open_source);
 	free(sq->path);
 	free(sq);
@@ -489,10 +502,17 @@ wl_status wl_store_sqlite_open(wl_store **out, const char *path, unsigned lanes,
 	wl_store_sqlite_set_map_max(&sq->base, WL_MAP_ENTRIES_MAX);
 	sq->lanes = lanes;
 	sq->open_source = calloc(lanes, sizeof *sq->open_source);
-	if (!sq->open_source) {
+	if (!sq->open_source || wl_sqlite_summary_alloc(sq) != WL_OK) {
 		st = WL_E_NOMEM;
 		goto fail;
 	}
+	/* Keys an open source's summaries may hold in memory (all maps of a
+	 * lane: 64 Ki keys, a few MiB); WSUSLOG_SUM_KEYS lowers it to test the
+	 * SQL fallback. */
+	sq->sum_keys_max = 1u << 16;
+	const char *keys = getenv("WSUSLOG_SUM_KEYS");
+	if (keys && *keys)
+		sq->sum_keys_max = (size_t)strtoull(keys, NULL, 10);
 	if ((st = take_lock(sq, path, err, errlen)) != WL_OK)
 		goto fail;
 	if (!(sq->path = strdup(path))) {
