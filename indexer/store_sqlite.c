@@ -120,19 +120,6 @@ const char *const wl_sqlite_sql[SQ_COUNT_] = {
         TOUCHED) " INSERT INTO fault_members(fk, cid, hresult)"
                  " SELECT DISTINCT coalesce(fg, -fe), cid, hresult FROM frec",
     [SQ_FAULT_UNTOUCH] = "DELETE FROM temp.fault_touch",
-    [SQ_SUM_ERRORS_PUT] = "INSERT INTO sum_errors(source_id, day, role, host_id, server_id,"
-                          " client_guid_id, hresult, fg, n) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7,"
-                          " ?8, ?9)",
-    [SQ_SUM_ACTIVITY_PUT] =
-        "INSERT INTO sum_activity(source_id, day, role, host_id, server_id, client_guid_id,"
-        " events, scans, t0, t1, scan_t1, ok_t1, max_evaluated, max_deployed, max_round_trips)"
-        " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
-    [SQ_SUM_DAYS_PUT] = "INSERT INTO sum_days(source_id, day, e0, e1, c0, c1)"
-                        " VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
-    [SQ_SUM_HOURS_PUT] = "INSERT INTO sum_hours(hour, server_id, hresult, n)"
-                         " VALUES(?2, ?3, ?4, ?5) ON CONFLICT(hour, server_id, hresult)"
-                         " DO UPDATE SET n = n + excluded.n",
-    [SQ_FAULT_TOUCH_PUT] = "INSERT OR IGNORE INTO temp.fault_touch(fk) VALUES(?2)",
 #undef TOUCHED
 #undef COMPLETE
 #undef HOUR
@@ -153,6 +140,21 @@ const wl_sqlite_table wl_sqlite_tables[SQ_T_COUNT_] = {
         {"INSERT OR FAIL INTO scans(source_id, line, ts, host_id, server_id, client_guid_id,"
          " exit_code, round_trips, evaluated, deployed) VALUES",
          "(?,?,?,?,?,?,?,?,?,?)", 10},
+};
+
+const wl_sqlite_table wl_sqlite_sum_tables[SUM_MAPS_] = {
+    [SUM_ERRORS] = {"INSERT INTO sum_errors(source_id, day, role, host_id, server_id,"
+                    " client_guid_id, hresult, fg, n) VALUES",
+                    "(?,?,?,?,?,?,?,?,?)", 9, NULL},
+    [SUM_ACTIVITY] = {"INSERT INTO sum_activity(source_id, day, role, host_id, server_id,"
+                      " client_guid_id, events, scans, t0, t1, scan_t1, ok_t1, max_evaluated,"
+                      " max_deployed, max_round_trips) VALUES",
+                      "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", 15, NULL},
+    [SUM_DAYS] = {"INSERT INTO sum_days(source_id, day, e0, e1, c0, c1) VALUES", "(?,?,?,?,?,?)", 6,
+                  NULL},
+    [SUM_HOURS] = {"INSERT INTO sum_hours(hour, server_id, hresult, n) VALUES", "(?,?,?,?)", 4,
+                   " ON CONFLICT(hour, server_id, hresult) DO UPDATE SET n = n + excluded.n"},
+    [SUM_FAULTS] = {"INSERT OR IGNORE INTO temp.fault_touch(fk) VALUES", "(?)", 1, NULL},
 };
 
 /* WAL: queries can read while we write. synchronous = OFF during the load
@@ -246,6 +248,9 @@ static wl_status commit(wl_sqlite *sq, char *err, size_t errlen)
 {
 	if (!sq->in_txn)
 		return WL_OK;
+	wl_status st = wl_sqlite_summary_flush(sq, err, errlen);
+	if (st != WL_OK)
+		return st;
 	sq->in_txn = false;
 	return wl_sqlite_exec(sq, "COMMIT", err, errlen);
 }
@@ -390,13 +395,16 @@ static wl_status op_close(wl_store *s, bool ok, char *err, size_t errlen)
 			/* Commit what is whole: incomplete inputs stay flagged and are
 			 * removed by the next run. A failed commit rolls back, and so
 			 * does a transaction whose rows carry wrong event ids. */
+			char why[256];
 			if (sq->ids_broken ||
+			    wl_sqlite_summary_flush(sq, why, sizeof why) != WL_OK ||
 			    sqlite3_exec(sq->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
 				sqlite3_exec(sq->db, "ROLLBACK", NULL, NULL, NULL);
 		}
 		for (int i = 0; i < SQ_COUNT_; i++)
 			sqlite3_finalize(sq->st[i]);
 		wl_sqlite_rows_free(sq);
+		wl_sqlite_summary_finalize(sq);
 		/* Empties the WAL, whose frames are all in the synced file by
 		 * now. Not checked: the index is complete and durable already,
 		 * and a WAL left behind is read (and emptied) by the next open. */
@@ -552,7 +560,8 @@ wl_status wl_store_sqlite_open(wl_store **out, const char *path, unsigned lanes,
 		}
 	}
 	wl_sqlite_summary_bind(sq);
-	if ((st = wl_sqlite_rows_prepare(sq, err, errlen)) != WL_OK)
+	if ((st = wl_sqlite_rows_prepare(sq, err, errlen)) != WL_OK ||
+	    (st = wl_sqlite_summary_prepare(sq, err, errlen)) != WL_OK)
 		goto fail;
 	if ((st = read_state(sq, err, errlen)) != WL_OK)
 		goto fail;

@@ -86,12 +86,6 @@ enum {
 	SQ_FAULT_FILL,
 	SQ_FAULT_MEMBERS_FILL,
 	SQ_FAULT_UNTOUCH,
-	/* One row of an accumulator (wl_sumacc). */
-	SQ_SUM_ERRORS_PUT,
-	SQ_SUM_ACTIVITY_PUT,
-	SQ_SUM_DAYS_PUT,
-	SQ_SUM_HOURS_PUT,
-	SQ_FAULT_TOUCH_PUT,
 	SQ_COUNT_
 };
 extern const char *const wl_sqlite_sql[SQ_COUNT_];
@@ -104,11 +98,12 @@ extern const char *const wl_sqlite_sql[SQ_COUNT_];
 
 enum { SQ_T_EVENTS, SQ_T_RAW, SQ_T_MSG, SQ_T_EG, SQ_T_SCANS, SQ_T_COUNT_ };
 
-/* "head" then "row" repeated, comma-separated: the multi-row INSERT of a
- * table with ncol columns. */
+/* "head" then "row" repeated, comma-separated, then "tail" (NULL: none):
+ * the multi-row INSERT of a table with ncol columns. */
 typedef struct wl_sqlite_table {
 	const char *head, *row;
 	int ncol;
+	const char *tail;
 } wl_sqlite_table;
 extern const wl_sqlite_table wl_sqlite_tables[SQ_T_COUNT_];
 
@@ -170,6 +165,9 @@ typedef struct wl_summap {
 } wl_summap;
 
 enum { SUM_ERRORS, SUM_ACTIVITY, SUM_DAYS, SUM_HOURS, SUM_FAULTS, SUM_MAPS_ };
+/* Their rows' multi-row INSERTs: the source id (except sum_hours and
+ * fault_touch), then each key's columns and values. */
+extern const wl_sqlite_table wl_sqlite_sum_tables[SUM_MAPS_];
 
 typedef struct wl_sumacc {
 	wl_summap m[SUM_MAPS_];
@@ -205,7 +203,11 @@ typedef struct wl_sqlite {
 	/* Sources (store_sqlite_sources.c). */
 	int64_t *open_source; /* per lane, 0: none open */
 	wl_sumacc *acc;       /* per lane: the open source's summaries */
-	size_t sum_keys_max;  /* keys per lane before falling back to SQL */
+	sqlite3_stmt *sum_ins[SUM_MAPS_][WL_SQ_BATCH_LOG + 1];
+	/* sum_hours counts of the sources completed in this transaction: one
+	 * upsert per key at the commit instead of one per source's key. */
+	wl_summap hours;
+	size_t sum_keys_max; /* keys per lane before falling back to SQL */
 	unsigned lanes;
 	unsigned resumed;
 	bool fresh; /* the database had no events: indexes are built at close */
@@ -250,6 +252,9 @@ void wl_sqlite_rows_free(wl_sqlite *sq);
  * source open on lane. */
 wl_status wl_sqlite_add_event(wl_sqlite *sq, unsigned lane, const wl_event *e, char *err,
                               size_t errlen);
+/* Prepare ins[k], the multi-row INSERT of 2^k rows of t, k = 0..BATCH_LOG. */
+wl_status wl_sqlite_prepare_multi(wl_sqlite *sq, const wl_sqlite_table *t, sqlite3_stmt **ins,
+                                  char *err, size_t errlen);
 /* Write every buffered row: before anything that reads, deletes or commits
  * them. */
 wl_status wl_sqlite_flush_rows(wl_sqlite *sq, char *err, size_t errlen);
@@ -273,6 +278,9 @@ void wl_sqlite_summary_bind(wl_sqlite *sq);
 /* Per-lane accumulators (sq->lanes set); wl_sqlite_summary_free frees them. */
 wl_status wl_sqlite_summary_alloc(wl_sqlite *sq);
 void wl_sqlite_summary_free(wl_sqlite *sq);
+/* The statements that write them, and their end (before sqlite3_close). */
+wl_status wl_sqlite_summary_prepare(wl_sqlite *sq, char *err, size_t errlen);
+void wl_sqlite_summary_finalize(wl_sqlite *sq);
 /* A source begins on lane: its accumulator starts empty. */
 void wl_sqlite_summary_reset(wl_sqlite *sq, unsigned lane);
 /* Group a buffered event or scan row of lane's source; a scan's scan_id,
@@ -280,6 +288,8 @@ void wl_sqlite_summary_reset(wl_sqlite *sq, unsigned lane);
 wl_status wl_sqlite_summary_event(wl_sqlite *sq, unsigned lane, const wl_evrow *r);
 wl_status wl_sqlite_summary_scan(wl_sqlite *sq, unsigned lane, const wl_scanrow *r);
 wl_status wl_sqlite_summary_scan_id(wl_sqlite *sq, const wl_scanrow *r, int64_t scan_id);
+/* Before every COMMIT: add the pending sum_hours counts. */
+wl_status wl_sqlite_summary_flush(wl_sqlite *sq, char *err, size_t errlen);
 /* Source id, open on lane, was just completed (its rows flushed): add its
  * contributions. */
 wl_status wl_sqlite_summary_add(wl_sqlite *sq, unsigned lane, int64_t id, char *err, size_t errlen);

@@ -387,11 +387,11 @@ wl_status wl_sqlite_add_event(wl_sqlite *sq, unsigned lane, const wl_event *e, c
 	return WL_OK;
 }
 
-/* "head (row),(row),…" with n rows; caller frees. */
+/* "head (row),(row),… tail" with n rows; caller frees. */
 static char *multi_sql(const wl_sqlite_table *t, unsigned n)
 {
-	size_t hl = strlen(t->head), rl = strlen(t->row);
-	char *sql = malloc(hl + n * (rl + 1) + 1);
+	size_t hl = strlen(t->head), rl = strlen(t->row), tl = t->tail ? strlen(t->tail) : 0;
+	char *sql = malloc(hl + n * (rl + 1) + tl + 1);
 	if (!sql)
 		return NULL;
 	memcpy(sql, t->head, hl);
@@ -402,23 +402,35 @@ static char *multi_sql(const wl_sqlite_table *t, unsigned n)
 		memcpy(sql + o, t->row, rl);
 		o += rl;
 	}
-	sql[o] = 0;
+	if (tl)
+		memcpy(sql + o, t->tail, tl);
+	sql[o + tl] = 0;
 	return sql;
+}
+
+wl_status wl_sqlite_prepare_multi(wl_sqlite *sq, const wl_sqlite_table *t, sqlite3_stmt **ins,
+                                  char *err, size_t errlen)
+{
+	for (int k = 0; k <= BATCH_LOG; k++) {
+		char *sql = multi_sql(t, 1u << k);
+		if (!sql)
+			return WL_E_NOMEM;
+		int rc =
+		    sqlite3_prepare_v3(sq->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &ins[k], NULL);
+		free(sql);
+		if (rc != SQLITE_OK)
+			return wl_sqlite_db_error(sq, err, errlen, "prepare");
+	}
+	return WL_OK;
 }
 
 wl_status wl_sqlite_rows_prepare(wl_sqlite *sq, char *err, size_t errlen)
 {
 	for (int t = 0; t < SQ_T_COUNT_; t++) {
-		for (int k = 0; k <= BATCH_LOG; k++) {
-			char *sql = multi_sql(&wl_sqlite_tables[t], 1u << k);
-			if (!sql)
-				return WL_E_NOMEM;
-			int rc = sqlite3_prepare_v3(sq->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
-			                            &sq->b.ins[t][k], NULL);
-			free(sql);
-			if (rc != SQLITE_OK)
-				return wl_sqlite_db_error(sq, err, errlen, "prepare");
-		}
+		wl_status st =
+		    wl_sqlite_prepare_multi(sq, &wl_sqlite_tables[t], sq->b.ins[t], err, errlen);
+		if (st != WL_OK)
+			return st;
 	}
 	return WL_OK;
 }

@@ -69,12 +69,6 @@ static const unsigned map_shape[SUM_MAPS_][2] = {
     [SUM_FAULTS] = {1, 0},
 };
 
-static const int map_put[SUM_MAPS_] = {
-    [SUM_ERRORS] = SQ_SUM_ERRORS_PUT,  [SUM_ACTIVITY] = SQ_SUM_ACTIVITY_PUT,
-    [SUM_DAYS] = SQ_SUM_DAYS_PUT,      [SUM_HOURS] = SQ_SUM_HOURS_PUT,
-    [SUM_FAULTS] = SQ_FAULT_TOUCH_PUT,
-};
-
 static size_t slot_len(const wl_summap *m)
 {
 	return 1 + (size_t)m->nk + m->nv;
@@ -140,6 +134,8 @@ wl_status wl_sqlite_summary_alloc(wl_sqlite *sq)
 	sq->acc = calloc(sq->lanes, sizeof *sq->acc);
 	if (!sq->acc)
 		return WL_E_NOMEM;
+	sq->hours.nk = map_shape[SUM_HOURS][0];
+	sq->hours.nv = map_shape[SUM_HOURS][1];
 	for (unsigned l = 0; l < sq->lanes; l++)
 		for (int t = 0; t < SUM_MAPS_; t++) {
 			sq->acc[l].m[t].nk = map_shape[t][0];
@@ -164,6 +160,7 @@ void wl_sqlite_summary_reset(wl_sqlite *sq, unsigned lane)
 
 void wl_sqlite_summary_free(wl_sqlite *sq)
 {
+	map_clear(&sq->hours);
 	if (!sq->acc)
 		return;
 	for (unsigned l = 0; l < sq->lanes; l++)
@@ -310,28 +307,57 @@ wl_status wl_sqlite_summary_scan_id(wl_sqlite *sq, const wl_scanrow *r, int64_t 
 	return WL_OK;
 }
 
-/* Every row of map t, ?1 the source, then its key and values (NULL for
- * WL_SUM_NULL). */
-static wl_status write_map(wl_sqlite *sq, const wl_summap *m, int which, int64_t id, char *err,
-                           size_t errlen)
+wl_status wl_sqlite_summary_prepare(wl_sqlite *sq, char *err, size_t errlen)
 {
-	sqlite3_stmt *s = sq->st[which];
-	size_t len = slot_len(m);
-	for (size_t i = 0; i < m->cap; i++) {
-		const int64_t *slot = m->v + i * len;
-		if (!slot[0])
-			continue;
-		sqlite3_bind_int64(s, 1, id);
-		for (unsigned k = 0; k < m->nk + m->nv; k++) {
-			int64_t x = slot[1 + k];
-			if (x == WL_SUM_NULL)
-				sqlite3_bind_null(s, (int)k + 2);
-			else
-				sqlite3_bind_int64(s, (int)k + 2, x);
-		}
-		wl_status st = wl_sqlite_run(sq, which, err, errlen);
+	for (int t = 0; t < SUM_MAPS_; t++) {
+		wl_status st = wl_sqlite_prepare_multi(sq, &wl_sqlite_sum_tables[t], sq->sum_ins[t],
+		                                       err, errlen);
 		if (st != WL_OK)
 			return st;
+	}
+	return WL_OK;
+}
+
+void wl_sqlite_summary_finalize(wl_sqlite *sq)
+{
+	for (int t = 0; t < SUM_MAPS_; t++)
+		for (int k = 0; k <= WL_SQ_BATCH_LOG; k++) {
+			sqlite3_finalize(sq->sum_ins[t][k]);
+			sq->sum_ins[t][k] = NULL;
+		}
+}
+
+/* Every row of map t, in multi-row INSERTs of up to BATCH_ROWS rows (one
+ * step per row cost the writer a third more): the source id when the
+ * table has one, then the row's key and values (NULL for WL_SUM_NULL). */
+static wl_status write_map(wl_sqlite *sq, const wl_summap *m, int t, int64_t id, char *err,
+                           size_t errlen)
+{
+	bool with_source = wl_sqlite_sum_tables[t].ncol > (int)(m->nk + m->nv);
+	size_t len = slot_len(m), next = 0, left = m->used;
+	for (int k = WL_SQ_BATCH_LOG; k >= 0; k--) {
+		size_t size = (size_t)1 << k;
+		sqlite3_stmt *s = sq->sum_ins[t][k];
+		for (; left >= size; left -= size) {
+			int p = 1;
+			for (size_t r = 0; r < size; r++) {
+				while (!m->v[next * len])
+					next++;
+				const int64_t *row = m->v + next++ * len + 1;
+				if (with_source)
+					sqlite3_bind_int64(s, p++, id);
+				for (unsigned c = 0; c < m->nk + m->nv; c++, p++) {
+					if (row[c] == WL_SUM_NULL)
+						sqlite3_bind_null(s, p);
+					else
+						sqlite3_bind_int64(s, p, row[c]);
+				}
+			}
+			int rc = sqlite3_step(s);
+			sqlite3_reset(s);
+			if (rc != SQLITE_DONE)
+				return wl_sqlite_db_error(sq, err, errlen, "summaries");
+		}
 	}
 	return WL_OK;
 }
@@ -373,6 +399,32 @@ static wl_status add_by_sql(wl_sqlite *sq, int64_t id, char *err, size_t errlen)
 	return st;
 }
 
+wl_status wl_sqlite_summary_flush(wl_sqlite *sq, char *err, size_t errlen)
+{
+	if (!sq->hours.used)
+		return WL_OK;
+	wl_status st = write_map(sq, &sq->hours, SUM_HOURS, 0, err, errlen);
+	map_clear(&sq->hours);
+	return st;
+}
+
+/* Add a source's sum_hours counts to the pending ones (written by
+ * wl_sqlite_summary_flush, or now when they hold too many keys). */
+static wl_status pend_hours(wl_sqlite *sq, const wl_summap *m, char *err, size_t errlen)
+{
+	size_t len = slot_len(m);
+	for (size_t i = 0; i < m->cap; i++) {
+		const int64_t *slot = m->v + i * len;
+		if (!slot[0])
+			continue;
+		int64_t *n = map_at(&sq->hours, slot + 1);
+		if (!n)
+			return WL_E_NOMEM;
+		add_count(n, slot[1 + m->nk]);
+	}
+	return sq->hours.used > sq->sum_keys_max ? wl_sqlite_summary_flush(sq, err, errlen) : WL_OK;
+}
+
 wl_status wl_sqlite_summary_add(wl_sqlite *sq, unsigned lane, int64_t id, char *err, size_t errlen)
 {
 	wl_sumacc *a = &sq->acc[lane];
@@ -380,7 +432,8 @@ wl_status wl_sqlite_summary_add(wl_sqlite *sq, unsigned lane, int64_t id, char *
 	if (a->overflow)
 		st = add_by_sql(sq, id, err, errlen);
 	for (int t = 0; t < SUM_MAPS_ && st == WL_OK && !a->overflow; t++)
-		st = write_map(sq, &a->m[t], map_put[t], id, err, errlen);
+		st = t == SUM_HOURS ? pend_hours(sq, &a->m[t], err, errlen)
+		                    : write_map(sq, &a->m[t], t, id, err, errlen);
 	if (st == WL_OK && (a->overflow || a->m[SUM_FAULTS].used))
 		st = refresh_faults(sq, err, errlen);
 	wl_sqlite_summary_reset(sq, lane);
