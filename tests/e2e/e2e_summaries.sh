@@ -5,7 +5,9 @@
 # bounds that cut hours in the middle:
 #   inputs added in a later run, with the server side of faults arriving in
 #   a run after their client side; a duplicate dropped; a grown log replacing
-#   its copy; a run killed and resumed; the real logs of ../shared.
+#   its copy; a run killed and resumed; the real logs of ../shared; the
+#   generator's failing-fleet profile. And the summary tables the writer
+#   groups in memory equal those SQL groups from the events.
 #   e2e_summaries.sh GEN INDEX QUERY SHARED_DIR TMPDIR
 set -euo pipefail
 gen=$1 idx=$2 qry=$3 shared=$4 tmp=$5
@@ -104,4 +106,11 @@ if [ -d "$shared/real-logs" ]; then
   "$idx" -q --db "$db" "$shared/real-logs" >/dev/null 2>&1 || true
   check "$db" "real logs"
 fi
+# The failing-fleet profile: most clients fail, faults on every server.
+"$gen" --seed 12 --clients 80 --servers 3 --days 5 --size 8M --profile failing \
+  --zst-dir "$tmp/failing" --truth "$tmp/failing-truth" >/dev/null 2>&1
+db=$tmp/failing.db
+"$idx" -q -j 2 --db "$db" "$tmp/failing"
+[ "$(val "$db" "SELECT COUNT(*) FROM faults")" -gt 0 ] || fail "failing profile: no faults"
+check "$db" "failing profile"
 echo "e2e_summaries: ok"
