@@ -348,80 +348,51 @@ const char wl_sql_servers_sum[] = SERVERS_SQL(FAULTS_SUM_CTE, ACTIVITY_SUM_CTE);
 /* cev: (cid, role, hname, server_id, hresult, fg, n) rows standing for n
  * events each (0: rows that only say the client had events there); csc:
  * (cid, hname, server_id, ts, ok_ts) rows of scans, ts the last and ok_ts
- * the last successful one's time. */
+ * the last successful one's time. Laid out by hand: clang-format splits
+ * strings after a macro argument into fragments. */
+/* clang-format off */
 #define CLIENTS_ROWS                                                                               \
 	"cev AS ("                                                                                 \
 	"  SELECT e.client_guid_id AS cid, e.role, h.name AS hname, e.server_id,"                  \
 	"    e.hresult, e.fault_guid_id AS fg, 1 AS n"                                             \
 	"  FROM events e JOIN sources s ON s.source_id = e.source_id"                              \
 	"  LEFT JOIN hosts h ON h.host_id = e.host_id"                                             \
-	"  WHERE s.complete = 1 AND e.client_guid_id IS NOT NULL AND " IN_WINDOW(                  \
-	    "e.ts") "), csc AS ("                                                                  \
-	            "  SELECT c.client_guid_id AS cid, h.name AS hname, c.server_id, c.ts,"        \
-	            "    CASE WHEN c.exit_code = 0 THEN c.ts END AS ok_ts"                         \
-	            "  FROM scans c JOIN sources s ON s.source_id = c.source_id"                   \
-	            "  LEFT JOIN hosts h ON h.host_id = c.host_id"                                 \
-	            "  WHERE s.complete = 1 AND c.client_guid_id IS NOT NULL AND " IN_WINDOW(      \
-	                "c.ts") ")"
+	"  WHERE s.complete = 1 AND e.client_guid_id IS NOT NULL"                                  \
+	"    AND " IN_WINDOW("e.ts")                                                               \
+	"), csc AS ("                                                                              \
+	"  SELECT c.client_guid_id AS cid, h.name AS hname, c.server_id, c.ts,"                    \
+	"    CASE WHEN c.exit_code = 0 THEN c.ts END AS ok_ts"                                     \
+	"  FROM scans c JOIN sources s ON s.source_id = c.source_id"                               \
+	"  LEFT JOIN hosts h ON h.host_id = c.host_id"                                             \
+	"  WHERE s.complete = 1 AND c.client_guid_id IS NOT NULL"                                  \
+	"    AND " IN_WINDOW("c.ts") ")"
 /* The same from sum_activity (who had events or scans where, last scans),
  * sum_errors (the HRESULTs) and the window's edges. */
 #define CLIENTS_SUM_ROWS                                                                           \
-	EDGE_CTE(WL_SQL_DAY_US)                                                                    \
-	", " EDGE_SCANS_CTE(                                                                       \
-	    WL_SQL_DAY_US) ", cev AS ("                                                            \
-	                   "  SELECT a.client_guid_id AS cid, a.role, h.name AS hname, "           \
-	                   "a.server_id,"                                                          \
-	                   "    NULL AS hresult, NULL AS fg, 0 AS n"                               \
-	                   "  FROM sum_activity a LEFT JOIN hosts h ON h.host_id = a.host_id"      \
-	                   "  WHERE a.client_guid_id IS NOT NULL AND a.events > 0 AND " WHOLE(     \
-	                       "a.day",                                                            \
-	                       WL_SQL_DAY_US) "  UNION ALL SELECT r.client_guid_id, r.role, "      \
-	                                      "h.name, r.server_id, r.hresult, r.fg, r.n"          \
-	                                      "  FROM sum_errors r LEFT JOIN hosts h ON "          \
-	                                      "h.host_id = r.host_id"                              \
-	                                      "  WHERE r.client_guid_id IS NOT NULL AND " WHOLE(   \
-	                                          "r.day",                                         \
-	                                          WL_SQL_DAY_US) "  UNION ALL SELECT "             \
-	                                                         "e.client_guid_id, e.role, "      \
-	                                                         "h.name, e.server_id, e.hresult," \
-	                                                         "    e.fault_guid_id, 1"          \
-	                                                         "  FROM edge e LEFT JOIN hosts "  \
-	                                                         "h ON h.host_id = e.host_id"      \
-	                                                         "  WHERE e.client_guid_id IS "    \
-	                                                         "NOT NULL), csc AS ("             \
-	                                                         "  SELECT a.client_guid_id AS "   \
-	                                                         "cid, h.name AS hname, "          \
-	                                                         "a.server_id, a.scan_t1 AS ts,"   \
-	                                                         "    a.ok_t1 AS ok_ts"            \
-	                                                         "  FROM sum_activity a LEFT "     \
-	                                                         "JOIN hosts h ON h.host_id = "    \
-	                                                         "a.host_id"                       \
-	                                                         "  WHERE a.client_guid_id IS "    \
-	                                                         "NOT NULL AND a.scans > 0 "       \
-	                                                         "AND " WHOLE(                     \
-	                                                             "a.day",                      \
-	                                                             WL_SQL_DAY_US) "  UNION ALL " \
-	                                                                            "SELECT "      \
-	                                                                            "c.client_"    \
-	                                                                            "guid_id, "    \
-	                                                                            "h.name, "     \
-	                                                                            "c.server_id," \
-	                                                                            " c.ts,"       \
-	                                                                            "    CASE "    \
-	                                                                            "WHEN "        \
-	                                                                            "c.exit_code " \
-	                                                                            "= 0 THEN "    \
-	                                                                            "c.ts END"     \
-	                                                                            "  FROM "      \
-	                                                                            "edge_scans "  \
-	                                                                            "c LEFT JOIN " \
-	                                                                            "hosts h ON "  \
-	                                                                            "h.host_id = " \
-	                                                                            "c.host_id"    \
-	                                                                            "  WHERE "     \
-	                                                                            "c.client_"    \
-	                                                                            "guid_id IS "  \
-	                                                                            "NOT NULL)"
+	EDGE_CTE(WL_SQL_DAY_US) ", " EDGE_SCANS_CTE(WL_SQL_DAY_US) ", cev AS ("                    \
+	"  SELECT a.client_guid_id AS cid, a.role, h.name AS hname, a.server_id,"                  \
+	"    NULL AS hresult, NULL AS fg, 0 AS n"                                                  \
+	"  FROM sum_activity a LEFT JOIN hosts h ON h.host_id = a.host_id"                         \
+	"  WHERE a.client_guid_id IS NOT NULL AND a.events > 0"                                    \
+	"    AND " WHOLE("a.day", WL_SQL_DAY_US)                                                   \
+	"  UNION ALL SELECT r.client_guid_id, r.role, h.name, r.server_id, r.hresult, r.fg, r.n"   \
+	"  FROM sum_errors r LEFT JOIN hosts h ON h.host_id = r.host_id"                           \
+	"  WHERE r.client_guid_id IS NOT NULL AND " WHOLE("r.day", WL_SQL_DAY_US)                  \
+	"  UNION ALL SELECT e.client_guid_id, e.role, h.name, e.server_id, e.hresult,"             \
+	"    e.fault_guid_id, 1"                                                                   \
+	"  FROM edge e LEFT JOIN hosts h ON h.host_id = e.host_id"                                 \
+	"  WHERE e.client_guid_id IS NOT NULL"                                                     \
+	"), csc AS ("                                                                              \
+	"  SELECT a.client_guid_id AS cid, h.name AS hname, a.server_id, a.scan_t1 AS ts,"         \
+	"    a.ok_t1 AS ok_ts"                                                                     \
+	"  FROM sum_activity a LEFT JOIN hosts h ON h.host_id = a.host_id"                         \
+	"  WHERE a.client_guid_id IS NOT NULL AND a.scans > 0"                                     \
+	"    AND " WHOLE("a.day", WL_SQL_DAY_US)                                                   \
+	"  UNION ALL SELECT c.client_guid_id, h.name, c.server_id, c.ts,"                          \
+	"    CASE WHEN c.exit_code = 0 THEN c.ts END"                                              \
+	"  FROM edge_scans c LEFT JOIN hosts h ON h.host_id = c.host_id"                           \
+	"  WHERE c.client_guid_id IS NOT NULL)"
+/* clang-format on */
 const char wl_sql_clients[] = CLIENTS_SQL(FAULTS_CTE, CLIENTS_ROWS);
 const char wl_sql_clients_sum[] = CLIENTS_SQL(FAULTS_SUM_CTE, CLIENTS_SUM_ROWS);
 
