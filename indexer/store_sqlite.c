@@ -394,9 +394,10 @@ static wl_status op_close(wl_store *s, bool ok, char *err, size_t errlen)
 		} else if (sq->in_txn) {
 			/* Commit what is whole: incomplete inputs stay flagged and are
 			 * removed by the next run. A failed commit rolls back, and so
-			 * does a transaction whose rows carry wrong event ids. */
+			 * does a transaction whose rows carry wrong event ids or
+			 * whose summaries were written in part. */
 			char why[256];
-			if (sq->ids_broken ||
+			if (sq->ids_broken || sq->sums_broken ||
 			    wl_sqlite_summary_flush(sq, why, sizeof why) != WL_OK ||
 			    sqlite3_exec(sq->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
 				sqlite3_exec(sq->db, "ROLLBACK", NULL, NULL, NULL);

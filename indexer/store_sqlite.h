@@ -223,6 +223,9 @@ typedef struct wl_sqlite {
 	 * after every batch); any delete ends it for the run. */
 	bool auto_ids;
 	bool ids_broken; /* a batch's rowids were not its ids: roll back */
+	/* Writing summaries failed part way (a completed source's rows, or the
+	 * pending sum_hours): the transaction must not be committed. */
+	bool sums_broken;
 	wl_sqlite_batches b;
 } wl_sqlite;
 

@@ -405,6 +405,8 @@ wl_status wl_sqlite_summary_flush(wl_sqlite *sq, char *err, size_t errlen)
 		return WL_OK;
 	wl_status st = write_map(sq, &sq->hours, SUM_HOURS, 0, err, errlen);
 	map_clear(&sq->hours);
+	if (st != WL_OK)
+		sq->sums_broken = true;
 	return st;
 }
 
@@ -437,6 +439,10 @@ wl_status wl_sqlite_summary_add(wl_sqlite *sq, unsigned lane, int64_t id, char *
 	if (st == WL_OK && (a->overflow || a->m[SUM_FAULTS].used))
 		st = refresh_faults(sq, err, errlen);
 	wl_sqlite_summary_reset(sq, lane);
+	/* The source is complete = 1 already: its part-written summaries
+	 * must not be committed with it. */
+	if (st != WL_OK)
+		sq->sums_broken = true;
 	return st;
 }
 
