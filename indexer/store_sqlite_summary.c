@@ -403,6 +403,13 @@ wl_status wl_sqlite_summary_flush(wl_sqlite *sq, char *err, size_t errlen)
 {
 	if (!sq->hours.used)
 		return WL_OK;
+	if (sqlite3_get_autocommit(sq->db)) {
+		/* SQLite rolled the transaction back itself (SQLITE_FULL may):
+		 * the sources these counts are of are gone with it, and a write
+		 * now would commit on its own. */
+		map_clear(&sq->hours);
+		return WL_OK;
+	}
 	wl_status st = write_map(sq, &sq->hours, SUM_HOURS, 0, err, errlen);
 	map_clear(&sq->hours);
 	if (st != WL_OK)

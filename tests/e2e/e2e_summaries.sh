@@ -100,6 +100,20 @@ cmp "$tmp/keys-.txt" "$tmp/keys-0.txt" || fail "summaries grouped in memory diff
 cmp "$tmp/keys-.txt" "$tmp/keys-40.txt" || fail "summaries differ when some sources overflow"
 check "$tmp/keys.db" "some sources grouped by SQL"
 
+# A full disk (PRAGMA max_page_count) stops a run wherever it is, summaries
+# included: what it committed holds summaries of exactly its complete
+# sources, and a later run completes them.
+# (The whole index takes about 95 pages.)
+db=$tmp/full.db
+for pages in 45 60 75; do
+  rm -f "$db"*
+  "$idx" -q -j 2 --max-db-pages "$pages" --db "$db" "$tmp/clients" "$tmp/servers" >/dev/null 2>&1 &&
+    fail "a run within $pages pages did not stop"
+  check "$db" "disk full at $pages pages"
+done
+"$idx" -q -j 2 --db "$db" "$tmp/clients" "$tmp/servers"
+check "$db" "resumed after a full disk"
+
 # The real logs.
 if [ -d "$shared/real-logs" ]; then
   db=$tmp/real.db
