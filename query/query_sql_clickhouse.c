@@ -88,17 +88,17 @@ static const char ch_guid[] =
  * skipping NULL servers as FIRST_VALUE's order puts them last), code and
  * limit parameter; FREC each record with its fault's columns. */
 #define FR                                                                                         \
-	"SELECT " ID("fault_guid") " AS fg, if(isNull(fault_guid), " EID ", NULL) AS fe,"          \
-	                           " assumeNotNull(ifNull(fg, fe)) AS fk, " EID                    \
-	                           " AS event_id, ts, role, server,"                               \
-	                           " " ID("server") " AS server_id, " ID(                          \
-	                               "client_id") " AS cid, fault_code, parameter,"              \
-	                                            " hresult, " SID                               \
-	                                            " AS source_id, line, " LIMIT_RECORD           \
-	                                            " AS islim"                                    \
-	                                            " FROM events WHERE " VIS                      \
-	                                            " AND (fault_guid IS NOT NULL OR fault_code "  \
-	                                            "IS NOT NULL)"
+	"SELECT " ID(                                                                              \
+	    "fault_guid") " AS fg, if(isNull(fault_guid), " EID ", NULL) AS fe,"                   \
+	                  " assumeNotNull(ifNull(fg, fe)) AS fk, " EID                             \
+	                  " AS event_id, ts, role, server,"                                        \
+	                  " " ID("server") " AS server_id, " ID(                                   \
+	                      "client_id") " AS cid, client_id AS cname, fault_code, parameter,"   \
+	                                   " hresult, " SID " AS source_id, line, " LIMIT_RECORD   \
+	                                   " AS islim"                                             \
+	                                   " FROM events WHERE " VIS                               \
+	                                   " AND (fault_guid IS NOT NULL OR fault_code "           \
+	                                   "IS NOT NULL)"
 #define FKEY                                                                                       \
 	"(isNull(server_id), role != :server_role, isNull(ts), ifNull(ts, 0), source_id, line,"    \
 	" event_id)"
@@ -114,7 +114,8 @@ static const char ch_guid[] =
 	"  min(if(ifNull(parameter = :cached, 0), ifNull(ts, :ts_max), NULL)) AS tc"               \
 	"  FROM (" FR ") GROUP BY fk)"
 #define FREC                                                                                       \
-	"SELECT fg, fe, fk, event_id, cid, hresult, fts, fsrv, fsrvn, fcode, fpar FROM (" FR ")"   \
+	"SELECT fg, fe, fk, event_id, cid, cname, hresult, fts, fsrv, fsrvn, fcode, fpar FROM "    \
+	"(" FR ")"                                                                                 \
 	" ANY INNER JOIN (" FAGG ") USING fk"
 
 /* The host id of --server: its name's. */
@@ -355,6 +356,76 @@ static const char ch_proxies[] =
     "  ) GROUP BY sid, pk, hit"
     ") ORDER BY sname, pk, hit DESC";
 
+/* clients (CLIENTS_SQL of query_sql.c). CU: one row per piece of a
+ * client's evidence, so that everything per client is one GROUP BY:
+ * src 0 its events, 1 its scans, 2 its fault records by their fault's time
+ * (fsel); CST the client's own columns (st), kept when --server names one
+ * of its rows; kind 1 and 2 rows join CST for its sort keys. */
+/* clang-format off */
+#define CU_EVENTS                                                                                  \
+	"SELECT assumeNotNull(client_id) AS u_guid, toUInt8(0) AS u_src, " ID("server") " AS u_srv," \
+	" server AS u_sname, if(role = :client_role, host, NULL) AS u_chost,"                      \
+	" CAST(NULL AS Nullable(String)) AS u_shost,"                                              \
+	" toUInt8(isNotNull(hresult) AND isNull(fault_guid)) AS u_fail1,"                          \
+	" if(isNotNull(hresult), fault_guid, NULL) AS u_failg, hresult AS u_hr,"                   \
+	" CAST(NULL AS Nullable(Int64)) AS u_ts, CAST(NULL AS Nullable(Int64)) AS u_ok,"           \
+	" CAST(NULL AS Nullable(UInt64)) AS u_hit"                                                 \
+	" FROM events WHERE " VIS " AND client_id IS NOT NULL AND " IN_WINDOW("ts")
+#define CU_SCANS                                                                                   \
+	"SELECT assumeNotNull(client_id) AS u_guid, toUInt8(1) AS u_src, " ID("server") " AS u_srv,"  \
+	" server AS u_sname, CAST(NULL AS Nullable(String)) AS u_chost, host AS u_shost,"          \
+	" toUInt8(0) AS u_fail1, CAST(NULL AS Nullable(String)) AS u_failg,"                       \
+	" CAST(NULL AS Nullable(UInt32)) AS u_hr, ts AS u_ts, if(exit_code = 0, ts, NULL) AS u_ok," \
+	" CAST(NULL AS Nullable(UInt64)) AS u_hit"                                                 \
+	" FROM scans WHERE " VIS " AND client_id IS NOT NULL AND " IN_WINDOW("ts")
+#define CU_FAULTS                                                                                  \
+	"SELECT assumeNotNull(cname) AS u_guid, toUInt8(2) AS u_src, fsrv AS u_srv,"               \
+	" CAST(NULL AS Nullable(String)) AS u_sname, CAST(NULL AS Nullable(String)) AS u_chost,"   \
+	" CAST(NULL AS Nullable(String)) AS u_shost, toUInt8(0) AS u_fail1,"                       \
+	" CAST(NULL AS Nullable(String)) AS u_failg, CAST(NULL AS Nullable(UInt32)) AS u_hr,"      \
+	" CAST(NULL AS Nullable(Int64)) AS u_ts, CAST(NULL AS Nullable(Int64)) AS u_ok,"           \
+	" if(isNotNull(fpar), toNullable(fk), NULL) AS u_hit"                                      \
+	" FROM (" FREC ") WHERE cname IS NOT NULL AND " IN_WINDOW("fts")
+#define CU "SELECT * FROM (" CU_EVENTS " UNION ALL " CU_SCANS " UNION ALL " CU_FAULTS ")"
+#define CST                                                                                        \
+	"SELECT u_guid AS guid, " ID("u_guid") " AS cid,"                                          \
+	" min(u_chost) AS eh, min(u_shost) AS sh,"                                                 \
+	" if(isNull(eh) OR ifNull(sh < eh, 0), sh, eh)"     \
+	" AS host, sum(u_fail1) + " COUNT_DISTINCT("u_failg") " AS failures,"                      \
+	" " COUNT_DISTINCT("u_hit") " AS hits, max(u_ts) AS last_scan, max(u_ok) AS last_ok"       \
+	" FROM (" CU ") GROUP BY u_guid"                                                           \
+	" HAVING :server IS NULL OR max(u_srv = " SERVER_ID ") = 1"
+/* The top :top codes of each client by count, then code: ranks from a
+ * sorted array (no window functions). */
+#define CCODES                                                                                     \
+	"SELECT u_guid AS guid, c.1 AS code, c.2 AS n, rk FROM ("                                  \
+	"  SELECT u_guid, arraySort(x -> (-toInt64(x.2), x.1), groupArray((h, n))) AS cs FROM ("   \
+	"    SELECT u_guid, assumeNotNull(u_hr) AS h,"                                             \
+	"      sum(isNull(u_failg)) + " COUNT_DISTINCT("u_failg") " AS n"                          \
+	"    FROM (" CU_EVENTS ") WHERE u_hr IS NOT NULL GROUP BY u_guid, h"                       \
+	"  ) GROUP BY u_guid"                                                                      \
+	") ARRAY JOIN cs AS c, arrayEnumerate(cs) AS rk WHERE rk <= :top"
+#define CSERVERS                                                                                   \
+	"SELECT DISTINCT u_guid AS guid, assumeNotNull(u_sname) AS item FROM ("                     \
+	"  SELECT u_guid, u_sname FROM (" CU_EVENTS ") WHERE u_sname IS NOT NULL"                 \
+	"  UNION ALL SELECT assumeNotNull(client_id) AS u_guid, server AS u_sname FROM scans WHERE " VIS                 \
+	"    AND client_id IS NOT NULL AND server IS NOT NULL AND " IN_WINDOW("ts") ")"
+#define CCOLS "cid, guid, host, failures, hits, last_scan, last_ok"
+
+static const char ch_clients[] =
+    "SELECT " CCOLS ", kind, item, code, n FROM ("
+    "  SELECT " CCOLS ", toUInt8(0) AS kind, CAST(NULL AS Nullable(String)) AS item,"
+    "    CAST(NULL AS Nullable(UInt32)) AS code, CAST(NULL AS Nullable(UInt64)) AS n,"
+    "    toUInt64(0) AS rk FROM (" CST ")"
+    "  UNION ALL SELECT " CCOLS ", toUInt8(1) AS kind, toNullable(item) AS item,"
+    "    CAST(NULL AS Nullable(UInt32)) AS code, CAST(NULL AS Nullable(UInt64)) AS n,"
+    "    toUInt64(0) AS rk"
+    "    FROM (" CSERVERS ") ANY INNER JOIN (" CST ") USING guid"
+    "  UNION ALL SELECT " CCOLS ", toUInt8(2) AS kind, CAST(NULL AS Nullable(String)) AS item,"
+    "    toNullable(code) AS code, toNullable(n) AS n, toUInt64(rk) AS rk FROM (" CCODES ") ANY INNER JOIN (" CST ") USING guid"
+    ") ORDER BY hits DESC, failures DESC, guid, kind, item, rk";
+/* clang-format on */
+
 static const struct {
 	const char *sqlite, *clickhouse;
 } dialect[] = {
@@ -369,6 +440,7 @@ static const struct {
     {wl_sql_configs, ch_configs},
     {wl_sql_overview, ch_overview},
     {wl_sql_servers, ch_servers},
+    {wl_sql_clients, ch_clients},
     {wl_sql_daily_hits, ch_daily_hits},
     {wl_sql_capacity, ch_capacity},
     {wl_sql_capacity_rate, ch_capacity_rate},
