@@ -426,6 +426,57 @@ static const char ch_clients[] =
     ") ORDER BY hits DESC, failures DESC, guid, kind, item, rk";
 /* clang-format on */
 
+/* incident: the 19 columns of query_sql.c's three statements; the join
+ * with sources_v names the source and keeps only visible ones. */
+#define INC_SOURCE " ANY INNER JOIN (SELECT copy, path, member FROM sources_v) USING copy"
+#define INC_EVENTS(where)                                                                          \
+	"SELECT toUInt8(0) AS scan, " EID " AS id, " SID " AS source_id, line, role, ts, host,"    \
+	" server, client_id, CAST(hresult AS Nullable(Int64)) AS code, fault_code, parameter,"     \
+	" " SOURCE_NAME " AS source, toNullable(raw) AS message, " ID(                             \
+	    "client_id") " AS cid,"                                                                \
+	                 " " ID("fault_guid") " AS fg, CAST(NULL AS Nullable(Int64)) AS rt,"       \
+	                                      " CAST(NULL AS Nullable(Int64)) AS ev, CAST(NULL "   \
+	                                      "AS Nullable(Int64)) AS dep FROM ("                  \
+	                                      "  SELECT copy, line, role, ts, host, server, "      \
+	                                      "client_id, hresult, fault_code, parameter,"         \
+	                                      "  raw, fault_guid FROM events WHERE " where         \
+	                                      ")" INC_SOURCE
+
+static const char ch_incident_records[] = INC_EVENTS(
+    "(copy, line) IN (SELECT copy, line FROM event_guids WHERE guid = :guid AND what = 1)");
+
+static const char ch_incident_fallback[] = INC_EVENTS(ID(
+    "client_id") " = :cid AND role = :role AND ts >= :t0 AND ts <= :t1"
+                 " AND fault_code IS NOT NULL AND (:fcode IS NULL OR fault_code = :fcode)"
+                 " AND (fault_guid IS NULL OR fault_guid NOT IN (SELECT assumeNotNull(fault_guid)"
+                 "  FROM events WHERE " VIS " AND role != :role AND fault_guid IS NOT NULL))");
+
+static const char ch_incident_context[] = "SELECT * FROM (" INC_EVENTS(
+    SID
+    " = :source_id AND line BETWEEN :lo AND :hi") " UNION ALL"
+                                                  " SELECT toUInt8(1) AS scan, " EID " AS id, " SID
+                                                  " AS source_id, line,"
+                                                  " toUInt8(:client_role) AS role, ts, host, "
+                                                  "server, client_id, toNullable(exit_code) AS "
+                                                  "code,"
+                                                  " CAST(NULL AS Nullable(String)) AS fault_code, "
+                                                  "CAST(NULL AS Nullable(String)) AS parameter,"
+                                                  " " SOURCE_NAME " AS source, CAST(NULL AS "
+                                                                  "Nullable(String)) AS message,"
+                                                  " " ID(
+                                                      "client_id") " AS cid, CAST(NULL AS "
+                                                                   "Nullable(UInt64)) AS fg, "
+                                                                   "round_trips AS rt,"
+                                                                   " evaluated AS ev, deployed AS "
+                                                                   "dep FROM ("
+                                                                   "  SELECT copy, line, ts, host, "
+                                                                   "server, client_id, exit_code, "
+                                                                   "round_trips, evaluated,"
+                                                                   "  deployed FROM scans "
+                                                                   "WHERE " SID
+                                                                   " = :source_id AND line BETWEEN "
+                                                                   ":lo AND :hi)" INC_SOURCE ")";
+
 static const struct {
 	const char *sqlite, *clickhouse;
 } dialect[] = {
@@ -441,6 +492,9 @@ static const struct {
     {wl_sql_overview, ch_overview},
     {wl_sql_servers, ch_servers},
     {wl_sql_clients, ch_clients},
+    {wl_sql_incident_records, ch_incident_records},
+    {wl_sql_incident_fallback, ch_incident_fallback},
+    {wl_sql_incident_context, ch_incident_context},
     {wl_sql_daily_hits, ch_daily_hits},
     {wl_sql_capacity, ch_capacity},
     {wl_sql_capacity_rate, ch_capacity_rate},
