@@ -20,10 +20,6 @@
 
 #define DEFAULT_DATABASE "wsuslog"
 
-/* The ClickHouse layout this reader understands (docs/CLICKHOUSE.md,
- * meta.schema_version; the writer's WL_CH_SCHEMA_VERSION). */
-#define CH_SCHEMA_VERSION 1
-
 typedef struct ch_db {
 	wl_qdb head;
 	CURL *curl;
@@ -729,11 +725,11 @@ static wl_status check_schema(ch_db *d, char *err, size_t errlen)
 	if (ch_step(st) != SQLITE_ROW || ch_column_type(st, 0) == SQLITE_NULL) {
 		snprintf(err, errlen, "database '%s' holds no wsuslog index", d->database);
 		rc = WL_E_DB;
-	} else if (ch_column_int64(st, 0) != CH_SCHEMA_VERSION) {
+	} else if (ch_column_int64(st, 0) != WL_CH_SCHEMA_VERSION) {
 		snprintf(err, errlen,
 		         "database '%s' holds a wsuslog index of schema version %lld; this "
 		         "program reads version %d",
-		         d->database, (long long)ch_column_int64(st, 0), CH_SCHEMA_VERSION);
+		         d->database, (long long)ch_column_int64(st, 0), WL_CH_SCHEMA_VERSION);
 		rc = WL_E_DB;
 	}
 	ch_finalize(st);
