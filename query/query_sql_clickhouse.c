@@ -1,5 +1,5 @@
 /* The ClickHouse dialect of every statement of query_sql.c, for servers
- * from 18.16 on (docs/CLICKHOUSE-QUERY.md). Each statement answers the
+ * from 18.16 on (docs/CLICKHOUSE.md, "Reading"). Each statement answers the
  * same columns, with the same NULLs and the same order, as its SQLite
  * twin, so the reports' C code cannot tell the engines apart. 18.16 has
  * no WITH-subqueries, no window functions, one JOIN per SELECT and only
