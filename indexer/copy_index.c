@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "pipeline.h"
+#include "wsuslog/limits.h"
 #include "store.h"
 #include "wsuslog/schema.h"
 
@@ -294,7 +295,7 @@ wl_status wl_copy_index_run(const wl_ingest_cfg *cfg, const char *from, wl_stats
 		st = copy_inputs_problems(&c);
 	sqlite3_exec(c.db, "COMMIT", NULL, NULL, NULL);
 out:;
-	char cerr[512] = "";
+	char cerr[WL_ERR_BUF] = "";
 	wl_status cst = wl_store_close(c.s, st == WL_OK, cerr, sizeof cerr);
 	if (st == WL_OK && cst != WL_OK) {
 		st = cst;

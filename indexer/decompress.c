@@ -259,7 +259,7 @@ typedef struct arc_client {
 	wl_reader *r;
 	char *buf;
 	wl_status st;
-	char msg[200];
+	char msg[WL_MSG_BUF];
 } arc_client;
 
 static la_ssize_t arc_read(struct archive *a, void *client, const void **out)

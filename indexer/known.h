@@ -11,13 +11,14 @@
 #include <stdint.h>
 
 #include "wsuslog/status.h"
+#include "wsuslog/limits.h"
 
 typedef struct wl_known_source {
-	char *path_member; /* "path" NUL "member" NUL, owned */
-	size_t key_n;      /* bytes of path_member used as the key */
-	uint64_t bytes;    /* decompressed bytes of the indexed copy */
-	char hash[33];     /* its source_key */
-	int64_t order;     /* source_id: the newest copy wins */
+	char *path_member;     /* "path" NUL "member" NUL, owned */
+	size_t key_n;          /* bytes of path_member used as the key */
+	uint64_t bytes;        /* decompressed bytes of the indexed copy */
+	char hash[WL_KEY_BUF]; /* its source_key */
+	int64_t order;         /* source_id: the newest copy wins */
 } wl_known_source;
 
 typedef struct wl_known_input {

@@ -13,6 +13,7 @@
 #include "pipeline.h"
 #include "wsuslog/limits.h"
 #include "wsuslog/status.h"
+#include "wsuslog/version.h"
 
 static const char usage_text[] =
     "usage: wsuslog-index --db FILE [-j N] [--tz +HHMM] [--max-member-bytes N]\n"
@@ -213,7 +214,7 @@ int main(int argc, char **argv)
 			fputs(usage_text, stdout);
 			goto out;
 		} else if (strcmp(a, "--version") == 0) {
-			printf("wsuslog-index %s\n", WL_VERSION);
+			wl_version_print(stdout, "wsuslog-index");
 			goto out;
 		} else if (is_opt(a, "--db")) {
 			if (!(v = opt_value(argc, argv, &i, "--db")) || !*v)
@@ -292,7 +293,7 @@ int main(int argc, char **argv)
 
 	wl_stats stats;
 	memset(&stats, 0, sizeof stats);
-	char err[512] = "";
+	char err[WL_ERR_BUF] = "";
 	wl_status st = from_db ? wl_copy_index_run(&cfg, from_db, &stats, err, sizeof err)
 	                       : wl_ingest_run(&cfg, inputs, n_inputs, &stats, err, sizeof err);
 	if (st != WL_OK) {

@@ -28,7 +28,7 @@ typedef struct run_ctx {
 	wl_store *store;
 	wl_stats *stats;
 	wl_status fatal;
-	char err[512];
+	char err[WL_ERR_BUF];
 	pthread_mutex_t err_mu;
 } run_ctx;
 
@@ -52,7 +52,7 @@ static void set_fatal(run_ctx *rc, wl_status st, const char *msg)
 static void *writer_main(void *arg)
 {
 	run_ctx *rc = arg;
-	char err[512];
+	char err[WL_ERR_BUF];
 	wl_msg *m;
 	pthread_setname_np(pthread_self(), "wl-writer");
 	while ((m = wl_queue_pop(&rc->q)) != NULL) {
@@ -77,7 +77,7 @@ static void *writer_main(void *arg)
 static void deliver(void *ctx, wl_msg *m)
 {
 	run_ctx *rc = ctx;
-	char err[512] = "";
+	char err[WL_ERR_BUF] = "";
 	if (!atomic_load(&rc->abort)) {
 		wl_status st = wl_store_apply(rc->store, m, rc->stats, err, sizeof err);
 		if (st != WL_OK)
@@ -112,7 +112,7 @@ static void *worker_main(void *arg)
 static void on_walk_problem(void *ctx, wl_status st, const char *path, const char *msg)
 {
 	run_ctx *rc = ctx;
-	char err[512];
+	char err[WL_ERR_BUF];
 	atomic_fetch_add(&rc->stats->problems, 1);
 	wl_problem p = {.status = st,
 	                .path = path,
@@ -280,7 +280,7 @@ out_fatal:
 	}
 out:
 	if (rc.store) {
-		char cerr[512] = "";
+		char cerr[WL_ERR_BUF] = "";
 		double tc = now_s();
 		/* Every other thread has been joined: the process's CPU time
 		 * during the close is the close's, with its helper threads

@@ -38,9 +38,9 @@ typedef struct wl_msg {
 	const char *host;
 	wl_format fmt;
 	/* END */
-	char key[33];        /* XXH3-128 of the decoded bytes, hex */
-	char supersedes[33]; /* key of an earlier copy this one extends, or "" */
-	char head[17];       /* XXH3-64 of the first WL_HEAD_BYTES, hex */
+	char key[WL_KEY_BUF];        /* XXH3-128 of the decoded bytes, hex */
+	char supersedes[WL_KEY_BUF]; /* key of an earlier copy this one extends, or "" */
+	char head[17];               /* XXH3-64 of the first WL_HEAD_BYTES, hex */
 	uint64_t bytes, lines, events, bad_lines;
 	int64_t first_ts, last_ts;
 	/* PROBLEM: its strings in the arena */

@@ -16,7 +16,7 @@ typedef struct slot {
 	char *buf;
 	size_t n;
 	wl_status st;
-	char msg[200];
+	char msg[WL_MSG_BUF];
 } slot;
 
 struct wl_readahead {

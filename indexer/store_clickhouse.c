@@ -44,7 +44,7 @@ static const char *const table_name[T_COUNT_] = {"events", "event_guids", "scans
 /* An input read to its end whose completion row waits for the lane's next
  * flush (its rows may still be in the lane's batches). */
 typedef struct pending {
-	char key[33], head[17], supersedes[33];
+	char key[WL_KEY_BUF], head[17], supersedes[33];
 	uint64_t copy, bytes, lines, events;
 	int64_t first_ts, last_ts;
 	char *path, *member, *host; /* one allocation, at path */
@@ -57,8 +57,8 @@ typedef struct lane {
 	wl_ch_buf inputs; /* inputs rows: after the completions they cover */
 	pending *pend;
 	size_t npend, cap;
-	uint64_t copy;  /* the open input's, 0: none open */
-	char host[256]; /* the open input's, as its BEGIN named it */
+	uint64_t copy;          /* the open input's, 0: none open */
+	char host[WL_HOST_MAX]; /* the open input's, as its BEGIN named it */
 } lane;
 
 typedef struct wl_ch {
@@ -370,7 +370,7 @@ static wl_status load_known(wl_ch *ch, char *err, size_t errlen)
 
 /* What the server says of one key. */
 typedef struct keystate {
-	char key[33], head[17];
+	char key[WL_KEY_BUF], head[17];
 	int state; /* 0 unknown, 1 complete, 2 retired */
 	uint64_t bytes;
 } keystate;

@@ -73,7 +73,7 @@ struct wl_worker {
 	uint64_t sniffed;
 	uint64_t events;
 	uint64_t bad_reported;
-	char host[256];
+	char host[WL_HOST_MAX];
 	wl_status fatal; /* WL_E_NOMEM stops the worker */
 
 	/* Content hash, and the check that an earlier copy of this path/member
@@ -81,7 +81,7 @@ struct wl_worker {
 	const struct wl_known *known; /* NULL: nothing indexed before */
 	uint64_t hashed;
 	uint64_t prefix_at;
-	char prefix_want[33];
+	char prefix_want[WL_KEY_BUF];
 	bool prefix_match;
 };
 
@@ -296,7 +296,7 @@ static size_t on_block(void *ctx, const char *p, size_t n, uint64_t *lineno)
 	return wl_extract_block(w->x, p, n, lineno);
 }
 
-static void hex128(XXH128_hash_t h, char out[33])
+static void hex128(XXH128_hash_t h, char out[WL_KEY_BUF])
 {
 	snprintf(out, 33, "%016llx%016llx", (unsigned long long)h.high64,
 	         (unsigned long long)h.low64);
@@ -309,7 +309,7 @@ static void hash_block(wl_worker *w, const char *p, size_t n)
 	if (w->prefix_at && w->hashed < w->prefix_at && w->hashed + n >= w->prefix_at) {
 		size_t k = (size_t)(w->prefix_at - w->hashed);
 		XXH3_128bits_update(w->hash, p, k);
-		char got[33];
+		char got[WL_KEY_BUF];
 		hex128(XXH3_128bits_digest(w->hash), got);
 		w->prefix_match = strcmp(got, w->prefix_want) == 0;
 		p += k;
@@ -402,7 +402,7 @@ static wl_status text_stream(wl_worker *w, wl_reader *r, const char *path, const
 	atomic_fetch_add(&w->stats->streams, 1);
 
 	uint64_t bytes = 0;
-	char msg[200];
+	char msg[WL_MSG_BUF];
 	wl_status st = WL_OK;
 	bool ahead = false;
 	for (;;) {
@@ -476,15 +476,26 @@ typedef struct member_ctx {
 static wl_status stream(wl_worker *w, wl_reader *r, const char *path, const char *member, int level,
                         int adepth);
 
-static wl_status on_member(void *ctx, wl_reader *r, const char *name)
+/* A member's full name, "outer.tar!inner.zip!WindowsUpdate.log" (nested
+ * archives); caller frees. NULL when out of memory. Allocated to fit: a
+ * fixed buffer would cut a deep name silently. */
+static char *member_path(const member_ctx *mc, const char *name)
 {
-	member_ctx *mc = ctx;
 	size_t pl = mc->parent ? strlen(mc->parent) + 1 : 0;
 	size_t len = pl + strlen(name) + 1;
 	char *full = malloc(len);
+	if (full)
+		snprintf(full, len, "%s%s%s", mc->parent ? mc->parent : "", mc->parent ? "!" : "",
+		         name);
+	return full;
+}
+
+static wl_status on_member(void *ctx, wl_reader *r, const char *name)
+{
+	member_ctx *mc = ctx;
+	char *full = member_path(mc, name);
 	if (!full)
 		return WL_E_NOMEM;
-	snprintf(full, len, "%s%s%s", mc->parent ? mc->parent : "", mc->parent ? "!" : "", name);
 	atomic_fetch_add(&mc->w->stats->members, 1);
 	mc->w->mtime_us = wl_archive_member_mtime(r);
 	wl_status st = stream(mc->w, r, mc->path, full, mc->level + 1, mc->adepth + 1);
@@ -495,10 +506,13 @@ static wl_status on_member(void *ctx, wl_reader *r, const char *name)
 static void on_member_skip(void *ctx, const char *name, wl_status st, const char *why)
 {
 	member_ctx *mc = ctx;
-	char full[1024];
-	snprintf(full, sizeof full, "%s%s%s", mc->parent ? mc->parent : "", mc->parent ? "!" : "",
-	         name);
+	char *full = member_path(mc, name);
+	if (!full) {
+		mc->w->fatal = WL_E_NOMEM;
+		return;
+	}
 	file_problem(mc->w, st, mc->path, full, UINT64_MAX, why);
+	free(full);
 }
 
 static wl_status stream(wl_worker *w, wl_reader *r, const char *path, const char *member, int level,
@@ -516,7 +530,7 @@ static wl_status stream(wl_worker *w, wl_reader *r, const char *path, const char
 	}
 	char *head = w->buf[level];
 	size_t hn = 0;
-	char msg[200];
+	char msg[WL_MSG_BUF];
 	wl_status st = wl_read_head(r, head, &hn, msg, sizeof msg);
 	if (st != WL_OK) {
 		file_problem(w, st, path, member, 0, msg);
@@ -584,7 +598,7 @@ static wl_status stream(wl_worker *w, wl_reader *r, const char *path, const char
 wl_status wl_worker_file(wl_worker *w, const char *path)
 {
 	wl_file_reader fr;
-	char msg[200];
+	char msg[WL_MSG_BUF];
 	wl_status st = wl_file_reader_open(&fr, path, msg, sizeof msg);
 	atomic_fetch_add(&w->stats->inputs, 1);
 	if (st != WL_OK) {

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "wsuslog/schema.h"
+#include "wsuslog/version.h"
 
 #define PROG "wsuslog-query"
 
@@ -349,8 +350,8 @@ int wl_query_run(int argc, char **argv, FILE *out, FILE *err)
 		return fflush(out) == 0 ? WL_EXIT_OK : WL_EXIT_FATAL;
 	}
 	if (c.version) {
-		fputs(PROG " " WL_VERSION "\n", out);
-		return fflush(out) == 0 ? WL_EXIT_OK : WL_EXIT_FATAL;
+		int w = wl_version_print(out, PROG);
+		return w == 0 && fflush(out) == 0 ? WL_EXIT_OK : WL_EXIT_FATAL;
 	}
 
 	if (c.nargs == 0)

@@ -5,6 +5,8 @@
 
 #include <string.h>
 
+#include "civil.h"
+
 uint64_t wl_gen_mix(uint64_t x)
 {
 	x += 0x9e3779b97f4a7c15ULL;
@@ -144,36 +146,11 @@ char *wl_gen_put_str(char *p, const char *s)
 	return p + n;
 }
 
-/* Howard Hinnant's civil-from-days and days-from-civil. */
-void wl_gen_civil(int64_t z, int *y, unsigned *m, unsigned *d)
-{
-	z += 719468;
-	int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-	unsigned doe = (unsigned)(z - era * 146097);
-	unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	int64_t yy = (int64_t)yoe + era * 400;
-	unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	unsigned mp = (5 * doy + 2) / 153;
-	*d = doy - (153 * mp + 2) / 5 + 1;
-	*m = mp < 10 ? mp + 3 : mp - 9;
-	*y = (int)(yy + (*m <= 2));
-}
-
-int64_t wl_gen_days(int y, unsigned m, unsigned d)
-{
-	y -= m <= 2;
-	int64_t era = (y >= 0 ? y : y - 399) / 400;
-	unsigned yoe = (unsigned)(y - era * 400);
-	unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-	unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + (int64_t)doe - 719468;
-}
-
 char *wl_gen_put_date(char *p, int64_t days, char sep)
 {
-	int y;
+	int64_t y;
 	unsigned m, d;
-	wl_gen_civil(days, &y, &m, &d);
+	wl_civil_from_days(days, &y, &m, &d);
 	p = wl_gen_put_2d(p, (unsigned)y / 100);
 	p = wl_gen_put_2d(p, (unsigned)y % 100);
 	*p++ = sep;

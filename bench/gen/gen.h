@@ -99,9 +99,6 @@ static inline char *wl_gen_put_mem(char *p, const void *s, size_t n)
 	memcpy(p, s, n);
 	return p + n;
 }
-/* Days since 1970-01-01 to Y-M-D and back. */
-void wl_gen_civil(int64_t days, int *y, unsigned *m, unsigned *d);
-int64_t wl_gen_days(int y, unsigned m, unsigned d);
 /* "YYYY<sep>MM<sep>DD" (10 bytes). */
 char *wl_gen_put_date(char *p, int64_t days, char sep);
 /* "+0530" style offset. */

@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+#include "civil.h"
 #include <unistd.h>
 #include <zstd.h>
 
@@ -88,10 +90,10 @@ static int parse_date(const char *s, int64_t *days)
 	unsigned d = (unsigned)((s[8] - '0') * 10 + (s[9] - '0'));
 	if (y < 1980 || y > 2200 || m < 1 || m > 12 || d < 1 || d > 31)
 		return -1;
-	*days = wl_gen_days(y, m, d);
-	int yy;
+	*days = wl_days_from_civil(y, m, d);
+	int64_t yy;
 	unsigned mm, dd;
-	wl_gen_civil(*days, &yy, &mm, &dd);
+	wl_civil_from_days(*days, &yy, &mm, &dd);
 	return (yy == y && mm == m && dd == d) ? 0 : -1;
 }
 

@@ -132,4 +132,15 @@
  * most WL_QUEUE_DEPTH + 3 N + 2 messages exist. */
 #define WL_MSG_ARENA (512u * 1024u)
 
+/* Named buffer sizes. A fatal error's message (a database error with the
+ * statement, a path): 512 bytes, cut beyond. */
+#define WL_ERR_BUF 512
+
+/* A reader's or decoder's message about one input (it names an offset or
+ * a member; the path is added by the problem line): 200 bytes, cut beyond. */
+#define WL_MSG_BUF 200
+
+/* An XXH3-128 content key as 32 hex digits and a NUL. */
+#define WL_KEY_BUF 33
+
 #endif

@@ -81,6 +81,8 @@ index_ch() { # url inputs...
 "$gen" --seed 11 --servers 3 --clients 90 --days 14 --tar-zst "$tmp/site.tar.zst" \
   --truth "$tmp/truth" >/dev/null
 logs=$shared/real-logs
+. "$(dirname "$0")/../common/real_logs.sh"
+need_real_logs "ch_ingest $mode" "$logs"
 
 case $mode in
 compare)

@@ -12,11 +12,12 @@ set -euo pipefail
 idx=$1 shared=$2 tmp=$3
 rm -rf "$tmp"; mkdir -p "$tmp"
 tmp=$(cd "$tmp" && pwd)
+. "$(dirname "$0")/../common/real_logs.sh"
+need_real_logs e2e_badinput "$shared/real-logs"
 idx=$(readlink -f "$idx")
 shared=$(readlink -f "$shared")
 logs=$shared/real-logs
 die() { echo "e2e_badinput: FAIL: $*" >&2; exit 1; }
-[ -d "$logs" ] || die "no $logs"
 for tool in sqlite3 zstd gzip zip tar iconv timeout; do
   command -v $tool >/dev/null || die "$tool not found"
 done

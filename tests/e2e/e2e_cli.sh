@@ -12,7 +12,6 @@ expect_rc() { # rc command...
   [ "$rc" -eq "$want" ] || { cat "$tmp/err" >&2; fail "exit $rc (want $want): $*"; }
 }
 logs="$shared/real-logs"
-[ -d "$logs" ] || fail "no $logs"
 
 # Usage errors are exit 2, --help and --version exit 0.
 expect_rc 0 "$idx" --help
@@ -26,6 +25,10 @@ expect_rc 2 "$idx" --db "$tmp/x.db" --tz 5 "$logs"
 expect_rc 0 "$qry" --help
 expect_rc 2 "$qry" --db "$tmp/x.db" no-such-command
 expect_rc 1 "$qry" --db "$tmp/missing.db" limits
+
+# Everything below reads the real logs.
+. "$(dirname "$0")/../common/real_logs.sh"
+need_real_logs e2e_cli "$logs"
 
 # The real logs: every *FAILED* line is an event; nothing is a problem.
 expect_rc 0 "$idx" --db "$tmp/real.db" -j 2 "$logs"

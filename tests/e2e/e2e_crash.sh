@@ -19,7 +19,8 @@ jobs=${WL_CRASH_JOBS:-2}
 rm -rf "$tmp"; mkdir -p "$tmp"
 fail() { echo "e2e_crash: FAIL: $*" >&2; exit 1; }
 logs=$shared/real-logs
-[ -d "$logs" ] || fail "no $logs"
+. "$(dirname "$0")/../common/real_logs.sh"
+need_real_logs e2e_crash "$logs"
 command -v sqlite3 >/dev/null || fail "sqlite3 CLI not found"
 command -v zstd >/dev/null || fail "zstd CLI not found"
 now_ms() { date +%s%3N; }

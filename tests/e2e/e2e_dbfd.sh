@@ -17,7 +17,8 @@ if ! strace -qq -o /dev/null true 2>/dev/null; then
   exit 77
 fi
 logs=$shared/real-logs
-[ -d "$logs" ] || fail "no $logs"
+. "$(dirname "$0")/../common/real_logs.sh"
+need_real_logs e2e_dbfd "$logs"
 # LeakSanitizer cannot run under ptrace; the other tests check for leaks.
 export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
 

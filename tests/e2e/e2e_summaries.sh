@@ -78,7 +78,8 @@ done
 "$idx" -q -j 2 --db "$db" "$tmp/clients" "$tmp/servers"
 check "$db" "resumed"
 # The real logs.
-if [ -d "$shared/real-logs" ]; then
+. "$(dirname "$0")/../common/real_logs.sh"
+if have_real_logs e2e_summaries "$shared/real-logs"; then
   db=$tmp/real.db
   "$idx" -q --db "$db" "$shared/real-logs" >/dev/null 2>&1 || true
   check "$db" "real logs"

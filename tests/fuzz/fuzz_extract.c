@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "chars.h"
 #include "errline.h"
 #include "extract.h"
 #include "fuzz_util.h"
@@ -27,22 +28,11 @@ typedef struct ctx {
 	unsigned sink;
 } ctx;
 
-static int hexv(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 static bool hex8_at(const char *p, uint32_t *v)
 {
 	uint32_t x = 0;
 	for (int i = 0; i < 8; i++) {
-		int h = hexv(p[i]);
+		int h = wl_hex_value(p[i]);
 		if (h < 0)
 			return false;
 		x = x << 4 | (uint32_t)h;

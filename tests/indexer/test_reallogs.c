@@ -14,12 +14,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "chars.h"
 #include "decode.h"
 #include "errline.h"
 #include "extract.h"
 #include "hostname.h"
 #include "tokenize.h"
 #include "wsuslog/limits.h"
+#include "../common/real_logs.h"
 
 #define REAL_DIR WL_SHARED_DIR "/real-logs"
 #define MIN_FILES 7
@@ -274,17 +276,6 @@ static void golden_free(golden *g)
 
 /* ---- facts from the raw bytes ---- */
 
-static int hexv(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* "*FAILED* [" + 8 hex digits + "]" anywhere in the line. */
 static bool raw_failed(const char *p, size_t n, uint32_t *code)
 {
@@ -296,8 +287,8 @@ static bool raw_failed(const char *p, size_t n, uint32_t *code)
 		const char *h = p + i + kn;
 		uint32_t v = 0;
 		size_t d = 0;
-		while (d < 8 && hexv(h[d]) >= 0) {
-			v = v << 4 | (uint32_t)hexv(h[d]);
+		while (d < 8 && wl_hex_value(h[d]) >= 0) {
+			v = v << 4 | (uint32_t)wl_hex_value(h[d]);
 			d++;
 		}
 		if (d == 8 && h[8] == ']') {
@@ -331,8 +322,8 @@ static bool raw_scan_end(const char *p, size_t n, bool *has_code, uint32_t *code
 		const char *h = p + i + sizeof exit_code - 1;
 		uint32_t v = 0;
 		size_t d = 0;
-		while (d < 8 && hexv(h[d]) >= 0) {
-			v = v << 4 | (uint32_t)hexv(h[d]);
+		while (d < 8 && wl_hex_value(h[d]) >= 0) {
+			v = v << 4 | (uint32_t)wl_hex_value(h[d]);
 			d++;
 		}
 		if (d == 8) {
@@ -425,10 +416,10 @@ static bool oracle_level_word(const char *p, size_t n)
 static bool oracle_token(const char *p, size_t n, bool *decimal)
 {
 	for (size_t i = 0; i + 8 <= n; i++) {
-		if (hexv(p[i]) < 0 || (i > 0 && hexv(p[i - 1]) >= 0))
+		if (wl_hex_value(p[i]) < 0 || (i > 0 && wl_hex_value(p[i - 1]) >= 0))
 			continue;
 		size_t e = i;
-		while (e < n && hexv(p[e]) >= 0)
+		while (e < n && wl_hex_value(p[e]) >= 0)
 			e++;
 		bool prefixed = i >= 2 && (p[i - 1] | 0x20) == 'x' && p[i - 2] == '0';
 		char b = prefixed ? (i >= 3 ? p[i - 3] : ' ') : (i > 0 ? p[i - 1] : ' ');
@@ -436,7 +427,7 @@ static bool oracle_token(const char *p, size_t n, bool *decimal)
 		bool alone = !is_word_byte(b) && b != '-' && b != '{' && b != '.' && b != '\\' &&
 		             b != '/' && !is_word_byte(a) && a != '-' && a != '}' && a != '\\' &&
 		             a != '/' && !(a == '.' && e + 1 < n && is_word_byte(p[e + 1]));
-		if (e - i == 8 && alone && hexv(p[i]) >= 8) {
+		if (e - i == 8 && alone && wl_hex_value(p[i]) >= 8) {
 			*decimal = !prefixed;
 			for (size_t k = i; k < e; k++)
 				*decimal &= p[k] <= '9';
@@ -928,6 +919,7 @@ static void block_path_sdist(void **state)
 
 int main(void)
 {
+	wl_need_real_logs("test_reallogs", REAL_DIR);
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(every_real_log),
 	    cmocka_unit_test(known_soap_fault),
