@@ -364,7 +364,10 @@ static const char ch_proxies[] =
  * client's evidence, so that everything per client is one GROUP BY:
  * src 0 its events, 1 its scans, 2 its fault records by their fault's time
  * (fsel); CST the client's own columns (st), kept when --server names one
- * of its rows; kind 1 and 2 rows join CST for its sort keys. */
+ * of its rows; kind 1 and 2 rows join CST for its sort keys. Every branch
+ * of a UNION ALL names every column alike: 18.16 drops the columns a
+ * query does not use by name, and a branch whose names differ loses the
+ * wrong ones ("no supertype for types"). */
 /* clang-format off */
 #define CU_EVENTS                                                                                  \
 	"SELECT assumeNotNull(client_id) AS u_guid, toUInt8(0) AS u_src, " ID("server") " AS u_srv," \
@@ -394,8 +397,8 @@ static const char ch_proxies[] =
 #define CST                                                                                        \
 	"SELECT u_guid AS guid, " ID("u_guid") " AS cid,"                                          \
 	" min(u_chost) AS eh, min(u_shost) AS sh,"                                                 \
-	" if(isNull(eh) OR ifNull(sh < eh, 0), sh, eh)"     \
-	" AS host, sum(u_fail1) + " COUNT_DISTINCT("u_failg") " AS failures,"                      \
+	" if(isNull(eh) OR ifNull(sh < eh, 0), sh, eh) AS host,"                                  \
+	" sum(u_fail1) + " COUNT_DISTINCT("u_failg") " AS failures,"                               \
 	" " COUNT_DISTINCT("u_hit") " AS hits, max(u_ts) AS last_scan, max(u_ok) AS last_ok"       \
 	" FROM (" CU ") GROUP BY u_guid"                                                           \
 	" HAVING :server IS NULL OR max(u_srv = " SERVER_ID ") = 1"
@@ -412,8 +415,9 @@ static const char ch_proxies[] =
 #define CSERVERS                                                                                   \
 	"SELECT DISTINCT u_guid AS guid, assumeNotNull(u_sname) AS item FROM ("                     \
 	"  SELECT u_guid, u_sname FROM (" CU_EVENTS ") WHERE u_sname IS NOT NULL"                 \
-	"  UNION ALL SELECT assumeNotNull(client_id) AS u_guid, server AS u_sname FROM @scans# WHERE " VIS                 \
-	"    AND client_id IS NOT NULL AND server IS NOT NULL AND " IN_WINDOW("ts") ")"
+	"  UNION ALL SELECT assumeNotNull(client_id) AS u_guid, server AS u_sname"                \
+	"    FROM @scans# WHERE " VIS " AND client_id IS NOT NULL AND server IS NOT NULL"         \
+	"    AND " IN_WINDOW("ts") ")"
 #define CCOLS "cid, guid, host, failures, hits, last_scan, last_ok"
 
 static const char ch_clients[] =

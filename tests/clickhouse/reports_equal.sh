@@ -98,6 +98,15 @@ else
   echo "note: $shared/real-logs missing; the generated corpus only"
 fi
 
+# A URL parameter the programs do not know is refused, naming the URL.
+"$qry" --clickhouse "$url/?database=gen&bogus=1" limits > "$tmp/u.out" 2> "$tmp/u.err"
+ru=$?
+if [ $ru -eq 0 ] || ! grep -q "bogus=1: URL parameters are database=NAME and cluster=NAME" "$tmp/u.err"; then
+  echo "FAIL: unknown URL parameter: exit $ru, $(cat "$tmp/u.err")"; fail=1
+else
+  echo "ok: unknown URL parameter refused: $(cat "$tmp/u.err")"
+fi
+
 # sql refuses a write: the server runs it with readonly=1.
 "$qry" --clickhouse "$url?database=gen" sql "INSERT INTO problems (path) VALUES ('x')" \
   > "$tmp/w.out" 2> "$tmp/w.err"
