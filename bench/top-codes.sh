@@ -12,9 +12,10 @@
 #          written `0x80070002`, `[80070002]` or after `hr`, `error`,
 #          `result`, `code`, `failed with` — it sees the lines the extractor
 #          misses; it can also catch a hex value that is no HRESULT.
-# `named` means a header symbol; the query prints `FACILITY_… 0x…` for the
-# others. The grep list has no index to ask, so it reads the generated
-# table (common/hresult_table.inc) that the query's names come from.
+# `named` means a header symbol; the query prints `FACILITY_… 0x…` or
+# `HRESULT_FROM_NT 0x…` for the others (a symbol has no space, they do).
+# The grep list has no index to ask, so it reads the generated table
+# (common/hresult_table.inc) that the query's names come from.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -62,7 +63,7 @@ find "$logs" -type f -name '*.log' -print0 | xargs -0 cat | tr -d '\r' |
   awk -v names="$dir/names.csv" 'BEGIN { FS = ","; while ((getline l < names) > 0) { split(l, f, ","); nm[f[1]] = f[2] } FS = " " }
     { print $2 "," ($2 in nm ? nm[$2] : "-") "," $1 }' > "$dir/grep.csv"
 
-named() { awk -F, '$2 != "-" && $2 !~ /^FACILITY_/' "$1" | wc -l; }
+named() { awk -F, '$2 != "-" && $2 !~ / /' "$1" | wc -l; }
 report() {
   echo "== $1: top $(wc -l < "$2") codes, $(named "$2") named"
   awk -F, '{ printf "%3d  %s  %-45s %s\n", NR, $1, $2, $3 }' "$2"
@@ -72,4 +73,4 @@ report "generated corpus, seed 42, $size (index)" "$dir/gen.csv"
 report "real logs (grep)" "$dir/grep.csv"
 cat "$dir/real.csv" "$dir/gen.csv" "$dir/grep.csv" | sort -t, -k1,1 -u > "$dir/union.csv"
 echo "== union: $(wc -l < "$dir/union.csv") distinct codes, $(named "$dir/union.csv") named"
-awk -F, '$2 == "-" || $2 ~ /^FACILITY_/ { print "   unnamed: " $1 "  " $2 }' "$dir/union.csv"
+awk -F, '$2 == "-" || $2 ~ / / { print "   unnamed: " $1 "  " $2 }' "$dir/union.csv"

@@ -18,6 +18,9 @@ typedef struct hr_entry {
 #define HR_COUNT (sizeof hr_table / sizeof hr_table[0])
 #define HR_NFACILITIES (sizeof hr_facilities / sizeof hr_facilities[0])
 
+/* winerror.h's FACILITY_NT_BIT: HRESULT_FROM_NT(status) = status | N bit. */
+#define HR_NT_BIT 0x10000000u
+
 static const char *find(const hr_entry *t, size_t n, uint32_t code)
 {
 	size_t lo = 0, hi = n;
@@ -50,6 +53,12 @@ const char *wl_hresult_describe(uint32_t code, char *buf, size_t cap)
 		return name;
 	if (cap == 0)
 		return "";
+	/* An HRESULT_FROM_NT: the NTSTATUS it wraps says more than its bits
+	 * 16..28 as a facility would (they hold the N bit). */
+	if (code & HR_NT_BIT) {
+		snprintf(buf, cap, "HRESULT_FROM_NT 0x%08X", (unsigned)(code & ~HR_NT_BIT));
+		return buf;
+	}
 	/* winerror.h: HRESULT_FACILITY is bits 16..28, HRESULT_CODE the low 16. */
 	unsigned facility = (code >> 16) & 0x1FFFu, low = code & 0xFFFFu;
 	const char *fname = wl_hresult_facility_name(facility);

@@ -142,6 +142,21 @@ const wl_sqlite_table wl_sqlite_tables[SQ_T_COUNT_] = {
          "(?,?,?,?,?,?,?,?,?,?)", 10},
 };
 
+const wl_sqlite_table wl_sqlite_sum_tables[SUM_MAPS_] = {
+    [SUM_ERRORS] = {"INSERT INTO sum_errors(source_id, day, role, host_id, server_id,"
+                    " client_guid_id, hresult, fg, n) VALUES",
+                    "(?,?,?,?,?,?,?,?,?)", 9, NULL},
+    [SUM_ACTIVITY] = {"INSERT INTO sum_activity(source_id, day, role, host_id, server_id,"
+                      " client_guid_id, events, scans, t0, t1, scan_t1, ok_t1, max_evaluated,"
+                      " max_deployed, max_round_trips) VALUES",
+                      "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", 15, NULL},
+    [SUM_DAYS] = {"INSERT INTO sum_days(source_id, day, e0, e1, c0, c1) VALUES", "(?,?,?,?,?,?)", 6,
+                  NULL},
+    [SUM_HOURS] = {"INSERT INTO sum_hours(hour, server_id, hresult, n) VALUES", "(?,?,?,?)", 4,
+                   " ON CONFLICT(hour, server_id, hresult) DO UPDATE SET n = n + excluded.n"},
+    [SUM_FAULTS] = {"INSERT OR IGNORE INTO temp.fault_touch(fk) VALUES", "(?)", 1, NULL},
+};
+
 /* WAL: queries can read while we write. synchronous = OFF during the load
  * (store_sqlite_durable.c: the close makes the result durable). The page
  * cache is bounded (32 MiB) whatever the input. */
@@ -233,6 +248,9 @@ static wl_status commit(wl_sqlite *sq, char *err, size_t errlen)
 {
 	if (!sq->in_txn)
 		return WL_OK;
+	wl_status st = wl_sqlite_summary_flush(sq, err, errlen);
+	if (st != WL_OK)
+		return st;
 	sq->in_txn = false;
 	return wl_sqlite_exec(sq, "COMMIT", err, errlen);
 }
@@ -283,12 +301,11 @@ static wl_status op_add_events(wl_store *s, unsigned lane, const wl_event *ev, s
 {
 	wl_sqlite *sq = sqlite_of(s);
 	assert(lane < sq->lanes);
-	int64_t source_id = sq->open_source[lane];
 	/* Workers send events only between an input's BEGIN and END. */
-	assert(source_id != 0);
+	assert(sq->open_source[lane] != 0);
 	wl_status st = enter(sq, false, err, errlen);
 	for (size_t i = 0; i < n && st == WL_OK; i++)
-		st = wl_sqlite_add_event(sq, source_id, &ev[i], err, errlen);
+		st = wl_sqlite_add_event(sq, lane, &ev[i], err, errlen);
 	return leave(sq, st, err, errlen);
 }
 
@@ -377,14 +394,18 @@ static wl_status op_close(wl_store *s, bool ok, char *err, size_t errlen)
 		} else if (sq->in_txn) {
 			/* Commit what is whole: incomplete inputs stay flagged and are
 			 * removed by the next run. A failed commit rolls back, and so
-			 * does a transaction whose rows carry wrong event ids. */
-			if (sq->ids_broken ||
+			 * does a transaction whose rows carry wrong event ids or
+			 * whose summaries were written in part. */
+			char why[256];
+			if (sq->ids_broken || sq->sums_broken ||
+			    wl_sqlite_summary_flush(sq, why, sizeof why) != WL_OK ||
 			    sqlite3_exec(sq->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
 				sqlite3_exec(sq->db, "ROLLBACK", NULL, NULL, NULL);
 		}
 		for (int i = 0; i < SQ_COUNT_; i++)
 			sqlite3_finalize(sq->st[i]);
 		wl_sqlite_rows_free(sq);
+		wl_sqlite_summary_finalize(sq);
 		/* Empties the WAL, whose frames are all in the synced file by
 		 * now. Not checked: the index is complete and durable already,
 		 * and a WAL left behind is read (and emptied) by the next open. */
@@ -400,6 +421,7 @@ static wl_status op_close(wl_store *s, bool ok, char *err, size_t errlen)
 	wl_idmap_free(&sq->comps);
 	wl_idmap_free(&sq->guids);
 	wl_idmap_free(&sq->msgs);
+	wl_sqlite_summary_free(sq);
 	free(sq->open_source);
 	free(sq->path);
 	free(sq);
@@ -489,10 +511,17 @@ wl_status wl_store_sqlite_open(wl_store **out, const char *path, unsigned lanes,
 	wl_store_sqlite_set_map_max(&sq->base, WL_MAP_ENTRIES_MAX);
 	sq->lanes = lanes;
 	sq->open_source = calloc(lanes, sizeof *sq->open_source);
-	if (!sq->open_source) {
+	if (!sq->open_source || wl_sqlite_summary_alloc(sq) != WL_OK) {
 		st = WL_E_NOMEM;
 		goto fail;
 	}
+	/* Keys an open source's summaries may hold in memory (all maps of a
+	 * lane: 64 Ki keys, a few MiB); WSUSLOG_SUM_KEYS lowers it to test the
+	 * SQL fallback. */
+	sq->sum_keys_max = 1u << 16;
+	const char *keys = getenv("WSUSLOG_SUM_KEYS");
+	if (keys && *keys)
+		sq->sum_keys_max = (size_t)strtoull(keys, NULL, 10);
 	if ((st = take_lock(sq, path, err, errlen)) != WL_OK)
 		goto fail;
 	if (!(sq->path = strdup(path))) {
@@ -532,7 +561,8 @@ wl_status wl_store_sqlite_open(wl_store **out, const char *path, unsigned lanes,
 		}
 	}
 	wl_sqlite_summary_bind(sq);
-	if ((st = wl_sqlite_rows_prepare(sq, err, errlen)) != WL_OK)
+	if ((st = wl_sqlite_rows_prepare(sq, err, errlen)) != WL_OK ||
+	    (st = wl_sqlite_summary_prepare(sq, err, errlen)) != WL_OK)
 		goto fail;
 	if ((st = read_state(sq, err, errlen)) != WL_OK)
 		goto fail;

@@ -98,11 +98,12 @@ extern const char *const wl_sqlite_sql[SQ_COUNT_];
 
 enum { SQ_T_EVENTS, SQ_T_RAW, SQ_T_MSG, SQ_T_EG, SQ_T_SCANS, SQ_T_COUNT_ };
 
-/* "head" then "row" repeated, comma-separated: the multi-row INSERT of a
- * table with ncol columns. */
+/* "head" then "row" repeated, comma-separated, then "tail" (NULL: none):
+ * the multi-row INSERT of a table with ncol columns. */
 typedef struct wl_sqlite_table {
 	const char *head, *row;
 	int ncol;
+	const char *tail;
 } wl_sqlite_table;
 extern const wl_sqlite_table wl_sqlite_tables[SQ_T_COUNT_];
 
@@ -151,6 +152,30 @@ typedef struct wl_sqlite_batches {
 	size_t arena_n, arena_cap;
 } wl_sqlite_batches;
 
+/* ---- summary contributions of an open source (store_sqlite_summary.c) ----
+ * Grouped in memory as its rows are added, written when it completes: the
+ * store never reads a completed source back. A map is keyed by nk int64s
+ * (WL_SUM_NULL for SQL NULL) and holds nv int64s per key. */
+#define WL_SUM_NULL INT64_MIN
+
+typedef struct wl_summap {
+	int64_t *v; /* cap slots of 1 + nk + nv: used flag, key, values */
+	size_t cap, used;
+	unsigned nk, nv;
+} wl_summap;
+
+enum { SUM_ERRORS, SUM_ACTIVITY, SUM_DAYS, SUM_HOURS, SUM_FAULTS, SUM_MAPS_ };
+/* Their rows' multi-row INSERTs: the source id (except sum_hours and
+ * fault_touch), then each key's columns and values. */
+extern const wl_sqlite_table wl_sqlite_sum_tables[SUM_MAPS_];
+
+typedef struct wl_sumacc {
+	wl_summap m[SUM_MAPS_];
+	/* More keys than sq->sum_keys_max: the maps are dropped and the
+	 * source's rows are grouped by SQL at its completion instead. */
+	bool overflow;
+} wl_sumacc;
+
 /* ---- the store ---- */
 
 typedef struct wl_sqlite {
@@ -177,6 +202,12 @@ typedef struct wl_sqlite {
 
 	/* Sources (store_sqlite_sources.c). */
 	int64_t *open_source; /* per lane, 0: none open */
+	wl_sumacc *acc;       /* per lane: the open source's summaries */
+	sqlite3_stmt *sum_ins[SUM_MAPS_][WL_SQ_BATCH_LOG + 1];
+	/* sum_hours counts of the sources completed in this transaction: one
+	 * upsert per key at the commit instead of one per source's key. */
+	wl_summap hours;
+	size_t sum_keys_max; /* keys per lane before falling back to SQL */
 	unsigned lanes;
 	unsigned resumed;
 	bool fresh; /* the database had no events: indexes are built at close */
@@ -192,6 +223,9 @@ typedef struct wl_sqlite {
 	 * after every batch); any delete ends it for the run. */
 	bool auto_ids;
 	bool ids_broken; /* a batch's rowids were not its ids: roll back */
+	/* Writing summaries failed part way (a completed source's rows, or the
+	 * pending sum_hours): the transaction must not be committed. */
+	bool sums_broken;
 	wl_sqlite_batches b;
 } wl_sqlite;
 
@@ -217,9 +251,13 @@ wl_status wl_sqlite_message_id(wl_sqlite *sq, const char *p, size_t n, int64_t *
 /* store_sqlite_rows.c */
 wl_status wl_sqlite_rows_prepare(wl_sqlite *sq, char *err, size_t errlen);
 void wl_sqlite_rows_free(wl_sqlite *sq);
-/* Buffer e's rows (an event, a scan, or a web.config's limits). */
-wl_status wl_sqlite_add_event(wl_sqlite *sq, int64_t source_id, const wl_event *e, char *err,
+/* Buffer e's rows (an event, a scan, or a web.config's limits) for the
+ * source open on lane. */
+wl_status wl_sqlite_add_event(wl_sqlite *sq, unsigned lane, const wl_event *e, char *err,
                               size_t errlen);
+/* Prepare ins[k], the multi-row INSERT of 2^k rows of t, k = 0..BATCH_LOG. */
+wl_status wl_sqlite_prepare_multi(wl_sqlite *sq, const wl_sqlite_table *t, sqlite3_stmt **ins,
+                                  char *err, size_t errlen);
 /* Write every buffered row: before anything that reads, deletes or commits
  * them. */
 wl_status wl_sqlite_flush_rows(wl_sqlite *sq, char *err, size_t errlen);
@@ -240,8 +278,24 @@ wl_status wl_sqlite_remove_incomplete(wl_sqlite *sq, char *err, size_t errlen);
 wl_status wl_sqlite_summary_open(wl_sqlite *sq, char *err, size_t errlen);
 /* After the statements are prepared: bind what never changes. */
 void wl_sqlite_summary_bind(wl_sqlite *sq);
-/* Source id was just completed (its rows flushed): add its contributions. */
-wl_status wl_sqlite_summary_add(wl_sqlite *sq, int64_t id, char *err, size_t errlen);
+/* Per-lane accumulators (sq->lanes set); wl_sqlite_summary_free frees them. */
+wl_status wl_sqlite_summary_alloc(wl_sqlite *sq);
+void wl_sqlite_summary_free(wl_sqlite *sq);
+/* The statements that write them, and their end (before sqlite3_close). */
+wl_status wl_sqlite_summary_prepare(wl_sqlite *sq, char *err, size_t errlen);
+void wl_sqlite_summary_finalize(wl_sqlite *sq);
+/* A source begins on lane: its accumulator starts empty. */
+void wl_sqlite_summary_reset(wl_sqlite *sq, unsigned lane);
+/* Group a buffered event or scan row of lane's source; a scan's scan_id,
+ * known once its batch is written, by wl_sqlite_summary_scan_id. */
+wl_status wl_sqlite_summary_event(wl_sqlite *sq, unsigned lane, const wl_evrow *r);
+wl_status wl_sqlite_summary_scan(wl_sqlite *sq, unsigned lane, const wl_scanrow *r);
+wl_status wl_sqlite_summary_scan_id(wl_sqlite *sq, const wl_scanrow *r, int64_t scan_id);
+/* Before every COMMIT: add the pending sum_hours counts. */
+wl_status wl_sqlite_summary_flush(wl_sqlite *sq, char *err, size_t errlen);
+/* Source id, open on lane, was just completed (its rows flushed): add its
+ * contributions. */
+wl_status wl_sqlite_summary_add(wl_sqlite *sq, unsigned lane, int64_t id, char *err, size_t errlen);
 /* Source id is about to be deleted: remove its contributions (none unless
  * it was complete). wl_sqlite_summary_after_delete, once its rows are gone,
  * recomputes the faults it had records of. */

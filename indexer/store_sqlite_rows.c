@@ -191,11 +191,20 @@ static wl_status flush_guids(wl_sqlite *sq, char *err, size_t errlen)
 	return st;
 }
 
+/* Scans are inserted with a NULL rowid: SQLite gives the rows of a batch
+ * consecutive ids, max + 1 on, the last of which it reports. sum_days
+ * needs them. */
 static wl_status flush_scans(wl_sqlite *sq, char *err, size_t errlen)
 {
-	wl_status st = flush_table(sq, SQ_T_SCANS, sq->b.nsc, err, errlen);
+	wl_sqlite_batches *b = &sq->b;
+	wl_status st = flush_table(sq, SQ_T_SCANS, b->nsc, err, errlen);
+	if (st != WL_OK || b->nsc == 0)
+		return st;
+	int64_t first = sqlite3_last_insert_rowid(sq->db) - (b->nsc - 1);
+	for (unsigned i = 0; i < b->nsc && st == WL_OK; i++)
+		st = wl_sqlite_summary_scan_id(sq, &b->sc[i], first + i);
 	if (st == WL_OK)
-		sq->b.nsc = 0;
+		b->nsc = 0;
 	return st;
 }
 
@@ -285,11 +294,11 @@ static wl_status add_config(wl_sqlite *sq, int64_t source_id, const wl_event *e,
 	return wl_sqlite_run(sq, SQ_INS_CONFIG, err, errlen);
 }
 
-static wl_status add_scan(wl_sqlite *sq, int64_t source_id, const wl_event *e, int64_t host,
+static wl_status add_scan(wl_sqlite *sq, unsigned lane, const wl_event *e, int64_t host,
                           int64_t server, int64_t client, char *err, size_t errlen)
 {
 	wl_scanrow *r = &sq->b.sc[sq->b.nsc++];
-	r->source = source_id;
+	r->source = sq->open_source[lane];
 	r->line = (int64_t)e->line;
 	r->has_ts = e->ts_us != WL_TS_NONE;
 	r->ts = e->ts_us;
@@ -301,15 +310,19 @@ static wl_status add_scan(wl_sqlite *sq, int64_t source_id, const wl_event *e, i
 	r->v[1] = e->evaluated;
 	r->v[2] = e->deployed;
 	sq->txn_rows++;
+	wl_status st = wl_sqlite_summary_scan(sq, lane, r);
+	if (st != WL_OK)
+		return st;
 	if (sq->b.nsc == BATCH_ROWS)
 		return flush_scans(sq, err, errlen);
 	return WL_OK;
 }
 
-wl_status wl_sqlite_add_event(wl_sqlite *sq, int64_t source_id, const wl_event *e, char *err,
+wl_status wl_sqlite_add_event(wl_sqlite *sq, unsigned lane, const wl_event *e, char *err,
                               size_t errlen)
 {
 	wl_sqlite_batches *b = &sq->b;
+	int64_t source_id = sq->open_source[lane];
 	int64_t host, server, comp, client = 0, fault = 0;
 	wl_status st;
 	if ((st = wl_sqlite_intern(sq, SQ_HOSTS, e->host.p, e->host.n, &host, err, errlen)) !=
@@ -323,7 +336,7 @@ wl_status wl_sqlite_add_event(wl_sqlite *sq, int64_t source_id, const wl_event *
 	if (e->kind == WL_EV_CONFIG)
 		return add_config(sq, source_id, e, err, errlen);
 	if (e->kind == WL_EV_SCAN)
-		return add_scan(sq, source_id, e, host, server, client, err, errlen);
+		return add_scan(sq, lane, e, host, server, client, err, errlen);
 	if ((st = wl_sqlite_intern(sq, SQ_COMPONENTS, e->component.p, e->component.n, &comp, err,
 	                           errlen)) != WL_OK)
 		return st;
@@ -350,6 +363,8 @@ wl_status wl_sqlite_add_event(wl_sqlite *sq, int64_t source_id, const wl_event *
 	    (st = arena_put(b, e->raw, WL_RAW_MAX, &r->prefix)) != WL_OK)
 		return st;
 	sq->txn_rows += 2;
+	if ((st = wl_sqlite_summary_event(sq, lane, r)) != WL_OK)
+		return st;
 	r->msg = 0;
 	/* The line's header stays in event_text.prefix; its message, shared
 	 * by many lines, is stored once. */
@@ -372,11 +387,11 @@ wl_status wl_sqlite_add_event(wl_sqlite *sq, int64_t source_id, const wl_event *
 	return WL_OK;
 }
 
-/* "head (row),(row),…" with n rows; caller frees. */
+/* "head (row),(row),… tail" with n rows; caller frees. */
 static char *multi_sql(const wl_sqlite_table *t, unsigned n)
 {
-	size_t hl = strlen(t->head), rl = strlen(t->row);
-	char *sql = malloc(hl + n * (rl + 1) + 1);
+	size_t hl = strlen(t->head), rl = strlen(t->row), tl = t->tail ? strlen(t->tail) : 0;
+	char *sql = malloc(hl + n * (rl + 1) + tl + 1);
 	if (!sql)
 		return NULL;
 	memcpy(sql, t->head, hl);
@@ -387,23 +402,35 @@ static char *multi_sql(const wl_sqlite_table *t, unsigned n)
 		memcpy(sql + o, t->row, rl);
 		o += rl;
 	}
-	sql[o] = 0;
+	if (tl)
+		memcpy(sql + o, t->tail, tl);
+	sql[o + tl] = 0;
 	return sql;
+}
+
+wl_status wl_sqlite_prepare_multi(wl_sqlite *sq, const wl_sqlite_table *t, sqlite3_stmt **ins,
+                                  char *err, size_t errlen)
+{
+	for (int k = 0; k <= BATCH_LOG; k++) {
+		char *sql = multi_sql(t, 1u << k);
+		if (!sql)
+			return WL_E_NOMEM;
+		int rc =
+		    sqlite3_prepare_v3(sq->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &ins[k], NULL);
+		free(sql);
+		if (rc != SQLITE_OK)
+			return wl_sqlite_db_error(sq, err, errlen, "prepare");
+	}
+	return WL_OK;
 }
 
 wl_status wl_sqlite_rows_prepare(wl_sqlite *sq, char *err, size_t errlen)
 {
 	for (int t = 0; t < SQ_T_COUNT_; t++) {
-		for (int k = 0; k <= BATCH_LOG; k++) {
-			char *sql = multi_sql(&wl_sqlite_tables[t], 1u << k);
-			if (!sql)
-				return WL_E_NOMEM;
-			int rc = sqlite3_prepare_v3(sq->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
-			                            &sq->b.ins[t][k], NULL);
-			free(sql);
-			if (rc != SQLITE_OK)
-				return wl_sqlite_db_error(sq, err, errlen, "prepare");
-		}
+		wl_status st =
+		    wl_sqlite_prepare_multi(sq, &wl_sqlite_tables[t], sq->b.ins[t], err, errlen);
+		if (st != WL_OK)
+			return st;
 	}
 	return WL_OK;
 }

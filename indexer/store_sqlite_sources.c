@@ -103,6 +103,7 @@ wl_status wl_sqlite_source_begin(wl_sqlite *sq, unsigned lane, const wl_source_b
 	if (st != WL_OK)
 		return st;
 	sq->open_source[lane] = sqlite3_last_insert_rowid(sq->db);
+	wl_sqlite_summary_reset(sq, lane);
 	sq->txn_rows++;
 	return WL_OK;
 }
@@ -204,7 +205,7 @@ wl_status wl_sqlite_source_end(wl_sqlite *sq, unsigned lane, const wl_source_end
 		return delete_source(sq, id, err, errlen);
 	}
 	if ((st = complete(sq, id, e, err, errlen)) != WL_OK ||
-	    (st = wl_sqlite_summary_add(sq, id, err, errlen)) != WL_OK)
+	    (st = wl_sqlite_summary_add(sq, lane, id, err, errlen)) != WL_OK)
 		return st;
 	copies found = {NULL, 0, 0};
 	if (e->fmt != WL_FMT_WEBCONFIG)

@@ -12,8 +12,17 @@
  * its records, which may come in different inputs and runs: each fault a
  * source has records of is recomputed by the fault rules
  * (WL_SQL_FAULT_RULES, the query's own definition) from the events of
- * complete sources, after the source is added or its rows are gone. */
+ * complete sources, after the source is added or its rows are gone.
+ *
+ * A completing source's rows are grouped in C as they arrive (wl_sumacc, one
+ * per lane), so its completion writes a few rows per day instead of reading
+ * its events back: that read-back cost the ingest 1.4 CPU-s per GB of
+ * logs. A source with more distinct keys than sq->sum_keys_max (bounded
+ * memory) is grouped by SQL at its completion instead, as is a complete
+ * source that is deleted (it is read once, to subtract it). */
+#include <stdlib.h>
 #include <string.h>
+#include <xxhash.h>
 
 #include "store_sqlite.h"
 #include "wsuslog/event.h"
@@ -44,6 +53,315 @@ void wl_sqlite_summary_bind(wl_sqlite *sq)
 	bind_fault_rules(sq->st[SQ_FAULT_MEMBERS_FILL]);
 }
 
+/* ---- accumulators ---- */
+
+static const unsigned map_shape[SUM_MAPS_][2] = {
+    /* keys: day, role, host, server, client, HRESULT, fault GUID; n */
+    [SUM_ERRORS] = {7, 1},
+    /* keys: day, role, host, server, client; events, scans, t0, t1,
+     * scan_t1, ok_t1, max evaluated, deployed, round trips */
+    [SUM_ACTIVITY] = {5, 9},
+    /* key: day; e0, e1, c0, c1 */
+    [SUM_DAYS] = {1, 4},
+    /* keys: hour, server (0: none), HRESULT (-1: none); n */
+    [SUM_HOURS] = {3, 1},
+    /* key: the fault (fk) */
+    [SUM_FAULTS] = {1, 0},
+};
+
+static size_t slot_len(const wl_summap *m)
+{
+	return 1 + (size_t)m->nk + m->nv;
+}
+
+static size_t home(const wl_summap *m, const int64_t *key)
+{
+	return (size_t)XXH3_64bits(key, m->nk * sizeof *key) & (m->cap - 1);
+}
+
+static void map_clear(wl_summap *m)
+{
+	free(m->v);
+	m->v = NULL;
+	m->cap = m->used = 0;
+}
+
+static wl_status map_grow(wl_summap *m)
+{
+	size_t cap = m->cap ? 2 * m->cap : 64, len = slot_len(m);
+	int64_t *v = calloc(cap * len, sizeof *v);
+	if (!v)
+		return WL_E_NOMEM;
+	wl_summap g = {v, cap, m->used, m->nk, m->nv};
+	for (size_t i = 0; i < m->cap; i++) {
+		const int64_t *s = m->v + i * len;
+		if (!s[0])
+			continue;
+		size_t j = home(&g, s + 1);
+		while (v[j * len])
+			j = (j + 1) & (cap - 1);
+		memcpy(v + j * len, s, len * sizeof *s);
+	}
+	free(m->v);
+	*m = g;
+	return WL_OK;
+}
+
+/* The values of key in m, inserted (set to WL_SUM_NULL) when new: NULL
+ * when memory ran out. */
+static int64_t *map_at(wl_summap *m, const int64_t *key)
+{
+	if (2 * (m->used + 1) > m->cap && map_grow(m) != WL_OK)
+		return NULL;
+	size_t len = slot_len(m), j = home(m, key);
+	for (;; j = (j + 1) & (m->cap - 1)) {
+		int64_t *s = m->v + j * len;
+		if (!s[0]) {
+			s[0] = 1;
+			memcpy(s + 1, key, m->nk * sizeof *key);
+			for (unsigned k = 0; k < m->nv; k++)
+				s[1 + m->nk + k] = WL_SUM_NULL;
+			m->used++;
+			return s + 1 + m->nk;
+		}
+		if (!memcmp(s + 1, key, m->nk * sizeof *key))
+			return s + 1 + m->nk;
+	}
+}
+
+wl_status wl_sqlite_summary_alloc(wl_sqlite *sq)
+{
+	sq->acc = calloc(sq->lanes, sizeof *sq->acc);
+	if (!sq->acc)
+		return WL_E_NOMEM;
+	sq->hours.nk = map_shape[SUM_HOURS][0];
+	sq->hours.nv = map_shape[SUM_HOURS][1];
+	for (unsigned l = 0; l < sq->lanes; l++)
+		for (int t = 0; t < SUM_MAPS_; t++) {
+			sq->acc[l].m[t].nk = map_shape[t][0];
+			sq->acc[l].m[t].nv = map_shape[t][1];
+		}
+	return WL_OK;
+}
+
+void wl_sqlite_summary_reset(wl_sqlite *sq, unsigned lane)
+{
+	wl_sumacc *a = &sq->acc[lane];
+	for (int t = 0; t < SUM_MAPS_; t++) {
+		/* Keep the slots of a source of usual size for the next one. */
+		if (a->m[t].cap > 4096)
+			map_clear(&a->m[t]);
+		else if (a->m[t].v)
+			memset(a->m[t].v, 0, a->m[t].cap * slot_len(&a->m[t]) * sizeof(int64_t));
+		a->m[t].used = 0;
+	}
+	a->overflow = false;
+}
+
+void wl_sqlite_summary_free(wl_sqlite *sq)
+{
+	map_clear(&sq->hours);
+	if (!sq->acc)
+		return;
+	for (unsigned l = 0; l < sq->lanes; l++)
+		for (int t = 0; t < SUM_MAPS_; t++)
+			map_clear(&sq->acc[l].m[t]);
+	free(sq->acc);
+	sq->acc = NULL;
+}
+
+/* Too many keys: drop the maps, SQL groups the source at its completion. */
+static bool full(wl_sqlite *sq, wl_sumacc *a)
+{
+	if (a->overflow)
+		return true;
+	size_t used = 0;
+	for (int t = 0; t < SUM_MAPS_; t++)
+		used += a->m[t].used;
+	if (used < sq->sum_keys_max)
+		return false;
+	for (int t = 0; t < SUM_MAPS_; t++)
+		map_clear(&a->m[t]);
+	a->overflow = true;
+	return true;
+}
+
+static int64_t floor_div(int64_t x, int64_t w)
+{
+	return x / w - (x % w < 0);
+}
+
+static int64_t id_or_null(int64_t id)
+{
+	return id ? id : WL_SUM_NULL;
+}
+
+/* SQL's MIN and MAX, NULL (WL_SUM_NULL) ignored. */
+static void take_min(int64_t *v, int64_t x)
+{
+	if (x != WL_SUM_NULL && (*v == WL_SUM_NULL || x < *v))
+		*v = x;
+}
+
+static void take_max(int64_t *v, int64_t x)
+{
+	if (x != WL_SUM_NULL && (*v == WL_SUM_NULL || x > *v))
+		*v = x;
+}
+
+static void add_count(int64_t *v, int64_t n)
+{
+	*v = (*v == WL_SUM_NULL ? 0 : *v) + n;
+}
+
+enum { A_EVENTS, A_SCANS, A_T0, A_T1, A_SCAN_T1, A_OK_T1, A_EVAL, A_DEPL, A_RT };
+
+#define DAY_US INT64_C(86400000000)
+#define HOUR_US INT64_C(3600000000)
+
+wl_status wl_sqlite_summary_event(wl_sqlite *sq, unsigned lane, const wl_evrow *r)
+{
+	wl_sumacc *a = &sq->acc[lane];
+	if (full(sq, a))
+		return WL_OK;
+	int64_t ts = r->has_ts ? r->ts : WL_SUM_NULL;
+	int64_t day = r->has_ts ? floor_div(r->ts, DAY_US) : WL_SUM_NULL;
+	int64_t hr = r->has_hr ? (int64_t)r->hr : WL_SUM_NULL;
+	int64_t who[5] = {day, r->role, id_or_null(r->host), id_or_null(r->server),
+	                  id_or_null(r->client)};
+	int64_t *v = map_at(&a->m[SUM_ACTIVITY], who);
+	if (!v)
+		return WL_E_NOMEM;
+	add_count(&v[A_EVENTS], 1);
+	if (v[A_SCANS] == WL_SUM_NULL)
+		v[A_SCANS] = 0;
+	take_min(&v[A_T0], ts);
+	take_max(&v[A_T1], ts);
+	if (!(v = map_at(&a->m[SUM_DAYS], &day)))
+		return WL_E_NOMEM;
+	take_min(&v[0], r->id);
+	take_max(&v[1], r->id);
+	if (r->has_hr) {
+		int64_t k[7] = {who[0], who[1], who[2], who[3], who[4], hr, id_or_null(r->fault)};
+		if (!(v = map_at(&a->m[SUM_ERRORS], k)))
+			return WL_E_NOMEM;
+		add_count(v, 1);
+	}
+	if (r->has_ts) {
+		int64_t k[3] = {floor_div(r->ts, HOUR_US), r->server, r->has_hr ? hr : -1};
+		if (!(v = map_at(&a->m[SUM_HOURS], k)))
+			return WL_E_NOMEM;
+		add_count(v, 1);
+	}
+	if (r->fault || r->fault_code.n) {
+		int64_t fk = r->fault ? r->fault : -r->id;
+		if (!map_at(&a->m[SUM_FAULTS], &fk))
+			return WL_E_NOMEM;
+	}
+	return WL_OK;
+}
+
+wl_status wl_sqlite_summary_scan(wl_sqlite *sq, unsigned lane, const wl_scanrow *r)
+{
+	wl_sumacc *a = &sq->acc[lane];
+	if (full(sq, a))
+		return WL_OK;
+	int64_t ts = r->has_ts ? r->ts : WL_SUM_NULL;
+	int64_t who[5] = {r->has_ts ? floor_div(r->ts, DAY_US) : WL_SUM_NULL, 0,
+	                  id_or_null(r->host), id_or_null(r->server), id_or_null(r->client)};
+	int64_t *v = map_at(&a->m[SUM_ACTIVITY], who);
+	if (!v)
+		return WL_E_NOMEM;
+	if (v[A_EVENTS] == WL_SUM_NULL)
+		v[A_EVENTS] = 0;
+	add_count(&v[A_SCANS], 1);
+	take_min(&v[A_T0], ts);
+	take_max(&v[A_T1], ts);
+	take_max(&v[A_SCAN_T1], ts);
+	if (r->hr == 0)
+		take_max(&v[A_OK_T1], ts);
+	/* v: round trips, evaluated, deployed; -1 when the log gave none
+	 * (NULL in scans). */
+	take_max(&v[A_EVAL], r->v[1] >= 0 ? r->v[1] : WL_SUM_NULL);
+	take_max(&v[A_DEPL], r->v[2] >= 0 ? r->v[2] : WL_SUM_NULL);
+	take_max(&v[A_RT], r->v[0] >= 0 ? r->v[0] : WL_SUM_NULL);
+	return WL_OK;
+}
+
+wl_status wl_sqlite_summary_scan_id(wl_sqlite *sq, const wl_scanrow *r, int64_t scan_id)
+{
+	for (unsigned lane = 0; lane < sq->lanes; lane++) {
+		if (sq->open_source[lane] != r->source)
+			continue;
+		wl_sumacc *a = &sq->acc[lane];
+		if (full(sq, a))
+			return WL_OK;
+		int64_t day = r->has_ts ? floor_div(r->ts, DAY_US) : WL_SUM_NULL;
+		int64_t *v = map_at(&a->m[SUM_DAYS], &day);
+		if (!v)
+			return WL_E_NOMEM;
+		take_min(&v[2], scan_id);
+		take_max(&v[3], scan_id);
+		return WL_OK;
+	}
+	return WL_OK;
+}
+
+wl_status wl_sqlite_summary_prepare(wl_sqlite *sq, char *err, size_t errlen)
+{
+	for (int t = 0; t < SUM_MAPS_; t++) {
+		wl_status st = wl_sqlite_prepare_multi(sq, &wl_sqlite_sum_tables[t], sq->sum_ins[t],
+		                                       err, errlen);
+		if (st != WL_OK)
+			return st;
+	}
+	return WL_OK;
+}
+
+void wl_sqlite_summary_finalize(wl_sqlite *sq)
+{
+	for (int t = 0; t < SUM_MAPS_; t++)
+		for (int k = 0; k <= WL_SQ_BATCH_LOG; k++) {
+			sqlite3_finalize(sq->sum_ins[t][k]);
+			sq->sum_ins[t][k] = NULL;
+		}
+}
+
+/* Every row of map t, in multi-row INSERTs of up to BATCH_ROWS rows (one
+ * step per row cost the writer a third more): the source id when the
+ * table has one, then the row's key and values (NULL for WL_SUM_NULL). */
+static wl_status write_map(wl_sqlite *sq, const wl_summap *m, int t, int64_t id, char *err,
+                           size_t errlen)
+{
+	bool with_source = wl_sqlite_sum_tables[t].ncol > (int)(m->nk + m->nv);
+	size_t len = slot_len(m), next = 0, left = m->used;
+	for (int k = WL_SQ_BATCH_LOG; k >= 0; k--) {
+		size_t size = (size_t)1 << k;
+		sqlite3_stmt *s = sq->sum_ins[t][k];
+		for (; left >= size; left -= size) {
+			int p = 1;
+			for (size_t r = 0; r < size; r++) {
+				while (!m->v[next * len])
+					next++;
+				const int64_t *row = m->v + next++ * len + 1;
+				if (with_source)
+					sqlite3_bind_int64(s, p++, id);
+				for (unsigned c = 0; c < m->nk + m->nv; c++, p++) {
+					if (row[c] == WL_SUM_NULL)
+						sqlite3_bind_null(s, p);
+					else
+						sqlite3_bind_int64(s, p, row[c]);
+				}
+			}
+			int rc = sqlite3_step(s);
+			sqlite3_reset(s);
+			if (rc != SQLITE_DONE)
+				return wl_sqlite_db_error(sq, err, errlen, "summaries");
+		}
+	}
+	return WL_OK;
+}
+
 static wl_status run_for(wl_sqlite *sq, int which, int64_t id, char *err, size_t errlen)
 {
 	sqlite3_bind_int64(sq->st[which], 1, id);
@@ -69,14 +387,70 @@ static wl_status refresh_faults(wl_sqlite *sq, char *err, size_t errlen)
 	return WL_OK;
 }
 
-wl_status wl_sqlite_summary_add(wl_sqlite *sq, int64_t id, char *err, size_t errlen)
+/* A source grouped by SQL: a deleted one's faults, an overflowed one's
+ * everything. */
+static wl_status add_by_sql(wl_sqlite *sq, int64_t id, char *err, size_t errlen)
 {
 	static const int order[] = {SQ_SUM_ERRORS_ADD, SQ_SUM_ACTIVITY_ADD, SQ_SUM_DAYS_ADD,
 	                            SQ_FAULT_TOUCH};
 	wl_status st = hours(sq, id, 1, err, errlen);
 	for (size_t i = 0; i < sizeof order / sizeof *order && st == WL_OK; i++)
 		st = run_for(sq, order[i], id, err, errlen);
-	return st == WL_OK ? refresh_faults(sq, err, errlen) : st;
+	return st;
+}
+
+wl_status wl_sqlite_summary_flush(wl_sqlite *sq, char *err, size_t errlen)
+{
+	if (!sq->hours.used)
+		return WL_OK;
+	if (sqlite3_get_autocommit(sq->db)) {
+		/* SQLite rolled the transaction back itself (SQLITE_FULL may):
+		 * the sources these counts are of are gone with it, and a write
+		 * now would commit on its own. */
+		map_clear(&sq->hours);
+		return WL_OK;
+	}
+	wl_status st = write_map(sq, &sq->hours, SUM_HOURS, 0, err, errlen);
+	map_clear(&sq->hours);
+	if (st != WL_OK)
+		sq->sums_broken = true;
+	return st;
+}
+
+/* Add a source's sum_hours counts to the pending ones (written by
+ * wl_sqlite_summary_flush, or now when they hold too many keys). */
+static wl_status pend_hours(wl_sqlite *sq, const wl_summap *m, char *err, size_t errlen)
+{
+	size_t len = slot_len(m);
+	for (size_t i = 0; i < m->cap; i++) {
+		const int64_t *slot = m->v + i * len;
+		if (!slot[0])
+			continue;
+		int64_t *n = map_at(&sq->hours, slot + 1);
+		if (!n)
+			return WL_E_NOMEM;
+		add_count(n, slot[1 + m->nk]);
+	}
+	return sq->hours.used > sq->sum_keys_max ? wl_sqlite_summary_flush(sq, err, errlen) : WL_OK;
+}
+
+wl_status wl_sqlite_summary_add(wl_sqlite *sq, unsigned lane, int64_t id, char *err, size_t errlen)
+{
+	wl_sumacc *a = &sq->acc[lane];
+	wl_status st = WL_OK;
+	if (a->overflow)
+		st = add_by_sql(sq, id, err, errlen);
+	for (int t = 0; t < SUM_MAPS_ && st == WL_OK && !a->overflow; t++)
+		st = t == SUM_HOURS ? pend_hours(sq, &a->m[t], err, errlen)
+		                    : write_map(sq, &a->m[t], t, id, err, errlen);
+	if (st == WL_OK && (a->overflow || a->m[SUM_FAULTS].used))
+		st = refresh_faults(sq, err, errlen);
+	wl_sqlite_summary_reset(sq, lane);
+	/* The source is complete = 1 already: its part-written summaries
+	 * must not be committed with it. */
+	if (st != WL_OK)
+		sq->sums_broken = true;
+	return st;
 }
 
 wl_status wl_sqlite_summary_remove(wl_sqlite *sq, int64_t id, char *err, size_t errlen)

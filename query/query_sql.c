@@ -279,119 +279,122 @@ const char wl_sql_servers_sum[] = SERVERS_SQL(FAULTS_SUM_CTE, ACTIVITY_SUM_CTE);
  * first: the sort keys are spread over a client's rows with a window, as a
  * join back to st ran as a nested loop (3 s for 3000 clients).
  *
- * cev/csc: the client's events and scans in the window. failures: events
+ * cev/csc (`rows`: CLIENTS_ROWS or CLIENTS_SUM_ROWS): the client's events
+ * and scans in the window. failures: events
  * with an HRESULT, one per fault GUID (as `errors`). limit_hits: limit
  * faults (in the window by their time) with a record carrying the id.
  * host: the lowest host name of its client-side events and scans.
  * --server keeps clients with an event, scan or fault attributed to it. */
-#define CLIENTS_SQL(faults)                                                                        \
-	"WITH " faults ", cev AS ("                                                                \
+#define CLIENTS_SQL(faults, rows)                                                                  \
+	"WITH " faults ", " rows ", fsel AS ("                                                     \
+	"  SELECT cid, fsrv, coalesce(fg, -fe) AS fk, fpar FROM frec"                              \
+	"  WHERE cid IS NOT NULL AND " IN_WINDOW(                                                  \
+	    "fts") "), sel AS ("                                                                   \
+	           "  SELECT cid FROM cev WHERE :server IS NULL OR server_id = " SERVER_ID         \
+	           "  UNION SELECT cid FROM csc WHERE :server IS NULL OR server_id = " SERVER_ID   \
+	           "  UNION SELECT cid FROM fsel WHERE :server IS NULL OR fsrv = " SERVER_ID       \
+	           "), ea AS ("                                                                    \
+	           "  SELECT cid, MIN(CASE WHEN role = :client_role THEN hname END) AS host,"      \
+	           "    SUM(CASE WHEN hresult IS NOT NULL AND fg IS NULL THEN n ELSE 0 END)"       \
+	           "      + COUNT(DISTINCT CASE WHEN hresult IS NOT NULL THEN fg END) AS failures" \
+	           "  FROM cev GROUP BY cid"                                                       \
+	           "), sa AS ("                                                                    \
+	           "  SELECT cid, MIN(hname) AS host, MAX(ts) AS last_scan, MAX(ok_ts) AS last_ok" \
+	           "  FROM csc GROUP BY cid"                                                       \
+	           "), la AS ("                                                                    \
+	           "  SELECT cid, COUNT(DISTINCT fk) AS hits FROM fsel WHERE fpar IS NOT NULL "    \
+	           "GROUP BY cid"                                                                  \
+	           "), st AS ("                                                                    \
+	           "  SELECT sel.cid, g.guid,"                                                     \
+	           "    CASE WHEN ea.host IS NULL THEN sa.host WHEN sa.host IS NULL THEN ea.host"  \
+	           "      ELSE min(ea.host, sa.host) END AS host,"                                 \
+	           "    coalesce(ea.failures, 0) AS failures, coalesce(la.hits, 0) AS hits,"       \
+	           "    sa.last_scan, sa.last_ok"                                                  \
+	           "  FROM sel JOIN guids g ON g.guid_id = sel.cid"                                \
+	           "  LEFT JOIN ea ON ea.cid = sel.cid LEFT JOIN sa ON sa.cid = sel.cid"           \
+	           "  LEFT JOIN la ON la.cid = sel.cid"                                            \
+	           "), sv AS ("                                                                    \
+	           "  SELECT cid, server_id FROM cev WHERE server_id IS NOT NULL"                  \
+	           "  UNION SELECT cid, server_id FROM csc WHERE server_id IS NOT NULL"            \
+	           "), cc AS ("                                                                    \
+	           "  SELECT cid, hresult, SUM(CASE WHEN fg IS NULL THEN n ELSE 0 END) + "         \
+	           "COUNT(DISTINCT fg)"                                                            \
+	           "    AS n FROM cev WHERE hresult IS NOT NULL GROUP BY cid, hresult"             \
+	           "), ccr AS ("                                                                   \
+	           "  SELECT cid, hresult, n, rk FROM ("                                           \
+	           "    SELECT cid, hresult, n,"                                                   \
+	           "      ROW_NUMBER() OVER (PARTITION BY cid ORDER BY n DESC, hresult) AS rk "    \
+	           "FROM cc"                                                                       \
+	           "  ) WHERE rk <= :top"                                                          \
+	           "), out_rows AS ("                                                              \
+	           "  SELECT cid, 0 AS kind, guid, host, failures, hits, last_scan, last_ok,"      \
+	           "    NULL AS item, NULL AS code, NULL AS n, 0 AS rk FROM st"                    \
+	           "  UNION ALL"                                                                   \
+	           "  SELECT sv.cid, 1, NULL, NULL, NULL, NULL, NULL, NULL, h.name, NULL, NULL, 0" \
+	           "  FROM sv JOIN hosts h ON h.host_id = sv.server_id"                            \
+	           "  WHERE sv.cid IN (SELECT cid FROM sel)"                                       \
+	           "  UNION ALL"                                                                   \
+	           "  SELECT cid, 2, NULL, NULL, NULL, NULL, NULL, NULL, NULL, hresult, n, rk "    \
+	           "FROM ccr"                                                                      \
+	           "  WHERE cid IN (SELECT cid FROM sel)"                                          \
+	           "), keyed AS ("                                                                 \
+	           "  SELECT *, MAX(hits) OVER c AS khits, MAX(failures) OVER c AS kfail,"         \
+	           "    MAX(guid) OVER c AS kguid"                                                 \
+	           "  FROM out_rows WINDOW c AS (PARTITION BY cid)"                                \
+	           ")"                                                                             \
+	           " SELECT cid, guid, host, failures, hits, last_scan, last_ok, kind, item, "     \
+	           "code, n"                                                                       \
+	           " FROM keyed ORDER BY khits DESC, kfail DESC, kguid, cid, kind, item, rk"
+/* cev: (cid, role, hname, server_id, hresult, fg, n) rows standing for n
+ * events each (0: rows that only say the client had events there); csc:
+ * (cid, hname, server_id, ts, ok_ts) rows of scans, ts the last and ok_ts
+ * the last successful one's time. Laid out by hand: clang-format splits
+ * strings after a macro argument into fragments. */
+/* clang-format off */
+#define CLIENTS_ROWS                                                                               \
+	"cev AS ("                                                                                 \
 	"  SELECT e.client_guid_id AS cid, e.role, h.name AS hname, e.server_id,"                  \
-	"    e.hresult, e.fault_guid_id AS fg"                                                     \
+	"    e.hresult, e.fault_guid_id AS fg, 1 AS n"                                             \
 	"  FROM events e JOIN sources s ON s.source_id = e.source_id"                              \
 	"  LEFT JOIN hosts h ON h.host_id = e.host_id"                                             \
-	"  WHERE s.complete = 1 AND e.client_guid_id IS NOT NULL AND " IN_WINDOW(                  \
-	    "e.ts") "), csc AS ("                                                                  \
-	            "  SELECT c.client_guid_id AS cid, h.name AS hname, c.server_id, c.ts, "       \
-	            "c.exit_code"                                                                  \
-	            "  FROM scans c JOIN sources s ON s.source_id = c.source_id"                   \
-	            "  LEFT JOIN hosts h ON h.host_id = c.host_id"                                 \
-	            "  WHERE s.complete = 1 AND c.client_guid_id IS NOT NULL AND " IN_WINDOW(      \
-	                "c.ts") "), fsel AS ("                                                     \
-	                        "  SELECT cid, fsrv, coalesce(fg, -fe) AS fk, fpar FROM frec"      \
-	                        "  WHERE cid IS NOT NULL AND " IN_WINDOW(                          \
-	                            "fts") "), sel AS ("                                           \
-	                                   "  SELECT cid FROM cev WHERE :server IS NULL OR "       \
-	                                   "server_id "                                            \
-	                                   "= " SERVER_ID                                          \
-	                                   "  UNION SELECT cid FROM csc WHERE :server "            \
-	                                   "IS NULL OR server_id = " SERVER_ID                     \
-	                                   "  UNION SELECT cid FROM fsel WHERE :server IS NULL "   \
-	                                   "OR fsrv "                                              \
-	                                   "= " SERVER_ID "), ea AS ("                             \
-	                                   "  SELECT cid, MIN(CASE WHEN role = :client_role THEN " \
-	                                   "hname "                                                \
-	                                   "END) AS host,"                                         \
-	                                   "    SUM(hresult IS NOT NULL AND fg IS NULL)"           \
-	                                   "      + COUNT(DISTINCT CASE WHEN hresult IS NOT NULL " \
-	                                   "THEN "                                                 \
-	                                   "fg END) AS failures"                                   \
-	                                   "  FROM cev GROUP BY cid"                               \
-	                                   "), sa AS ("                                            \
-	                                   "  SELECT cid, MIN(hname) AS host, MAX(ts) AS "         \
-	                                   "last_scan,"                                            \
-	                                   "    MAX(CASE WHEN exit_code = 0 THEN ts END) AS "      \
-	                                   "last_ok"                                               \
-	                                   "  FROM csc GROUP BY cid"                               \
-	                                   "), la AS ("                                            \
-	                                   "  SELECT cid, COUNT(DISTINCT fk) AS hits FROM fsel "   \
-	                                   "WHERE "                                                \
-	                                   "fpar IS NOT NULL GROUP BY cid"                         \
-	                                   "), st AS ("                                            \
-	                                   "  SELECT sel.cid, g.guid,"                             \
-	                                   "    CASE WHEN ea.host IS NULL THEN sa.host WHEN "      \
-	                                   "sa.host IS "                                           \
-	                                   "NULL THEN ea.host"                                     \
-	                                   "      ELSE min(ea.host, sa.host) END AS host,"         \
-	                                   "    coalesce(ea.failures, 0) AS failures, "            \
-	                                   "coalesce(la.hits, 0) AS hits,"                         \
-	                                   "    sa.last_scan, sa.last_ok"                          \
-	                                   "  FROM sel JOIN guids g ON g.guid_id = sel.cid"        \
-	                                   "  LEFT JOIN ea ON ea.cid = sel.cid LEFT JOIN sa ON "   \
-	                                   "sa.cid "                                               \
-	                                   "= sel.cid"                                             \
-	                                   "  LEFT JOIN la ON la.cid = sel.cid"                    \
-	                                   "), sv AS ("                                            \
-	                                   "  SELECT cid, server_id FROM cev WHERE server_id IS "  \
-	                                   "NOT "                                                  \
-	                                   "NULL"                                                  \
-	                                   "  UNION SELECT cid, server_id FROM csc WHERE "         \
-	                                   "server_id IS "                                         \
-	                                   "NOT NULL"                                              \
-	                                   "), cc AS ("                                            \
-	                                   "  SELECT cid, hresult, SUM(fg IS NULL) + "             \
-	                                   "COUNT(DISTINCT "                                       \
-	                                   "fg) AS n"                                              \
-	                                   "  FROM cev WHERE hresult IS NOT NULL GROUP BY cid, "   \
-	                                   "hresult"                                               \
-	                                   "), ccr AS ("                                           \
-	                                   "  SELECT cid, hresult, n, rk FROM ("                   \
-	                                   "    SELECT cid, hresult, n,"                           \
-	                                   "      ROW_NUMBER() OVER (PARTITION BY cid ORDER BY n " \
-	                                   "DESC, "                                                \
-	                                   "hresult) AS rk FROM cc"                                \
-	                                   "  ) WHERE rk <= :top"                                  \
-	                                   "), out_rows AS ("                                      \
-	                                   "  SELECT cid, 0 AS kind, guid, host, failures, hits, " \
-	                                   "last_scan, last_ok,"                                   \
-	                                   "    NULL AS item, NULL AS code, NULL AS n, 0 AS rk "   \
-	                                   "FROM st"                                               \
-	                                   "  UNION ALL"                                           \
-	                                   "  SELECT sv.cid, 1, NULL, NULL, NULL, NULL, NULL, "    \
-	                                   "NULL, "                                                \
-	                                   "h.name, NULL, NULL, 0"                                 \
-	                                   "  FROM sv JOIN hosts h ON h.host_id = sv.server_id"    \
-	                                   "  WHERE sv.cid IN (SELECT cid FROM sel)"               \
-	                                   "  UNION ALL"                                           \
-	                                   "  SELECT cid, 2, NULL, NULL, NULL, NULL, NULL, NULL, " \
-	                                   "NULL, "                                                \
-	                                   "hresult, n, rk FROM ccr"                               \
-	                                   "  WHERE cid IN (SELECT cid FROM sel)"                  \
-	                                   "), keyed AS ("                                         \
-	                                   "  SELECT *, MAX(hits) OVER c AS khits, MAX(failures) " \
-	                                   "OVER "                                                 \
-	                                   "c AS kfail,"                                           \
-	                                   "    MAX(guid) OVER c AS kguid"                         \
-	                                   "  FROM out_rows WINDOW c AS (PARTITION BY cid)"        \
-	                                   ")"                                                     \
-	                                   " SELECT cid, guid, host, failures, hits, last_scan, "  \
-	                                   "last_ok, kind, item, code, n"                          \
-	                                   " FROM keyed ORDER BY khits DESC, kfail DESC, kguid, "  \
-	                                   "cid, "                                                 \
-	                                   "kind, item, rk"
-const char wl_sql_clients[] = CLIENTS_SQL(FAULTS_CTE);
-/* Faults from the summaries; the events and scans still read whole. */
-const char wl_sql_clients_sum[] = CLIENTS_SQL(FAULTS_SUM_CTE);
+	"  WHERE s.complete = 1 AND e.client_guid_id IS NOT NULL"                                  \
+	"    AND " IN_WINDOW("e.ts")                                                               \
+	"), csc AS ("                                                                              \
+	"  SELECT c.client_guid_id AS cid, h.name AS hname, c.server_id, c.ts,"                    \
+	"    CASE WHEN c.exit_code = 0 THEN c.ts END AS ok_ts"                                     \
+	"  FROM scans c JOIN sources s ON s.source_id = c.source_id"                               \
+	"  LEFT JOIN hosts h ON h.host_id = c.host_id"                                             \
+	"  WHERE s.complete = 1 AND c.client_guid_id IS NOT NULL"                                  \
+	"    AND " IN_WINDOW("c.ts") ")"
+/* The same from sum_activity (who had events or scans where, last scans),
+ * sum_errors (the HRESULTs) and the window's edges. */
+#define CLIENTS_SUM_ROWS                                                                           \
+	EDGE_CTE(WL_SQL_DAY_US) ", " EDGE_SCANS_CTE(WL_SQL_DAY_US) ", cev AS ("                    \
+	"  SELECT a.client_guid_id AS cid, a.role, h.name AS hname, a.server_id,"                  \
+	"    NULL AS hresult, NULL AS fg, 0 AS n"                                                  \
+	"  FROM sum_activity a LEFT JOIN hosts h ON h.host_id = a.host_id"                         \
+	"  WHERE a.client_guid_id IS NOT NULL AND a.events > 0"                                    \
+	"    AND " WHOLE("a.day", WL_SQL_DAY_US)                                                   \
+	"  UNION ALL SELECT r.client_guid_id, r.role, h.name, r.server_id, r.hresult, r.fg, r.n"   \
+	"  FROM sum_errors r LEFT JOIN hosts h ON h.host_id = r.host_id"                           \
+	"  WHERE r.client_guid_id IS NOT NULL AND " WHOLE("r.day", WL_SQL_DAY_US)                  \
+	"  UNION ALL SELECT e.client_guid_id, e.role, h.name, e.server_id, e.hresult,"             \
+	"    e.fault_guid_id, 1"                                                                   \
+	"  FROM edge e LEFT JOIN hosts h ON h.host_id = e.host_id"                                 \
+	"  WHERE e.client_guid_id IS NOT NULL"                                                     \
+	"), csc AS ("                                                                              \
+	"  SELECT a.client_guid_id AS cid, h.name AS hname, a.server_id, a.scan_t1 AS ts,"         \
+	"    a.ok_t1 AS ok_ts"                                                                     \
+	"  FROM sum_activity a LEFT JOIN hosts h ON h.host_id = a.host_id"                         \
+	"  WHERE a.client_guid_id IS NOT NULL AND a.scans > 0"                                     \
+	"    AND " WHOLE("a.day", WL_SQL_DAY_US)                                                   \
+	"  UNION ALL SELECT c.client_guid_id, h.name, c.server_id, c.ts,"                          \
+	"    CASE WHEN c.exit_code = 0 THEN c.ts END"                                              \
+	"  FROM edge_scans c LEFT JOIN hosts h ON h.host_id = c.host_id"                           \
+	"  WHERE c.client_guid_id IS NOT NULL)"
+/* clang-format on */
+const char wl_sql_clients[] = CLIENTS_SQL(FAULTS_CTE, CLIENTS_ROWS);
+const char wl_sql_clients_sum[] = CLIENTS_SQL(FAULTS_SUM_CTE, CLIENTS_SUM_ROWS);
 
 /* timeline: counts per bucket of :width microseconds starting at :origin
  * (mod :width), only buckets with something in them, in time order.

@@ -59,7 +59,7 @@ done
 # a core for a read-ahead thread. Serial is writer + close.
 expect_rc 0 "$idx" --help
 grep -q -- '--stats' "$tmp/out" || fail "--help lacks --stats"
-f1=$(ls "$logs"/*.log | head -1)
+f1=$(ls "$logs"/*.log | sed -n 1p)
 { zstd -q -c "$f1"; zstd -q -c "$f1"; } > "$tmp/two-frames.zst"
 zstd -q -c "$f1" > "$tmp/one-frame.zst"
 stats_of() { # db jobs input -> the --stats table on stdout

@@ -5,7 +5,9 @@
 # bounds that cut hours in the middle:
 #   inputs added in a later run, with the server side of faults arriving in
 #   a run after their client side; a duplicate dropped; a grown log replacing
-#   its copy; a run killed and resumed; the real logs of ../shared.
+#   its copy; a run killed and resumed; the real logs of ../shared; the
+#   generator's failing-fleet profile. And the summary tables the writer
+#   groups in memory equal those SQL groups from the events.
 #   e2e_summaries.sh GEN INDEX QUERY SHARED_DIR TMPDIR
 set -euo pipefail
 gen=$1 idx=$2 qry=$3 shared=$4 tmp=$5
@@ -50,7 +52,10 @@ check "$db" "servers in a second run"
 
 # A duplicate under another name, and a log that grew: its first half
 # indexed, then the whole file under the same path.
-one=$(ls "$tmp"/clients/*WindowsUpdate.log.zst | head -1)
+# (a glob, not `ls | head -1`: under pipefail, head closing the pipe early
+# could kill ls with SIGPIPE and the script with it, silently)
+logs=("$tmp"/clients/*WindowsUpdate.log.zst)
+one=${logs[0]}
 mkdir -p "$tmp/more"
 cp "$one" "$tmp/more/copy-$(basename "$one")"
 zstd -qdc "$(ls "$tmp"/clients/*WindowsUpdate.log.zst | sed -n 2p)" > "$tmp/full.log"
@@ -77,6 +82,41 @@ for ms in 150 400; do
 done
 "$idx" -q -j 2 --db "$db" "$tmp/clients" "$tmp/servers"
 check "$db" "resumed"
+# The writer groups each source's summaries in memory as its rows arrive;
+# a source with more keys than WSUSLOG_SUM_KEYS is grouped by SQL from its
+# events instead (0: every source, 40: some, part way through). All three
+# must write the same summary tables, row for row (-j 1: same ids).
+tables() {
+  local t
+  for t in "sum_errors" "sum_activity" "sum_days" "sum_hours" "faults" "fault_members"; do
+    echo "== $t"
+    "$qry" --db "$1" sql "SELECT * FROM $t" --format csv | LC_ALL=C sort
+  done
+}
+for keys in "" 0 40; do
+  rm -f "$tmp/keys.db"*
+  WSUSLOG_SUM_KEYS=$keys "$idx" -q -j 1 --db "$tmp/keys.db" "$tmp/clients" "$tmp/servers" "$tmp/more"
+  tables "$tmp/keys.db" > "$tmp/keys-$keys.txt"
+done
+[ "$(grep -c . "$tmp/keys-.txt")" -gt 100 ] || fail "summary tables nearly empty"
+cmp "$tmp/keys-.txt" "$tmp/keys-0.txt" || fail "summaries grouped in memory differ from SQL's"
+cmp "$tmp/keys-.txt" "$tmp/keys-40.txt" || fail "summaries differ when some sources overflow"
+check "$tmp/keys.db" "some sources grouped by SQL"
+
+# A full disk (PRAGMA max_page_count) stops a run wherever it is, summaries
+# included: what it committed holds summaries of exactly its complete
+# sources, and a later run completes them.
+# (The whole index takes about 95 pages.)
+db=$tmp/full.db
+for pages in 45 60 75; do
+  rm -f "$db"*
+  "$idx" -q -j 2 --max-db-pages "$pages" --db "$db" "$tmp/clients" "$tmp/servers" >/dev/null 2>&1 &&
+    fail "a run within $pages pages did not stop"
+  check "$db" "disk full at $pages pages"
+done
+"$idx" -q -j 2 --db "$db" "$tmp/clients" "$tmp/servers"
+check "$db" "resumed after a full disk"
+
 # The real logs.
 . "$(dirname "$0")/../common/real_logs.sh"
 if have_real_logs e2e_summaries "$shared/real-logs"; then
@@ -84,4 +124,11 @@ if have_real_logs e2e_summaries "$shared/real-logs"; then
   "$idx" -q --db "$db" "$shared/real-logs" >/dev/null 2>&1 || true
   check "$db" "real logs"
 fi
+# The failing-fleet profile: most clients fail, faults on every server.
+"$gen" --seed 12 --clients 80 --servers 3 --days 5 --size 8M --profile failing \
+  --zst-dir "$tmp/failing" --truth "$tmp/failing-truth" >/dev/null 2>&1
+db=$tmp/failing.db
+"$idx" -q -j 2 --db "$db" "$tmp/failing"
+[ "$(val "$db" "SELECT COUNT(*) FROM faults")" -gt 0 ] || fail "failing profile: no faults"
+check "$db" "failing profile"
 echo "e2e_summaries: ok"

@@ -23,7 +23,7 @@ got=$(cd "$tmp/root" && find . ! -type d | sed "s|^\./${prefix#/}/||" | sort)
 
 for prog in wsuslog-index wsuslog-query; do
   [ -x "$root/bin/$prog" ] || fail "$prog is not executable"
-  v=$("$root/bin/$prog" --version | head -1)
+  v=$("$root/bin/$prog" --version | sed -n 1p)
   [ "$v" = "$prog $version" ] || fail "$prog --version says '$v', want '$prog $version'"
   page=$root/share/man/man1/$prog.1.gz
   gzip -t "$page" || fail "$page is not gzip"

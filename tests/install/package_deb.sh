@@ -67,7 +67,7 @@ done
 
 # The unpacked programs run and name the version.
 for p in wsuslog-index wsuslog-query; do
-  v=$("$tmp/root/usr/bin/$p" --version | head -1)
+  v=$("$tmp/root/usr/bin/$p" --version | sed -n 1p)
   [ "$v" = "$p $version" ] || fail "unpacked $p --version says '$v'"
 done
 

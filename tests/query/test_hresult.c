@@ -2,7 +2,7 @@
  * common/hresult_table.inc): known codes of every header family resolve,
  * the table is sorted without duplicates (every entry is reachable by the
  * binary search), unknown codes give NULL, and wl_hresult_describe() falls
- * back to the facility and code. */
+ * back to the wrapped NTSTATUS or to the facility and code. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -101,6 +101,10 @@ static void test_known(void **state)
 	    {0xC004F012u, "SL_E_VALUE_NOT_FOUND"},
 	    {0x8020002Bu, "BG_E_INVALID_RANGE"},
 	    {0xC8000710u, "hrDiskFull"},
+	    /* ntstatus.h error and warning statuses as HRESULT_FROM_NT */
+	    {0xD0000022u, "STATUS_ACCESS_DENIED"},
+	    {0xD0000034u, "STATUS_OBJECT_NAME_NOT_FOUND"},
+	    {0x90000005u, "STATUS_BUFFER_OVERFLOW"},
 	    /* newer than the hand-made WU table this replaced */
 	    {0x00248002u, "WU_S_AAD_DEVICE_TICKET_NOT_NEEDED"},
 	};
@@ -121,6 +125,10 @@ static void test_unknown(void **state)
 	assert_null(wl_hresult_name(0xFFFFFFFFu));
 	/* Flags that headers write as bare hex are not codes. */
 	assert_null(wl_hresult_name(0x00000080u));
+	/* Success and informational NTSTATUSes are not named as HRESULTs:
+	 * STATUS_OBJECT_NAME_EXISTS is 0x40000000. */
+	assert_null(wl_hresult_name(0x50000000u));
+	assert_null(wl_hresult_name(0xD0000036u)); /* a gap in ntstatus.h */
 }
 
 static void test_describe(void **state)
@@ -140,8 +148,13 @@ static void test_describe(void **state)
 	/* HRESULT_FACILITY is 13 bits: 0xC190040F is facility 0x190. */
 	assert_string_equal(wl_hresult_describe(0xC190040Fu, buf, sizeof buf),
 	                    "FACILITY_0x190 0x40f");
+	/* The N bit: an unnamed HRESULT_FROM_NT prints its NTSTATUS. */
+	assert_string_equal(wl_hresult_describe(0xD0000036u, buf, sizeof buf),
+	                    "HRESULT_FROM_NT 0xC0000036");
 	assert_string_equal(wl_hresult_describe(0x9FFF0001u, buf, sizeof buf),
-	                    "FACILITY_0x1fff 0x1");
+	                    "HRESULT_FROM_NT 0x8FFF0001");
+	assert_string_equal(wl_hresult_describe(0xD0000022u, buf, sizeof buf),
+	                    "STATUS_ACCESS_DENIED");
 	/* The longest facility name fits WL_HRESULT_BUF with the longest code;
 	 * a short buffer gets a truncated text, never an overrun. */
 	char small[8];
