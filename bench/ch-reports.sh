@@ -2,7 +2,7 @@
 # Report times, SQLite against ClickHouse, on one generated index.
 #   bench/ch-reports.sh BUILD_DIR WORK_DIR [wsuslog-gen options...]
 # Generates a corpus, indexes it into SQLite, copies the index into a
-# throw-away ClickHouse (tests/clickhouse/load-sqlite.py), then times each
+# throw-away ClickHouse (wsuslog-index --from-db), then times each
 # report on both (best of 3, wall seconds). Default corpus: --seed 5
 # --servers 4 --clients 2000 --days 30.
 set -euo pipefail
@@ -16,7 +16,7 @@ trap '"$root/tests/clickhouse/ch-server.sh" stop "$work/ch"' EXIT
 "$build/indexer/wsuslog-index" --db "$work/site.db" "$work/site" > /dev/null 2>&1
 "$root/tests/clickhouse/ch-server.sh" start "$work/ch"
 url=$(cat "$work/ch/url")
-python3 "$root/tests/clickhouse/load-sqlite.py" "$work/site.db" "$url" wsuslog > /dev/null
+"$build/indexer/wsuslog-index" --from-db "$work/site.db" --clickhouse "$url" > /dev/null 2>&1
 echo "events: $(sqlite3 "$work/site.db" 'SELECT count(*) FROM events')"
 best() { # prints the best wall time of 3 runs of "$@"
   local b=999 t

@@ -23,6 +23,7 @@
 #include "store.h"
 #include "store_clickhouse.h"
 #include "wsuslog/limits.h"
+#include "wsuslog/schema.h"
 
 /* Rows gathered by a lane before its INSERTs (uncompressed RowBinary). */
 #define WL_CH_BATCH_BYTES (16u << 20)

@@ -15,9 +15,6 @@
 
 #include "wsuslog/status.h"
 
-/* meta.schema_version of the ClickHouse schema this build writes. */
-#define WL_CH_SCHEMA_VERSION 1
-
 /* A growable byte buffer: RowBinary rows, a response, a query text. */
 typedef struct wl_ch_buf {
 	unsigned char *p;

@@ -20,20 +20,24 @@
 
 #define DEFAULT_DATABASE "wsuslog"
 
-/* The ClickHouse layout this reader understands (docs/CLICKHOUSE.md,
- * meta.schema_version; the writer's WL_CH_SCHEMA_VERSION). */
-#define CH_SCHEMA_VERSION 1
-
 typedef struct ch_db {
 	wl_qdb head;
 	CURL *curl;
 	char *base;     /* http://host:port/ */
 	char *database; /* [A-Za-z0-9_]+ */
+	char *db_dot;   /* "database." */
+	int cluster;    /* ?cluster=NAME: read the *_all Distributed tables */
 	char err[1024];
 } ch_db;
 
 /* One occurrence of a parameter in the text: bytes [at, at+len) are
- * replaced by the literal of parameter idx. */
+ * replaced by the literal of parameter idx, or, around a table's name in
+ * the dialect, '@' (TABLE_DB) by the database and a dot (the shards of a
+ * cluster run the statement in their own default database), and '#'
+ * (TABLE_SUFFIX) by "_all" on a cluster (the Distributed table over every
+ * shard) and by nothing on one server. */
+#define TABLE_DB (-1)
+#define TABLE_SUFFIX (-2)
 typedef struct ch_use {
 	size_t at, len;
 	int idx;
@@ -112,9 +116,14 @@ static int post(ch_db *d, ch_stmt *s, const char *sql, size_t n)
 	/* wait_end_of_query: the server answers only once the statement has
 	 * finished, so an error half-way gets its HTTP status rather than a
 	 * 200 with a broken body. join_use_nulls: an outer join fills a
-	 * missing side with NULL, as SQL (and SQLite) does, not with 0 or ''. */
-	int k = snprintf(url, sizeof url, "%s?database=%s&wait_end_of_query=1&join_use_nulls=1%s",
-	                 d->base, d->database, s->user ? "&readonly=1" : "");
+	 * missing side with NULL, as SQL (and SQLite) does, not with 0 or ''.
+	 * On a cluster, distributed_product_mode=global: an IN or JOIN whose
+	 * subquery reads a Distributed table too runs that subquery once, on
+	 * this server, and ships its answer to the shards (GLOBAL IN), where
+	 * the default would refuse it. */
+	int k = snprintf(url, sizeof url, "%s?database=%s&wait_end_of_query=1&join_use_nulls=1%s%s",
+	                 d->base, d->database, s->user ? "&readonly=1" : "",
+	                 d->cluster ? "&distributed_product_mode=global" : "");
 	if (k <= 0 || (size_t)k >= sizeof url) {
 		set_err(d, "%s", "URL too long");
 		return SQLITE_IOERR;
@@ -328,6 +337,14 @@ static int scan_params(ch_stmt *s)
 				i++;
 			continue;
 		}
+		if (c == '@' || c == '#') {
+			ch_use *nu = realloc(s->use, (s->nuse + 1) * sizeof *nu);
+			if (!nu)
+				return SQLITE_NOMEM;
+			s->use = nu;
+			s->use[s->nuse++] = (ch_use){i, 1, c == '@' ? TABLE_DB : TABLE_SUFFIX};
+			continue;
+		}
 		size_t len = 0;
 		if (c == '?')
 			len = 1;
@@ -385,13 +402,22 @@ static void drop_answer(ch_stmt *s)
 	s->ran = 0;
 }
 
+static const char *literal(const ch_db *d, const ch_stmt *s, const ch_use *u)
+{
+	if (u->idx == TABLE_DB)
+		return d->db_dot;
+	if (u->idx == TABLE_SUFFIX)
+		return d->cluster ? "_all" : "";
+	return s->lit[u->idx];
+}
+
 /* The text with every parameter's literal written in, and the format. */
 static int render(ch_db *d, ch_stmt *s, char **out, size_t *out_n)
 {
 	static const char tail[] = "\nFORMAT TabSeparatedWithNamesAndTypes";
 	size_t n = strlen(s->sql) + sizeof tail;
 	for (size_t k = 0; k < s->nuse; k++) {
-		const char *l = s->lit[s->use[k].idx];
+		const char *l = literal(d, s, &s->use[k]);
 		if (!l) {
 			const char *name = s->names[s->use[k].idx];
 			set_err(d, "parameter %s is not bound", name ? name : "?");
@@ -410,7 +436,7 @@ static int render(ch_db *d, ch_stmt *s, char **out, size_t *out_n)
 	for (size_t k = 0; k < s->nuse; k++) {
 		memcpy(w, s->sql + from, s->use[k].at - from);
 		w += s->use[k].at - from;
-		const char *l = s->lit[s->use[k].idx];
+		const char *l = literal(d, s, &s->use[k]);
 		size_t ln = strlen(l);
 		memcpy(w, l, ln);
 		w += ln;
@@ -650,6 +676,7 @@ static void ch_close(wl_qdb *db)
 	curl_easy_cleanup(d->curl);
 	free(d->base);
 	free(d->database);
+	free(d->db_dot);
 	free(d);
 }
 
@@ -675,8 +702,9 @@ static const wl_qengine clickhouse_engine = {
     .close = ch_close,
 };
 
-/* Split url into the server's base (scheme, host, port, "/") and the
- * database of ?database=NAME. Returns 0, or -1 with the reason in err. */
+/* Split url into the server's base (scheme, host, port, "/") and its
+ * parameters, as wsuslog-index --clickhouse reads them: database=NAME and
+ * cluster=NAME, joined by '&'. Returns 0, or -1 with the reason in err. */
 static int parse_url(const char *url, ch_db *d, char *err, size_t errlen)
 {
 	if (strncmp(url, "http://", 7) != 0 && strncmp(url, "https://", 8) != 0) {
@@ -687,29 +715,38 @@ static int parse_url(const char *url, ch_db *d, char *err, size_t errlen)
 	size_t blen = q ? (size_t)(q - url) : strlen(url);
 	const char *db = DEFAULT_DATABASE;
 	size_t dlen = strlen(db);
-	if (q) {
-		if (strncmp(q, "?database=", 10) != 0 || strchr(q + 1, '&')) {
-			snprintf(err, errlen,
-			         "the only URL parameter understood is ?database=NAME");
+	for (const char *kv = q ? q + 1 : NULL; kv && *kv;) {
+		size_t n = strcspn(kv, "&");
+		const char *eq = memchr(kv, '=', n);
+		const char *v = eq ? eq + 1 : kv + n;
+		size_t klen = (size_t)(v - kv) - (eq != NULL), vlen = (size_t)(kv + n - v);
+		int ok = eq && vlen > 0;
+		for (size_t k = 0; ok && k < vlen; k++)
+			ok = is_name_char(v[k]);
+		if (ok && klen == 8 && memcmp(kv, "database", 8) == 0) {
+			db = v;
+			dlen = vlen;
+		} else if (ok && klen == 7 && memcmp(kv, "cluster", 7) == 0) {
+			d->cluster = 1;
+		} else {
+			snprintf(
+			    err, errlen,
+			    "URL parameters are database=NAME and cluster=NAME (letters, digits "
+			    "and _), joined by '&'");
 			return -1;
 		}
-		db = q + 10;
-		dlen = strlen(db);
-		for (size_t k = 0; k < dlen; k++)
-			if (!is_name_char(db[k]))
-				dlen = 0;
-		if (dlen == 0) {
-			snprintf(err, errlen, "a database name is letters, digits and _");
-			return -1;
-		}
+		kv += n + (kv[n] == '&');
 	}
 	int slash = blen > 0 && url[blen - 1] == '/';
 	d->base = malloc(blen + 2);
 	d->database = strndup(db, dlen);
-	if (!d->base || !d->database) {
+	d->db_dot = malloc(dlen + 2);
+	if (!d->base || !d->database || !d->db_dot) {
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
+	memcpy(d->db_dot, db, dlen);
+	memcpy(d->db_dot + dlen, ".", 2);
 	memcpy(d->base, url, blen);
 	if (!slash)
 		d->base[blen++] = '/';
@@ -729,11 +766,11 @@ static wl_status check_schema(ch_db *d, char *err, size_t errlen)
 	if (ch_step(st) != SQLITE_ROW || ch_column_type(st, 0) == SQLITE_NULL) {
 		snprintf(err, errlen, "database '%s' holds no wsuslog index", d->database);
 		rc = WL_E_DB;
-	} else if (ch_column_int64(st, 0) != CH_SCHEMA_VERSION) {
+	} else if (ch_column_int64(st, 0) != WL_CH_SCHEMA_VERSION) {
 		snprintf(err, errlen,
 		         "database '%s' holds a wsuslog index of schema version %lld; this "
 		         "program reads version %d",
-		         d->database, (long long)ch_column_int64(st, 0), CH_SCHEMA_VERSION);
+		         d->database, (long long)ch_column_int64(st, 0), WL_CH_SCHEMA_VERSION);
 		rc = WL_E_DB;
 	}
 	ch_finalize(st);

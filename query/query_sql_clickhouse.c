@@ -1,10 +1,14 @@
 /* The ClickHouse dialect of every statement of query_sql.c, for servers
- * from 18.16 on (docs/CLICKHOUSE-QUERY.md). Each statement answers the
+ * from 18.16 on (docs/CLICKHOUSE.md, "Reading"). Each statement answers the
  * same columns, with the same NULLs and the same order, as its SQLite
  * twin, so the reports' C code cannot tell the engines apart. 18.16 has
  * no WITH-subqueries, no window functions, one JOIN per SELECT and only
  * UNION ALL: shared parts are macros of nested subqueries, ranks come from
- * arrays. Parameters are written in as literals by qengine_clickhouse.c. */
+ * arrays. Parameters are written in as literals by qengine_clickhouse.c,
+ * and so are the marks around each table's name: '@' the database, '#'
+ * "_all" on a cluster (its Distributed table), nothing on one server.
+ * sources_v needs no '#': the writer made it over the Distributed table
+ * on a cluster. */
 #include "query_sql_clickhouse.h"
 
 #include <stddef.h>
@@ -29,7 +33,7 @@ const char wl_sql_clickhouse_version[] =
 #define SID ID("copy")
 
 /* Rows of sources that are visible: complete, and the copy chosen. */
-#define VIS "copy IN (SELECT copy FROM sources_v)"
+#define VIS "copy IN (SELECT copy FROM @sources_v)"
 
 /* path!member of a source, as SQLite's statements spell it. */
 #define SOURCE_NAME "concat(path, if(member != '', concat('!', member), ''))"
@@ -40,7 +44,7 @@ const char wl_sql_clickhouse_version[] =
 #define IN_WINDOW(x) "(:since IS NULL OR " x " >= :since) AND (:until IS NULL OR " x " < :until)"
 
 static const char ch_host_name[] =
-    "SELECT server FROM events WHERE server IS NOT NULL AND " ID("server") " = ? LIMIT 1";
+    "SELECT server FROM @events# WHERE server IS NOT NULL AND " ID("server") " = ? LIMIT 1";
 
 #define LIMIT_RECORD "ifNull(fault_code = :code AND parameter IN (:prereq, :cached), 0)"
 
@@ -48,8 +52,8 @@ static const char ch_limit_records[] =
     "SELECT " ID("fault_guid") ", " EID ", ts, role, " ID("server") ", " ID(
         "client_id") ","
                      " multiIf(parameter = :prereq, 0, parameter = :cached, 1, NULL), " SID ", line"
-                     " FROM events WHERE " VIS " AND ((fault_guid IS NOT NULL AND fault_guid IN"
-                     "   (SELECT fault_guid FROM events WHERE " LIMIT_RECORD
+                     " FROM @events# WHERE " VIS " AND ((fault_guid IS NOT NULL AND fault_guid IN"
+                     "   (SELECT fault_guid FROM @events# WHERE " LIMIT_RECORD
                      " AND fault_guid IS NOT NULL"
                      "    AND " VIS "))"
                      "  OR (fault_guid IS NULL AND " LIMIT_RECORD "))";
@@ -60,25 +64,25 @@ static const char ch_limit_records[] =
 #define ERRORS_WHERE " WHERE hresult IS NOT NULL AND " VIS " AND " IN_WINDOW("ts")
 
 static const char ch_errors_by_code[] =
-    "SELECT hresult AS code, " ERRORS_COUNTS " FROM events" ERRORS_WHERE " GROUP BY hresult"
+    "SELECT hresult AS code, " ERRORS_COUNTS " FROM @events#" ERRORS_WHERE " GROUP BY hresult"
     " ORDER BY n DESC, code";
 
 static const char ch_errors_by_server[] =
-    "SELECT server, hresult AS code, " ERRORS_COUNTS " FROM events" ERRORS_WHERE
+    "SELECT server, hresult AS code, " ERRORS_COUNTS " FROM @events#" ERRORS_WHERE
     " GROUP BY server, hresult ORDER BY n DESC, code, isNull(server), server";
 
 static const char ch_errors_by_client[] =
     "SELECT client_id, min(if(role = :client_role, host, NULL)), hresult AS code, " ERRORS_COUNTS
-    " FROM events" ERRORS_WHERE " GROUP BY client_id, hresult"
+    " FROM @events#" ERRORS_WHERE " GROUP BY client_id, hresult"
     " ORDER BY n DESC, code, isNull(client_id), client_id";
 
 static const char ch_guid[] =
     "SELECT role, ts, host, server, client_id, hresult, fault_code, parameter, " SOURCE_NAME ","
     "  line, raw FROM ("
     "  SELECT copy, line, role, ts, host, server, client_id, hresult, fault_code, parameter, raw"
-    "  FROM events WHERE " VIS " AND (client_id = :guid OR (copy, line) IN"
-    "    (SELECT copy, line FROM event_guids WHERE guid = :guid))"
-    ") ANY INNER JOIN (SELECT copy, path, member FROM sources_v) USING copy"
+    "  FROM @events# WHERE " VIS " AND (client_id = :guid OR (copy, line) IN"
+    "    (SELECT copy, line FROM @event_guids# WHERE guid = :guid))"
+    ") ANY INNER JOIN (SELECT copy, path, member FROM @sources_v) USING copy"
     " ORDER BY isNull(ts), ts, role, path, member, line";
 
 /* ---- faults: FAULTS_CTE of query_sql.c, as nested subqueries ----
@@ -88,17 +92,17 @@ static const char ch_guid[] =
  * skipping NULL servers as FIRST_VALUE's order puts them last), code and
  * limit parameter; FREC each record with its fault's columns. */
 #define FR                                                                                         \
-	"SELECT " ID("fault_guid") " AS fg, if(isNull(fault_guid), " EID ", NULL) AS fe,"          \
-	                           " assumeNotNull(ifNull(fg, fe)) AS fk, " EID                    \
-	                           " AS event_id, ts, role, server,"                               \
-	                           " " ID("server") " AS server_id, " ID(                          \
-	                               "client_id") " AS cid, fault_code, parameter,"              \
-	                                            " hresult, " SID                               \
-	                                            " AS source_id, line, " LIMIT_RECORD           \
-	                                            " AS islim"                                    \
-	                                            " FROM events WHERE " VIS                      \
-	                                            " AND (fault_guid IS NOT NULL OR fault_code "  \
-	                                            "IS NOT NULL)"
+	"SELECT " ID(                                                                              \
+	    "fault_guid") " AS fg, if(isNull(fault_guid), " EID ", NULL) AS fe,"                   \
+	                  " assumeNotNull(ifNull(fg, fe)) AS fk, " EID                             \
+	                  " AS event_id, ts, role, server,"                                        \
+	                  " " ID("server") " AS server_id, " ID(                                   \
+	                      "client_id") " AS cid, client_id AS cname, fault_code, parameter,"   \
+	                                   " hresult, " SID " AS source_id, line, " LIMIT_RECORD   \
+	                                   " AS islim"                                             \
+	                                   " FROM @events# WHERE " VIS                             \
+	                                   " AND (fault_guid IS NOT NULL OR fault_code "           \
+	                                   "IS NOT NULL)"
 #define FKEY                                                                                       \
 	"(isNull(server_id), role != :server_role, isNull(ts), ifNull(ts, 0), source_id, line,"    \
 	" event_id)"
@@ -114,7 +118,8 @@ static const char ch_guid[] =
 	"  min(if(ifNull(parameter = :cached, 0), ifNull(ts, :ts_max), NULL)) AS tc"               \
 	"  FROM (" FR ") GROUP BY fk)"
 #define FREC                                                                                       \
-	"SELECT fg, fe, fk, event_id, cid, hresult, fts, fsrv, fsrvn, fcode, fpar FROM (" FR ")"   \
+	"SELECT fg, fe, fk, event_id, cid, cname, hresult, fts, fsrv, fsrvn, fcode, fpar FROM "    \
+	"(" FR ")"                                                                                 \
 	" ANY INNER JOIN (" FAGG ") USING fk"
 
 /* The host id of --server: its name's. */
@@ -126,7 +131,7 @@ static const char ch_guid[] =
 static const char ch_timeline[] =
     "SELECT b, sum(ev), sum(f), sum(l) FROM ("
     "  SELECT " BUCKET(
-        "assumeNotNull(ts)") " AS b, 1 AS ev, 0 AS f, 0 AS l FROM events"
+        "assumeNotNull(ts)") " AS b, 1 AS ev, 0 AS f, 0 AS l FROM @events#"
                              "  WHERE " VIS " AND ts IS NOT NULL AND " IN_WINDOW(
                                  "t"
                                  "s") "    AND (:server IS NULL OR " ID("server") " = " SERVER_ID
@@ -220,26 +225,26 @@ static const char ch_timeline[] =
 
 /* No problem_id: rows in the order of their time, path and line. */
 static const char ch_problems[] =
-    "SELECT path, member, offset, line, kind, message, at FROM problems"
+    "SELECT path, member, offset, line, kind, message, at FROM @problems#"
     " ORDER BY at, path, member, line, offset";
 
 static const char ch_configs[] =
     "SELECT lower(server), file_ts, max_installed_prerequisites, max_cached_updates"
-    " FROM server_config WHERE " VIS " ORDER BY isNotNull(file_ts), file_ts, copy";
+    " FROM @server_config# WHERE " VIS " ORDER BY isNotNull(file_ts), file_ts, copy";
 
 static const char ch_overview[] =
-    "SELECT (SELECT count() FROM sources_v), (SELECT count() FROM events WHERE " VIS "),"
-    "  (SELECT count() FROM scans WHERE " VIS "), (SELECT count() FROM problems),"
-    "  (SELECT min(first_ts) FROM sources_v), (SELECT max(last_ts) FROM sources_v)";
+    "SELECT (SELECT count() FROM @sources_v), (SELECT count() FROM @events# WHERE " VIS "),"
+    "  (SELECT count() FROM @scans# WHERE " VIS "), (SELECT count() FROM @problems#),"
+    "  (SELECT min(first_ts) FROM @sources_v), (SELECT max(last_ts) FROM @sources_v)";
 
 /* Activity per server (ACTIVITY_CTE): sid, sname, cid, ts, scan. */
 #define ACT                                                                                        \
 	"SELECT " ID("server") " AS a_sid, server AS a_sname, " ID(                                \
 	    "client_id") " AS a_cid,"                                                              \
-	                 " ts AS a_ts, toUInt8(0) AS a_scan FROM events WHERE " VIS                \
+	                 " ts AS a_ts, toUInt8(0) AS a_scan FROM @events# WHERE " VIS              \
 	                 " AND server IS NOT NULL AND " IN_WINDOW("ts") " UNION ALL SELECT " ID(   \
 	                     "server") ", server, " ID("client_id") ", ts,"                        \
-	                                                            " toUInt8(1) FROM scans "      \
+	                                                            " toUInt8(1) FROM @scans# "    \
 	                                                            "WHERE " VIS                   \
 	                                                            " AND server IS NOT NULL "     \
 	                                                            "AND " IN_WINDOW(              \
@@ -290,7 +295,7 @@ static const char ch_capacity[] =
     "    SELECT sid, sname, p, k, o FROM ("
     "      SELECT sid, any(sname) AS sname FROM ("
     "        SELECT assumeNotNull(" ID(
-        "server") ") AS sid, server AS sname FROM scans"
+        "server") ") AS sid, server AS sname FROM @scans#"
                   "        WHERE " VIS " AND server IS NOT NULL AND " IN_WINDOW(
                       "ts") "        UNION ALL SELECT sid, fsrvn FROM (" CAP_LF ")"
                             "      ) GROUP BY sid"
@@ -333,7 +338,7 @@ static const char ch_capacity_rate[] = "SELECT (SELECT " COUNT_DISTINCT(
 	    "server") " AS sid, any(server) AS sname, " ID("client_id") " AS cid, max(evaluated) "                              \
 	                                                                "AS ev, max(deployed) AS "                              \
 	                                                                "dep, max(round_trips) "                                \
-	                                                                "AS rt FROM scans"                                      \
+	                                                                "AS rt FROM @scans#"                                    \
 	                                                                " WHERE " VIS                                           \
 	                                                                " AND server IS NOT NULL "                              \
 	                                                                "AND client_id IS NOT "                                 \
@@ -355,6 +360,131 @@ static const char ch_proxies[] =
     "  ) GROUP BY sid, pk, hit"
     ") ORDER BY sname, pk, hit DESC";
 
+/* clients (CLIENTS_SQL of query_sql.c). CU: one row per piece of a
+ * client's evidence, so that everything per client is one GROUP BY:
+ * src 0 its events, 1 its scans, 2 its fault records by their fault's time
+ * (fsel); CST the client's own columns (st), kept when --server names one
+ * of its rows; kind 1 and 2 rows join CST for its sort keys. Every branch
+ * of a UNION ALL names every column alike: 18.16 drops the columns a
+ * query does not use by name, and a branch whose names differ loses the
+ * wrong ones ("no supertype for types"). */
+/* clang-format off */
+#define CU_EVENTS                                                                                  \
+	"SELECT assumeNotNull(client_id) AS u_guid, toUInt8(0) AS u_src, " ID("server") " AS u_srv," \
+	" server AS u_sname, if(role = :client_role, host, NULL) AS u_chost,"                      \
+	" CAST(NULL AS Nullable(String)) AS u_shost,"                                              \
+	" toUInt8(isNotNull(hresult) AND isNull(fault_guid)) AS u_fail1,"                          \
+	" if(isNotNull(hresult), fault_guid, NULL) AS u_failg, hresult AS u_hr,"                   \
+	" CAST(NULL AS Nullable(Int64)) AS u_ts, CAST(NULL AS Nullable(Int64)) AS u_ok,"           \
+	" CAST(NULL AS Nullable(UInt64)) AS u_hit"                                                 \
+	" FROM @events# WHERE " VIS " AND client_id IS NOT NULL AND " IN_WINDOW("ts")
+#define CU_SCANS                                                                                   \
+	"SELECT assumeNotNull(client_id) AS u_guid, toUInt8(1) AS u_src, " ID("server") " AS u_srv,"  \
+	" server AS u_sname, CAST(NULL AS Nullable(String)) AS u_chost, host AS u_shost,"          \
+	" toUInt8(0) AS u_fail1, CAST(NULL AS Nullable(String)) AS u_failg,"                       \
+	" CAST(NULL AS Nullable(UInt32)) AS u_hr, ts AS u_ts, if(exit_code = 0, ts, NULL) AS u_ok," \
+	" CAST(NULL AS Nullable(UInt64)) AS u_hit"                                                 \
+	" FROM @scans# WHERE " VIS " AND client_id IS NOT NULL AND " IN_WINDOW("ts")
+#define CU_FAULTS                                                                                  \
+	"SELECT assumeNotNull(cname) AS u_guid, toUInt8(2) AS u_src, fsrv AS u_srv,"               \
+	" CAST(NULL AS Nullable(String)) AS u_sname, CAST(NULL AS Nullable(String)) AS u_chost,"   \
+	" CAST(NULL AS Nullable(String)) AS u_shost, toUInt8(0) AS u_fail1,"                       \
+	" CAST(NULL AS Nullable(String)) AS u_failg, CAST(NULL AS Nullable(UInt32)) AS u_hr,"      \
+	" CAST(NULL AS Nullable(Int64)) AS u_ts, CAST(NULL AS Nullable(Int64)) AS u_ok,"           \
+	" if(isNotNull(fpar), toNullable(fk), NULL) AS u_hit"                                      \
+	" FROM (" FREC ") WHERE cname IS NOT NULL AND " IN_WINDOW("fts")
+#define CU "SELECT * FROM (" CU_EVENTS " UNION ALL " CU_SCANS " UNION ALL " CU_FAULTS ")"
+#define CST                                                                                        \
+	"SELECT u_guid AS guid, " ID("u_guid") " AS cid,"                                          \
+	" min(u_chost) AS eh, min(u_shost) AS sh,"                                                 \
+	" if(isNull(eh) OR ifNull(sh < eh, 0), sh, eh) AS host,"                                  \
+	" sum(u_fail1) + " COUNT_DISTINCT("u_failg") " AS failures,"                               \
+	" " COUNT_DISTINCT("u_hit") " AS hits, max(u_ts) AS last_scan, max(u_ok) AS last_ok"       \
+	" FROM (" CU ") GROUP BY u_guid"                                                           \
+	" HAVING :server IS NULL OR max(u_srv = " SERVER_ID ") = 1"
+/* The top :top codes of each client by count, then code: ranks from a
+ * sorted array (no window functions). */
+#define CCODES                                                                                     \
+	"SELECT u_guid AS guid, c.1 AS code, c.2 AS n, rk FROM ("                                  \
+	"  SELECT u_guid, arraySort(x -> (-toInt64(x.2), x.1), groupArray((h, n))) AS cs FROM ("   \
+	"    SELECT u_guid, assumeNotNull(u_hr) AS h,"                                             \
+	"      sum(isNull(u_failg)) + " COUNT_DISTINCT("u_failg") " AS n"                          \
+	"    FROM (" CU_EVENTS ") WHERE u_hr IS NOT NULL GROUP BY u_guid, h"                       \
+	"  ) GROUP BY u_guid"                                                                      \
+	") ARRAY JOIN cs AS c, arrayEnumerate(cs) AS rk WHERE rk <= :top"
+#define CSERVERS                                                                                   \
+	"SELECT DISTINCT u_guid AS guid, assumeNotNull(u_sname) AS item FROM ("                     \
+	"  SELECT u_guid, u_sname FROM (" CU_EVENTS ") WHERE u_sname IS NOT NULL"                 \
+	"  UNION ALL SELECT assumeNotNull(client_id) AS u_guid, server AS u_sname"                \
+	"    FROM @scans# WHERE " VIS " AND client_id IS NOT NULL AND server IS NOT NULL"         \
+	"    AND " IN_WINDOW("ts") ")"
+#define CCOLS "cid, guid, host, failures, hits, last_scan, last_ok"
+
+static const char ch_clients[] =
+    "SELECT " CCOLS ", kind, item, code, n FROM ("
+    "  SELECT " CCOLS ", toUInt8(0) AS kind, CAST(NULL AS Nullable(String)) AS item,"
+    "    CAST(NULL AS Nullable(UInt32)) AS code, CAST(NULL AS Nullable(UInt64)) AS n,"
+    "    toUInt64(0) AS rk FROM (" CST ")"
+    "  UNION ALL SELECT " CCOLS ", toUInt8(1) AS kind, toNullable(item) AS item,"
+    "    CAST(NULL AS Nullable(UInt32)) AS code, CAST(NULL AS Nullable(UInt64)) AS n,"
+    "    toUInt64(0) AS rk"
+    "    FROM (" CSERVERS ") ANY INNER JOIN (" CST ") USING guid"
+    "  UNION ALL SELECT " CCOLS ", toUInt8(2) AS kind, CAST(NULL AS Nullable(String)) AS item,"
+    "    toNullable(code) AS code, toNullable(n) AS n, toUInt64(rk) AS rk FROM (" CCODES ") ANY INNER JOIN (" CST ") USING guid"
+    ") ORDER BY hits DESC, failures DESC, guid, kind, item, rk";
+/* clang-format on */
+
+/* incident: the 19 columns of query_sql.c's three statements; the join
+ * with sources_v names the source and keeps only visible ones. */
+#define INC_SOURCE " ANY INNER JOIN (SELECT copy, path, member FROM @sources_v) USING copy"
+#define INC_EVENTS(where)                                                                          \
+	"SELECT toUInt8(0) AS scan, " EID " AS id, " SID " AS source_id, line, role, ts, host,"    \
+	" server, client_id, CAST(hresult AS Nullable(Int64)) AS code, fault_code, parameter,"     \
+	" " SOURCE_NAME " AS source, toNullable(raw) AS message, " ID(                             \
+	    "client_id") " AS cid,"                                                                \
+	                 " " ID("fault_guid") " AS fg, CAST(NULL AS Nullable(Int64)) AS rt,"       \
+	                                      " CAST(NULL AS Nullable(Int64)) AS ev, CAST(NULL "   \
+	                                      "AS Nullable(Int64)) AS dep FROM ("                  \
+	                                      "  SELECT copy, line, role, ts, host, server, "      \
+	                                      "client_id, hresult, fault_code, parameter,"         \
+	                                      "  raw, fault_guid FROM @events# WHERE " where       \
+	                                      ")" INC_SOURCE
+
+static const char ch_incident_records[] = INC_EVENTS(
+    "(copy, line) IN (SELECT copy, line FROM @event_guids# WHERE guid = :guid AND what = 1)");
+
+static const char ch_incident_fallback[] = INC_EVENTS(ID(
+    "client_id") " = :cid AND role = :role AND ts >= :t0 AND ts <= :t1"
+                 " AND fault_code IS NOT NULL AND (:fcode IS NULL OR fault_code = :fcode)"
+                 " AND (fault_guid IS NULL OR fault_guid NOT IN (SELECT assumeNotNull(fault_guid)"
+                 "  FROM @events# WHERE " VIS " AND role != :role AND fault_guid IS NOT NULL))");
+
+static const char ch_incident_context[] = "SELECT * FROM (" INC_EVENTS(
+    SID
+    " = :source_id AND line BETWEEN :lo AND :hi") " UNION ALL"
+                                                  " SELECT toUInt8(1) AS scan, " EID " AS id, " SID
+                                                  " AS source_id, line,"
+                                                  " toUInt8(:client_role) AS role, ts, host, "
+                                                  "server, client_id, toNullable(exit_code) AS "
+                                                  "code,"
+                                                  " CAST(NULL AS Nullable(String)) AS fault_code, "
+                                                  "CAST(NULL AS Nullable(String)) AS parameter,"
+                                                  " " SOURCE_NAME " AS source, CAST(NULL AS "
+                                                  "Nullable(String)) AS message,"
+                                                  " " ID(
+                                                      "client_id") " AS cid, CAST(NULL AS "
+                                                                   "Nullable(UInt64)) AS fg, "
+                                                                   "round_trips AS rt,"
+                                                                   " evaluated AS ev, deployed AS "
+                                                                   "dep FROM ("
+                                                                   "  SELECT copy, line, ts, host, "
+                                                                   "server, client_id, exit_code, "
+                                                                   "round_trips, evaluated,"
+                                                                   "  deployed FROM @scans# "
+                                                                   "WHERE " SID
+                                                                   " = :source_id AND line BETWEEN "
+                                                                   ":lo AND :hi)" INC_SOURCE ")";
+
 static const struct {
 	const char *sqlite, *clickhouse;
 } dialect[] = {
@@ -369,6 +499,10 @@ static const struct {
     {wl_sql_configs, ch_configs},
     {wl_sql_overview, ch_overview},
     {wl_sql_servers, ch_servers},
+    {wl_sql_clients, ch_clients},
+    {wl_sql_incident_records, ch_incident_records},
+    {wl_sql_incident_fallback, ch_incident_fallback},
+    {wl_sql_incident_context, ch_incident_context},
     {wl_sql_daily_hits, ch_daily_hits},
     {wl_sql_capacity, ch_capacity},
     {wl_sql_capacity_rate, ch_capacity_rate},

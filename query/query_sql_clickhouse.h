@@ -1,4 +1,4 @@
-/* The ClickHouse dialect of query_sql.c's statements (docs/CLICKHOUSE-QUERY.md). */
+/* The ClickHouse dialect of query_sql.c's statements (docs/CLICKHOUSE.md, "Reading"). */
 #ifndef WSUSLOG_QUERY_SQL_CLICKHOUSE_H
 #define WSUSLOG_QUERY_SQL_CLICKHOUSE_H
 

@@ -16,6 +16,11 @@
 /* PRAGMA user_version of an index this build writes and reads. */
 #define WL_SCHEMA_VERSION 3
 
+/* meta.schema_version of the ClickHouse layout (docs/CLICKHOUSE.md,
+ * "Schema") that wsuslog-index --clickhouse writes and wsuslog-query
+ * --clickhouse reads: one constant, so the two cannot disagree. */
+#define WL_CH_SCHEMA_VERSION 1
+
 /* The two limit parameters and their web.config keys and defaults. */
 #define WL_PARAM_PREREQ "InstalledNonLeafUpdateIDs"
 #define WL_PARAM_CACHED "OtherCachedUpdateIDs"

@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
 # wsuslog-index --clickhouse against the SQLite index of the same inputs:
 # every row of every table the reports read is the same (docs/CLICKHOUSE.md).
-#   ch_ingest.sh MODE GEN INDEX SHARED_DIR TMP
+#   ch_ingest.sh MODE GEN INDEX SHARED_DIR TMP [QUERY]
 # MODE: compare  generator corpus + real logs; a re-run adds nothing;
 #                --from-db copies an SQLite index to the same rows
 #       crash    kill -9 mid-ingest, then resume; server down at start and
 #                stopped mid-ingest: exit 1 naming the URL; next run completes
 #       cluster  two shards, two ingesters on disjoint inputs, each into its
-#                own shard: the Distributed tables equal one SQLite index
+#                own shard: the Distributed tables equal one SQLite index,
+#                and so do the reports (wsuslog-query QUERY, URL
+#                ?cluster=NAME) read on either shard
 set -euo pipefail
-mode=$1 gen=$2 idx=$3 shared=$4 tmp=$5
+mode=$1 gen=$2 idx=$3 shared=$4 tmp=$5 qry=${6:-}
 rm -rf "$tmp"; mkdir -p "$tmp"
 . "$(dirname "$0")/lib.sh"
 ch_require
@@ -191,6 +193,28 @@ cluster)
   for s in shard1 shard2; do
     ch_rows "$tmp/cl/$s" wsuslog _all GLOBAL > "$tmp/$s.rows"
     same "two shards through the Distributed tables, read on $s" "$tmp/sqlite.rows" "$tmp/$s.rows"
+  done
+  [ -n "$qry" ] || fail "no wsuslog-query given for the reports"
+  g=$(sq "$tmp/all.db" "SELECT g.guid FROM event_guids eg JOIN guids g USING (guid_id)
+        JOIN events e USING (event_id) WHERE eg.what = 1 GROUP BY g.guid
+        HAVING count(DISTINCT e.role) = 2 ORDER BY g.guid LIMIT 1")
+  [ -n "$g" ] || fail "no fault told by both sides to read"
+  for s in shard1 shard2; do
+    u="$(cat "$tmp/cl/$s/url")/?cluster=wsuslog_cluster"
+    for r in limits "errors --by code" "errors --by client" servers timeline clients capacity \
+        "capacity --proxies" "incident $g"; do
+      for f in table csv json; do
+        # shellcheck disable=SC2086 # r is a command and its arguments
+        "$qry" --db "$tmp/all.db" -f "$f" $r > "$tmp/a" || fail "SQLite $r"
+        # shellcheck disable=SC2086
+        "$qry" --clickhouse "$u" -f "$f" $r > "$tmp/b" 2> "$tmp/b.err" ||
+          fail "$r -f $f through $u: $(head -c 300 "$tmp/b.err")"
+        [ -s "$tmp/a" ] || fail "$r: nothing to compare"
+        cmp -s "$tmp/a" "$tmp/b" || { diff "$tmp/a" "$tmp/b" | head -8 >&2;
+          fail "$r -f $f read on $s differs from one SQLite index"; }
+      done
+      echo "ch_ingest cluster: $r on $s: the same as one SQLite index ($(wc -l < "$tmp/a") lines)"
+    done
   done
   ;;
 *) fail "unknown mode" ;;
