@@ -52,180 +52,35 @@
  *       InvalidParameters fault on one of the two limit parameters; then
  *       the parameter seen first, as `limits`).
  * Parameters: :code, :prereq, :cached, :server_role, :ts_max. */
-#define WL_SQL_FAULT_RULES(restrict)                                                               \
-	"fr AS ("                                                                                  \
-	"  SELECT e.fault_guid_id AS fg,"                                                          \
-	"    CASE WHEN e.fault_guid_id IS NULL THEN e.event_id END AS fe,"                         \
-	"    e.event_id, e.ts, e.role, e.server_id, e.client_guid_id AS cid,"                      \
-	"    e.fault_code, e.parameter, e.hresult, e.source_id, e.line,"                           \
-	"    coalesce(e.fault_code = :code AND e.parameter IN (:prereq, :cached), 0) AS islim"     \
-	"  FROM events e JOIN sources s ON s.source_id = e.source_id"                              \
-	"  WHERE s.complete = 1"                                                                   \
-	"    AND (e.fault_guid_id IS NOT NULL OR e.fault_code IS NOT NULL) AND " restrict "), fw " \
-	                                                                                  "AS ("   \
-	                                                                                  "  "     \
-	                                                                                  "SELECT" \
-	                                                                                  " fg, "  \
-	                                                                                  "fe, "   \
-	                                                                                  "event_" \
-	                                                                                  "id, "   \
-	                                                                                  "cid, "  \
-	                                                                                  "hresul" \
-	                                                                                  "t,"     \
-	                                                                                  "    "   \
-	                                                                                  "MIN("   \
-	                                                                                  "ts) "   \
-	                                                                                  "OVER "  \
-	                                                                                  "w AS "  \
-	                                                                                  "fts,"   \
-	                                                                                  "    "   \
-	                                                                                  "FIRST_" \
-	                                                                                  "VALUE(" \
-	                                                                                  "server" \
-	                                                                                  "_id) "  \
-	                                                                                  "OVER "  \
-	                                                                                  "w AS "  \
-	                                                                                  "fsrv,"  \
-	                                                                                  "    "   \
-	                                                                                  "coales" \
-	                                                                                  "ce("    \
-	                                                                                  "FIRST_" \
-	                                                                                  "VALUE(" \
-	                                                                                  "fault_" \
-	                                                                                  "code) " \
-	                                                                                  "OVER "  \
-	                                                                                  "w, "    \
-	                                                                                  "MAX("   \
-	                                                                                  "fault_" \
-	                                                                                  "code) " \
-	                                                                                  "OVER "  \
-	                                                                                  "w) AS " \
-	                                                                                  "fcode," \
-	                                                                                  "    "   \
-	                                                                                  "MAX("   \
-	                                                                                  "islim)" \
-	                                                                                  " OVER " \
-	                                                                                  "w AS "  \
-	                                                                                  "flim,"  \
-	                                                                                  "    "   \
-	                                                                                  "MIN("   \
-	                                                                                  "CASE "  \
-	                                                                                  "WHEN "  \
-	                                                                                  "parame" \
-	                                                                                  "ter = " \
-	                                                                                  ":prere" \
-	                                                                                  "q "     \
-	                                                                                  "THEN "  \
-	                                                                                  "coales" \
-	                                                                                  "ce(ts," \
-	                                                                                  " :ts_"  \
-	                                                                                  "max) "  \
-	                                                                                  "END) "  \
-	                                                                                  "OVER "  \
-	                                                                                  "w AS "  \
-	                                                                                  "tp,"    \
-	                                                                                  "    "   \
-	                                                                                  "MIN("   \
-	                                                                                  "CASE "  \
-	                                                                                  "WHEN "  \
-	                                                                                  "parame" \
-	                                                                                  "ter = " \
-	                                                                                  ":cache" \
-	                                                                                  "d "     \
-	                                                                                  "THEN "  \
-	                                                                                  "coales" \
-	                                                                                  "ce(ts," \
-	                                                                                  " :ts_"  \
-	                                                                                  "max) "  \
-	                                                                                  "END) "  \
-	                                                                                  "OVER "  \
-	                                                                                  "w AS "  \
-	                                                                                  "tc"     \
-	                                                                                  "  "     \
-	                                                                                  "FROM "  \
-	                                                                                  "fr"     \
-	                                                                                  "  "     \
-	                                                                                  "WINDOW" \
-	                                                                                  " w AS " \
-	                                                                                  "(PARTI" \
-	                                                                                  "TION "  \
-	                                                                                  "BY "    \
-	                                                                                  "fg, "   \
-	                                                                                  "fe "    \
-	                                                                                  "ORDER " \
-	                                                                                  "BY"     \
-	                                                                                  "    "   \
-	                                                                                  "server" \
-	                                                                                  "_id "   \
-	                                                                                  "IS "    \
-	                                                                                  "NULL, " \
-	                                                                                  "role "  \
-	                                                                                  "<> "    \
-	                                                                                  ":serve" \
-	                                                                                  "r_"     \
-	                                                                                  "role, " \
-	                                                                                  "ts IS " \
-	                                                                                  "NULL, " \
-	                                                                                  "ts,"    \
-	                                                                                  "    "   \
-	                                                                                  "source" \
-	                                                                                  "_id, "  \
-	                                                                                  "line, " \
-	                                                                                  "event_" \
-	                                                                                  "id"     \
-	                                                                                  "    "   \
-	                                                                                  "ROWS "  \
-	                                                                                  "BETWEE" \
-	                                                                                  "N "     \
-	                                                                                  "UNBOUN" \
-	                                                                                  "DED "   \
-	                                                                                  "PRECED" \
-	                                                                                  "ING "   \
-	                                                                                  "AND "   \
-	                                                                                  "UNBOUN" \
-	                                                                                  "DED "   \
-	                                                                                  "FOLLOW" \
-	                                                                                  "ING)"   \
-	                                                                                  "), "    \
-	                                                                                  "frec "  \
-	                                                                                  "AS ("   \
-	                                                                                  "  "     \
-	                                                                                  "SELECT" \
-	                                                                                  " fg, "  \
-	                                                                                  "fe, "   \
-	                                                                                  "event_" \
-	                                                                                  "id, "   \
-	                                                                                  "cid, "  \
-	                                                                                  "hresul" \
-	                                                                                  "t, "    \
-	                                                                                  "fts, "  \
-	                                                                                  "fsrv, " \
-	                                                                                  "fcode," \
-	                                                                                  "    "   \
-	                                                                                  "CASE "  \
-	                                                                                  "WHEN "  \
-	                                                                                  "flim "  \
-	                                                                                  "THEN "  \
-	                                                                                  "CASE "  \
-	                                                                                  "WHEN "  \
-	                                                                                  "tp IS " \
-	                                                                                  "NULL "  \
-	                                                                                  "OR tc " \
-	                                                                                  "< tp"   \
-	                                                                                  "      " \
-	                                                                                  "THEN "  \
-	                                                                                  ":cache" \
-	                                                                                  "d "     \
-	                                                                                  "ELSE "  \
-	                                                                                  ":prere" \
-	                                                                                  "q END " \
-	                                                                                  "END "   \
-	                                                                                  "AS "    \
-	                                                                                  "fpar"   \
-	                                                                                  "  "     \
-	                                                                                  "FROM "  \
-	                                                                                  "fw"     \
-	                                                                                  ")"
+/* (laid out by hand: clang-format cuts this macro into fragments of a few letters) */
+/* clang-format off */
+#define WL_SQL_FAULT_RULES(restrict) \
+	"fr AS (" \
+	"  SELECT e.fault_guid_id AS fg," \
+	"    CASE WHEN e.fault_guid_id IS NULL THEN e.event_id END AS fe," \
+	"    e.event_id, e.ts, e.role, e.server_id, e.client_guid_id AS cid," \
+	"    e.fault_code, e.parameter, e.hresult, e.source_id, e.line," \
+	"    coalesce(e.fault_code = :code AND e.parameter IN (:prereq, :cached), 0) AS islim" \
+	"  FROM events e JOIN sources s ON s.source_id = e.source_id" \
+	"  WHERE s.complete = 1" \
+	"    AND (e.fault_guid_id IS NOT NULL OR e.fault_code IS NOT NULL) AND " restrict "), fw AS (" \
+	"  SELECT fg, fe, event_id, cid, hresult," \
+	"    MIN(ts) OVER w AS fts," \
+	"    FIRST_VALUE(server_id) OVER w AS fsrv," \
+	"    coalesce(FIRST_VALUE(fault_code) OVER w, MAX(fault_code) OVER w) AS fcode," \
+	"    MAX(islim) OVER w AS flim," \
+	"    MIN(CASE WHEN parameter = :prereq THEN coalesce(ts, :ts_max) END) OVER w AS tp," \
+	"    MIN(CASE WHEN parameter = :cached THEN coalesce(ts, :ts_max) END) OVER w AS tc" \
+	"  FROM fr" \
+	"  WINDOW w AS (PARTITION BY fg, fe ORDER BY" \
+	"    server_id IS NULL, role <> :server_role, ts IS NULL, ts," \
+	"    source_id, line, event_id" \
+	"    ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)), frec AS (" \
+	"  SELECT fg, fe, event_id, cid, hresult, fts, fsrv, fcode," \
+	"    CASE WHEN flim THEN CASE WHEN tp IS NULL OR tc < tp" \
+	"      THEN :cached ELSE :prereq END END AS fpar" \
+	"  FROM fw)"
+/* clang-format on */
 
 /* Create the tables of an empty database, or check the version of an
  * existing one. Returns WL_OK, WL_E_SCHEMA (other version; message in err)
