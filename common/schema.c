@@ -143,12 +143,17 @@ static const char ddl_tables[] =
     "";
 
 /* Summaries (docs/SCHEMA.md, "Summaries"): what the reports read instead
- * of every event. Each row of sum_errors, sum_activity and sum_days
- * belongs to one complete source (source_id), written in the transaction
- * that completes it and deleted with it, so they hold exactly the complete
- * sources. sum_hours is added to and subtracted from by the same two
- * moments. faults/fault_members are recomputed by the fault rules for each
- * fault a completed or deleted source has records of. */
+ * of every event. Each row of sum_errors, sum_activity, their hourly twins
+ * and sum_spans belongs to one complete source (source_id), written in the
+ * transaction that completes it and deleted with it, so they hold exactly
+ * the complete sources. sum_hours is added to and subtracted from by the
+ * same two moments. faults/fault_members are recomputed by the fault rules
+ * for each fault a completed or deleted source has records of.
+ *
+ * Two grains answer any time window exactly: whole UTC days from the daily
+ * tables, the whole hours of the (at most two) days cut by a bound from the
+ * hourly ones, and only the partial hours at the bounds from raw events,
+ * found through sum_spans. */
 static const char ddl_summaries[] =
     /* Events with an HRESULT per source, UTC day and everything errors
      * and clients group or count distinct by; fg: the fault GUID (a
@@ -158,6 +163,14 @@ static const char ddl_summaries[] =
     "  host_id INTEGER, server_id INTEGER, client_guid_id INTEGER,"
     "  hresult INTEGER NOT NULL, fg INTEGER, n INTEGER NOT NULL);\n"
     "CREATE INDEX IF NOT EXISTS sum_errors_by_source ON sum_errors(source_id);\n"
+    /* The same per UTC hour, for events with a time; read through
+     * sum_spans for the hours of a cut day only. */
+    "CREATE TABLE IF NOT EXISTS sum_errors_hourly("
+    "  source_id INTEGER NOT NULL, hour INTEGER NOT NULL, role INTEGER NOT NULL,"
+    "  host_id INTEGER, server_id INTEGER, client_guid_id INTEGER,"
+    "  hresult INTEGER NOT NULL, fg INTEGER, n INTEGER NOT NULL);\n"
+    "CREATE INDEX IF NOT EXISTS sum_errors_hourly_by_source"
+    "  ON sum_errors_hourly(source_id, hour);\n"
     /* Events and scans per source, day, role, host, server and client:
      * counts, first and last time (both), last scan, last successful
      * scan, largest scan proxies. Scans are client-side (role 0). */
@@ -168,15 +181,24 @@ static const char ddl_summaries[] =
     "  scan_t1 INTEGER, ok_t1 INTEGER, max_evaluated INTEGER, max_deployed INTEGER,"
     "  max_round_trips INTEGER);\n"
     "CREATE INDEX IF NOT EXISTS sum_activity_by_source ON sum_activity(source_id);\n"
-    /* Where a source's events and scans of one day are: the first and
-     * last event_id and scan_id (the rows between belong to other
-     * sources too). The edges of a time range are read from events
-     * through it. */
-    "CREATE TABLE IF NOT EXISTS sum_days("
-    "  day INTEGER, source_id INTEGER NOT NULL,"
+    "CREATE TABLE IF NOT EXISTS sum_activity_hourly("
+    "  source_id INTEGER NOT NULL, hour INTEGER NOT NULL, role INTEGER NOT NULL,"
+    "  host_id INTEGER, server_id INTEGER, client_guid_id INTEGER,"
+    "  events INTEGER NOT NULL, scans INTEGER NOT NULL, t0 INTEGER, t1 INTEGER,"
+    "  scan_t1 INTEGER, ok_t1 INTEGER, max_evaluated INTEGER, max_deployed INTEGER,"
+    "  max_round_trips INTEGER);\n"
+    "CREATE INDEX IF NOT EXISTS sum_activity_hourly_by_source"
+    "  ON sum_activity_hourly(source_id, hour);\n"
+    /* Where a source's events and scans of one UTC hour are: the first
+     * and last event_id and scan_id (the rows between belong to other
+     * sources too). The partial hours at a window's bounds are read from
+     * events through it, and the hourly tables through its hours. hour
+     * NULL: the rows without a time. */
+    "CREATE TABLE IF NOT EXISTS sum_spans("
+    "  hour INTEGER, source_id INTEGER NOT NULL,"
     "  e0 INTEGER, e1 INTEGER, c0 INTEGER, c1 INTEGER);\n"
-    "CREATE INDEX IF NOT EXISTS sum_days_by_day ON sum_days(day, source_id);\n"
-    "CREATE INDEX IF NOT EXISTS sum_days_by_source ON sum_days(source_id);\n"
+    "CREATE INDEX IF NOT EXISTS sum_spans_by_hour ON sum_spans(hour, source_id);\n"
+    "CREATE INDEX IF NOT EXISTS sum_spans_by_source ON sum_spans(source_id);\n"
     /* Events with a time per UTC hour, server and HRESULT, over all
      * complete sources (timeline). server_id 0 / hresult -1: none (so the
      * key is unique). */

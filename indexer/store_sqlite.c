@@ -63,34 +63,41 @@ const char *const wl_sqlite_sql[SQ_COUNT_] = {
 #define DAY(x) WL_SQL_FLOOR_DIV(x, WL_SQL_DAY_US)
 #define HOUR(x) WL_SQL_FLOOR_DIV(x, WL_SQL_HOUR_US)
 #define COMPLETE " EXISTS (SELECT 1 FROM sources WHERE source_id = ?1 AND complete = 1)"
-    [SQ_SUM_ERRORS_ADD] =
-        "INSERT INTO sum_errors(source_id, day, role, host_id, server_id, client_guid_id,"
-        " hresult, fg, n) SELECT ?1, " DAY(
-            "ts") ", role, host_id, server_id, client_guid_id,"
-                  " hresult, fault_guid_id, COUNT(*) FROM events"
-                  " WHERE source_id = ?1 AND hresult IS NOT NULL GROUP BY 2, 3, 4, 5, 6, 7, 8",
-    [SQ_SUM_ACTIVITY_ADD] =
-        "INSERT INTO sum_activity(source_id, day, role, host_id, server_id, client_guid_id,"
-        " events, scans, t0, t1, scan_t1, ok_t1, max_evaluated, max_deployed, max_round_trips)"
-        " SELECT ?1, d, role, host_id, server_id, cid, SUM(ev), SUM(sc), MIN(ts), MAX(ts),"
-        " MAX(CASE WHEN sc THEN ts END), MAX(CASE WHEN sc AND exit_code = 0 THEN ts END),"
-        " MAX(evaluated), MAX(deployed), MAX(round_trips) FROM ("
-        "  SELECT " DAY(
-            "ts") " AS d, role, host_id, server_id, client_guid_id AS cid, 1 AS ev,"
-                  "   0 AS sc, ts, NULL AS exit_code, NULL AS evaluated, NULL AS deployed,"
-                  "   NULL AS round_trips FROM events WHERE source_id = ?1"
-                  "  UNION ALL SELECT " DAY(
-                      "ts") ", 0, host_id, server_id, client_guid_id, 0, 1, ts,"
-                            "   exit_code, evaluated, deployed, round_trips FROM scans WHERE "
-                            "source_id = ?1"
-                            " ) GROUP BY d, role, host_id, server_id, cid",
-    [SQ_SUM_DAYS_ADD] =
-        "INSERT INTO sum_days(day, source_id, e0, e1, c0, c1)"
-        " SELECT d, ?1, MIN(e), MAX(e), MIN(c), MAX(c) FROM ("
-        "  SELECT " DAY("ts") " AS d, event_id AS e, NULL AS c FROM events"
-                              "  WHERE source_id = ?1"
-                              "  UNION ALL SELECT " DAY("ts") ", NULL, scan_id FROM scans"
-                                                              "  WHERE source_id = ?1) GROUP BY d",
+    /* The daily rows (hour NULL: no time) and their hourly twins, grouped
+     * from the events by g (DAY or HOUR); HOURLY keeps only rows with a
+     * time, like the C accumulators. */
+#define ERRORS_BY(table, g, x, where)                                                              \
+	"INSERT INTO " table "(source_id, " g ", role, host_id, server_id, client_guid_id,"        \
+	" hresult, fg, n) SELECT ?1, " x ", role, host_id, server_id, client_guid_id,"             \
+	" hresult, fault_guid_id, COUNT(*) FROM events"                                            \
+	" WHERE source_id = ?1 AND hresult IS NOT NULL" where " GROUP BY 2, 3, 4, 5, 6, 7, 8"
+#define ACTIVITY_BY(table, g, x, where)                                                            \
+	"INSERT INTO " table "(source_id, " g ", role, host_id, server_id, client_guid_id,"        \
+	" events, scans, t0, t1, scan_t1, ok_t1, max_evaluated, max_deployed, max_round_trips)"    \
+	" SELECT ?1, d, role, host_id, server_id, cid, SUM(ev), SUM(sc), MIN(ts), MAX(ts),"        \
+	" MAX(CASE WHEN sc THEN ts END), MAX(CASE WHEN sc AND exit_code = 0 THEN ts END),"         \
+	" MAX(evaluated), MAX(deployed), MAX(round_trips) FROM ("                                  \
+	"  SELECT " x " AS d, role, host_id, server_id, client_guid_id AS cid, 1 AS ev,"           \
+	"   0 AS sc, ts, NULL AS exit_code, NULL AS evaluated, NULL AS deployed,"                  \
+	"   NULL AS round_trips FROM events WHERE source_id = ?1" where                            \
+	"  UNION ALL SELECT " x ", 0, host_id, server_id, client_guid_id, 0, 1, ts,"               \
+	"   exit_code, evaluated, deployed, round_trips FROM scans WHERE source_id = ?1" where     \
+	" ) GROUP BY d, role, host_id, server_id, cid"
+#define TIMED " AND ts IS NOT NULL"
+    [SQ_SUM_ERRORS_ADD] = ERRORS_BY("sum_errors", "day", DAY("ts"), ""),
+    [SQ_SUM_ACTIVITY_ADD] = ACTIVITY_BY("sum_activity", "day", DAY("ts"), ""),
+    [SQ_SUM_ERRORS_H_ADD] = ERRORS_BY("sum_errors_hourly", "hour", HOUR("ts"), TIMED),
+    [SQ_SUM_ACTIVITY_H_ADD] = ACTIVITY_BY("sum_activity_hourly", "hour", HOUR("ts"), TIMED),
+#undef TIMED
+#undef ACTIVITY_BY
+#undef ERRORS_BY
+    [SQ_SUM_SPANS_ADD] =
+        "INSERT INTO sum_spans(hour, source_id, e0, e1, c0, c1)"
+        " SELECT h, ?1, MIN(e), MAX(e), MIN(c), MAX(c) FROM ("
+        "  SELECT " HOUR("ts") " AS h, event_id AS e, NULL AS c FROM events"
+                               "  WHERE source_id = ?1"
+                               "  UNION ALL SELECT " HOUR("ts") ", NULL, scan_id FROM scans"
+                                                               "  WHERE source_id = ?1) GROUP BY h",
     /* ?2: +1 when the source completes, -1 when it goes. */
     [SQ_SUM_HOURS_ADD] =
         "INSERT INTO sum_hours(hour, server_id, hresult, n)"
@@ -100,7 +107,9 @@ const char *const wl_sqlite_sql[SQ_COUNT_] = {
                               "SET n = n + excluded.n",
     [SQ_SUM_ERRORS_DEL] = "DELETE FROM sum_errors WHERE source_id = ?1",
     [SQ_SUM_ACTIVITY_DEL] = "DELETE FROM sum_activity WHERE source_id = ?1",
-    [SQ_SUM_DAYS_DEL] = "DELETE FROM sum_days WHERE source_id = ?1",
+    [SQ_SUM_ERRORS_H_DEL] = "DELETE FROM sum_errors_hourly WHERE source_id = ?1",
+    [SQ_SUM_ACTIVITY_H_DEL] = "DELETE FROM sum_activity_hourly WHERE source_id = ?1",
+    [SQ_SUM_SPANS_DEL] = "DELETE FROM sum_spans WHERE source_id = ?1",
     /* The faults source ?1 has records of: fault GUIDs, and minus the
      * event id of a GUID-less record. */
     [SQ_FAULT_TOUCH] = "INSERT OR IGNORE INTO temp.fault_touch(fk)"
@@ -142,20 +151,27 @@ const wl_sqlite_table wl_sqlite_tables[SQ_T_COUNT_] = {
          "(?,?,?,?,?,?,?,?,?,?)", 10},
 };
 
+#define ERRORS_COLS(g)                                                                             \
+	"(source_id, " g ", role, host_id, server_id, client_guid_id, hresult, fg, n) VALUES"
+#define ACTIVITY_COLS(g)                                                                           \
+	"(source_id, " g ", role, host_id, server_id, client_guid_id, events, scans, t0, t1,"      \
+	" scan_t1, ok_t1, max_evaluated, max_deployed, max_round_trips) VALUES"
 const wl_sqlite_table wl_sqlite_sum_tables[SUM_MAPS_] = {
-    [SUM_ERRORS] = {"INSERT INTO sum_errors(source_id, day, role, host_id, server_id,"
-                    " client_guid_id, hresult, fg, n) VALUES",
-                    "(?,?,?,?,?,?,?,?,?)", 9, NULL},
-    [SUM_ACTIVITY] = {"INSERT INTO sum_activity(source_id, day, role, host_id, server_id,"
-                      " client_guid_id, events, scans, t0, t1, scan_t1, ok_t1, max_evaluated,"
-                      " max_deployed, max_round_trips) VALUES",
+    [SUM_ERRORS] = {"INSERT INTO sum_errors" ERRORS_COLS("day"), "(?,?,?,?,?,?,?,?,?)", 9, NULL},
+    [SUM_ERRORS_H] = {"INSERT INTO sum_errors_hourly" ERRORS_COLS("hour"), "(?,?,?,?,?,?,?,?,?)",
+                      9, NULL},
+    [SUM_ACTIVITY] = {"INSERT INTO sum_activity" ACTIVITY_COLS("day"),
                       "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", 15, NULL},
-    [SUM_DAYS] = {"INSERT INTO sum_days(source_id, day, e0, e1, c0, c1) VALUES", "(?,?,?,?,?,?)", 6,
-                  NULL},
+    [SUM_ACTIVITY_H] = {"INSERT INTO sum_activity_hourly" ACTIVITY_COLS("hour"),
+                        "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", 15, NULL},
+    [SUM_SPANS] = {"INSERT INTO sum_spans(source_id, hour, e0, e1, c0, c1) VALUES", "(?,?,?,?,?,?)",
+                   6, NULL},
     [SUM_HOURS] = {"INSERT INTO sum_hours(hour, server_id, hresult, n) VALUES", "(?,?,?,?)", 4,
                    " ON CONFLICT(hour, server_id, hresult) DO UPDATE SET n = n + excluded.n"},
     [SUM_FAULTS] = {"INSERT OR IGNORE INTO temp.fault_touch(fk) VALUES", "(?)", 1, NULL},
 };
+#undef ACTIVITY_COLS
+#undef ERRORS_COLS
 
 /* WAL: queries can read while we write. synchronous = OFF during the load
  * (store_sqlite_durable.c: the close makes the result durable). The page

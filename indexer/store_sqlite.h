@@ -75,11 +75,15 @@ enum {
 	/* Summaries (store_sqlite_summary.c). */
 	SQ_SUM_ERRORS_ADD,
 	SQ_SUM_ACTIVITY_ADD,
-	SQ_SUM_DAYS_ADD,
+	SQ_SUM_ERRORS_H_ADD,
+	SQ_SUM_ACTIVITY_H_ADD,
+	SQ_SUM_SPANS_ADD,
 	SQ_SUM_HOURS_ADD,
 	SQ_SUM_ERRORS_DEL,
 	SQ_SUM_ACTIVITY_DEL,
-	SQ_SUM_DAYS_DEL,
+	SQ_SUM_ERRORS_H_DEL,
+	SQ_SUM_ACTIVITY_H_DEL,
+	SQ_SUM_SPANS_DEL,
 	SQ_FAULT_TOUCH,
 	SQ_FAULT_CLEAR,
 	SQ_FAULT_MEMBERS_CLEAR,
@@ -164,7 +168,18 @@ typedef struct wl_summap {
 	unsigned nk, nv;
 } wl_summap;
 
-enum { SUM_ERRORS, SUM_ACTIVITY, SUM_DAYS, SUM_HOURS, SUM_FAULTS, SUM_MAPS_ };
+/* The hourly maps, sum_spans, sum_hours and the faults touched are kept as
+ * rows arrive; the daily ones are rolled up from the hourly at completion. */
+enum {
+	SUM_ERRORS_H,
+	SUM_ACTIVITY_H,
+	SUM_SPANS,
+	SUM_HOURS,
+	SUM_FAULTS,
+	SUM_ERRORS,
+	SUM_ACTIVITY,
+	SUM_MAPS_
+};
 /* Their rows' multi-row INSERTs: the source id (except sum_hours and
  * fault_touch), then each key's columns and values. */
 extern const wl_sqlite_table wl_sqlite_sum_tables[SUM_MAPS_];

@@ -1,8 +1,8 @@
 /* SQLite store, summaries (docs/SCHEMA.md, "Summaries"): the tables the
  * reports read instead of every event, kept exact by the two moments that
  * change what the index holds. When a source completes, its events and
- * scans are grouped into rows of its own (sum_errors, sum_activity,
- * sum_days) and added to sum_hours; when a source is deleted (duplicate,
+ * scans are grouped into rows of its own (sum_errors, sum_activity, their
+ * hourly twins, sum_spans) and added to sum_hours; when a source is deleted (duplicate,
  * shorter copy, earlier copy of a grown log, leftover of a killed run),
  * its rows go and sum_hours is subtracted from. Both happen in the
  * transaction that completes or deletes it, so the summaries hold exactly
@@ -17,7 +17,8 @@
  * A completing source's rows are grouped in C as they arrive (wl_sumacc, one
  * per lane), so its completion writes a few rows per day instead of reading
  * its events back: that read-back cost the ingest 1.4 CPU-s per GB of
- * logs. A source with more distinct keys than sq->sum_keys_max (bounded
+ * logs. Only the hourly maps are kept per row; the daily ones are rolled up
+ * from them at the completion. A source with more distinct keys than sq->sum_keys_max (bounded
  * memory) is grouped by SQL at its completion instead, as is a complete
  * source that is deleted (it is read once, to subtract it). */
 #include <stdlib.h>
@@ -56,13 +57,16 @@ void wl_sqlite_summary_bind(wl_sqlite *sq)
 /* ---- accumulators ---- */
 
 static const unsigned map_shape[SUM_MAPS_][2] = {
-    /* keys: day, role, host, server, client, HRESULT, fault GUID; n */
+    /* keys: hour (or day), role, host, server, client, HRESULT, fault
+     * GUID; n */
+    [SUM_ERRORS_H] = {7, 1},
     [SUM_ERRORS] = {7, 1},
-    /* keys: day, role, host, server, client; events, scans, t0, t1,
-     * scan_t1, ok_t1, max evaluated, deployed, round trips */
+    /* keys: hour (or day), role, host, server, client; events, scans, t0,
+     * t1, scan_t1, ok_t1, max evaluated, deployed, round trips */
+    [SUM_ACTIVITY_H] = {5, 9},
     [SUM_ACTIVITY] = {5, 9},
-    /* key: day; e0, e1, c0, c1 */
-    [SUM_DAYS] = {1, 4},
+    /* key: hour; e0, e1, c0, c1 */
+    [SUM_SPANS] = {1, 4},
     /* keys: hour, server (0: none), HRESULT (-1: none); n */
     [SUM_HOURS] = {3, 1},
     /* key: the fault (fk) */
@@ -216,8 +220,8 @@ static void add_count(int64_t *v, int64_t n)
 
 enum { A_EVENTS, A_SCANS, A_T0, A_T1, A_SCAN_T1, A_OK_T1, A_EVAL, A_DEPL, A_RT };
 
-#define DAY_US INT64_C(86400000000)
 #define HOUR_US INT64_C(3600000000)
+#define HOURS_PER_DAY 24
 
 wl_status wl_sqlite_summary_event(wl_sqlite *sq, unsigned lane, const wl_evrow *r)
 {
@@ -225,11 +229,11 @@ wl_status wl_sqlite_summary_event(wl_sqlite *sq, unsigned lane, const wl_evrow *
 	if (full(sq, a))
 		return WL_OK;
 	int64_t ts = r->has_ts ? r->ts : WL_SUM_NULL;
-	int64_t day = r->has_ts ? floor_div(r->ts, DAY_US) : WL_SUM_NULL;
+	int64_t hour = r->has_ts ? floor_div(r->ts, HOUR_US) : WL_SUM_NULL;
 	int64_t hr = r->has_hr ? (int64_t)r->hr : WL_SUM_NULL;
-	int64_t who[5] = {day, r->role, id_or_null(r->host), id_or_null(r->server),
+	int64_t who[5] = {hour, r->role, id_or_null(r->host), id_or_null(r->server),
 	                  id_or_null(r->client)};
-	int64_t *v = map_at(&a->m[SUM_ACTIVITY], who);
+	int64_t *v = map_at(&a->m[SUM_ACTIVITY_H], who);
 	if (!v)
 		return WL_E_NOMEM;
 	add_count(&v[A_EVENTS], 1);
@@ -237,18 +241,18 @@ wl_status wl_sqlite_summary_event(wl_sqlite *sq, unsigned lane, const wl_evrow *
 		v[A_SCANS] = 0;
 	take_min(&v[A_T0], ts);
 	take_max(&v[A_T1], ts);
-	if (!(v = map_at(&a->m[SUM_DAYS], &day)))
+	if (!(v = map_at(&a->m[SUM_SPANS], &hour)))
 		return WL_E_NOMEM;
 	take_min(&v[0], r->id);
 	take_max(&v[1], r->id);
 	if (r->has_hr) {
 		int64_t k[7] = {who[0], who[1], who[2], who[3], who[4], hr, id_or_null(r->fault)};
-		if (!(v = map_at(&a->m[SUM_ERRORS], k)))
+		if (!(v = map_at(&a->m[SUM_ERRORS_H], k)))
 			return WL_E_NOMEM;
 		add_count(v, 1);
 	}
 	if (r->has_ts) {
-		int64_t k[3] = {floor_div(r->ts, HOUR_US), r->server, r->has_hr ? hr : -1};
+		int64_t k[3] = {hour, r->server, r->has_hr ? hr : -1};
 		if (!(v = map_at(&a->m[SUM_HOURS], k)))
 			return WL_E_NOMEM;
 		add_count(v, 1);
@@ -267,9 +271,9 @@ wl_status wl_sqlite_summary_scan(wl_sqlite *sq, unsigned lane, const wl_scanrow 
 	if (full(sq, a))
 		return WL_OK;
 	int64_t ts = r->has_ts ? r->ts : WL_SUM_NULL;
-	int64_t who[5] = {r->has_ts ? floor_div(r->ts, DAY_US) : WL_SUM_NULL, 0,
+	int64_t who[5] = {r->has_ts ? floor_div(r->ts, HOUR_US) : WL_SUM_NULL, 0,
 	                  id_or_null(r->host), id_or_null(r->server), id_or_null(r->client)};
-	int64_t *v = map_at(&a->m[SUM_ACTIVITY], who);
+	int64_t *v = map_at(&a->m[SUM_ACTIVITY_H], who);
 	if (!v)
 		return WL_E_NOMEM;
 	if (v[A_EVENTS] == WL_SUM_NULL)
@@ -296,8 +300,8 @@ wl_status wl_sqlite_summary_scan_id(wl_sqlite *sq, const wl_scanrow *r, int64_t 
 		wl_sumacc *a = &sq->acc[lane];
 		if (full(sq, a))
 			return WL_OK;
-		int64_t day = r->has_ts ? floor_div(r->ts, DAY_US) : WL_SUM_NULL;
-		int64_t *v = map_at(&a->m[SUM_DAYS], &day);
+		int64_t hour = r->has_ts ? floor_div(r->ts, HOUR_US) : WL_SUM_NULL;
+		int64_t *v = map_at(&a->m[SUM_SPANS], &hour);
 		if (!v)
 			return WL_E_NOMEM;
 		take_min(&v[2], scan_id);
@@ -327,6 +331,18 @@ void wl_sqlite_summary_finalize(wl_sqlite *sq)
 		}
 }
 
+/* The hourly tables hold only rows with a time: their NULL hour's key
+ * (events without a time) is in the map for the daily roll-up only. */
+static bool timed_only(int t)
+{
+	return t == SUM_ERRORS_H || t == SUM_ACTIVITY_H;
+}
+
+static bool skipped(int t, const int64_t *slot)
+{
+	return !slot[0] || (timed_only(t) && slot[1] == WL_SUM_NULL);
+}
+
 /* Every row of map t, in multi-row INSERTs of up to BATCH_ROWS rows (one
  * step per row cost the writer a third more): the source id when the
  * table has one, then the row's key and values (NULL for WL_SUM_NULL). */
@@ -335,13 +351,18 @@ static wl_status write_map(wl_sqlite *sq, const wl_summap *m, int t, int64_t id,
 {
 	bool with_source = wl_sqlite_sum_tables[t].ncol > (int)(m->nk + m->nv);
 	size_t len = slot_len(m), next = 0, left = m->used;
+	if (timed_only(t)) {
+		for (size_t i = 0; i < m->cap; i++)
+			if (m->v[i * len] && m->v[i * len + 1] == WL_SUM_NULL)
+				left--;
+	}
 	for (int k = WL_SQ_BATCH_LOG; k >= 0; k--) {
 		size_t size = (size_t)1 << k;
 		sqlite3_stmt *s = sq->sum_ins[t][k];
 		for (; left >= size; left -= size) {
 			int p = 1;
 			for (size_t r = 0; r < size; r++) {
-				while (!m->v[next * len])
+				while (skipped(t, m->v + next * len))
 					next++;
 				const int64_t *row = m->v + next++ * len + 1;
 				if (with_source)
@@ -391,8 +412,8 @@ static wl_status refresh_faults(wl_sqlite *sq, char *err, size_t errlen)
  * everything. */
 static wl_status add_by_sql(wl_sqlite *sq, int64_t id, char *err, size_t errlen)
 {
-	static const int order[] = {SQ_SUM_ERRORS_ADD, SQ_SUM_ACTIVITY_ADD, SQ_SUM_DAYS_ADD,
-	                            SQ_FAULT_TOUCH};
+	static const int order[] = {SQ_SUM_ERRORS_ADD,   SQ_SUM_ACTIVITY_ADD, SQ_SUM_ERRORS_H_ADD,
+	                            SQ_SUM_ACTIVITY_H_ADD, SQ_SUM_SPANS_ADD,    SQ_FAULT_TOUCH};
 	wl_status st = hours(sq, id, 1, err, errlen);
 	for (size_t i = 0; i < sizeof order / sizeof *order && st == WL_OK; i++)
 		st = run_for(sq, order[i], id, err, errlen);
@@ -434,12 +455,50 @@ static wl_status pend_hours(wl_sqlite *sq, const wl_summap *m, char *err, size_t
 	return sq->hours.used > sq->sum_keys_max ? wl_sqlite_summary_flush(sq, err, errlen) : WL_OK;
 }
 
+/* The daily map d from the hourly map h: the same keys with the hour's
+ * day, the counts added, the times and proxies their extremes (the
+ * accumulators' own rules, so a daily row is what grouping the source's
+ * events by day gives). */
+static wl_status roll_up(const wl_summap *h, wl_summap *d, bool activity)
+{
+	size_t len = slot_len(h);
+	int64_t key[8];
+	for (size_t i = 0; i < h->cap; i++) {
+		const int64_t *slot = h->v + i * len;
+		if (!slot[0])
+			continue;
+		memcpy(key, slot + 1, h->nk * sizeof *key);
+		if (key[0] != WL_SUM_NULL)
+			key[0] = floor_div(key[0], HOURS_PER_DAY);
+		const int64_t *x = slot + 1 + h->nk;
+		int64_t *v = map_at(d, key);
+		if (!v)
+			return WL_E_NOMEM;
+		if (!activity) {
+			add_count(v, x[0]);
+			continue;
+		}
+		add_count(&v[A_EVENTS], x[A_EVENTS]);
+		add_count(&v[A_SCANS], x[A_SCANS]);
+		take_min(&v[A_T0], x[A_T0]);
+		for (int c = A_T1; c <= A_RT; c++)
+			take_max(&v[c], x[c]);
+	}
+	return WL_OK;
+}
+
 wl_status wl_sqlite_summary_add(wl_sqlite *sq, unsigned lane, int64_t id, char *err, size_t errlen)
 {
 	wl_sumacc *a = &sq->acc[lane];
 	wl_status st = WL_OK;
-	if (a->overflow)
+	if (a->overflow) {
 		st = add_by_sql(sq, id, err, errlen);
+	} else if ((st = roll_up(&a->m[SUM_ERRORS_H], &a->m[SUM_ERRORS], false)) != WL_OK ||
+	           (st = roll_up(&a->m[SUM_ACTIVITY_H], &a->m[SUM_ACTIVITY], true)) != WL_OK) {
+		sq->sums_broken = true;
+		wl_sqlite_summary_reset(sq, lane);
+		return st;
+	}
 	for (int t = 0; t < SUM_MAPS_ && st == WL_OK && !a->overflow; t++)
 		st = t == SUM_HOURS ? pend_hours(sq, &a->m[t], err, errlen)
 		                    : write_map(sq, &a->m[t], t, id, err, errlen);
@@ -457,8 +516,8 @@ wl_status wl_sqlite_summary_remove(wl_sqlite *sq, int64_t id, char *err, size_t 
 {
 	/* sum_hours and fault_touch read the source's events and whether it
 	 * is complete: before anything of it is deleted. */
-	static const int order[] = {SQ_FAULT_TOUCH, SQ_SUM_ERRORS_DEL, SQ_SUM_ACTIVITY_DEL,
-	                            SQ_SUM_DAYS_DEL};
+	static const int order[] = {SQ_FAULT_TOUCH,        SQ_SUM_ERRORS_DEL,   SQ_SUM_ACTIVITY_DEL,
+	                            SQ_SUM_ERRORS_H_DEL,   SQ_SUM_ACTIVITY_H_DEL, SQ_SUM_SPANS_DEL};
 	wl_status st = hours(sq, id, -1, err, errlen);
 	for (size_t i = 0; i < sizeof order / sizeof *order && st == WL_OK; i++)
 		st = run_for(sq, order[i], id, err, errlen);

@@ -152,78 +152,91 @@ const char wl_sql_guid[] = "SELECT e.role, e.ts, h.name, sv.name, cg.guid, e.hre
 	                            "fts") ")"
 
 /* ---- the same from the summaries (docs/SCHEMA.md, "Summaries") ----
- * Whole days (hours for timeline) of the window come from the summary
- * tables, the partial ones at its edges from events and scans, found
- * through sum_days: the answers are those of the statements over raw
- * events, for any bounds. UNIT_LO/UNIT_HI: the first whole unit u of the
- * window and the unit after the last; WHOLE: a unit number k in them
- * (rows without a time only when there are no bounds); IN_WHOLE: a time
- * in them. */
+ * A window is answered at two grains: its whole UTC days from the daily
+ * tables, the whole hours of the days a bound cuts from the hourly ones,
+ * and only the partial hours at the bounds from events and scans, found
+ * through sum_spans. The answers are those of the statements over raw
+ * events, for any bounds, and no part reads more than two days of hourly
+ * rows or two hours of events. UNIT_LO/UNIT_HI: the first whole unit u of
+ * the window and the unit after the last; WHOLE: a unit number k in them
+ * (rows without a time only when there are no bounds); IN_WHOLE: a time in
+ * them; CUT_HOUR: hour h is whole but its day is not (at most 2 x 24 hours,
+ * found by range on sum_spans_by_hour). Laid out by hand: clang-format cuts
+ * the SQL into fragments. */
+/* clang-format off */
 #define DAY_OF(x) WL_SQL_FLOOR_DIV(x, WL_SQL_DAY_US)
+#define HOUR_OF(x) WL_SQL_FLOOR_DIV(x, WL_SQL_HOUR_US)
 #define UNIT_LO(u) "(" WL_SQL_FLOOR_DIV(":since", u) " + (:since % " u " <> 0))"
 #define UNIT_HI(u) WL_SQL_FLOOR_DIV(":until", u)
 #define WHOLE(k, u)                                                                                \
-	"((:since IS NULL OR " k " >= " UNIT_LO(u) ") AND (:until IS NULL OR " k " < " UNIT_HI(    \
-	    u) ") AND (" k " IS NOT NULL OR (:since IS NULL AND :until IS NULL)))"
+	"((:since IS NULL OR " k " >= " UNIT_LO(u) ") AND (:until IS NULL OR " k " < " UNIT_HI(u)  \
+	") AND (" k " IS NOT NULL OR (:since IS NULL AND :until IS NULL)))"
 #define IN_WHOLE(x, u)                                                                             \
 	"((:since IS NULL OR " x " >= " UNIT_LO(u) " * " u ") AND (:until IS NULL OR " x           \
-	                                           " < " UNIT_HI(u) " * " u "))"
-/* edge, edge_scans (CROSS JOIN: sum_days first, whatever the planner
- * guesses): the events and scans of complete sources in the
- * window but not in its whole units u; only the days of the two bounds
- * can hold them. */
-#define EDGE_CTE(u)                                                                                \
+	" < " UNIT_HI(u) " * " u "))"
+#define HOURS_OF_DAY_OF(x, h)                                                                      \
+	h " BETWEEN " DAY_OF(x) " * 24 AND " DAY_OF(x) " * 24 + 23"
+#define CUT_HOUR(h)                                                                                \
+	"(" HOURS_OF_DAY_OF(":since", h) " OR " HOURS_OF_DAY_OF(":until", h) ")"                   \
+	" AND " WHOLE(h, WL_SQL_HOUR_US)                                                           \
+	" AND NOT " WHOLE(WL_SQL_FLOOR_DIV(h, "24"), WL_SQL_DAY_US)
+/* edge, edge_scans (CROSS JOIN: sum_spans first, whatever the planner
+ * guesses): the events and scans of complete sources in the window but
+ * not in its whole hours; only the hours of the two bounds hold them. */
+#define EDGE_CTE                                                                                   \
 	"edge AS ("                                                                                \
-	"  SELECT e.* FROM sum_days m CROSS JOIN events e"                                         \
+	"  SELECT e.* FROM sum_spans m CROSS JOIN events e"                                        \
 	"    ON e.event_id BETWEEN m.e0 AND m.e1 AND +e.source_id = m.source_id"                   \
-	"  WHERE m.day IN (" DAY_OF(":since") ", " DAY_OF(                                         \
-	    ":until") ")"                                                                          \
-	              "    AND " IN_WINDOW("e.ts") " AND NOT " IN_WHOLE("e.ts", u) ")"
-#define EDGE_SCANS_CTE(u)                                                                          \
+	"  WHERE m.hour IN (" HOUR_OF(":since") ", " HOUR_OF(":until") ")"                         \
+	"    AND " IN_WINDOW("e.ts") " AND NOT " IN_WHOLE("e.ts", WL_SQL_HOUR_US) ")"
+#define EDGE_SCANS_CTE                                                                             \
 	"edge_scans AS ("                                                                          \
-	"  SELECT c.* FROM sum_days m CROSS JOIN scans c"                                          \
+	"  SELECT c.* FROM sum_spans m CROSS JOIN scans c"                                         \
 	"    ON c.scan_id BETWEEN m.c0 AND m.c1 AND +c.source_id = m.source_id"                    \
-	"  WHERE m.day IN (" DAY_OF(":since") ", " DAY_OF(                                         \
-	    ":until") ")"                                                                          \
-	              "    AND " IN_WINDOW("c.ts") " AND NOT " IN_WHOLE("c.ts", u) ")"
+	"  WHERE m.hour IN (" HOUR_OF(":since") ", " HOUR_OF(":until") ")"                         \
+	"    AND " IN_WINDOW("c.ts") " AND NOT " IN_WHOLE("c.ts", WL_SQL_HOUR_US) ")"
+/* serr, sact: the rows of sum_errors and sum_activity for the window's
+ * whole days and of their hourly twins for the whole hours of cut days
+ * (the hourly rows of a source's hour found through sum_spans). */
+#define SERR_COLS "role, host_id, server_id, client_guid_id, hresult, fg, n"
+#define SACT_COLS                                                                                  \
+	"role, host_id, server_id, client_guid_id, events, scans, t0, t1, scan_t1, ok_t1,"         \
+	" max_evaluated, max_deployed, max_round_trips"
+#define SUM_GRAINS(name, cols, daily, hourly)                                                      \
+	name " AS ("                                                                               \
+	"  SELECT " cols " FROM " daily " WHERE " WHOLE("day", WL_SQL_DAY_US)                      \
+	"  UNION ALL SELECT " cols " FROM ("                                                       \
+	"    SELECT r.* FROM sum_spans m CROSS JOIN " hourly " r"                                  \
+	"      ON r.source_id = m.source_id AND r.hour = m.hour"                                   \
+	"    WHERE " CUT_HOUR("m.hour") "))"
+#define SERR_CTE SUM_GRAINS("serr", SERR_COLS, "sum_errors", "sum_errors_hourly")
+#define SACT_CTE SUM_GRAINS("sact", SACT_COLS, "sum_activity", "sum_activity_hourly")
 /* frec from faults and fault_members: one row per distinct (client id,
  * HRESULT) of a fault's records instead of one per record; every reader
  * of frec counts distinct values or takes extremes. */
 #define FAULTS_SUM_CTE                                                                             \
 	"frec AS ("                                                                                \
-	"  SELECT CASE WHEN f.fk > 0 THEN f.fk END AS fg, CASE WHEN f.fk < 0 THEN -f.fk END AS "   \
-	"fe,"                                                                                      \
+	"  SELECT CASE WHEN f.fk > 0 THEN f.fk END AS fg, CASE WHEN f.fk < 0 THEN -f.fk END AS fe,"\
 	"    NULL AS event_id, m.cid, m.hresult, f.fts, f.fsrv, f.fcode, f.fpar"                   \
 	"  FROM faults f JOIN fault_members m ON m.fk = f.fk)"
 #define ACTIVITY_SUM_CTE                                                                           \
-	EDGE_CTE(WL_SQL_DAY_US)                                                                    \
-	", " EDGE_SCANS_CTE(                                                                       \
-	    WL_SQL_DAY_US) ", act AS ("                                                            \
-	                   "  SELECT server_id AS sid, client_guid_id AS cid, t0, t1, scans AS "   \
-	                   "scan FROM sum_activity"                                                \
-	                   "  WHERE server_id IS NOT NULL AND " WHOLE(                             \
-	                       "day", WL_SQL_DAY_US) "  UNION ALL SELECT server_id, "              \
-	                                             "client_guid_id, ts, ts, 0 FROM edge"         \
-	                                             "  WHERE server_id IS NOT NULL"               \
-	                                             "  UNION ALL SELECT server_id, "              \
-	                                             "client_guid_id, ts, ts, 1 FROM edge_scans"   \
-	                                             "  WHERE server_id IS NOT NULL"               \
-	                                             "  UNION ALL SELECT fsrv, cid, fts, fts, 0 "  \
-	                                             "FROM frec WHERE " IN_WINDOW("fts") ")"
+	EDGE_CTE ", " EDGE_SCANS_CTE ", " SACT_CTE ", act AS ("                                    \
+	"  SELECT server_id AS sid, client_guid_id AS cid, t0, t1, scans AS scan FROM sact"        \
+	"  WHERE server_id IS NOT NULL"                                                            \
+	"  UNION ALL SELECT server_id, client_guid_id, ts, ts, 0 FROM edge"                        \
+	"  WHERE server_id IS NOT NULL"                                                            \
+	"  UNION ALL SELECT server_id, client_guid_id, ts, ts, 1 FROM edge_scans"                  \
+	"  WHERE server_id IS NOT NULL"                                                            \
+	"  UNION ALL SELECT fsrv, cid, fts, fts, 0 FROM frec WHERE " IN_WINDOW("fts") ")"
 
-/* The same from sum_errors (whole days) and the events at the window's
- * edges: rows (role, host_id, server_id, client_guid_id, hresult, fg, n). */
+/* The same from the summaries (serr) and the events at the window's edges:
+ * rows (role, host_id, server_id, client_guid_id, hresult, fg, n). */
 #define ERRORS_SUM_ROWS                                                                            \
-	"WITH " EDGE_CTE(WL_SQL_DAY_US) ", u AS ("                                                 \
-	                                "  SELECT role, host_id, server_id, client_guid_id, "      \
-	                                "hresult, fg, n FROM sum_errors"                           \
-	                                "  WHERE " WHOLE(                                          \
-	                                    "day",                                                 \
-	                                    WL_SQL_DAY_US) " UNION ALL"                            \
-	                                                   "  SELECT role, host_id, server_id, "   \
-	                                                   "client_guid_id, hresult, "             \
-	                                                   "fault_guid_id, 1 FROM edge"            \
-	                                                   "  WHERE hresult IS NOT NULL)"
+	"WITH " EDGE_CTE ", " SERR_CTE ", u AS ("                                                  \
+	"  SELECT " SERR_COLS " FROM serr"                                                         \
+	"  UNION ALL SELECT role, host_id, server_id, client_guid_id, hresult, fault_guid_id, 1"    \
+	"  FROM edge WHERE hresult IS NOT NULL)"
+/* clang-format on */
 #define ERRORS_SUM_COUNTS                                                                          \
 	"SUM(CASE WHEN e.fg IS NULL THEN e.n ELSE 0 END) + COUNT(DISTINCT e.fg) AS n,"             \
 	" COUNT(DISTINCT e.client_guid_id), COUNT(DISTINCT e.server_id)"
@@ -369,15 +382,14 @@ const char wl_sql_servers_sum[] = SERVERS_SQL(FAULTS_SUM_CTE, ACTIVITY_SUM_CTE);
 /* The same from sum_activity (who had events or scans where, last scans),
  * sum_errors (the HRESULTs) and the window's edges. */
 #define CLIENTS_SUM_ROWS                                                                           \
-	EDGE_CTE(WL_SQL_DAY_US) ", " EDGE_SCANS_CTE(WL_SQL_DAY_US) ", cev AS ("                    \
+	EDGE_CTE ", " EDGE_SCANS_CTE ", " SERR_CTE ", " SACT_CTE ", cev AS ("                      \
 	"  SELECT a.client_guid_id AS cid, a.role, h.name AS hname, a.server_id,"                  \
 	"    NULL AS hresult, NULL AS fg, 0 AS n"                                                  \
-	"  FROM sum_activity a LEFT JOIN hosts h ON h.host_id = a.host_id"                         \
+	"  FROM sact a LEFT JOIN hosts h ON h.host_id = a.host_id"                                 \
 	"  WHERE a.client_guid_id IS NOT NULL AND a.events > 0"                                    \
-	"    AND " WHOLE("a.day", WL_SQL_DAY_US)                                                   \
 	"  UNION ALL SELECT r.client_guid_id, r.role, h.name, r.server_id, r.hresult, r.fg, r.n"   \
-	"  FROM sum_errors r LEFT JOIN hosts h ON h.host_id = r.host_id"                           \
-	"  WHERE r.client_guid_id IS NOT NULL AND " WHOLE("r.day", WL_SQL_DAY_US)                  \
+	"  FROM serr r LEFT JOIN hosts h ON h.host_id = r.host_id"                                 \
+	"  WHERE r.client_guid_id IS NOT NULL"                                                     \
 	"  UNION ALL SELECT e.client_guid_id, e.role, h.name, e.server_id, e.hresult,"             \
 	"    e.fault_guid_id, 1"                                                                   \
 	"  FROM edge e LEFT JOIN hosts h ON h.host_id = e.host_id"                                 \
@@ -385,9 +397,8 @@ const char wl_sql_servers_sum[] = SERVERS_SQL(FAULTS_SUM_CTE, ACTIVITY_SUM_CTE);
 	"), csc AS ("                                                                              \
 	"  SELECT a.client_guid_id AS cid, h.name AS hname, a.server_id, a.scan_t1 AS ts,"         \
 	"    a.ok_t1 AS ok_ts"                                                                     \
-	"  FROM sum_activity a LEFT JOIN hosts h ON h.host_id = a.host_id"                         \
+	"  FROM sact a LEFT JOIN hosts h ON h.host_id = a.host_id"                                 \
 	"  WHERE a.client_guid_id IS NOT NULL AND a.scans > 0"                                     \
-	"    AND " WHOLE("a.day", WL_SQL_DAY_US)                                                   \
 	"  UNION ALL SELECT c.client_guid_id, h.name, c.server_id, c.ts,"                          \
 	"    CASE WHEN c.exit_code = 0 THEN c.ts END"                                              \
 	"  FROM edge_scans c LEFT JOIN hosts h ON h.host_id = c.host_id"                           \
@@ -428,7 +439,7 @@ const char wl_sql_clients_sum[] = CLIENTS_SQL(FAULTS_SUM_CTE, CLIENTS_SUM_ROWS);
 /* Whole hours from sum_hours (server 0, hresult -1: none), the rest from
  * the events at the edges. */
 #define TIMELINE_SUM_EVENTS                                                                        \
-	EDGE_CTE(WL_SQL_HOUR_US)                                                                   \
+	EDGE_CTE                                                                                   \
 	", ev AS ("                                                                                \
 	"  SELECT hour * " WL_SQL_HOUR_US " AS ts, n FROM sum_hours"                               \
 	"  WHERE n <> 0 AND " WHOLE(                                                               \
@@ -585,17 +596,16 @@ const char wl_sql_configs[] =
 	"  FROM scans c JOIN sources s ON s.source_id = c.source_id"                               \
 	"  WHERE s.complete = 1 AND c.server_id IS NOT NULL AND c.client_guid_id IS NOT NULL"      \
 	"    AND " IN_WINDOW("c.ts") "  GROUP BY c.server_id, c.client_guid_id)"
+/* clang-format off */
 #define PROXIES_SUM_SCANS                                                                          \
-	EDGE_SCANS_CTE(WL_SQL_DAY_US)                                                              \
-	", per AS ("                                                                               \
+	EDGE_SCANS_CTE ", " SACT_CTE ", per AS ("                                                  \
 	"  SELECT sid, cid, MAX(ev) AS ev, MAX(dep) AS dep, MAX(rt) AS rt FROM ("                  \
 	"    SELECT server_id AS sid, client_guid_id AS cid, max_evaluated AS ev,"                 \
-	"      max_deployed AS dep, max_round_trips AS rt FROM sum_activity"                       \
-	"    WHERE scans > 0 AND " WHOLE(                                                          \
-	    "day", WL_SQL_DAY_US) "    UNION ALL SELECT server_id, client_guid_id, evaluated, "    \
-	                          "deployed, round_trips"                                          \
-	                          "    FROM edge_scans)"                                           \
-	                          "  WHERE sid IS NOT NULL AND cid IS NOT NULL GROUP BY sid, cid)"
+	"      max_deployed AS dep, max_round_trips AS rt FROM sact WHERE scans > 0"               \
+	"    UNION ALL SELECT server_id, client_guid_id, evaluated, deployed, round_trips"         \
+	"    FROM edge_scans)"                                                                     \
+	"  WHERE sid IS NOT NULL AND cid IS NOT NULL GROUP BY sid, cid)"
+/* clang-format on */
 const char wl_sql_proxies[] = PROXIES_SQL(FAULTS_CTE, PROXIES_SCANS);
 const char wl_sql_proxies_sum[] = PROXIES_SQL(FAULTS_SUM_CTE, PROXIES_SUM_SCANS);
 

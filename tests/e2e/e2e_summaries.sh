@@ -34,6 +34,9 @@ check() { # db label
     fail "$what: hours"
   twoways_check "$qry" "$db" "$since" "$(date -u -d "$since 13 minutes" +%Y-%m-%dT%H:%M:%S)" "" ||
     fail "$what: minutes"
+  # On an hour and on midnight: no partial hour, one cut day.
+  twoways_check "$qry" "$db" "$(date -u -d "$since" +%Y-%m-%dT%H:00:00)" \
+    "$(date -u -d "$until" +%Y-%m-%dT00:00:00)" "" || fail "$what: whole hours"
 }
 
 "$gen" --seed 11 --clients 120 --servers 3 --days 9 --size 12M --zst-dir "$tmp/corpus" --truth "$tmp/truth" >/dev/null 2>&1
@@ -88,7 +91,8 @@ check "$db" "resumed"
 # must write the same summary tables, row for row (-j 1: same ids).
 tables() {
   local t
-  for t in "sum_errors" "sum_activity" "sum_days" "sum_hours" "faults" "fault_members"; do
+  for t in sum_errors sum_errors_hourly sum_activity sum_activity_hourly sum_spans sum_hours \
+    faults fault_members; do
     echo "== $t"
     "$qry" --db "$1" sql "SELECT * FROM $t" --format csv | LC_ALL=C sort
   done
