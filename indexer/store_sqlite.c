@@ -63,9 +63,11 @@ const char *const wl_sqlite_sql[SQ_COUNT_] = {
 #define DAY(x) WL_SQL_FLOOR_DIV(x, WL_SQL_DAY_US)
 #define HOUR(x) WL_SQL_FLOOR_DIV(x, WL_SQL_HOUR_US)
 #define COMPLETE " EXISTS (SELECT 1 FROM sources WHERE source_id = ?1 AND complete = 1)"
-    /* The daily rows (hour NULL: no time) and their hourly twins, grouped
-     * from the events by g (DAY or HOUR); HOURLY keeps only rows with a
-     * time, like the C accumulators. */
+/* The daily rows (day NULL: no time) and their hourly twins, grouped from
+ * the events by g (DAY or HOUR); the hourly ones keep only rows with a
+ * time (TIMED), like the C accumulators. Laid out by hand: clang-format
+ * cuts the SQL into fragments. */
+/* clang-format off */
 #define ERRORS_BY(table, g, x, where)                                                              \
 	"INSERT INTO " table "(source_id, " g ", role, host_id, server_id, client_guid_id,"        \
 	" hresult, fg, n) SELECT ?1, " x ", role, host_id, server_id, client_guid_id,"             \
@@ -94,11 +96,11 @@ const char *const wl_sqlite_sql[SQ_COUNT_] = {
     [SQ_SUM_SPANS_ADD] =
         "INSERT INTO sum_spans(hour, source_id, e0, e1, c0, c1)"
         " SELECT h, ?1, MIN(e), MAX(e), MIN(c), MAX(c) FROM ("
-        "  SELECT " HOUR("ts") " AS h, event_id AS e, NULL AS c FROM events"
-                               "  WHERE source_id = ?1"
-                               "  UNION ALL SELECT " HOUR("ts") ", NULL, scan_id FROM scans"
-                                                               "  WHERE source_id = ?1) GROUP BY h",
+        "  SELECT " HOUR("ts") " AS h, event_id AS e, NULL AS c FROM events WHERE source_id = ?1"
+        "  UNION ALL SELECT " HOUR("ts") ", NULL, scan_id FROM scans WHERE source_id = ?1)"
+        " GROUP BY h",
     /* ?2: +1 when the source completes, -1 when it goes. */
+    /* clang-format on */
     [SQ_SUM_HOURS_ADD] =
         "INSERT INTO sum_hours(hour, server_id, hresult, n)"
         " SELECT " HOUR("ts") ", coalesce(server_id, 0), coalesce(hresult, -1), ?2 * COUNT(*)"
@@ -158,8 +160,8 @@ const wl_sqlite_table wl_sqlite_tables[SQ_T_COUNT_] = {
 	" scan_t1, ok_t1, max_evaluated, max_deployed, max_round_trips) VALUES"
 const wl_sqlite_table wl_sqlite_sum_tables[SUM_MAPS_] = {
     [SUM_ERRORS] = {"INSERT INTO sum_errors" ERRORS_COLS("day"), "(?,?,?,?,?,?,?,?,?)", 9, NULL},
-    [SUM_ERRORS_H] = {"INSERT INTO sum_errors_hourly" ERRORS_COLS("hour"), "(?,?,?,?,?,?,?,?,?)",
-                      9, NULL},
+    [SUM_ERRORS_H] = {"INSERT INTO sum_errors_hourly" ERRORS_COLS("hour"), "(?,?,?,?,?,?,?,?,?)", 9,
+                      NULL},
     [SUM_ACTIVITY] = {"INSERT INTO sum_activity" ACTIVITY_COLS("day"),
                       "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", 15, NULL},
     [SUM_ACTIVITY_H] = {"INSERT INTO sum_activity_hourly" ACTIVITY_COLS("hour"),

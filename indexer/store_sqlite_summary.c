@@ -2,9 +2,9 @@
  * reports read instead of every event, kept exact by the two moments that
  * change what the index holds. When a source completes, its events and
  * scans are grouped into rows of its own (sum_errors, sum_activity, their
- * hourly twins, sum_spans) and added to sum_hours; when a source is deleted (duplicate,
- * shorter copy, earlier copy of a grown log, leftover of a killed run),
- * its rows go and sum_hours is subtracted from. Both happen in the
+ * hourly twins, sum_spans) and added to sum_hours; when a source is
+ * deleted (duplicate, shorter copy, earlier copy of a grown log, leftover
+ * of a killed run), its rows go and sum_hours is subtracted from. Both happen in the
  * transaction that completes or deletes it, so the summaries hold exactly
  * the complete sources, whatever a run or a kill does.
  *
@@ -18,9 +18,10 @@
  * per lane), so its completion writes a few rows per day instead of reading
  * its events back: that read-back cost the ingest 1.4 CPU-s per GB of
  * logs. Only the hourly maps are kept per row; the daily ones are rolled up
- * from them at the completion. A source with more distinct keys than sq->sum_keys_max (bounded
- * memory) is grouped by SQL at its completion instead, as is a complete
- * source that is deleted (it is read once, to subtract it). */
+ * from them at the completion. A source with more distinct keys than
+ * sq->sum_keys_max (bounded memory) is grouped by SQL at its completion
+ * instead, as is a complete source that is deleted (it is read once, to
+ * subtract it). */
 #include <stdlib.h>
 #include <string.h>
 #include <xxhash.h>
@@ -351,11 +352,9 @@ static wl_status write_map(wl_sqlite *sq, const wl_summap *m, int t, int64_t id,
 {
 	bool with_source = wl_sqlite_sum_tables[t].ncol > (int)(m->nk + m->nv);
 	size_t len = slot_len(m), next = 0, left = m->used;
-	if (timed_only(t)) {
-		for (size_t i = 0; i < m->cap; i++)
-			if (m->v[i * len] && m->v[i * len + 1] == WL_SUM_NULL)
-				left--;
-	}
+	for (size_t i = 0; timed_only(t) && i < m->cap; i++)
+		if (m->v[i * len] && skipped(t, m->v + i * len))
+			left--;
 	for (int k = WL_SQ_BATCH_LOG; k >= 0; k--) {
 		size_t size = (size_t)1 << k;
 		sqlite3_stmt *s = sq->sum_ins[t][k];
@@ -412,7 +411,7 @@ static wl_status refresh_faults(wl_sqlite *sq, char *err, size_t errlen)
  * everything. */
 static wl_status add_by_sql(wl_sqlite *sq, int64_t id, char *err, size_t errlen)
 {
-	static const int order[] = {SQ_SUM_ERRORS_ADD,   SQ_SUM_ACTIVITY_ADD, SQ_SUM_ERRORS_H_ADD,
+	static const int order[] = {SQ_SUM_ERRORS_ADD,     SQ_SUM_ACTIVITY_ADD, SQ_SUM_ERRORS_H_ADD,
 	                            SQ_SUM_ACTIVITY_H_ADD, SQ_SUM_SPANS_ADD,    SQ_FAULT_TOUCH};
 	wl_status st = hours(sq, id, 1, err, errlen);
 	for (size_t i = 0; i < sizeof order / sizeof *order && st == WL_OK; i++)
@@ -516,8 +515,8 @@ wl_status wl_sqlite_summary_remove(wl_sqlite *sq, int64_t id, char *err, size_t 
 {
 	/* sum_hours and fault_touch read the source's events and whether it
 	 * is complete: before anything of it is deleted. */
-	static const int order[] = {SQ_FAULT_TOUCH,        SQ_SUM_ERRORS_DEL,   SQ_SUM_ACTIVITY_DEL,
-	                            SQ_SUM_ERRORS_H_DEL,   SQ_SUM_ACTIVITY_H_DEL, SQ_SUM_SPANS_DEL};
+	static const int order[] = {SQ_FAULT_TOUCH,      SQ_SUM_ERRORS_DEL,     SQ_SUM_ACTIVITY_DEL,
+	                            SQ_SUM_ERRORS_H_DEL, SQ_SUM_ACTIVITY_H_DEL, SQ_SUM_SPANS_DEL};
 	wl_status st = hours(sq, id, -1, err, errlen);
 	for (size_t i = 0; i < sizeof order / sizeof *order && st == WL_OK; i++)
 		st = run_for(sq, order[i], id, err, errlen);
