@@ -189,13 +189,14 @@ static const char ddl_summaries[] =
     "  max_round_trips INTEGER);\n"
     "CREATE INDEX IF NOT EXISTS sum_activity_hourly_by_source"
     "  ON sum_activity_hourly(source_id, hour);\n"
-    /* Where a source's events and scans of one UTC hour are: the first
-     * and last event_id and scan_id (the rows between belong to other
-     * sources too). The partial hours at a window's bounds are read from
-     * events through it, and the hourly tables through its hours. hour
-     * NULL: the rows without a time. */
+    /* Where a source's events and scans with a time are: the first and
+     * last event_id and scan_id (the rows between belong to other sources
+     * too) of one UTC hour (hours 1) of a day dense enough for hourly
+     * rows, or of a whole sparser day (hours 24, hour: its first). The
+     * rows a window's bounds cut are read from events through it, and
+     * the hourly tables through the hours of dense days. */
     "CREATE TABLE IF NOT EXISTS sum_spans("
-    "  hour INTEGER, source_id INTEGER NOT NULL,"
+    "  hour INTEGER NOT NULL, hours INTEGER NOT NULL, source_id INTEGER NOT NULL,"
     "  e0 INTEGER, e1 INTEGER, c0 INTEGER, c1 INTEGER);\n"
     "CREATE INDEX IF NOT EXISTS sum_spans_by_hour ON sum_spans(hour, source_id);\n"
     "CREATE INDEX IF NOT EXISTS sum_spans_by_source ON sum_spans(source_id);\n"

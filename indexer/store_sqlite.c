@@ -64,9 +64,10 @@ const char *const wl_sqlite_sql[SQ_COUNT_] = {
 #define HOUR(x) WL_SQL_FLOOR_DIV(x, WL_SQL_HOUR_US)
 #define COMPLETE " EXISTS (SELECT 1 FROM sources WHERE source_id = ?1 AND complete = 1)"
 /* The daily rows (day NULL: no time) and their hourly twins, grouped from
- * the events by g (DAY or HOUR); the hourly ones keep only rows with a
- * time (TIMED), like the C accumulators. Laid out by hand: clang-format
- * cuts the SQL into fragments. */
+ * the events by g (DAY or HOUR), like the C accumulators: hourly rows only
+ * for the dense days of the source (DENSE: at least ?2 events and scans
+ * with a time), and spans by the hour in those days, by the day in the
+ * others. Laid out by hand: clang-format cuts the SQL into fragments. */
 /* clang-format off */
 #define ERRORS_BY(table, g, x, where)                                                              \
 	"INSERT INTO " table "(source_id, " g ", role, host_id, server_id, client_guid_id,"        \
@@ -85,20 +86,31 @@ const char *const wl_sqlite_sql[SQ_COUNT_] = {
 	"  UNION ALL SELECT " x ", 0, host_id, server_id, client_guid_id, 0, 1, ts,"               \
 	"   exit_code, evaluated, deployed, round_trips FROM scans WHERE source_id = ?1" where     \
 	" ) GROUP BY d, role, host_id, server_id, cid"
-#define TIMED " AND ts IS NOT NULL"
+#define TIMED_ROWS                                                                                 \
+	"SELECT " HOUR("ts") " AS h, event_id AS e, NULL AS c FROM events"                         \
+	"  WHERE source_id = ?1 AND ts IS NOT NULL"                                                \
+	"  UNION ALL SELECT " HOUR("ts") ", NULL, scan_id FROM scans"                              \
+	"  WHERE source_id = ?1 AND ts IS NOT NULL"
+#define DENSE                                                                                      \
+	"(SELECT d FROM (SELECT " WL_SQL_FLOOR_DIV("h", "24") " AS d FROM (" TIMED_ROWS "))"       \
+	" GROUP BY d HAVING COUNT(*) >= ?2)"
+#define IN_DENSE " AND ts IS NOT NULL AND " DAY("ts") " IN " DENSE
     [SQ_SUM_ERRORS_ADD] = ERRORS_BY("sum_errors", "day", DAY("ts"), ""),
     [SQ_SUM_ACTIVITY_ADD] = ACTIVITY_BY("sum_activity", "day", DAY("ts"), ""),
-    [SQ_SUM_ERRORS_H_ADD] = ERRORS_BY("sum_errors_hourly", "hour", HOUR("ts"), TIMED),
-    [SQ_SUM_ACTIVITY_H_ADD] = ACTIVITY_BY("sum_activity_hourly", "hour", HOUR("ts"), TIMED),
-#undef TIMED
+    [SQ_SUM_ERRORS_H_ADD] = ERRORS_BY("sum_errors_hourly", "hour", HOUR("ts"), IN_DENSE),
+    [SQ_SUM_ACTIVITY_H_ADD] = ACTIVITY_BY("sum_activity_hourly", "hour", HOUR("ts"), IN_DENSE),
+    [SQ_SUM_SPANS_ADD] =
+        "INSERT INTO sum_spans(hour, hours, source_id, e0, e1, c0, c1)"
+        " SELECT CASE WHEN dn THEN h ELSE d * 24 END, CASE WHEN dn THEN 1 ELSE 24 END, ?1,"
+        "  MIN(e), MAX(e), MIN(c), MAX(c) FROM ("
+        "  SELECT h, " WL_SQL_FLOOR_DIV("h", "24") " AS d,"
+        "   " WL_SQL_FLOOR_DIV("h", "24") " IN " DENSE " AS dn, e, c FROM (" TIMED_ROWS "))"
+        " GROUP BY 1, 2",
+#undef IN_DENSE
+#undef DENSE
+#undef TIMED_ROWS
 #undef ACTIVITY_BY
 #undef ERRORS_BY
-    [SQ_SUM_SPANS_ADD] =
-        "INSERT INTO sum_spans(hour, source_id, e0, e1, c0, c1)"
-        " SELECT h, ?1, MIN(e), MAX(e), MIN(c), MAX(c) FROM ("
-        "  SELECT " HOUR("ts") " AS h, event_id AS e, NULL AS c FROM events WHERE source_id = ?1"
-        "  UNION ALL SELECT " HOUR("ts") ", NULL, scan_id FROM scans WHERE source_id = ?1)"
-        " GROUP BY h",
     /* ?2: +1 when the source completes, -1 when it goes. */
     /* clang-format on */
     [SQ_SUM_HOURS_ADD] =
@@ -166,8 +178,8 @@ const wl_sqlite_table wl_sqlite_sum_tables[SUM_MAPS_] = {
                       "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", 15, NULL},
     [SUM_ACTIVITY_H] = {"INSERT INTO sum_activity_hourly" ACTIVITY_COLS("hour"),
                         "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", 15, NULL},
-    [SUM_SPANS] = {"INSERT INTO sum_spans(source_id, hour, e0, e1, c0, c1) VALUES", "(?,?,?,?,?,?)",
-                   6, NULL},
+    [SUM_SPANS_OUT] = {"INSERT INTO sum_spans(source_id, hour, hours, e0, e1, c0, c1) VALUES",
+                       "(?,?,?,?,?,?,?)", 7, NULL},
     [SUM_HOURS] = {"INSERT INTO sum_hours(hour, server_id, hresult, n) VALUES", "(?,?,?,?)", 4,
                    " ON CONFLICT(hour, server_id, hresult) DO UPDATE SET n = n + excluded.n"},
     [SUM_FAULTS] = {"INSERT OR IGNORE INTO temp.fault_touch(fk) VALUES", "(?)", 1, NULL},
@@ -540,6 +552,10 @@ wl_status wl_store_sqlite_open(wl_store **out, const char *path, unsigned lanes,
 	const char *keys = getenv("WSUSLOG_SUM_KEYS");
 	if (keys && *keys)
 		sq->sum_keys_max = (size_t)strtoull(keys, NULL, 10);
+	sq->sum_dense = WL_SUM_DENSE_DAY;
+	const char *dense = getenv("WSUSLOG_SUM_DENSE");
+	if (dense && *dense)
+		sq->sum_dense = (int64_t)strtoll(dense, NULL, 10);
 	if ((st = take_lock(sq, path, err, errlen)) != WL_OK)
 		goto fail;
 	if (!(sq->path = strdup(path))) {

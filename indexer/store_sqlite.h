@@ -168,8 +168,12 @@ typedef struct wl_summap {
 	unsigned nk, nv;
 } wl_summap;
 
-/* The hourly maps, sum_spans, sum_hours and the faults touched are kept as
- * rows arrive; the daily ones are rolled up from the hourly at completion. */
+/* The hourly maps, the hourly spans, sum_hours and the faults touched are
+ * kept as rows arrive; at completion the daily maps are rolled up from the
+ * hourly ones, with each day's events and scans (SUM_DAY_ROWS), which say
+ * whether the day is dense enough for hourly rows (WL_SUM_DENSE_DAY) and
+ * so the spans written (SUM_SPANS_OUT: an hour of a dense day, or a whole
+ * sparse day). */
 enum {
 	SUM_ERRORS_H,
 	SUM_ACTIVITY_H,
@@ -178,6 +182,8 @@ enum {
 	SUM_FAULTS,
 	SUM_ERRORS,
 	SUM_ACTIVITY,
+	SUM_DAY_ROWS,
+	SUM_SPANS_OUT,
 	SUM_MAPS_
 };
 /* Their rows' multi-row INSERTs: the source id (except sum_hours and
@@ -223,6 +229,7 @@ typedef struct wl_sqlite {
 	 * upsert per key at the commit instead of one per source's key. */
 	wl_summap hours;
 	size_t sum_keys_max; /* keys per lane before falling back to SQL */
+	int64_t sum_dense;   /* WL_SUM_DENSE_DAY, or WSUSLOG_SUM_DENSE */
 	unsigned lanes;
 	unsigned resumed;
 	bool fresh; /* the database had no events: indexes are built at close */

@@ -68,6 +68,10 @@ static const unsigned map_shape[SUM_MAPS_][2] = {
     [SUM_ACTIVITY] = {5, 9},
     /* key: hour; e0, e1, c0, c1 */
     [SUM_SPANS] = {1, 4},
+    /* key: day; events and scans */
+    [SUM_DAY_ROWS] = {1, 1},
+    /* keys: hour, hours (1, or 24 for a sparse day); e0, e1, c0, c1 */
+    [SUM_SPANS_OUT] = {2, 4},
     /* keys: hour, server (0: none), HRESULT (-1: none); n */
     [SUM_HOURS] = {3, 1},
     /* key: the fault (fk) */
@@ -312,9 +316,17 @@ wl_status wl_sqlite_summary_scan_id(wl_sqlite *sq, const wl_scanrow *r, int64_t 
 	return WL_OK;
 }
 
+/* Maps that are written as rows (the others only feed them). */
+static bool written(int t)
+{
+	return t != SUM_SPANS && t != SUM_DAY_ROWS;
+}
+
 wl_status wl_sqlite_summary_prepare(wl_sqlite *sq, char *err, size_t errlen)
 {
 	for (int t = 0; t < SUM_MAPS_; t++) {
+		if (!written(t))
+			continue;
 		wl_status st = wl_sqlite_prepare_multi(sq, &wl_sqlite_sum_tables[t], sq->sum_ins[t],
 		                                       err, errlen);
 		if (st != WL_OK)
@@ -332,36 +344,50 @@ void wl_sqlite_summary_finalize(wl_sqlite *sq)
 		}
 }
 
-/* The hourly tables hold only rows with a time: their NULL hour's key
- * (events without a time) is in the map for the daily roll-up only. */
-static bool timed_only(int t)
+/* A day's events and scans (SUM_DAY_ROWS of the lane), 0 when none. */
+static int64_t day_rows(const wl_summap *days, int64_t day)
 {
-	return t == SUM_ERRORS_H || t == SUM_ACTIVITY_H;
+	if (!days->used)
+		return 0;
+	size_t len = slot_len(days);
+	for (size_t j = home(days, &day);; j = (j + 1) & (days->cap - 1)) {
+		const int64_t *s = days->v + j * len;
+		if (!s[0])
+			return 0;
+		if (s[1] == day)
+			return s[2];
+	}
 }
 
-static bool skipped(int t, const int64_t *slot)
+/* Whether a used slot of map t becomes a row: the hourly tables hold rows
+ * with a time in dense days only (the NULL hour's key, events without a
+ * time, is in the map for the daily roll-up). days: the lane's day counts. */
+static bool kept(const wl_sqlite *sq, int t, const int64_t *slot, const wl_summap *days)
 {
-	return !slot[0] || (timed_only(t) && slot[1] == WL_SUM_NULL);
+	if (t != SUM_ERRORS_H && t != SUM_ACTIVITY_H)
+		return true;
+	return slot[1] != WL_SUM_NULL &&
+	       day_rows(days, floor_div(slot[1], HOURS_PER_DAY)) >= sq->sum_dense;
 }
 
 /* Every row of map t, in multi-row INSERTs of up to BATCH_ROWS rows (one
  * step per row cost the writer a third more): the source id when the
  * table has one, then the row's key and values (NULL for WL_SUM_NULL). */
-static wl_status write_map(wl_sqlite *sq, const wl_summap *m, int t, int64_t id, char *err,
-                           size_t errlen)
+static wl_status write_map(wl_sqlite *sq, const wl_summap *m, int t, int64_t id,
+                           const wl_summap *days, char *err, size_t errlen)
 {
 	bool with_source = wl_sqlite_sum_tables[t].ncol > (int)(m->nk + m->nv);
-	size_t len = slot_len(m), next = 0, left = m->used;
-	for (size_t i = 0; timed_only(t) && i < m->cap; i++)
-		if (m->v[i * len] && skipped(t, m->v + i * len))
-			left--;
+	size_t len = slot_len(m), next = 0, left = 0;
+	for (size_t i = 0; i < m->cap; i++)
+		if (m->v[i * len] && kept(sq, t, m->v + i * len, days))
+			left++;
 	for (int k = WL_SQ_BATCH_LOG; k >= 0; k--) {
 		size_t size = (size_t)1 << k;
 		sqlite3_stmt *s = sq->sum_ins[t][k];
 		for (; left >= size; left -= size) {
 			int p = 1;
 			for (size_t r = 0; r < size; r++) {
-				while (skipped(t, m->v + next * len))
+				while (!m->v[next * len] || !kept(sq, t, m->v + next * len, days))
 					next++;
 				const int64_t *row = m->v + next++ * len + 1;
 				if (with_source)
@@ -414,8 +440,12 @@ static wl_status add_by_sql(wl_sqlite *sq, int64_t id, char *err, size_t errlen)
 	static const int order[] = {SQ_SUM_ERRORS_ADD,     SQ_SUM_ACTIVITY_ADD, SQ_SUM_ERRORS_H_ADD,
 	                            SQ_SUM_ACTIVITY_H_ADD, SQ_SUM_SPANS_ADD,    SQ_FAULT_TOUCH};
 	wl_status st = hours(sq, id, 1, err, errlen);
-	for (size_t i = 0; i < sizeof order / sizeof *order && st == WL_OK; i++)
+	for (size_t i = 0; i < sizeof order / sizeof *order && st == WL_OK; i++) {
+		/* ?2 of the hourly statements: the rows of a dense day. */
+		if (sqlite3_bind_parameter_count(sq->st[order[i]]) >= 2)
+			sqlite3_bind_int64(sq->st[order[i]], 2, sq->sum_dense);
 		st = run_for(sq, order[i], id, err, errlen);
+	}
 	return st;
 }
 
@@ -430,7 +460,7 @@ wl_status wl_sqlite_summary_flush(wl_sqlite *sq, char *err, size_t errlen)
 		map_clear(&sq->hours);
 		return WL_OK;
 	}
-	wl_status st = write_map(sq, &sq->hours, SUM_HOURS, 0, err, errlen);
+	wl_status st = write_map(sq, &sq->hours, SUM_HOURS, 0, NULL, err, errlen);
 	map_clear(&sq->hours);
 	if (st != WL_OK)
 		sq->sums_broken = true;
@@ -458,7 +488,7 @@ static wl_status pend_hours(wl_sqlite *sq, const wl_summap *m, char *err, size_t
  * day, the counts added, the times and proxies their extremes (the
  * accumulators' own rules, so a daily row is what grouping the source's
  * events by day gives). */
-static wl_status roll_up(const wl_summap *h, wl_summap *d, bool activity)
+static wl_status roll_up(const wl_summap *h, wl_summap *d, wl_summap *days, bool activity)
 {
 	size_t len = slot_len(h);
 	int64_t key[8];
@@ -482,6 +512,38 @@ static wl_status roll_up(const wl_summap *h, wl_summap *d, bool activity)
 		take_min(&v[A_T0], x[A_T0]);
 		for (int c = A_T1; c <= A_RT; c++)
 			take_max(&v[c], x[c]);
+		if (key[0] == WL_SUM_NULL)
+			continue;
+		if (!(v = map_at(days, key)))
+			return WL_E_NOMEM;
+		add_count(v, x[A_EVENTS] + x[A_SCANS]);
+	}
+	return WL_OK;
+}
+
+/* The spans written: an hour of a dense day as it is, the hours of a
+ * sparse day merged into one span of 24 hours (the query reads such a day
+ * raw when a bound cuts it). Rows without a time get none: a window never
+ * reads them. */
+static wl_status spans_out(const wl_sqlite *sq, wl_sumacc *a)
+{
+	const wl_summap *h = &a->m[SUM_SPANS];
+	size_t len = slot_len(h);
+	for (size_t i = 0; i < h->cap; i++) {
+		const int64_t *slot = h->v + i * len;
+		if (!slot[0] || slot[1] == WL_SUM_NULL)
+			continue;
+		int64_t day = floor_div(slot[1], HOURS_PER_DAY);
+		bool dense = day_rows(&a->m[SUM_DAY_ROWS], day) >= sq->sum_dense;
+		int64_t key[2] = {dense ? slot[1] : day * HOURS_PER_DAY, dense ? 1 : HOURS_PER_DAY};
+		int64_t *v = map_at(&a->m[SUM_SPANS_OUT], key);
+		if (!v)
+			return WL_E_NOMEM;
+		const int64_t *x = slot + 2;
+		take_min(&v[0], x[0]);
+		take_max(&v[1], x[1]);
+		take_min(&v[2], x[2]);
+		take_max(&v[3], x[3]);
 	}
 	return WL_OK;
 }
@@ -492,15 +554,19 @@ wl_status wl_sqlite_summary_add(wl_sqlite *sq, unsigned lane, int64_t id, char *
 	wl_status st = WL_OK;
 	if (a->overflow) {
 		st = add_by_sql(sq, id, err, errlen);
-	} else if ((st = roll_up(&a->m[SUM_ERRORS_H], &a->m[SUM_ERRORS], false)) != WL_OK ||
-	           (st = roll_up(&a->m[SUM_ACTIVITY_H], &a->m[SUM_ACTIVITY], true)) != WL_OK) {
+	} else if ((st = roll_up(&a->m[SUM_ERRORS_H], &a->m[SUM_ERRORS], NULL, false)) != WL_OK ||
+	           (st = roll_up(&a->m[SUM_ACTIVITY_H], &a->m[SUM_ACTIVITY], &a->m[SUM_DAY_ROWS],
+	                         true)) != WL_OK ||
+	           (st = spans_out(sq, a)) != WL_OK) {
 		sq->sums_broken = true;
 		wl_sqlite_summary_reset(sq, lane);
 		return st;
 	}
 	for (int t = 0; t < SUM_MAPS_ && st == WL_OK && !a->overflow; t++)
-		st = t == SUM_HOURS ? pend_hours(sq, &a->m[t], err, errlen)
-		                    : write_map(sq, &a->m[t], t, id, err, errlen);
+		if (t == SUM_HOURS)
+			st = pend_hours(sq, &a->m[t], err, errlen);
+		else if (written(t))
+			st = write_map(sq, &a->m[t], t, id, &a->m[SUM_DAY_ROWS], err, errlen);
 	if (st == WL_OK && (a->overflow || a->m[SUM_FAULTS].used))
 		st = refresh_faults(sq, err, errlen);
 	wl_sqlite_summary_reset(sq, lane);

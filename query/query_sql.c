@@ -155,9 +155,11 @@ const char wl_sql_guid[] = "SELECT e.role, e.ts, h.name, sv.name, cg.guid, e.hre
  * A window is answered at two grains: its whole UTC days from the daily
  * tables, the whole hours of the days a bound cuts from the hourly ones,
  * and only the partial hours at the bounds from events and scans, found
- * through sum_spans. The answers are those of the statements over raw
- * events, for any bounds, and no part reads more than two days of hourly
- * rows or two hours of events. UNIT_LO/UNIT_HI: the first whole unit u of
+ * through sum_spans; a source's day too sparse for hourly rows
+ * (WL_SUM_DENSE_DAY) is read raw when a bound cuts it. The answers are
+ * those of the statements over raw events, for any bounds, and no part
+ * reads more than two days of hourly rows, two hours of a dense day's
+ * events, or two sparse days' events. UNIT_LO/UNIT_HI: the first whole unit u of
  * the window and the unit after the last; WHOLE: a unit number k in them
  * (rows without a time only when there are no bounds); IN_WHOLE: a time in
  * them; CUT_HOUR: hour h is whole but its day is not (at most 2 x 24 hours,
@@ -181,20 +183,28 @@ const char wl_sql_guid[] = "SELECT e.role, e.ts, h.name, sv.name, cg.guid, e.hre
 	" AND " WHOLE(h, WL_SQL_HOUR_US)                                                           \
 	" AND NOT " WHOLE(WL_SQL_FLOOR_DIV(h, "24"), WL_SQL_DAY_US)
 /* edge, edge_scans (CROSS JOIN: sum_spans first, whatever the planner
- * guesses): the events and scans of complete sources in the window but
- * not in its whole hours; only the hours of the two bounds hold them. */
-#define EDGE_CTE                                                                                   \
+ * guesses): the events and scans of complete sources in the window that
+ * no summary row holds: those in the partial hours at the bounds (spans of
+ * one hour), and in a sparse day (a span of 24 hours, no hourly rows) those
+ * not in the window's whole units u (DAY; HOUR for timeline, whose whole
+ * hours are in sum_hours). */
+#define SPAN_AT_BOUNDS                                                                             \
+	"m.hour IN (" HOUR_OF(":since") ", " HOUR_OF(":until") ", " DAY_OF(":since") " * 24, "     \
+	DAY_OF(":until") " * 24)"
+#define EDGE_OF(x, u)                                                                              \
+	"(m.hours = 1 AND m.hour IN (" HOUR_OF(":since") ", " HOUR_OF(":until") ")"                \
+	" AND NOT " IN_WHOLE(x, WL_SQL_HOUR_US) " OR m.hours = 24 AND NOT " IN_WHOLE(x, u) ")"     \
+	" AND " IN_WINDOW(x)
+#define EDGE_CTE(u)                                                                                \
 	"edge AS ("                                                                                \
 	"  SELECT e.* FROM sum_spans m CROSS JOIN events e"                                        \
 	"    ON e.event_id BETWEEN m.e0 AND m.e1 AND +e.source_id = m.source_id"                   \
-	"  WHERE m.hour IN (" HOUR_OF(":since") ", " HOUR_OF(":until") ")"                         \
-	"    AND " IN_WINDOW("e.ts") " AND NOT " IN_WHOLE("e.ts", WL_SQL_HOUR_US) ")"
-#define EDGE_SCANS_CTE                                                                             \
+	"  WHERE " SPAN_AT_BOUNDS " AND " EDGE_OF("e.ts", u) ")"
+#define EDGE_SCANS_CTE(u)                                                                          \
 	"edge_scans AS ("                                                                          \
 	"  SELECT c.* FROM sum_spans m CROSS JOIN scans c"                                         \
 	"    ON c.scan_id BETWEEN m.c0 AND m.c1 AND +c.source_id = m.source_id"                    \
-	"  WHERE m.hour IN (" HOUR_OF(":since") ", " HOUR_OF(":until") ")"                         \
-	"    AND " IN_WINDOW("c.ts") " AND NOT " IN_WHOLE("c.ts", WL_SQL_HOUR_US) ")"
+	"  WHERE " SPAN_AT_BOUNDS " AND " EDGE_OF("c.ts", u) ")"
 /* serr, sact: the rows of sum_errors and sum_activity for the window's
  * whole days and of their hourly twins for the whole hours of cut days
  * (the hourly rows of a source's hour found through sum_spans). */
@@ -208,7 +218,7 @@ const char wl_sql_guid[] = "SELECT e.role, e.ts, h.name, sv.name, cg.guid, e.hre
 	"  UNION ALL SELECT " cols " FROM ("                                                       \
 	"    SELECT r.* FROM sum_spans m CROSS JOIN " hourly " r"                                  \
 	"      ON r.source_id = m.source_id AND r.hour = m.hour"                                   \
-	"    WHERE " CUT_HOUR("m.hour") "))"
+	"    WHERE m.hours = 1 AND " CUT_HOUR("m.hour") "))"
 #define SERR_CTE SUM_GRAINS("serr", SERR_COLS, "sum_errors", "sum_errors_hourly")
 #define SACT_CTE SUM_GRAINS("sact", SACT_COLS, "sum_activity", "sum_activity_hourly")
 /* frec from faults and fault_members: one row per distinct (client id,
@@ -220,7 +230,7 @@ const char wl_sql_guid[] = "SELECT e.role, e.ts, h.name, sv.name, cg.guid, e.hre
 	"    NULL AS event_id, m.cid, m.hresult, f.fts, f.fsrv, f.fcode, f.fpar"                   \
 	"  FROM faults f JOIN fault_members m ON m.fk = f.fk)"
 #define ACTIVITY_SUM_CTE                                                                           \
-	EDGE_CTE ", " EDGE_SCANS_CTE ", " SACT_CTE ", act AS ("                                    \
+	EDGE_CTE(WL_SQL_DAY_US) ", " EDGE_SCANS_CTE(WL_SQL_DAY_US) ", " SACT_CTE ", act AS ("                                    \
 	"  SELECT server_id AS sid, client_guid_id AS cid, t0, t1, scans AS scan FROM sact"        \
 	"  WHERE server_id IS NOT NULL"                                                            \
 	"  UNION ALL SELECT server_id, client_guid_id, ts, ts, 0 FROM edge"                        \
@@ -232,7 +242,7 @@ const char wl_sql_guid[] = "SELECT e.role, e.ts, h.name, sv.name, cg.guid, e.hre
 /* The same from the summaries (serr) and the events at the window's edges:
  * rows (role, host_id, server_id, client_guid_id, hresult, fg, n). */
 #define ERRORS_SUM_ROWS                                                                            \
-	"WITH " EDGE_CTE ", " SERR_CTE ", u AS ("                                                  \
+	"WITH " EDGE_CTE(WL_SQL_DAY_US) ", " SERR_CTE ", u AS ("                                                  \
 	"  SELECT " SERR_COLS " FROM serr"                                                         \
 	"  UNION ALL SELECT role, host_id, server_id, client_guid_id, hresult, fault_guid_id, 1"    \
 	"  FROM edge WHERE hresult IS NOT NULL)"
@@ -382,7 +392,8 @@ const char wl_sql_servers_sum[] = SERVERS_SQL(FAULTS_SUM_CTE, ACTIVITY_SUM_CTE);
 /* The same from sum_activity (who had events or scans where, last scans),
  * sum_errors (the HRESULTs) and the window's edges. */
 #define CLIENTS_SUM_ROWS                                                                           \
-	EDGE_CTE ", " EDGE_SCANS_CTE ", " SERR_CTE ", " SACT_CTE ", cev AS ("                      \
+	EDGE_CTE(WL_SQL_DAY_US) ", " EDGE_SCANS_CTE(WL_SQL_DAY_US) ", " SERR_CTE ", " SACT_CTE   \
+	", cev AS ("                      \
 	"  SELECT a.client_guid_id AS cid, a.role, h.name AS hname, a.server_id,"                  \
 	"    NULL AS hresult, NULL AS fg, 0 AS n"                                                  \
 	"  FROM sact a LEFT JOIN hosts h ON h.host_id = a.host_id"                                 \
@@ -439,7 +450,7 @@ const char wl_sql_clients_sum[] = CLIENTS_SQL(FAULTS_SUM_CTE, CLIENTS_SUM_ROWS);
 /* Whole hours from sum_hours (server 0, hresult -1: none), the rest from
  * the events at the edges. */
 #define TIMELINE_SUM_EVENTS                                                                        \
-	EDGE_CTE                                                                                   \
+	EDGE_CTE(WL_SQL_HOUR_US)                                                                   \
 	", ev AS ("                                                                                \
 	"  SELECT hour * " WL_SQL_HOUR_US " AS ts, n FROM sum_hours"                               \
 	"  WHERE n <> 0 AND " WHOLE(                                                               \
@@ -598,7 +609,7 @@ const char wl_sql_configs[] =
 	"    AND " IN_WINDOW("c.ts") "  GROUP BY c.server_id, c.client_guid_id)"
 /* clang-format off */
 #define PROXIES_SUM_SCANS                                                                          \
-	EDGE_SCANS_CTE ", " SACT_CTE ", per AS ("                                                  \
+	EDGE_SCANS_CTE(WL_SQL_DAY_US) ", " SACT_CTE ", per AS ("                                                  \
 	"  SELECT sid, cid, MAX(ev) AS ev, MAX(dep) AS dep, MAX(rt) AS rt FROM ("                  \
 	"    SELECT server_id AS sid, client_guid_id AS cid, max_evaluated AS ev,"                 \
 	"      max_deployed AS dep, max_round_trips AS rt FROM sact WHERE scans > 0"               \

@@ -81,6 +81,15 @@
 /* The example line of a shape, cut here (whole lines are in the log). */
 #define WL_AUDIT_EXAMPLE_MAX 512u
 
+/* Summaries (docs/SCHEMA.md): a source's UTC day gets hourly summary rows
+ * only when it holds at least this many events and scans. A window's bound
+ * in a sparser day reads that day's rows raw instead: at most this many
+ * per source and cut day, while the hourly rows of a sparse day would be
+ * about as many as its events (the light profile: 1.1 hourly rows per event
+ * and scan, +49 % ingest CPU; the failing fleet: 0.14, all days dense).
+ * WSUSLOG_SUM_DENSE=N in the environment sets it, for tests. */
+#define WL_SUM_DENSE_DAY 256
+
 /* Worker threads: -j above this is clamped. */
 #define WL_THREADS_MAX 64
 

@@ -8,6 +8,10 @@
 #   its copy; a run killed and resumed; the real logs of ../shared; the
 #   generator's failing-fleet profile. And the summary tables the writer
 #   groups in memory equal those SQL groups from the events.
+# A source's day gets hourly rows only when dense (WL_SUM_DENSE_DAY events
+# and scans); a bound in a sparser day reads it raw. These corpora are
+# small, so WSUSLOG_SUM_DENSE lowers the threshold where a section must see
+# both kinds of day (mixed), or every day dense (1).
 #   e2e_summaries.sh GEN INDEX QUERY SHARED_DIR TMPDIR
 set -euo pipefail
 gen=$1 idx=$2 qry=$3 shared=$4 tmp=$5
@@ -15,6 +19,11 @@ gen=$1 idx=$2 qry=$3 shared=$4 tmp=$5
 rm -rf "$tmp"; mkdir -p "$tmp"
 fail() { echo "e2e_summaries: $*" >&2; exit 1; }
 val() { "$qry" --db "$1" sql "$2" --format csv | tail -1 | tr -d '\r'; }
+# Both kinds of day in db: spans of one hour (dense) and of a day (sparse).
+mixed() {
+  [ "$(val "$1" "SELECT COUNT(DISTINCT hours) FROM sum_spans")" = 2 ] ||
+    fail "$2: not both dense and sparse days (WSUSLOG_SUM_DENSE=${WSUSLOG_SUM_DENSE:-})"
+}
 
 # Bounds a third and two thirds into the index's time span, at odd seconds.
 check() { # db label
@@ -45,8 +54,10 @@ mv "$tmp"/corpus/servers_* "$tmp/servers/"
 mv "$tmp"/corpus/* "$tmp/clients/"
 
 # Client sides first, the servers' records of the same faults in a second run.
+export WSUSLOG_SUM_DENSE=5
 db=$tmp/runs.db
 "$idx" -q --db "$db" "$tmp/clients"
+mixed "$db" "clients only"
 check "$db" "clients only"
 "$idx" -q --db "$db" "$tmp/clients" "$tmp/servers"
 check "$db" "servers in a second run"
@@ -73,7 +84,8 @@ touch -d '+1 minute' "$tmp/more/pc-grown-WindowsUpdate.log"
   fail "the grown log did not replace its copy"
 check "$db" "grown log replaced"
 
-# Killed mid-run, then resumed.
+# Killed mid-run, then resumed; every day dense.
+export WSUSLOG_SUM_DENSE=1
 db=$tmp/killed.db
 for ms in 150 400; do
   "$idx" -q -j 2 --db "$db" "$tmp/clients" "$tmp/servers" >/dev/null 2>&1 &
@@ -88,7 +100,8 @@ check "$db" "resumed"
 # The writer groups each source's summaries in memory as its rows arrive;
 # a source with more keys than WSUSLOG_SUM_KEYS is grouped by SQL from its
 # events instead (0: every source, 40: some, part way through). All three
-# must write the same summary tables, row for row (-j 1: same ids).
+# must write the same summary tables, row for row (-j 1: same ids), and
+# decide alike which days are dense.
 tables() {
   local t
   for t in sum_errors sum_errors_hourly sum_activity sum_activity_hourly sum_spans sum_hours \
@@ -97,12 +110,14 @@ tables() {
     "$qry" --db "$1" sql "SELECT * FROM $t" --format csv | LC_ALL=C sort
   done
 }
+export WSUSLOG_SUM_DENSE=5
 for keys in "" 0 40; do
   rm -f "$tmp/keys.db"*
   WSUSLOG_SUM_KEYS=$keys "$idx" -q -j 1 --db "$tmp/keys.db" "$tmp/clients" "$tmp/servers" "$tmp/more"
   tables "$tmp/keys.db" > "$tmp/keys-$keys.txt"
 done
 [ "$(grep -c . "$tmp/keys-.txt")" -gt 100 ] || fail "summary tables nearly empty"
+mixed "$tmp/keys.db" "grouped by SQL"
 cmp "$tmp/keys-.txt" "$tmp/keys-0.txt" || fail "summaries grouped in memory differ from SQL's"
 cmp "$tmp/keys-.txt" "$tmp/keys-40.txt" || fail "summaries differ when some sources overflow"
 check "$tmp/keys.db" "some sources grouped by SQL"
@@ -110,7 +125,8 @@ check "$tmp/keys.db" "some sources grouped by SQL"
 # A full disk (PRAGMA max_page_count) stops a run wherever it is, summaries
 # included: what it committed holds summaries of exactly its complete
 # sources, and a later run completes them.
-# (The whole index takes about 95 pages.)
+# (The whole index takes about 95 pages.) Every day sparse (the default).
+unset WSUSLOG_SUM_DENSE
 db=$tmp/full.db
 for pages in 45 60 75; do
   rm -f "$db"*
@@ -132,7 +148,8 @@ fi
 "$gen" --seed 12 --clients 80 --servers 3 --days 5 --size 8M --profile failing \
   --zst-dir "$tmp/failing" --truth "$tmp/failing-truth" >/dev/null 2>&1
 db=$tmp/failing.db
-"$idx" -q -j 2 --db "$db" "$tmp/failing"
+WSUSLOG_SUM_DENSE=40 "$idx" -q -j 2 --db "$db" "$tmp/failing"
 [ "$(val "$db" "SELECT COUNT(*) FROM faults")" -gt 0 ] || fail "failing profile: no faults"
+mixed "$db" "failing profile"
 check "$db" "failing profile"
 echo "e2e_summaries: ok"
