@@ -163,6 +163,13 @@ static const char ddl_summaries[] =
     "  host_id INTEGER, server_id INTEGER, client_guid_id INTEGER,"
     "  hresult INTEGER NOT NULL, fg INTEGER, n INTEGER NOT NULL);\n"
     "CREATE INDEX IF NOT EXISTS sum_errors_by_source ON sum_errors(source_id);\n"
+    /* The same over the whole source (no day): what a report without
+     * bounds reads, a few rows per source whatever its days. */
+    "CREATE TABLE IF NOT EXISTS sum_errors_total("
+    "  source_id INTEGER NOT NULL, role INTEGER NOT NULL,"
+    "  host_id INTEGER, server_id INTEGER, client_guid_id INTEGER,"
+    "  hresult INTEGER NOT NULL, fg INTEGER, n INTEGER NOT NULL);\n"
+    "CREATE INDEX IF NOT EXISTS sum_errors_total_by_source ON sum_errors_total(source_id);\n"
     /* The same per UTC hour, for events with a time; read through
      * sum_spans for the hours of a cut day only. */
     "CREATE TABLE IF NOT EXISTS sum_errors_hourly("
@@ -181,6 +188,14 @@ static const char ddl_summaries[] =
     "  scan_t1 INTEGER, ok_t1 INTEGER, max_evaluated INTEGER, max_deployed INTEGER,"
     "  max_round_trips INTEGER);\n"
     "CREATE INDEX IF NOT EXISTS sum_activity_by_source ON sum_activity(source_id);\n"
+    "CREATE TABLE IF NOT EXISTS sum_activity_total("
+    "  source_id INTEGER NOT NULL, role INTEGER NOT NULL,"
+    "  host_id INTEGER, server_id INTEGER, client_guid_id INTEGER,"
+    "  events INTEGER NOT NULL, scans INTEGER NOT NULL, t0 INTEGER, t1 INTEGER,"
+    "  scan_t1 INTEGER, ok_t1 INTEGER, max_evaluated INTEGER, max_deployed INTEGER,"
+    "  max_round_trips INTEGER);\n"
+    "CREATE INDEX IF NOT EXISTS sum_activity_total_by_source"
+    "  ON sum_activity_total(source_id);\n"
     "CREATE TABLE IF NOT EXISTS sum_activity_hourly("
     "  source_id INTEGER NOT NULL, hour INTEGER NOT NULL, role INTEGER NOT NULL,"
     "  host_id INTEGER, server_id INTEGER, client_guid_id INTEGER,"

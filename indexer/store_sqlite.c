@@ -97,6 +97,17 @@ const char *const wl_sqlite_sql[SQ_COUNT_] = {
 #define IN_DENSE " AND ts IS NOT NULL AND " DAY("ts") " IN " DENSE
     [SQ_SUM_ERRORS_ADD] = ERRORS_BY("sum_errors", "day", DAY("ts"), ""),
     [SQ_SUM_ACTIVITY_ADD] = ACTIVITY_BY("sum_activity", "day", DAY("ts"), ""),
+    /* The totals, rolled up from the daily rows just written. */
+    [SQ_SUM_ERRORS_T_ADD] =
+        "INSERT INTO sum_errors_total(source_id, role, host_id, server_id, client_guid_id,"
+        " hresult, fg, n) SELECT ?1, role, host_id, server_id, client_guid_id, hresult, fg,"
+        " SUM(n) FROM sum_errors WHERE source_id = ?1 GROUP BY 2, 3, 4, 5, 6, 7",
+    [SQ_SUM_ACTIVITY_T_ADD] =
+        "INSERT INTO sum_activity_total(source_id, role, host_id, server_id, client_guid_id,"
+        " events, scans, t0, t1, scan_t1, ok_t1, max_evaluated, max_deployed, max_round_trips)"
+        " SELECT ?1, role, host_id, server_id, client_guid_id, SUM(events), SUM(scans),"
+        " MIN(t0), MAX(t1), MAX(scan_t1), MAX(ok_t1), MAX(max_evaluated), MAX(max_deployed),"
+        " MAX(max_round_trips) FROM sum_activity WHERE source_id = ?1 GROUP BY 2, 3, 4, 5",
     [SQ_SUM_ERRORS_H_ADD] = ERRORS_BY("sum_errors_hourly", "hour", HOUR("ts"), IN_DENSE),
     [SQ_SUM_ACTIVITY_H_ADD] = ACTIVITY_BY("sum_activity_hourly", "hour", HOUR("ts"), IN_DENSE),
     [SQ_SUM_SPANS_ADD] =
@@ -121,6 +132,8 @@ const char *const wl_sqlite_sql[SQ_COUNT_] = {
                               "SET n = n + excluded.n",
     [SQ_SUM_ERRORS_DEL] = "DELETE FROM sum_errors WHERE source_id = ?1",
     [SQ_SUM_ACTIVITY_DEL] = "DELETE FROM sum_activity WHERE source_id = ?1",
+    [SQ_SUM_ERRORS_T_DEL] = "DELETE FROM sum_errors_total WHERE source_id = ?1",
+    [SQ_SUM_ACTIVITY_T_DEL] = "DELETE FROM sum_activity_total WHERE source_id = ?1",
     [SQ_SUM_ERRORS_H_DEL] = "DELETE FROM sum_errors_hourly WHERE source_id = ?1",
     [SQ_SUM_ACTIVITY_H_DEL] = "DELETE FROM sum_activity_hourly WHERE source_id = ?1",
     [SQ_SUM_SPANS_DEL] = "DELETE FROM sum_spans WHERE source_id = ?1",
@@ -178,6 +191,13 @@ const wl_sqlite_table wl_sqlite_sum_tables[SUM_MAPS_] = {
                       "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", 15, NULL},
     [SUM_ACTIVITY_H] = {"INSERT INTO sum_activity_hourly" ACTIVITY_COLS("hour"),
                         "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", 15, NULL},
+    [SUM_ERRORS_T] = {"INSERT INTO sum_errors_total(source_id, role, host_id, server_id,"
+                      " client_guid_id, hresult, fg, n) VALUES",
+                      "(?,?,?,?,?,?,?,?)", 8, NULL},
+    [SUM_ACTIVITY_T] = {"INSERT INTO sum_activity_total(source_id, role, host_id, server_id,"
+                        " client_guid_id, events, scans, t0, t1, scan_t1, ok_t1, max_evaluated,"
+                        " max_deployed, max_round_trips) VALUES",
+                        "(?,?,?,?,?,?,?,?,?,?,?,?,?,?)", 14, NULL},
     [SUM_SPANS_OUT] = {"INSERT INTO sum_spans(source_id, hour, hours, e0, e1, c0, c1) VALUES",
                        "(?,?,?,?,?,?,?)", 7, NULL},
     [SUM_HOURS] = {"INSERT INTO sum_hours(hour, server_id, hresult, n) VALUES", "(?,?,?,?)", 4,

@@ -75,12 +75,16 @@ enum {
 	/* Summaries (store_sqlite_summary.c). */
 	SQ_SUM_ERRORS_ADD,
 	SQ_SUM_ACTIVITY_ADD,
+	SQ_SUM_ERRORS_T_ADD,
+	SQ_SUM_ACTIVITY_T_ADD,
 	SQ_SUM_ERRORS_H_ADD,
 	SQ_SUM_ACTIVITY_H_ADD,
 	SQ_SUM_SPANS_ADD,
 	SQ_SUM_HOURS_ADD,
 	SQ_SUM_ERRORS_DEL,
 	SQ_SUM_ACTIVITY_DEL,
+	SQ_SUM_ERRORS_T_DEL,
+	SQ_SUM_ACTIVITY_T_DEL,
 	SQ_SUM_ERRORS_H_DEL,
 	SQ_SUM_ACTIVITY_H_DEL,
 	SQ_SUM_SPANS_DEL,
@@ -173,7 +177,7 @@ typedef struct wl_summap {
  * hourly ones, with each day's events and scans (SUM_DAY_ROWS), which say
  * whether the day is dense enough for hourly rows (WL_SUM_DENSE_DAY) and
  * so the spans written (SUM_SPANS_OUT: an hour of a dense day, or a whole
- * sparse day). */
+ * sparse day); the totals (_T) are rolled up from the daily maps. */
 enum {
 	SUM_ERRORS_H,
 	SUM_ACTIVITY_H,
@@ -184,6 +188,8 @@ enum {
 	SUM_ACTIVITY,
 	SUM_DAY_ROWS,
 	SUM_SPANS_OUT,
+	SUM_ERRORS_T,
+	SUM_ACTIVITY_T,
 	SUM_MAPS_
 };
 /* Their rows' multi-row INSERTs: the source id (except sum_hours and

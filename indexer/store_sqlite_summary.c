@@ -70,6 +70,9 @@ static const unsigned map_shape[SUM_MAPS_][2] = {
     [SUM_SPANS] = {1, 4},
     /* key: day; events and scans */
     [SUM_DAY_ROWS] = {1, 1},
+    /* the daily keys without the day, the same values */
+    [SUM_ERRORS_T] = {6, 1},
+    [SUM_ACTIVITY_T] = {4, 9},
     /* keys: hour, hours (1, or 24 for a sparse day); e0, e1, c0, c1 */
     [SUM_SPANS_OUT] = {2, 4},
     /* keys: hour, server (0: none), HRESULT (-1: none); n */
@@ -437,8 +440,9 @@ static wl_status refresh_faults(wl_sqlite *sq, char *err, size_t errlen)
  * everything. */
 static wl_status add_by_sql(wl_sqlite *sq, int64_t id, char *err, size_t errlen)
 {
-	static const int order[] = {SQ_SUM_ERRORS_ADD,     SQ_SUM_ACTIVITY_ADD, SQ_SUM_ERRORS_H_ADD,
-	                            SQ_SUM_ACTIVITY_H_ADD, SQ_SUM_SPANS_ADD,    SQ_FAULT_TOUCH};
+	static const int order[] = {
+	    SQ_SUM_ERRORS_ADD,   SQ_SUM_ACTIVITY_ADD,   SQ_SUM_ERRORS_T_ADD, SQ_SUM_ACTIVITY_T_ADD,
+	    SQ_SUM_ERRORS_H_ADD, SQ_SUM_ACTIVITY_H_ADD, SQ_SUM_SPANS_ADD,    SQ_FAULT_TOUCH};
 	wl_status st = hours(sq, id, 1, err, errlen);
 	for (size_t i = 0; i < sizeof order / sizeof *order && st == WL_OK; i++) {
 		/* ?2 of the hourly statements: the rows of a dense day. */
@@ -491,13 +495,15 @@ static wl_status pend_hours(wl_sqlite *sq, const wl_summap *m, char *err, size_t
 static wl_status roll_up(const wl_summap *h, wl_summap *d, wl_summap *days, bool activity)
 {
 	size_t len = slot_len(h);
+	/* To a total (d has one key less): the keys without the time. */
+	bool total = d->nk < h->nk;
 	int64_t key[8];
 	for (size_t i = 0; i < h->cap; i++) {
 		const int64_t *slot = h->v + i * len;
 		if (!slot[0])
 			continue;
-		memcpy(key, slot + 1, h->nk * sizeof *key);
-		if (key[0] != WL_SUM_NULL)
+		memcpy(key, slot + 1 + total, d->nk * sizeof *key);
+		if (!total && key[0] != WL_SUM_NULL)
 			key[0] = floor_div(key[0], HOURS_PER_DAY);
 		const int64_t *x = slot + 1 + h->nk;
 		int64_t *v = map_at(d, key);
@@ -512,7 +518,7 @@ static wl_status roll_up(const wl_summap *h, wl_summap *d, wl_summap *days, bool
 		take_min(&v[A_T0], x[A_T0]);
 		for (int c = A_T1; c <= A_RT; c++)
 			take_max(&v[c], x[c]);
-		if (key[0] == WL_SUM_NULL)
+		if (!days || key[0] == WL_SUM_NULL)
 			continue;
 		if (!(v = map_at(days, key)))
 			return WL_E_NOMEM;
@@ -557,6 +563,9 @@ wl_status wl_sqlite_summary_add(wl_sqlite *sq, unsigned lane, int64_t id, char *
 	} else if ((st = roll_up(&a->m[SUM_ERRORS_H], &a->m[SUM_ERRORS], NULL, false)) != WL_OK ||
 	           (st = roll_up(&a->m[SUM_ACTIVITY_H], &a->m[SUM_ACTIVITY], &a->m[SUM_DAY_ROWS],
 	                         true)) != WL_OK ||
+	           (st = roll_up(&a->m[SUM_ERRORS], &a->m[SUM_ERRORS_T], NULL, false)) != WL_OK ||
+	           (st = roll_up(&a->m[SUM_ACTIVITY], &a->m[SUM_ACTIVITY_T], NULL, true)) !=
+	               WL_OK ||
 	           (st = spans_out(sq, a)) != WL_OK) {
 		sq->sums_broken = true;
 		wl_sqlite_summary_reset(sq, lane);
@@ -581,8 +590,9 @@ wl_status wl_sqlite_summary_remove(wl_sqlite *sq, int64_t id, char *err, size_t 
 {
 	/* sum_hours and fault_touch read the source's events and whether it
 	 * is complete: before anything of it is deleted. */
-	static const int order[] = {SQ_FAULT_TOUCH,      SQ_SUM_ERRORS_DEL,     SQ_SUM_ACTIVITY_DEL,
-	                            SQ_SUM_ERRORS_H_DEL, SQ_SUM_ACTIVITY_H_DEL, SQ_SUM_SPANS_DEL};
+	static const int order[] = {
+	    SQ_FAULT_TOUCH,        SQ_SUM_ERRORS_DEL,   SQ_SUM_ACTIVITY_DEL,   SQ_SUM_ERRORS_T_DEL,
+	    SQ_SUM_ACTIVITY_T_DEL, SQ_SUM_ERRORS_H_DEL, SQ_SUM_ACTIVITY_H_DEL, SQ_SUM_SPANS_DEL};
 	wl_status st = hours(sq, id, -1, err, errlen);
 	for (size_t i = 0; i < sizeof order / sizeof *order && st == WL_OK; i++)
 		st = run_for(sq, order[i], id, err, errlen);

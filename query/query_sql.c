@@ -205,22 +205,28 @@ const char wl_sql_guid[] = "SELECT e.role, e.ts, h.name, sv.name, cg.guid, e.hre
 	"  SELECT c.* FROM sum_spans m CROSS JOIN scans c"                                         \
 	"    ON c.scan_id BETWEEN m.c0 AND m.c1 AND +c.source_id = m.source_id"                    \
 	"  WHERE " SPAN_AT_BOUNDS " AND " EDGE_OF("c.ts", u) ")"
-/* serr, sact: the rows of sum_errors and sum_activity for the window's
- * whole days and of their hourly twins for the whole hours of cut days
- * (the hourly rows of a source's hour found through sum_spans). */
+/* serr, sact: without bounds, the rows of sum_errors_total and
+ * sum_activity_total (a few per source); with bounds, those of sum_errors
+ * and sum_activity for the window's whole days and of their hourly twins
+ * for the whole hours of cut days (the hourly rows of a source's hour
+ * found through sum_spans). SQLite tests the bounds once, not per row. */
 #define SERR_COLS "role, host_id, server_id, client_guid_id, hresult, fg, n"
 #define SACT_COLS                                                                                  \
 	"role, host_id, server_id, client_guid_id, events, scans, t0, t1, scan_t1, ok_t1,"         \
 	" max_evaluated, max_deployed, max_round_trips"
-#define SUM_GRAINS(name, cols, daily, hourly)                                                      \
+#define SUM_GRAINS(name, cols, total, daily, hourly)                                               \
 	name " AS ("                                                                               \
-	"  SELECT " cols " FROM " daily " WHERE " WHOLE("day", WL_SQL_DAY_US)                      \
+	"  SELECT " cols " FROM " total " WHERE :since IS NULL AND :until IS NULL"                 \
+	"  UNION ALL SELECT " cols " FROM " daily                                                  \
+	"  WHERE (:since IS NOT NULL OR :until IS NOT NULL) AND " WHOLE("day", WL_SQL_DAY_US)      \
 	"  UNION ALL SELECT " cols " FROM ("                                                       \
 	"    SELECT r.* FROM sum_spans m CROSS JOIN " hourly " r"                                  \
 	"      ON r.source_id = m.source_id AND r.hour = m.hour"                                   \
 	"    WHERE m.hours = 1 AND " CUT_HOUR("m.hour") "))"
-#define SERR_CTE SUM_GRAINS("serr", SERR_COLS, "sum_errors", "sum_errors_hourly")
-#define SACT_CTE SUM_GRAINS("sact", SACT_COLS, "sum_activity", "sum_activity_hourly")
+#define SERR_CTE                                                                                   \
+	SUM_GRAINS("serr", SERR_COLS, "sum_errors_total", "sum_errors", "sum_errors_hourly")
+#define SACT_CTE                                                                                   \
+	SUM_GRAINS("sact", SACT_COLS, "sum_activity_total", "sum_activity", "sum_activity_hourly")
 /* frec from faults and fault_members: one row per distinct (client id,
  * HRESULT) of a fault's records instead of one per record; every reader
  * of frec counts distinct values or takes extremes. */
@@ -647,11 +653,11 @@ const char wl_sql_overview[] =
     "  (SELECT MIN(first_ts) FROM sources WHERE complete = 1),"
     "  (SELECT MAX(last_ts) FROM sources WHERE complete = 1)";
 
-/* The same counts from sum_activity (every event and scan of a complete
- * source is in one of its rows). */
+/* The same counts from sum_activity_total (every event and scan of a
+ * complete source is in one of its rows). */
 const char wl_sql_overview_sum[] = "SELECT (SELECT COUNT(*) FROM sources WHERE complete = 1),"
-                                   "  (SELECT coalesce(SUM(events), 0) FROM sum_activity),"
-                                   "  (SELECT coalesce(SUM(scans), 0) FROM sum_activity),"
+                                   "  (SELECT coalesce(SUM(events), 0) FROM sum_activity_total),"
+                                   "  (SELECT coalesce(SUM(scans), 0) FROM sum_activity_total),"
                                    "  (SELECT COUNT(*) FROM problems),"
                                    "  (SELECT MIN(first_ts) FROM sources WHERE complete = 1),"
                                    "  (SELECT MAX(last_ts) FROM sources WHERE complete = 1)";

@@ -104,8 +104,8 @@ check "$db" "resumed"
 # decide alike which days are dense.
 tables() {
   local t
-  for t in sum_errors sum_errors_hourly sum_activity sum_activity_hourly sum_spans sum_hours \
-    faults fault_members; do
+  for t in sum_errors sum_errors_total sum_errors_hourly sum_activity sum_activity_total \
+    sum_activity_hourly sum_spans sum_hours faults fault_members; do
     echo "== $t"
     "$qry" --db "$1" sql "SELECT * FROM $t" --format csv | LC_ALL=C sort
   done
