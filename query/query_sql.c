@@ -209,7 +209,10 @@ const char wl_sql_guid[] = "SELECT e.role, e.ts, h.name, sv.name, cg.guid, e.hre
  * sum_activity_total (a few per source); with bounds, those of sum_errors
  * and sum_activity for the window's whole days and of their hourly twins
  * for the whole hours of cut days (the hourly rows of a source's hour
- * found through sum_spans). SQLite tests the bounds once, not per row. */
+ * found through sum_spans, taken source by source: a source's rows were
+ * written together, so its hours share pages; in sum_spans' hour order
+ * each row cost a page read, 3 times the time at 100 M events). SQLite
+ * tests the bounds once, not per row. */
 #define SERR_COLS "role, host_id, server_id, client_guid_id, hresult, fg, n"
 #define SACT_COLS                                                                                  \
 	"role, host_id, server_id, client_guid_id, events, scans, t0, t1, scan_t1, ok_t1,"         \
@@ -220,13 +223,22 @@ const char wl_sql_guid[] = "SELECT e.role, e.ts, h.name, sv.name, cg.guid, e.hre
 	"  UNION ALL SELECT " cols " FROM " daily                                                  \
 	"  WHERE (:since IS NOT NULL OR :until IS NOT NULL) AND " WHOLE("day", WL_SQL_DAY_US)      \
 	"  UNION ALL SELECT " cols " FROM ("                                                       \
-	"    SELECT r.* FROM sum_spans m CROSS JOIN " hourly " r"                                  \
-	"      ON r.source_id = m.source_id AND r.hour = m.hour"                                   \
-	"    WHERE m.hours = 1 AND " CUT_HOUR("m.hour") "))"
+	"    SELECT r.* FROM cut m CROSS JOIN " hourly " r"                                        \
+	"    ON r.source_id = m.source_id AND r.hour = m.hour))"
+/* cut: the hours of dense days that a bound cuts, source by source.
+ * SQLite drops the ORDER BY of a subquery or CTE without a LIMIT (order
+ * does not change a set), and flattens a subquery: MATERIALIZED and LIMIT
+ * -1 (none) keep both. */
+#define CUT_CTE                                                                                    \
+	"cut AS MATERIALIZED ("                                                                    \
+	"  SELECT source_id, hour FROM sum_spans WHERE hours = 1 AND " CUT_HOUR("hour")            \
+	"  ORDER BY source_id, hour LIMIT -1)"
 #define SERR_CTE                                                                                   \
-	SUM_GRAINS("serr", SERR_COLS, "sum_errors_total", "sum_errors", "sum_errors_hourly")
-#define SACT_CTE                                                                                   \
+	CUT_CTE ", " SUM_GRAINS("serr", SERR_COLS, "sum_errors_total", "sum_errors", "sum_errors_hourly")
+#define SACT_ALSO                                                                                  \
 	SUM_GRAINS("sact", SACT_COLS, "sum_activity_total", "sum_activity", "sum_activity_hourly")
+/* sact without serr (SACT_ALSO: after SERR_CTE, which defines cut). */
+#define SACT_CTE CUT_CTE ", " SACT_ALSO
 /* frec from faults and fault_members: one row per distinct (client id,
  * HRESULT) of a fault's records instead of one per record; every reader
  * of frec counts distinct values or takes extremes. */
@@ -398,20 +410,22 @@ const char wl_sql_servers_sum[] = SERVERS_SQL(FAULTS_SUM_CTE, ACTIVITY_SUM_CTE);
 /* The same from sum_activity (who had events or scans where, last scans),
  * sum_errors (the HRESULTs) and the window's edges. */
 #define CLIENTS_SUM_ROWS                                                                           \
-	EDGE_CTE(WL_SQL_DAY_US) ", " EDGE_SCANS_CTE(WL_SQL_DAY_US) ", " SERR_CTE ", " SACT_CTE   \
-	", cev AS ("                      \
-	"  SELECT a.client_guid_id AS cid, a.role, h.name AS hname, a.server_id,"                  \
-	"    NULL AS hresult, NULL AS fg, 0 AS n"                                                  \
-	"  FROM sact a LEFT JOIN hosts h ON h.host_id = a.host_id"                                 \
-	"  WHERE a.client_guid_id IS NOT NULL AND a.events > 0"                                    \
-	"  UNION ALL SELECT r.client_guid_id, r.role, h.name, r.server_id, r.hresult, r.fg, r.n"   \
-	"  FROM serr r LEFT JOIN hosts h ON h.host_id = r.host_id"                                 \
-	"  WHERE r.client_guid_id IS NOT NULL"                                                     \
-	"  UNION ALL SELECT e.client_guid_id, e.role, h.name, e.server_id, e.hresult,"             \
-	"    e.fault_guid_id, 1"                                                                   \
-	"  FROM edge e LEFT JOIN hosts h ON h.host_id = e.host_id"                                 \
-	"  WHERE e.client_guid_id IS NOT NULL"                                                     \
-	"), csc AS ("                                                                              \
+	EDGE_CTE(WL_SQL_DAY_US) ", " EDGE_SCANS_CTE(WL_SQL_DAY_US) ", " SERR_CTE ", " SACT_ALSO  \
+	", cr AS ("                                                                                \
+	"  SELECT client_guid_id AS cid, role, host_id, server_id, NULL AS hresult, NULL AS fg,"   \
+	"    0 AS n FROM sact WHERE client_guid_id IS NOT NULL AND events > 0"                     \
+	"  UNION ALL SELECT client_guid_id, role, host_id, server_id, hresult, fg, n FROM serr"    \
+	"  WHERE client_guid_id IS NOT NULL"                                                       \
+	"  UNION ALL SELECT client_guid_id, role, host_id, server_id, hresult, fault_guid_id, 1"   \
+	"  FROM edge WHERE client_guid_id IS NOT NULL"                                             \
+	/* The days of a window collapsed before the host names are joined:    \
+	 * every reader of cev sums n, counts distinct fg or takes extremes. */ \
+	"), cev AS ("                                                                              \
+	"  SELECT c.cid, c.role, h.name AS hname, c.server_id, c.hresult, c.fg, c.n FROM ("        \
+	"    SELECT cid, role, host_id, server_id, hresult, fg, SUM(n) AS n FROM cr"               \
+	"    GROUP BY cid, role, host_id, server_id, hresult, fg) c"                               \
+	"  LEFT JOIN hosts h ON h.host_id = c.host_id"                                             \
+"), csc AS ("                                                                              \
 	"  SELECT a.client_guid_id AS cid, h.name AS hname, a.server_id, a.scan_t1 AS ts,"         \
 	"    a.ok_t1 AS ok_ts"                                                                     \
 	"  FROM sact a LEFT JOIN hosts h ON h.host_id = a.host_id"                                 \
