@@ -410,7 +410,7 @@ const char wl_sql_servers_sum[] = SERVERS_SQL(FAULTS_SUM_CTE, ACTIVITY_SUM_CTE);
 /* The same from sum_activity (who had events or scans where, last scans),
  * sum_errors (the HRESULTs) and the window's edges. */
 #define CLIENTS_SUM_ROWS                                                                           \
-	EDGE_CTE(WL_SQL_DAY_US) ", " EDGE_SCANS_CTE(WL_SQL_DAY_US) ", " SERR_CTE ", " SACT_ALSO  \
+	EDGE_CTE(WL_SQL_DAY_US) ", " EDGE_SCANS_CTE(WL_SQL_DAY_US) ", " SERR_CTE ", " SACT_ALSO    \
 	", cr AS ("                                                                                \
 	"  SELECT client_guid_id AS cid, role, host_id, server_id, NULL AS hresult, NULL AS fg,"   \
 	"    0 AS n FROM sact WHERE client_guid_id IS NOT NULL AND events > 0"                     \
@@ -418,22 +418,30 @@ const char wl_sql_servers_sum[] = SERVERS_SQL(FAULTS_SUM_CTE, ACTIVITY_SUM_CTE);
 	"  WHERE client_guid_id IS NOT NULL"                                                       \
 	"  UNION ALL SELECT client_guid_id, role, host_id, server_id, hresult, fault_guid_id, 1"   \
 	"  FROM edge WHERE client_guid_id IS NOT NULL"                                             \
-	/* The days of a window collapsed before the host names are joined:    \
-	 * every reader of cev sums n, counts distinct fg or takes extremes. */ \
+	"), csr AS ("                                                                              \
+	"  SELECT client_guid_id AS cid, host_id, server_id, scan_t1 AS ts, ok_t1 AS ok_ts"        \
+	"  FROM sact WHERE client_guid_id IS NOT NULL AND scans > 0"                               \
+	"  UNION ALL SELECT client_guid_id, host_id, server_id, ts,"                               \
+	"    CASE WHEN exit_code = 0 THEN ts END FROM edge_scans WHERE client_guid_id IS NOT NULL" \
+	/* pick: with --server, the clients sel will keep (so only their rows   \
+	 * are grouped below); NULL: every client. */                           \
+	"), pick AS ("                                                                             \
+	"  SELECT cid FROM cr WHERE server_id = " SERVER_ID                                        \
+	"  UNION SELECT cid FROM csr WHERE server_id = " SERVER_ID                                 \
+	"  UNION SELECT cid FROM frec WHERE cid IS NOT NULL AND fsrv = " SERVER_ID                 \
+	"    AND " IN_WINDOW("fts")                                                                \
+	/* The days of a window collapsed before the host names are joined:     \
+	 * every reader of cev sums n, counts distinct fg or takes extremes. */  \
 	"), cev AS ("                                                                              \
 	"  SELECT c.cid, c.role, h.name AS hname, c.server_id, c.hresult, c.fg, c.n FROM ("        \
 	"    SELECT cid, role, host_id, server_id, hresult, fg, SUM(n) AS n FROM cr"               \
+	"    WHERE :server IS NULL OR cid IN pick"                                                 \
 	"    GROUP BY cid, role, host_id, server_id, hresult, fg) c"                               \
 	"  LEFT JOIN hosts h ON h.host_id = c.host_id"                                             \
-"), csc AS ("                                                                              \
-	"  SELECT a.client_guid_id AS cid, h.name AS hname, a.server_id, a.scan_t1 AS ts,"         \
-	"    a.ok_t1 AS ok_ts"                                                                     \
-	"  FROM sact a LEFT JOIN hosts h ON h.host_id = a.host_id"                                 \
-	"  WHERE a.client_guid_id IS NOT NULL AND a.scans > 0"                                     \
-	"  UNION ALL SELECT c.client_guid_id, h.name, c.server_id, c.ts,"                          \
-	"    CASE WHEN c.exit_code = 0 THEN c.ts END"                                              \
-	"  FROM edge_scans c LEFT JOIN hosts h ON h.host_id = c.host_id"                           \
-	"  WHERE c.client_guid_id IS NOT NULL)"
+	"), csc AS ("                                                                              \
+	"  SELECT c.cid, h.name AS hname, c.server_id, c.ts, c.ok_ts"                              \
+	"  FROM csr c LEFT JOIN hosts h ON h.host_id = c.host_id"                                  \
+	"  WHERE :server IS NULL OR c.cid IN pick)"
 /* clang-format on */
 const char wl_sql_clients[] = CLIENTS_SQL(FAULTS_CTE, CLIENTS_ROWS);
 const char wl_sql_clients_sum[] = CLIENTS_SQL(FAULTS_SUM_CTE, CLIENTS_SUM_ROWS);
