@@ -57,8 +57,8 @@ win="--since $since --until $until"
 reports=(
   "limits" "guid $guid" "incident $guid" "errors --by code" "errors --by server" "errors --by client"
   "servers" "clients" "timeline --by day" "timeline --by hour" "capacity" "capacity --proxies"
-  "errors --by code $win" "servers $win" "clients --server $server $win" "timeline --by hour --server $server $win"
-  "capacity $win"
+  "errors --by code $win" "errors --by client $win" "servers $win" "clients $win"
+  "clients --server $server $win" "timeline --by hour --server $server $win" "capacity $win"
 )
 med() { python3 -c 'import json,sys; print("%.3f" % json.load(open(sys.argv[1]))["results"][0]["median"])' "$1"; }
 echo "index: $db, $events events, $(du -mL "$db" | cut -f1) MB; corpus: $profile profile, $size of logs, $clients clients, seed $seed${days:+, $days days}"
