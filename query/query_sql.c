@@ -159,12 +159,12 @@ const char wl_sql_guid[] = "SELECT e.role, e.ts, h.name, sv.name, cg.guid, e.hre
  * (WL_SUM_DENSE_DAY) is read raw when a bound cuts it. The answers are
  * those of the statements over raw events, for any bounds, and no part
  * reads more than two days of hourly rows, two hours of a dense day's
- * events, or two sparse days' events. UNIT_LO/UNIT_HI: the first whole unit u of
- * the window and the unit after the last; WHOLE: a unit number k in them
- * (rows without a time only when there are no bounds); IN_WHOLE: a time in
- * them; CUT_HOUR: hour h is whole but its day is not (at most 2 x 24 hours,
- * found by range on sum_spans_by_hour). Laid out by hand: clang-format cuts
- * the SQL into fragments. */
+ * events, or two sparse days' events. UNIT_LO/UNIT_HI: the first whole
+ * unit u of the window and the unit after the last; WHOLE: a unit number k
+ * in them (rows without a time only when there are no bounds); IN_WHOLE: a
+ * time in them; CUT_HOUR: hour h is whole but its day is not (at most 2 x
+ * 24 hours, found by range on sum_spans_by_hour). Laid out by hand:
+ * clang-format cuts the SQL into fragments. */
 /* clang-format off */
 #define DAY_OF(x) WL_SQL_FLOOR_DIV(x, WL_SQL_DAY_US)
 #define HOUR_OF(x) WL_SQL_FLOOR_DIV(x, WL_SQL_HOUR_US)
@@ -248,7 +248,7 @@ const char wl_sql_guid[] = "SELECT e.role, e.ts, h.name, sv.name, cg.guid, e.hre
 	"    NULL AS event_id, m.cid, m.hresult, f.fts, f.fsrv, f.fcode, f.fpar"                   \
 	"  FROM faults f JOIN fault_members m ON m.fk = f.fk)"
 #define ACTIVITY_SUM_CTE                                                                           \
-	EDGE_CTE(WL_SQL_DAY_US) ", " EDGE_SCANS_CTE(WL_SQL_DAY_US) ", " SACT_CTE ", act AS ("                                    \
+	EDGE_CTE(WL_SQL_DAY_US) ", " EDGE_SCANS_CTE(WL_SQL_DAY_US) ", " SACT_CTE ", act AS ("      \
 	"  SELECT server_id AS sid, client_guid_id AS cid, t0, t1, scans AS scan FROM sact"        \
 	"  WHERE server_id IS NOT NULL"                                                            \
 	"  UNION ALL SELECT server_id, client_guid_id, ts, ts, 0 FROM edge"                        \
@@ -260,9 +260,9 @@ const char wl_sql_guid[] = "SELECT e.role, e.ts, h.name, sv.name, cg.guid, e.hre
 /* The same from the summaries (serr) and the events at the window's edges:
  * rows (role, host_id, server_id, client_guid_id, hresult, fg, n). */
 #define ERRORS_SUM_ROWS                                                                            \
-	"WITH " EDGE_CTE(WL_SQL_DAY_US) ", " SERR_CTE ", u AS ("                                                  \
+	"WITH " EDGE_CTE(WL_SQL_DAY_US) ", " SERR_CTE ", u AS ("                                   \
 	"  SELECT " SERR_COLS " FROM serr"                                                         \
-	"  UNION ALL SELECT role, host_id, server_id, client_guid_id, hresult, fault_guid_id, 1"    \
+	"  UNION ALL SELECT role, host_id, server_id, client_guid_id, hresult, fault_guid_id, 1"   \
 	"  FROM edge WHERE hresult IS NOT NULL)"
 /* clang-format on */
 #define ERRORS_SUM_COUNTS                                                                          \
@@ -637,7 +637,7 @@ const char wl_sql_configs[] =
 	"    AND " IN_WINDOW("c.ts") "  GROUP BY c.server_id, c.client_guid_id)"
 /* clang-format off */
 #define PROXIES_SUM_SCANS                                                                          \
-	EDGE_SCANS_CTE(WL_SQL_DAY_US) ", " SACT_CTE ", per AS ("                                                  \
+	EDGE_SCANS_CTE(WL_SQL_DAY_US) ", " SACT_CTE ", per AS ("                                   \
 	"  SELECT sid, cid, MAX(ev) AS ev, MAX(dep) AS dep, MAX(rt) AS rt FROM ("                  \
 	"    SELECT server_id AS sid, client_guid_id AS cid, max_evaluated AS ev,"                 \
 	"      max_deployed AS dep, max_round_trips AS rt FROM sact WHERE scans > 0"               \
