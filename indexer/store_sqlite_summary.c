@@ -141,6 +141,21 @@ static int64_t *map_at(wl_summap *m, const int64_t *key)
 	}
 }
 
+/* The values of key in m, or NULL when it has none. */
+static const int64_t *map_find(const wl_summap *m, const int64_t *key)
+{
+	if (!m->used)
+		return NULL;
+	size_t len = slot_len(m);
+	for (size_t j = home(m, key);; j = (j + 1) & (m->cap - 1)) {
+		const int64_t *s = m->v + j * len;
+		if (!s[0])
+			return NULL;
+		if (!memcmp(s + 1, key, m->nk * sizeof *key))
+			return s + 1 + m->nk;
+	}
+}
+
 wl_status wl_sqlite_summary_alloc(wl_sqlite *sq)
 {
 	sq->acc = calloc(sq->lanes, sizeof *sq->acc);
@@ -350,16 +365,8 @@ void wl_sqlite_summary_finalize(wl_sqlite *sq)
 /* A day's events and scans (SUM_DAY_ROWS of the lane), 0 when none. */
 static int64_t day_rows(const wl_summap *days, int64_t day)
 {
-	if (!days->used)
-		return 0;
-	size_t len = slot_len(days);
-	for (size_t j = home(days, &day);; j = (j + 1) & (days->cap - 1)) {
-		const int64_t *s = days->v + j * len;
-		if (!s[0])
-			return 0;
-		if (s[1] == day)
-			return s[2];
-	}
+	const int64_t *n = map_find(days, &day);
+	return n ? *n : 0;
 }
 
 /* Whether a used slot of map t becomes a row: the hourly tables hold rows
@@ -488,15 +495,16 @@ static wl_status pend_hours(wl_sqlite *sq, const wl_summap *m, char *err, size_t
 	return sq->hours.used > sq->sum_keys_max ? wl_sqlite_summary_flush(sq, err, errlen) : WL_OK;
 }
 
-/* The daily map d from the hourly map h: the same keys with the hour's
- * day, the counts added, the times and proxies their extremes (the
- * accumulators' own rules, so a daily row is what grouping the source's
- * events by day gives). */
+/* A coarser map d from map h: the daily from the hourly (the same keys
+ * with the hour's day) or a total from the daily (the keys without the
+ * day); the counts added, the times and proxies their extremes (the
+ * accumulators' own rules, so a row is what grouping the source's events
+ * by day, or not at all, gives). days: each day's events and scans, from
+ * the hourly activity. */
 static wl_status roll_up(const wl_summap *h, wl_summap *d, wl_summap *days, bool activity)
 {
 	size_t len = slot_len(h);
-	/* To a total (d has one key less): the keys without the time. */
-	bool total = d->nk < h->nk;
+	bool total = d->nk < h->nk; /* d has one key less: no time */
 	int64_t key[8];
 	for (size_t i = 0; i < h->cap; i++) {
 		const int64_t *slot = h->v + i * len;
