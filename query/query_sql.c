@@ -233,12 +233,11 @@ const char wl_sql_guid[] = "SELECT e.role, e.ts, h.name, sv.name, cg.guid, e.hre
 	"cut AS MATERIALIZED ("                                                                    \
 	"  SELECT source_id, hour FROM sum_spans WHERE hours = 1 AND " CUT_HOUR("hour")            \
 	"  ORDER BY source_id, hour LIMIT -1)"
+/* serr and sact read cut: a statement lists CUT_CTE once before them. */
 #define SERR_CTE                                                                                   \
-	CUT_CTE ", " SUM_GRAINS("serr", SERR_COLS, "sum_errors_total", "sum_errors", "sum_errors_hourly")
-#define SACT_ALSO                                                                                  \
+	SUM_GRAINS("serr", SERR_COLS, "sum_errors_total", "sum_errors", "sum_errors_hourly")
+#define SACT_CTE                                                                                   \
 	SUM_GRAINS("sact", SACT_COLS, "sum_activity_total", "sum_activity", "sum_activity_hourly")
-/* sact without serr (SACT_ALSO: after SERR_CTE, which defines cut). */
-#define SACT_CTE CUT_CTE ", " SACT_ALSO
 /* frec from faults and fault_members: one row per distinct (client id,
  * HRESULT) of a fault's records instead of one per record; every reader
  * of frec counts distinct values or takes extremes. */
@@ -248,7 +247,8 @@ const char wl_sql_guid[] = "SELECT e.role, e.ts, h.name, sv.name, cg.guid, e.hre
 	"    NULL AS event_id, m.cid, m.hresult, f.fts, f.fsrv, f.fcode, f.fpar"                   \
 	"  FROM faults f JOIN fault_members m ON m.fk = f.fk)"
 #define ACTIVITY_SUM_CTE                                                                           \
-	EDGE_CTE(WL_SQL_DAY_US) ", " EDGE_SCANS_CTE(WL_SQL_DAY_US) ", " SACT_CTE ", act AS ("      \
+	EDGE_CTE(WL_SQL_DAY_US) ", " EDGE_SCANS_CTE(WL_SQL_DAY_US) ", " CUT_CTE ", " SACT_CTE      \
+	", act AS ("                                                                               \
 	"  SELECT server_id AS sid, client_guid_id AS cid, t0, t1, scans AS scan FROM sact"        \
 	"  WHERE server_id IS NOT NULL"                                                            \
 	"  UNION ALL SELECT server_id, client_guid_id, ts, ts, 0 FROM edge"                        \
@@ -260,7 +260,7 @@ const char wl_sql_guid[] = "SELECT e.role, e.ts, h.name, sv.name, cg.guid, e.hre
 /* The same from the summaries (serr) and the events at the window's edges:
  * rows (role, host_id, server_id, client_guid_id, hresult, fg, n). */
 #define ERRORS_SUM_ROWS                                                                            \
-	"WITH " EDGE_CTE(WL_SQL_DAY_US) ", " SERR_CTE ", u AS ("                                   \
+	"WITH " EDGE_CTE(WL_SQL_DAY_US) ", " CUT_CTE ", " SERR_CTE ", u AS ("                      \
 	"  SELECT " SERR_COLS " FROM serr"                                                         \
 	"  UNION ALL SELECT role, host_id, server_id, client_guid_id, hresult, fault_guid_id, 1"   \
 	"  FROM edge WHERE hresult IS NOT NULL)"
@@ -410,7 +410,8 @@ const char wl_sql_servers_sum[] = SERVERS_SQL(FAULTS_SUM_CTE, ACTIVITY_SUM_CTE);
 /* The same from sum_activity (who had events or scans where, last scans),
  * sum_errors (the HRESULTs) and the window's edges. */
 #define CLIENTS_SUM_ROWS                                                                           \
-	EDGE_CTE(WL_SQL_DAY_US) ", " EDGE_SCANS_CTE(WL_SQL_DAY_US) ", " SERR_CTE ", " SACT_ALSO    \
+	EDGE_CTE(WL_SQL_DAY_US) ", " EDGE_SCANS_CTE(WL_SQL_DAY_US) ", " CUT_CTE ", " SERR_CTE      \
+	", " SACT_CTE                                                                              \
 	", cr AS ("                                                                                \
 	"  SELECT client_guid_id AS cid, role, host_id, server_id, NULL AS hresult, NULL AS fg,"   \
 	"    0 AS n FROM sact WHERE client_guid_id IS NOT NULL AND events > 0"                     \
@@ -423,15 +424,15 @@ const char wl_sql_servers_sum[] = SERVERS_SQL(FAULTS_SUM_CTE, ACTIVITY_SUM_CTE);
 	"  FROM sact WHERE client_guid_id IS NOT NULL AND scans > 0"                               \
 	"  UNION ALL SELECT client_guid_id, host_id, server_id, ts,"                               \
 	"    CASE WHEN exit_code = 0 THEN ts END FROM edge_scans WHERE client_guid_id IS NOT NULL" \
-	/* pick: with --server, the clients sel will keep (so only their rows   \
-	 * are grouped below); NULL: every client. */                           \
+	/* pick: with --server, the clients sel will keep (so only their rows                      \
+	 * are grouped below); NULL: every client. */                                              \
 	"), pick AS ("                                                                             \
 	"  SELECT cid FROM cr WHERE server_id = " SERVER_ID                                        \
 	"  UNION SELECT cid FROM csr WHERE server_id = " SERVER_ID                                 \
 	"  UNION SELECT cid FROM frec WHERE cid IS NOT NULL AND fsrv = " SERVER_ID                 \
 	"    AND " IN_WINDOW("fts")                                                                \
-	/* The days of a window collapsed before the host names are joined:     \
-	 * every reader of cev sums n, counts distinct fg or takes extremes. */  \
+	/* The days of a window collapsed before the host names are joined:                        \
+	 * every reader of cev sums n, counts distinct fg or takes extremes. */                    \
 	"), cev AS ("                                                                              \
 	"  SELECT c.cid, c.role, h.name AS hname, c.server_id, c.hresult, c.fg, c.n FROM ("        \
 	"    SELECT cid, role, host_id, server_id, hresult, fg, SUM(n) AS n FROM cr"               \
@@ -637,7 +638,7 @@ const char wl_sql_configs[] =
 	"    AND " IN_WINDOW("c.ts") "  GROUP BY c.server_id, c.client_guid_id)"
 /* clang-format off */
 #define PROXIES_SUM_SCANS                                                                          \
-	EDGE_SCANS_CTE(WL_SQL_DAY_US) ", " SACT_CTE ", per AS ("                                   \
+	EDGE_SCANS_CTE(WL_SQL_DAY_US) ", " CUT_CTE ", " SACT_CTE ", per AS ("                      \
 	"  SELECT sid, cid, MAX(ev) AS ev, MAX(dep) AS dep, MAX(rt) AS rt FROM ("                  \
 	"    SELECT server_id AS sid, client_guid_id AS cid, max_evaluated AS ev,"                 \
 	"      max_deployed AS dep, max_round_trips AS rt FROM sact WHERE scans > 0"               \
