@@ -17,6 +17,8 @@
 #include <time.h>
 #include <xxhash.h>
 
+#include "i64map.h"
+
 #include "known.h"
 #include "store.h"
 
@@ -162,15 +164,11 @@ typedef struct wl_sqlite_batches {
 
 /* ---- summary contributions of an open source (store_sqlite_summary.c) ----
  * Grouped in memory as its rows are added, written when it completes: the
- * store never reads a completed source back. A map is keyed by nk int64s
- * (WL_SUM_NULL for SQL NULL) and holds nv int64s per key. */
-#define WL_SUM_NULL INT64_MIN
-
-typedef struct wl_summap {
-	int64_t *v; /* cap slots of 1 + nk + nv: used flag, key, values */
-	size_t cap, used;
-	unsigned nk, nv;
-} wl_summap;
+ * store never reads a completed source back. A map (common/i64map.h) is
+ * keyed by nk int64s (WL_SUM_NULL for SQL NULL) and holds nv int64s per
+ * key. */
+#define WL_SUM_NULL WL_I64_NULL
+typedef wl_i64map wl_summap;
 
 /* The hourly maps, the hourly spans, sum_hours and the faults touched are
  * kept as rows arrive; at completion the daily maps are rolled up from the

@@ -24,7 +24,6 @@
  * subtract it). */
 #include <stdlib.h>
 #include <string.h>
-#include <xxhash.h>
 
 #include "store_sqlite.h"
 #include "wsuslog/event.h"
@@ -81,81 +80,6 @@ static const unsigned map_shape[SUM_MAPS_][2] = {
     [SUM_FAULTS] = {1, 0},
 };
 
-static size_t slot_len(const wl_summap *m)
-{
-	return 1 + (size_t)m->nk + m->nv;
-}
-
-static size_t home(const wl_summap *m, const int64_t *key)
-{
-	return (size_t)XXH3_64bits(key, m->nk * sizeof *key) & (m->cap - 1);
-}
-
-static void map_clear(wl_summap *m)
-{
-	free(m->v);
-	m->v = NULL;
-	m->cap = m->used = 0;
-}
-
-static wl_status map_grow(wl_summap *m)
-{
-	size_t cap = m->cap ? 2 * m->cap : 64, len = slot_len(m);
-	int64_t *v = calloc(cap * len, sizeof *v);
-	if (!v)
-		return WL_E_NOMEM;
-	wl_summap g = {v, cap, m->used, m->nk, m->nv};
-	for (size_t i = 0; i < m->cap; i++) {
-		const int64_t *s = m->v + i * len;
-		if (!s[0])
-			continue;
-		size_t j = home(&g, s + 1);
-		while (v[j * len])
-			j = (j + 1) & (cap - 1);
-		memcpy(v + j * len, s, len * sizeof *s);
-	}
-	free(m->v);
-	*m = g;
-	return WL_OK;
-}
-
-/* The values of key in m, inserted (set to WL_SUM_NULL) when new: NULL
- * when memory ran out. */
-static int64_t *map_at(wl_summap *m, const int64_t *key)
-{
-	if (2 * (m->used + 1) > m->cap && map_grow(m) != WL_OK)
-		return NULL;
-	size_t len = slot_len(m), j = home(m, key);
-	for (;; j = (j + 1) & (m->cap - 1)) {
-		int64_t *s = m->v + j * len;
-		if (!s[0]) {
-			s[0] = 1;
-			memcpy(s + 1, key, m->nk * sizeof *key);
-			for (unsigned k = 0; k < m->nv; k++)
-				s[1 + m->nk + k] = WL_SUM_NULL;
-			m->used++;
-			return s + 1 + m->nk;
-		}
-		if (!memcmp(s + 1, key, m->nk * sizeof *key))
-			return s + 1 + m->nk;
-	}
-}
-
-/* The values of key in m, or NULL when it has none. */
-static const int64_t *map_find(const wl_summap *m, const int64_t *key)
-{
-	if (!m->used)
-		return NULL;
-	size_t len = slot_len(m);
-	for (size_t j = home(m, key);; j = (j + 1) & (m->cap - 1)) {
-		const int64_t *s = m->v + j * len;
-		if (!s[0])
-			return NULL;
-		if (!memcmp(s + 1, key, m->nk * sizeof *key))
-			return s + 1 + m->nk;
-	}
-}
-
 wl_status wl_sqlite_summary_alloc(wl_sqlite *sq)
 {
 	sq->acc = calloc(sq->lanes, sizeof *sq->acc);
@@ -177,22 +101,21 @@ void wl_sqlite_summary_reset(wl_sqlite *sq, unsigned lane)
 	for (int t = 0; t < SUM_MAPS_; t++) {
 		/* Keep the slots of a source of usual size for the next one. */
 		if (a->m[t].cap > 4096)
-			map_clear(&a->m[t]);
-		else if (a->m[t].v)
-			memset(a->m[t].v, 0, a->m[t].cap * slot_len(&a->m[t]) * sizeof(int64_t));
-		a->m[t].used = 0;
+			wl_i64map_free(&a->m[t]);
+		else
+			wl_i64map_empty(&a->m[t]);
 	}
 	a->overflow = false;
 }
 
 void wl_sqlite_summary_free(wl_sqlite *sq)
 {
-	map_clear(&sq->hours);
+	wl_i64map_free(&sq->hours);
 	if (!sq->acc)
 		return;
 	for (unsigned l = 0; l < sq->lanes; l++)
 		for (int t = 0; t < SUM_MAPS_; t++)
-			map_clear(&sq->acc[l].m[t]);
+			wl_i64map_free(&sq->acc[l].m[t]);
 	free(sq->acc);
 	sq->acc = NULL;
 }
@@ -208,7 +131,7 @@ static bool full(wl_sqlite *sq, wl_sumacc *a)
 	if (used < sq->sum_keys_max)
 		return false;
 	for (int t = 0; t < SUM_MAPS_; t++)
-		map_clear(&a->m[t]);
+		wl_i64map_free(&a->m[t]);
 	a->overflow = true;
 	return true;
 }
@@ -256,7 +179,7 @@ wl_status wl_sqlite_summary_event(wl_sqlite *sq, unsigned lane, const wl_evrow *
 	int64_t hr = r->has_hr ? (int64_t)r->hr : WL_SUM_NULL;
 	int64_t who[5] = {hour, r->role, id_or_null(r->host), id_or_null(r->server),
 	                  id_or_null(r->client)};
-	int64_t *v = map_at(&a->m[SUM_ACTIVITY_H], who);
+	int64_t *v = wl_i64map_at(&a->m[SUM_ACTIVITY_H], who, NULL);
 	if (!v)
 		return WL_E_NOMEM;
 	add_count(&v[A_EVENTS], 1);
@@ -264,25 +187,25 @@ wl_status wl_sqlite_summary_event(wl_sqlite *sq, unsigned lane, const wl_evrow *
 		v[A_SCANS] = 0;
 	take_min(&v[A_T0], ts);
 	take_max(&v[A_T1], ts);
-	if (!(v = map_at(&a->m[SUM_SPANS], &hour)))
+	if (!(v = wl_i64map_at(&a->m[SUM_SPANS], &hour, NULL)))
 		return WL_E_NOMEM;
 	take_min(&v[0], r->id);
 	take_max(&v[1], r->id);
 	if (r->has_hr) {
 		int64_t k[7] = {who[0], who[1], who[2], who[3], who[4], hr, id_or_null(r->fault)};
-		if (!(v = map_at(&a->m[SUM_ERRORS_H], k)))
+		if (!(v = wl_i64map_at(&a->m[SUM_ERRORS_H], k, NULL)))
 			return WL_E_NOMEM;
 		add_count(v, 1);
 	}
 	if (r->has_ts) {
 		int64_t k[3] = {hour, r->server, r->has_hr ? hr : -1};
-		if (!(v = map_at(&a->m[SUM_HOURS], k)))
+		if (!(v = wl_i64map_at(&a->m[SUM_HOURS], k, NULL)))
 			return WL_E_NOMEM;
 		add_count(v, 1);
 	}
 	if (r->fault || r->fault_code.n) {
 		int64_t fk = r->fault ? r->fault : -r->id;
-		if (!map_at(&a->m[SUM_FAULTS], &fk))
+		if (!wl_i64map_at(&a->m[SUM_FAULTS], &fk, NULL))
 			return WL_E_NOMEM;
 	}
 	return WL_OK;
@@ -296,7 +219,7 @@ wl_status wl_sqlite_summary_scan(wl_sqlite *sq, unsigned lane, const wl_scanrow 
 	int64_t ts = r->has_ts ? r->ts : WL_SUM_NULL;
 	int64_t who[5] = {r->has_ts ? floor_div(r->ts, HOUR_US) : WL_SUM_NULL, 0,
 	                  id_or_null(r->host), id_or_null(r->server), id_or_null(r->client)};
-	int64_t *v = map_at(&a->m[SUM_ACTIVITY_H], who);
+	int64_t *v = wl_i64map_at(&a->m[SUM_ACTIVITY_H], who, NULL);
 	if (!v)
 		return WL_E_NOMEM;
 	if (v[A_EVENTS] == WL_SUM_NULL)
@@ -324,7 +247,7 @@ wl_status wl_sqlite_summary_scan_id(wl_sqlite *sq, const wl_scanrow *r, int64_t 
 		if (full(sq, a))
 			return WL_OK;
 		int64_t hour = r->has_ts ? floor_div(r->ts, HOUR_US) : WL_SUM_NULL;
-		int64_t *v = map_at(&a->m[SUM_SPANS], &hour);
+		int64_t *v = wl_i64map_at(&a->m[SUM_SPANS], &hour, NULL);
 		if (!v)
 			return WL_E_NOMEM;
 		take_min(&v[2], scan_id);
@@ -365,7 +288,7 @@ void wl_sqlite_summary_finalize(wl_sqlite *sq)
 /* A day's events and scans (SUM_DAY_ROWS of the lane), 0 when none. */
 static int64_t day_rows(const wl_summap *days, int64_t day)
 {
-	const int64_t *n = map_find(days, &day);
+	const int64_t *n = wl_i64map_find(days, &day);
 	return n ? *n : 0;
 }
 
@@ -387,7 +310,7 @@ static wl_status write_map(wl_sqlite *sq, const wl_summap *m, int t, int64_t id,
                            const wl_summap *days, char *err, size_t errlen)
 {
 	bool with_source = wl_sqlite_sum_tables[t].ncol > (int)(m->nk + m->nv);
-	size_t len = slot_len(m), next = 0, left = 0;
+	size_t len = wl_i64map_slot_len(m), next = 0, left = 0;
 	for (size_t i = 0; i < m->cap; i++)
 		if (m->v[i * len] && kept(sq, t, m->v + i * len, days))
 			left++;
@@ -468,11 +391,11 @@ wl_status wl_sqlite_summary_flush(wl_sqlite *sq, char *err, size_t errlen)
 		/* SQLite rolled the transaction back itself (SQLITE_FULL may):
 		 * the sources these counts are of are gone with it, and a write
 		 * now would commit on its own. */
-		map_clear(&sq->hours);
+		wl_i64map_free(&sq->hours);
 		return WL_OK;
 	}
 	wl_status st = write_map(sq, &sq->hours, SUM_HOURS, 0, NULL, err, errlen);
-	map_clear(&sq->hours);
+	wl_i64map_free(&sq->hours);
 	if (st != WL_OK)
 		sq->sums_broken = true;
 	return st;
@@ -482,12 +405,12 @@ wl_status wl_sqlite_summary_flush(wl_sqlite *sq, char *err, size_t errlen)
  * wl_sqlite_summary_flush, or now when they hold too many keys). */
 static wl_status pend_hours(wl_sqlite *sq, const wl_summap *m, char *err, size_t errlen)
 {
-	size_t len = slot_len(m);
+	size_t len = wl_i64map_slot_len(m);
 	for (size_t i = 0; i < m->cap; i++) {
 		const int64_t *slot = m->v + i * len;
 		if (!slot[0])
 			continue;
-		int64_t *n = map_at(&sq->hours, slot + 1);
+		int64_t *n = wl_i64map_at(&sq->hours, slot + 1, NULL);
 		if (!n)
 			return WL_E_NOMEM;
 		add_count(n, slot[1 + m->nk]);
@@ -503,7 +426,7 @@ static wl_status pend_hours(wl_sqlite *sq, const wl_summap *m, char *err, size_t
  * the hourly activity. */
 static wl_status roll_up(const wl_summap *h, wl_summap *d, wl_summap *days, bool activity)
 {
-	size_t len = slot_len(h);
+	size_t len = wl_i64map_slot_len(h);
 	bool total = d->nk < h->nk; /* d has one key less: no time */
 	int64_t key[8];
 	for (size_t i = 0; i < h->cap; i++) {
@@ -514,7 +437,7 @@ static wl_status roll_up(const wl_summap *h, wl_summap *d, wl_summap *days, bool
 		if (!total && key[0] != WL_SUM_NULL)
 			key[0] = floor_div(key[0], HOURS_PER_DAY);
 		const int64_t *x = slot + 1 + h->nk;
-		int64_t *v = map_at(d, key);
+		int64_t *v = wl_i64map_at(d, key, NULL);
 		if (!v)
 			return WL_E_NOMEM;
 		if (!activity) {
@@ -528,7 +451,7 @@ static wl_status roll_up(const wl_summap *h, wl_summap *d, wl_summap *days, bool
 			take_max(&v[c], x[c]);
 		if (!days || key[0] == WL_SUM_NULL)
 			continue;
-		if (!(v = map_at(days, key)))
+		if (!(v = wl_i64map_at(days, key, NULL)))
 			return WL_E_NOMEM;
 		add_count(v, x[A_EVENTS] + x[A_SCANS]);
 	}
@@ -542,7 +465,7 @@ static wl_status roll_up(const wl_summap *h, wl_summap *d, wl_summap *days, bool
 static wl_status spans_out(const wl_sqlite *sq, wl_sumacc *a)
 {
 	const wl_summap *h = &a->m[SUM_SPANS];
-	size_t len = slot_len(h);
+	size_t len = wl_i64map_slot_len(h);
 	for (size_t i = 0; i < h->cap; i++) {
 		const int64_t *slot = h->v + i * len;
 		if (!slot[0] || slot[1] == WL_SUM_NULL)
@@ -550,7 +473,7 @@ static wl_status spans_out(const wl_sqlite *sq, wl_sumacc *a)
 		int64_t day = floor_div(slot[1], HOURS_PER_DAY);
 		bool dense = day_rows(&a->m[SUM_DAY_ROWS], day) >= sq->sum_dense;
 		int64_t key[2] = {dense ? slot[1] : day * HOURS_PER_DAY, dense ? 1 : HOURS_PER_DAY};
-		int64_t *v = map_at(&a->m[SUM_SPANS_OUT], key);
+		int64_t *v = wl_i64map_at(&a->m[SUM_SPANS_OUT], key, NULL);
 		if (!v)
 			return WL_E_NOMEM;
 		const int64_t *x = slot + 2;

@@ -1,8 +1,8 @@
-/* The fleet reports of wsuslog-query: per WSUS server (`servers`), per
- * client (`clients`), over time (`timeline`) and the ingest problems. The
+/* The fleet reports of wsuslog-query: per WSUS server (`servers`), over
+ * time (`timeline`) and the ingest problems (per client: clients.c). The
  * SQL (query_sql.c) decides what counts; this file joins the multi-row
- * answers into list cells (faults_by_code, servers, top_codes), fills the
- * timeline's empty buckets and draws its bars. */
+ * answers into list cells (faults_by_code), fills the timeline's empty
+ * buckets and draws its bars. */
 #include "query.h"
 
 #include <assert.h>
@@ -23,28 +23,6 @@ static wl_status keep_text(wl_qbuf *b, wl_qstmt *st, int i, int *is_null)
 		return WL_OK;
 	return wl_qbuf_add(b, (const char *)wl_qstmt_column_text(st, i),
 	                   (size_t)wl_qstmt_column_bytes(st, i));
-}
-
-/* "name:count" appended to a ';'-separated list. */
-static wl_status list_item(wl_qbuf *b, const char *s, size_t n, int64_t count, int with_count)
-{
-	wl_status rc = WL_OK;
-	if (b->n > 0)
-		rc = wl_qbuf_add(b, ";", 1);
-	if (rc == WL_OK)
-		rc = wl_qbuf_add(b, s, n);
-	if (rc == WL_OK && with_count) {
-		char num[24];
-		int k = snprintf(num, sizeof num, ":%lld", (long long)count);
-		rc = wl_qbuf_add(b, num, (size_t)k);
-	}
-	return rc;
-}
-
-static wl_status too_big(char *err, size_t errlen, const char *what)
-{
-	snprintf(err, errlen, "%s: the list exceeds %u bytes", what, WL_QBUF_MAX);
-	return WL_E_TOO_BIG;
 }
 
 /* ---- servers ---- */
@@ -121,9 +99,9 @@ wl_status wl_report_servers(wl_qdb *db, const wl_qfilter *f, wl_out *o, char *er
 				code = "unknown";
 				n = 7;
 			}
-			rc = list_item(&r.codes, code, n, wl_qstmt_column_int64(st, 9), 1);
+			rc = wl_qbuf_item(&r.codes, code, n, wl_qstmt_column_int64(st, 9), 1);
 			if (rc == WL_E_TOO_BIG)
-				rc = too_big(err, errlen, "faults_by_code");
+				rc = wl_qbuf_too_big(err, errlen, "faults_by_code");
 		}
 	}
 	if (rc == WL_OK && r.open)
@@ -132,104 +110,6 @@ wl_status wl_report_servers(wl_qdb *db, const wl_qfilter *f, wl_out *o, char *er
 		rc = wl_out_end(o);
 out:
 	wl_qbuf_free(&r.name);
-	wl_qbuf_free(&r.codes);
-	wl_qstmt_finalize(st);
-	return rc;
-}
-
-/* ---- clients ---- */
-
-/* How many HRESULTs top_codes lists. */
-#define CLIENTS_TOP_CODES 3
-
-static const char *const clients_cols[] = {
-    "client_id", "host",       "servers",   "failures",
-    "top_codes", "limit_hits", "last_scan", "last_successful_scan",
-};
-
-typedef struct client_row {
-	int open;
-	int64_t cid;
-	int host_null;
-	wl_qbuf id, host, servers, codes;
-	int64_t failures, hits;
-	int has_scan, has_ok;
-	int64_t last_scan, last_ok;
-} client_row;
-
-static wl_status client_emit(client_row *r, wl_out *o)
-{
-	char a[WL_QTIME_BUF], b[WL_QTIME_BUF];
-	wl_val v[8];
-	v[0] = wl_v_text(r->id.p ? r->id.p : "", r->id.n);
-	v[1] = r->host_null ? wl_v_null() : wl_v_text(r->host.p ? r->host.p : "", r->host.n);
-	v[2] = r->servers.n ? wl_v_text(r->servers.p, r->servers.n) : wl_v_null();
-	v[3] = wl_v_int(r->failures);
-	v[4] = r->codes.n ? wl_v_text(r->codes.p, r->codes.n) : wl_v_null();
-	v[5] = wl_v_int(r->hits);
-	v[6] = r->has_scan ? wl_v_text(a, wl_qtime_format(r->last_scan, a, sizeof a)) : wl_v_null();
-	v[7] = r->has_ok ? wl_v_text(b, wl_qtime_format(r->last_ok, b, sizeof b)) : wl_v_null();
-	r->open = 0;
-	return wl_out_row(o, v);
-}
-
-wl_status wl_report_clients(wl_qdb *db, const wl_qfilter *f, wl_out *o, char *err, size_t errlen)
-{
-	static const char *const own[] = {":top", NULL};
-	wl_qstmt *st = NULL;
-	client_row r = {0};
-	wl_status rc = wl_qdb_prepare(db, wl_sql_clients, &st, err, errlen);
-	if (rc != WL_OK)
-		goto out;
-	if (wl_qdb_bind_std(st, f, own) != SQLITE_OK ||
-	    wl_qdb_bind_int(st, ":top", 1, CLIENTS_TOP_CODES) != SQLITE_OK) {
-		rc = wl_qdb_error(db, err, errlen);
-		goto out;
-	}
-	rc = wl_out_begin(o, clients_cols, sizeof clients_cols / sizeof clients_cols[0]);
-	while (wl_qdb_next(db, st, &rc, err, errlen)) {
-		int64_t cid = wl_qstmt_column_int64(st, 0);
-		int kind = wl_qstmt_column_int(st, 7);
-		if (r.open && cid != r.cid)
-			rc = client_emit(&r, o);
-		if (rc != WL_OK)
-			break;
-		if (!r.open) {
-			int unused;
-			/* kind 0 sorts first within a client: its columns are
-			 * on every row, so any row opens the client. */
-			r.open = 1;
-			r.cid = cid;
-			r.servers.n = r.codes.n = 0;
-			rc = keep_text(&r.id, st, 1, &unused);
-			if (rc == WL_OK)
-				rc = keep_text(&r.host, st, 2, &r.host_null);
-			r.failures = wl_qstmt_column_int64(st, 3);
-			r.hits = wl_qstmt_column_int64(st, 4);
-			r.has_scan = wl_qstmt_column_type(st, 5) != SQLITE_NULL;
-			r.last_scan = wl_qstmt_column_int64(st, 5);
-			r.has_ok = wl_qstmt_column_type(st, 6) != SQLITE_NULL;
-			r.last_ok = wl_qstmt_column_int64(st, 6);
-		}
-		if (rc == WL_OK && kind == 1 && wl_qstmt_column_type(st, 8) != SQLITE_NULL) {
-			rc = list_item(&r.servers, (const char *)wl_qstmt_column_text(st, 8),
-			               (size_t)wl_qstmt_column_bytes(st, 8), 0, 0);
-			if (rc == WL_E_TOO_BIG)
-				rc = too_big(err, errlen, "servers");
-		} else if (rc == WL_OK && kind == 2) {
-			char hex[WL_QCODE_BUF];
-			size_t n = wl_qcode_format(wl_qstmt_column_int64(st, 9), hex, sizeof hex);
-			rc = list_item(&r.codes, hex, n, wl_qstmt_column_int64(st, 10), 1);
-		}
-	}
-	if (rc == WL_OK && r.open)
-		rc = client_emit(&r, o);
-	if (rc == WL_OK)
-		rc = wl_out_end(o);
-out:
-	wl_qbuf_free(&r.id);
-	wl_qbuf_free(&r.host);
-	wl_qbuf_free(&r.servers);
 	wl_qbuf_free(&r.codes);
 	wl_qstmt_finalize(st);
 	return rc;

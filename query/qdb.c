@@ -216,6 +216,27 @@ wl_status wl_qbuf_str(wl_qbuf *b, const char *s)
 	return wl_qbuf_add(b, s, strlen(s));
 }
 
+wl_status wl_qbuf_item(wl_qbuf *b, const char *s, size_t n, int64_t count, int with_count)
+{
+	wl_status rc = WL_OK;
+	if (b->n > 0)
+		rc = wl_qbuf_add(b, ";", 1);
+	if (rc == WL_OK)
+		rc = wl_qbuf_add(b, s, n);
+	if (rc == WL_OK && with_count) {
+		char num[24];
+		int k = snprintf(num, sizeof num, ":%lld", (long long)count);
+		rc = wl_qbuf_add(b, num, (size_t)k);
+	}
+	return rc;
+}
+
+wl_status wl_qbuf_too_big(char *err, size_t errlen, const char *what)
+{
+	snprintf(err, errlen, "%s: the list exceeds %u bytes", what, WL_QBUF_MAX);
+	return WL_E_TOO_BIG;
+}
+
 void wl_qbuf_free(wl_qbuf *b)
 {
 	free(b->p);

@@ -87,6 +87,12 @@ typedef struct wl_qbuf {
  * WL_QBUF_MAX bytes (b keeps what it had). */
 wl_status wl_qbuf_add(wl_qbuf *b, const char *s, size_t n);
 wl_status wl_qbuf_str(wl_qbuf *b, const char *s);
+/* Append s[0..n), or "s:count" with with_count, to b's ';'-separated
+ * list. Returns as wl_qbuf_add. */
+wl_status wl_qbuf_item(wl_qbuf *b, const char *s, size_t n, int64_t count, int with_count);
+/* The message of a list that reached WL_QBUF_MAX into err ("what: ...");
+ * returns WL_E_TOO_BIG. */
+wl_status wl_qbuf_too_big(char *err, size_t errlen, const char *what);
 void wl_qbuf_free(wl_qbuf *b);
 
 #endif

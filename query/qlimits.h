@@ -78,4 +78,8 @@
 #define WL_Q_CH_CONNECT_TIMEOUT_S 10L
 #define WL_Q_CH_TIMEOUT_S 600L
 
+/* clients: the HRESULTs top_codes lists per client, most failures first:
+ * what fails most, short enough for a table cell. */
+#define WL_CLIENTS_TOP_CODES 3
+
 #endif

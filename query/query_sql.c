@@ -34,8 +34,10 @@
  *       (a fault of its own, keyed by its event id).
  * Only events of complete inputs. limits.c picks each fault's time, server
  * and parameter by the FAULTS_CTE's rules and groups them. */
-/* The name of a host id (limits.c names each group's server). */
+/* The name of a host id (limits.c names each group's server; clients.c
+ * its clients' hosts and servers), and the text of a GUID id (clients.c). */
 const char wl_sql_host_name[] = "SELECT name FROM hosts WHERE host_id = ?";
+const char wl_sql_guid_text[] = "SELECT guid FROM guids WHERE guid_id = ?";
 
 const char wl_sql_limit_records[] =
     "WITH lim AS ("
@@ -310,101 +312,46 @@ const char wl_sql_errors_by_client_sum[] =
 const char wl_sql_servers[] = SERVERS_SQL(FAULTS_CTE, ACTIVITY_CTE);
 const char wl_sql_servers_sum[] = SERVERS_SQL(FAULTS_SUM_CTE, ACTIVITY_SUM_CTE);
 
-/* clients: per SusClientId, as several rows so lists come out in a fixed
- * order: kind 0 the client's own columns (client_id, host, failures,
- * limit_hits, last_scan, last_ok; NULL on the other kinds), kind 1 one per
- * server name (item, sorted), kind 2 one per HRESULT (code, n: the top
- * codes by deduplicated count, rank rk). Columns: cid, client_id, host,
- * failures, limit_hits, last_scan, last_ok, kind, item, code, n. Ordered by
- * the client's limit_hits and failures descending, then client id, kind 0
- * first: the sort keys are spread over a client's rows with a window, as a
- * join back to st ran as a nested loop (3 s for 3000 clients).
- *
- * cev/csc (`rows`: CLIENTS_ROWS or CLIENTS_SUM_ROWS): the client's events
- * and scans in the window. failures: events
- * with an HRESULT, one per fault GUID (as `errors`). limit_hits: limit
- * faults (in the window by their time) with a record carrying the id.
- * host: the lowest host name of its client-side events and scans.
- * --server keeps clients with an event, scan or fault attributed to it. */
+/* clients: the evidence about each SusClientId in the window, one row per
+ * piece; clients.c folds it per client (hash maps in C group these rows
+ * faster than SQLite's sorter: the report over a 2.5-day window of 10 M
+ * events, 550,000 rows, took 1.19 s grouped here and takes 0.66 s,
+ * bench/RESULTS.md).
+ * Columns: src, cid, role, host_id, server_id, hresult, fg, n, ts, ok_ts,
+ * at_server (server_id is --server's host: 1; NULL without --server),
+ * guid, host, server (the texts of cid, host_id, server_id: NULL here,
+ * clients.c looks them up by id; the ClickHouse twin fills them).
+ * - src 0, events (cev): n events of (role, host_id, server_id, hresult,
+ *   fg); n 0 only says the client had events there.
+ * - src 1, scans (csc): host_id, server_id, ts the last scan's time and
+ *   ok_ts the last successful one's.
+ * - src 2, fault records in the window by their fault's time (frec):
+ *   server_id the fault's server, fg its key (fk), n 1 for a limit fault.
+ * `rows` (CLIENTS_ROWS or CLIENTS_SUM_ROWS) defines cev and csc. */
 #define CLIENTS_SQL(faults, rows)                                                                  \
-	"WITH " faults ", " rows ", fsel AS ("                                                     \
-	"  SELECT cid, fsrv, coalesce(fg, -fe) AS fk, fpar FROM frec"                              \
-	"  WHERE cid IS NOT NULL AND " IN_WINDOW(                                                  \
-	    "fts") "), sel AS ("                                                                   \
-	           "  SELECT cid FROM cev WHERE :server IS NULL OR server_id = " SERVER_ID         \
-	           "  UNION SELECT cid FROM csc WHERE :server IS NULL OR server_id = " SERVER_ID   \
-	           "  UNION SELECT cid FROM fsel WHERE :server IS NULL OR fsrv = " SERVER_ID       \
-	           "), ea AS ("                                                                    \
-	           "  SELECT cid, MIN(CASE WHEN role = :client_role THEN hname END) AS host,"      \
-	           "    SUM(CASE WHEN hresult IS NOT NULL AND fg IS NULL THEN n ELSE 0 END)"       \
-	           "      + COUNT(DISTINCT CASE WHEN hresult IS NOT NULL THEN fg END) AS failures" \
-	           "  FROM cev GROUP BY cid"                                                       \
-	           "), sa AS ("                                                                    \
-	           "  SELECT cid, MIN(hname) AS host, MAX(ts) AS last_scan, MAX(ok_ts) AS last_ok" \
-	           "  FROM csc GROUP BY cid"                                                       \
-	           "), la AS ("                                                                    \
-	           "  SELECT cid, COUNT(DISTINCT fk) AS hits FROM fsel WHERE fpar IS NOT NULL "    \
-	           "GROUP BY cid"                                                                  \
-	           "), st AS ("                                                                    \
-	           "  SELECT sel.cid, g.guid,"                                                     \
-	           "    CASE WHEN ea.host IS NULL THEN sa.host WHEN sa.host IS NULL THEN ea.host"  \
-	           "      ELSE min(ea.host, sa.host) END AS host,"                                 \
-	           "    coalesce(ea.failures, 0) AS failures, coalesce(la.hits, 0) AS hits,"       \
-	           "    sa.last_scan, sa.last_ok"                                                  \
-	           "  FROM sel JOIN guids g ON g.guid_id = sel.cid"                                \
-	           "  LEFT JOIN ea ON ea.cid = sel.cid LEFT JOIN sa ON sa.cid = sel.cid"           \
-	           "  LEFT JOIN la ON la.cid = sel.cid"                                            \
-	           "), sv AS ("                                                                    \
-	           "  SELECT cid, server_id FROM cev WHERE server_id IS NOT NULL"                  \
-	           "  UNION SELECT cid, server_id FROM csc WHERE server_id IS NOT NULL"            \
-	           "), cc AS ("                                                                    \
-	           "  SELECT cid, hresult, SUM(CASE WHEN fg IS NULL THEN n ELSE 0 END) + "         \
-	           "COUNT(DISTINCT fg)"                                                            \
-	           "    AS n FROM cev WHERE hresult IS NOT NULL GROUP BY cid, hresult"             \
-	           "), ccr AS ("                                                                   \
-	           "  SELECT cid, hresult, n, rk FROM ("                                           \
-	           "    SELECT cid, hresult, n,"                                                   \
-	           "      ROW_NUMBER() OVER (PARTITION BY cid ORDER BY n DESC, hresult) AS rk "    \
-	           "FROM cc"                                                                       \
-	           "  ) WHERE rk <= :top"                                                          \
-	           "), out_rows AS ("                                                              \
-	           "  SELECT cid, 0 AS kind, guid, host, failures, hits, last_scan, last_ok,"      \
-	           "    NULL AS item, NULL AS code, NULL AS n, 0 AS rk FROM st"                    \
-	           "  UNION ALL"                                                                   \
-	           "  SELECT sv.cid, 1, NULL, NULL, NULL, NULL, NULL, NULL, h.name, NULL, NULL, 0" \
-	           "  FROM sv JOIN hosts h ON h.host_id = sv.server_id"                            \
-	           "  WHERE sv.cid IN (SELECT cid FROM sel)"                                       \
-	           "  UNION ALL"                                                                   \
-	           "  SELECT cid, 2, NULL, NULL, NULL, NULL, NULL, NULL, NULL, hresult, n, rk "    \
-	           "FROM ccr"                                                                      \
-	           "  WHERE cid IN (SELECT cid FROM sel)"                                          \
-	           "), keyed AS ("                                                                 \
-	           "  SELECT *, MAX(hits) OVER c AS khits, MAX(failures) OVER c AS kfail,"         \
-	           "    MAX(guid) OVER c AS kguid"                                                 \
-	           "  FROM out_rows WINDOW c AS (PARTITION BY cid)"                                \
-	           ")"                                                                             \
-	           " SELECT cid, guid, host, failures, hits, last_scan, last_ok, kind, item, "     \
-	           "code, n"                                                                       \
-	           " FROM keyed ORDER BY khits DESC, kfail DESC, kguid, cid, kind, item, rk"
-/* cev: (cid, role, hname, server_id, hresult, fg, n) rows standing for n
- * events each (0: rows that only say the client had events there); csc:
- * (cid, hname, server_id, ts, ok_ts) rows of scans, ts the last and ok_ts
- * the last successful one's time. Laid out by hand: clang-format splits
- * strings after a macro argument into fragments. */
+	"WITH " faults ", " rows " SELECT 0 AS src, cid, role, host_id, server_id, hresult, fg,"   \
+	" n, NULL AS ts, NULL AS ok_ts, server_id = " SERVER_ID " AS at_server, NULL AS guid,"     \
+	" NULL AS host, NULL AS server FROM cev"                                                   \
+	" UNION ALL SELECT 1, cid, NULL, host_id, server_id, NULL, NULL, NULL, ts, ok_ts,"         \
+	" server_id = " SERVER_ID ", NULL, NULL, NULL FROM csc"                                    \
+	" UNION ALL SELECT 2, cid, NULL, NULL, fsrv, NULL, coalesce(fg, -fe), fpar IS NOT NULL,"   \
+	" NULL, NULL, fsrv = " SERVER_ID ", NULL, NULL, NULL FROM frec"                            \
+	" WHERE cid IS NOT NULL AND " IN_WINDOW("fts")
+/* cev and csc over raw events and scans, one row per event or scan.
+ * Laid out by hand: clang-format splits strings after a macro argument
+ * into fragments. */
 /* clang-format off */
 #define CLIENTS_ROWS                                                                               \
 	"cev AS ("                                                                                 \
-	"  SELECT e.client_guid_id AS cid, e.role, h.name AS hname, e.server_id,"                  \
-	"    e.hresult, e.fault_guid_id AS fg, 1 AS n"                                             \
+	"  SELECT e.client_guid_id AS cid, e.role, e.host_id, e.server_id, e.hresult,"            \
+	"    e.fault_guid_id AS fg, 1 AS n"                                                        \
 	"  FROM events e JOIN sources s ON s.source_id = e.source_id"                              \
-	"  LEFT JOIN hosts h ON h.host_id = e.host_id"                                             \
 	"  WHERE s.complete = 1 AND e.client_guid_id IS NOT NULL"                                  \
 	"    AND " IN_WINDOW("e.ts")                                                               \
 	"), csc AS ("                                                                              \
-	"  SELECT c.client_guid_id AS cid, h.name AS hname, c.server_id, c.ts,"                    \
+	"  SELECT c.client_guid_id AS cid, c.host_id, c.server_id, c.ts,"                          \
 	"    CASE WHEN c.exit_code = 0 THEN c.ts END AS ok_ts"                                     \
 	"  FROM scans c JOIN sources s ON s.source_id = c.source_id"                               \
-	"  LEFT JOIN hosts h ON h.host_id = c.host_id"                                             \
 	"  WHERE s.complete = 1 AND c.client_guid_id IS NOT NULL"                                  \
 	"    AND " IN_WINDOW("c.ts") ")"
 /* The same from sum_activity (who had events or scans where, last scans),
@@ -412,37 +359,18 @@ const char wl_sql_servers_sum[] = SERVERS_SQL(FAULTS_SUM_CTE, ACTIVITY_SUM_CTE);
 #define CLIENTS_SUM_ROWS                                                                           \
 	EDGE_CTE(WL_SQL_DAY_US) ", " EDGE_SCANS_CTE(WL_SQL_DAY_US) ", " CUT_CTE ", " SERR_CTE      \
 	", " SACT_CTE                                                                              \
-	", cr AS ("                                                                                \
+	", cev AS ("                                                                               \
 	"  SELECT client_guid_id AS cid, role, host_id, server_id, NULL AS hresult, NULL AS fg,"   \
 	"    0 AS n FROM sact WHERE client_guid_id IS NOT NULL AND events > 0"                     \
 	"  UNION ALL SELECT client_guid_id, role, host_id, server_id, hresult, fg, n FROM serr"    \
 	"  WHERE client_guid_id IS NOT NULL"                                                       \
 	"  UNION ALL SELECT client_guid_id, role, host_id, server_id, hresult, fault_guid_id, 1"   \
 	"  FROM edge WHERE client_guid_id IS NOT NULL"                                             \
-	"), csr AS ("                                                                              \
+	"), csc AS ("                                                                              \
 	"  SELECT client_guid_id AS cid, host_id, server_id, scan_t1 AS ts, ok_t1 AS ok_ts"        \
 	"  FROM sact WHERE client_guid_id IS NOT NULL AND scans > 0"                               \
 	"  UNION ALL SELECT client_guid_id, host_id, server_id, ts,"                               \
-	"    CASE WHEN exit_code = 0 THEN ts END FROM edge_scans WHERE client_guid_id IS NOT NULL" \
-	/* pick: with --server, the clients sel will keep (so only their rows                      \
-	 * are grouped below); NULL: every client. */                                              \
-	"), pick AS ("                                                                             \
-	"  SELECT cid FROM cr WHERE server_id = " SERVER_ID                                        \
-	"  UNION SELECT cid FROM csr WHERE server_id = " SERVER_ID                                 \
-	"  UNION SELECT cid FROM frec WHERE cid IS NOT NULL AND fsrv = " SERVER_ID                 \
-	"    AND " IN_WINDOW("fts")                                                                \
-	/* The days of a window collapsed before the host names are joined:                        \
-	 * every reader of cev sums n, counts distinct fg or takes extremes. */                    \
-	"), cev AS ("                                                                              \
-	"  SELECT c.cid, c.role, h.name AS hname, c.server_id, c.hresult, c.fg, c.n FROM ("        \
-	"    SELECT cid, role, host_id, server_id, hresult, fg, SUM(n) AS n FROM cr"               \
-	"    WHERE :server IS NULL OR cid IN pick"                                                 \
-	"    GROUP BY cid, role, host_id, server_id, hresult, fg) c"                               \
-	"  LEFT JOIN hosts h ON h.host_id = c.host_id"                                             \
-	"), csc AS ("                                                                              \
-	"  SELECT c.cid, h.name AS hname, c.server_id, c.ts, c.ok_ts"                              \
-	"  FROM csr c LEFT JOIN hosts h ON h.host_id = c.host_id"                                  \
-	"  WHERE :server IS NULL OR c.cid IN pick)"
+	"    CASE WHEN exit_code = 0 THEN ts END FROM edge_scans WHERE client_guid_id IS NOT NULL)"
 /* clang-format on */
 const char wl_sql_clients[] = CLIENTS_SQL(FAULTS_CTE, CLIENTS_ROWS);
 const char wl_sql_clients_sum[] = CLIENTS_SQL(FAULTS_SUM_CTE, CLIENTS_SUM_ROWS);

@@ -360,78 +360,40 @@ static const char ch_proxies[] =
     "  ) GROUP BY sid, pk, hit"
     ") ORDER BY sname, pk, hit DESC";
 
-/* clients (CLIENTS_SQL of query_sql.c). CU: one row per piece of a
- * client's evidence, so that everything per client is one GROUP BY:
- * src 0 its events, 1 its scans, 2 its fault records by their fault's time
- * (fsel); CST the client's own columns (st), kept when --server names one
- * of its rows; kind 1 and 2 rows join CST for its sort keys. Every branch
- * of a UNION ALL names every column alike: 18.16 drops the columns a
- * query does not use by name, and a branch whose names differ loses the
- * wrong ones ("no supertype for types"). */
+/* clients (CLIENTS_SQL of query_sql.c): the evidence, grouped here so few
+ * rows cross the wire, with each id's text (clients.c then looks nothing
+ * up). Aliases are u_*: an alias that is also a column's name replaces the
+ * column everywhere in the SELECT (max(ts) AS ts would put an aggregate
+ * in WHERE). Every branch of a UNION ALL casts every column to the same type:
+ * 18.16 finds no supertype for UInt64 and Int64, or String and
+ * Nullable(String). */
+#define CI(x) "CAST(" x " AS Nullable(Int64))"
+#define CT(x) "CAST(" x " AS Nullable(String))"
 /* clang-format off */
-#define CU_EVENTS                                                                                  \
-	"SELECT assumeNotNull(client_id) AS u_guid, toUInt8(0) AS u_src, " ID("server") " AS u_srv," \
-	" server AS u_sname, if(role = :client_role, host, NULL) AS u_chost,"                      \
-	" CAST(NULL AS Nullable(String)) AS u_shost,"                                              \
-	" toUInt8(isNotNull(hresult) AND isNull(fault_guid)) AS u_fail1,"                          \
-	" if(isNotNull(hresult), fault_guid, NULL) AS u_failg, hresult AS u_hr,"                   \
-	" CAST(NULL AS Nullable(Int64)) AS u_ts, CAST(NULL AS Nullable(Int64)) AS u_ok,"           \
-	" CAST(NULL AS Nullable(UInt64)) AS u_hit"                                                 \
-	" FROM @events# WHERE " VIS " AND client_id IS NOT NULL AND " IN_WINDOW("ts")
-#define CU_SCANS                                                                                   \
-	"SELECT assumeNotNull(client_id) AS u_guid, toUInt8(1) AS u_src, " ID("server") " AS u_srv,"  \
-	" server AS u_sname, CAST(NULL AS Nullable(String)) AS u_chost, host AS u_shost,"          \
-	" toUInt8(0) AS u_fail1, CAST(NULL AS Nullable(String)) AS u_failg,"                       \
-	" CAST(NULL AS Nullable(UInt32)) AS u_hr, ts AS u_ts, if(exit_code = 0, ts, NULL) AS u_ok," \
-	" CAST(NULL AS Nullable(UInt64)) AS u_hit"                                                 \
-	" FROM @scans# WHERE " VIS " AND client_id IS NOT NULL AND " IN_WINDOW("ts")
-#define CU_FAULTS                                                                                  \
-	"SELECT assumeNotNull(cname) AS u_guid, toUInt8(2) AS u_src, fsrv AS u_srv,"               \
-	" CAST(NULL AS Nullable(String)) AS u_sname, CAST(NULL AS Nullable(String)) AS u_chost,"   \
-	" CAST(NULL AS Nullable(String)) AS u_shost, toUInt8(0) AS u_fail1,"                       \
-	" CAST(NULL AS Nullable(String)) AS u_failg, CAST(NULL AS Nullable(UInt32)) AS u_hr,"      \
-	" CAST(NULL AS Nullable(Int64)) AS u_ts, CAST(NULL AS Nullable(Int64)) AS u_ok,"           \
-	" if(isNotNull(fpar), toNullable(fk), NULL) AS u_hit"                                      \
-	" FROM (" FREC ") WHERE cname IS NOT NULL AND " IN_WINDOW("fts")
-#define CU "SELECT * FROM (" CU_EVENTS " UNION ALL " CU_SCANS " UNION ALL " CU_FAULTS ")"
-#define CST                                                                                        \
-	"SELECT u_guid AS guid, " ID("u_guid") " AS cid,"                                          \
-	" min(u_chost) AS eh, min(u_shost) AS sh,"                                                 \
-	" if(isNull(eh) OR ifNull(sh < eh, 0), sh, eh) AS host,"                                  \
-	" sum(u_fail1) + " COUNT_DISTINCT("u_failg") " AS failures,"                               \
-	" " COUNT_DISTINCT("u_hit") " AS hits, max(u_ts) AS last_scan, max(u_ok) AS last_ok"       \
-	" FROM (" CU ") GROUP BY u_guid"                                                           \
-	" HAVING :server IS NULL OR max(u_srv = " SERVER_ID ") = 1"
-/* The top :top codes of each client by count, then code: ranks from a
- * sorted array (no window functions). */
-#define CCODES                                                                                     \
-	"SELECT u_guid AS guid, c.1 AS code, c.2 AS n, rk FROM ("                                  \
-	"  SELECT u_guid, arraySort(x -> (-toInt64(x.2), x.1), groupArray((h, n))) AS cs FROM ("   \
-	"    SELECT u_guid, assumeNotNull(u_hr) AS h,"                                             \
-	"      sum(isNull(u_failg)) + " COUNT_DISTINCT("u_failg") " AS n"                          \
-	"    FROM (" CU_EVENTS ") WHERE u_hr IS NOT NULL GROUP BY u_guid, h"                       \
-	"  ) GROUP BY u_guid"                                                                      \
-	") ARRAY JOIN cs AS c, arrayEnumerate(cs) AS rk WHERE rk <= :top"
-#define CSERVERS                                                                                   \
-	"SELECT DISTINCT u_guid AS guid, assumeNotNull(u_sname) AS item FROM ("                     \
-	"  SELECT u_guid, u_sname FROM (" CU_EVENTS ") WHERE u_sname IS NOT NULL"                 \
-	"  UNION ALL SELECT assumeNotNull(client_id) AS u_guid, server AS u_sname"                \
-	"    FROM @scans# WHERE " VIS " AND client_id IS NOT NULL AND server IS NOT NULL"         \
-	"    AND " IN_WINDOW("ts") ")"
-#define CCOLS "cid, guid, host, failures, hits, last_scan, last_ok"
-
 static const char ch_clients[] =
-    "SELECT " CCOLS ", kind, item, code, n FROM ("
-    "  SELECT " CCOLS ", toUInt8(0) AS kind, CAST(NULL AS Nullable(String)) AS item,"
-    "    CAST(NULL AS Nullable(UInt32)) AS code, CAST(NULL AS Nullable(UInt64)) AS n,"
-    "    toUInt64(0) AS rk FROM (" CST ")"
-    "  UNION ALL SELECT " CCOLS ", toUInt8(1) AS kind, toNullable(item) AS item,"
-    "    CAST(NULL AS Nullable(UInt32)) AS code, CAST(NULL AS Nullable(UInt64)) AS n,"
-    "    toUInt64(0) AS rk"
-    "    FROM (" CSERVERS ") ANY INNER JOIN (" CST ") USING guid"
-    "  UNION ALL SELECT " CCOLS ", toUInt8(2) AS kind, CAST(NULL AS Nullable(String)) AS item,"
-    "    toNullable(code) AS code, toNullable(n) AS n, toUInt64(rk) AS rk FROM (" CCODES ") ANY INNER JOIN (" CST ") USING guid"
-    ") ORDER BY hits DESC, failures DESC, guid, kind, item, rk";
+    "SELECT " CI("0") " AS u_src, " CI(ID("client_id")) " AS u_cid, " CI("role") " AS u_role,"
+    "  " CI(ID("host")) " AS u_host_id, " CI(ID("server")) " AS u_server_id,"
+    "  " CI("hresult") " AS u_hr, " CI(ID("fault_guid")) " AS u_fg, " CI("count()") " AS u_n,"
+    "  " CI("NULL") " AS u_ts, " CI("NULL") " AS u_ok_ts,"
+    "  " CI("toUInt8(" ID("server") " = " SERVER_ID ")") " AS u_at_server,"
+    "  " CT("client_id") " AS u_guid, " CT("host") " AS u_hname, " CT("server") " AS u_sname"
+    " FROM @events# WHERE " VIS " AND client_id IS NOT NULL AND " IN_WINDOW("ts")
+    " GROUP BY client_id, role, host, server, hresult, fault_guid"
+    " UNION ALL SELECT " CI("1") " AS u_src, " CI(ID("client_id")) " AS u_cid, " CI("NULL") " AS u_role,"
+    "  " CI(ID("host")) " AS u_host_id, " CI(ID("server")) " AS u_server_id, " CI("NULL") " AS u_hr,"
+    "  " CI("NULL") " AS u_fg, " CI("count()") " AS u_n, " CI("max(ts)") " AS u_ts,"
+    "  " CI("max(if(exit_code = 0, ts, NULL))") " AS u_ok_ts,"
+    "  " CI("toUInt8(" ID("server") " = " SERVER_ID ")") " AS u_at_server,"
+    "  " CT("client_id") " AS u_guid, " CT("host") " AS u_hname, " CT("server") " AS u_sname"
+    " FROM @scans# WHERE " VIS " AND client_id IS NOT NULL AND " IN_WINDOW("ts")
+    " GROUP BY client_id, host, server"
+    " UNION ALL SELECT " CI("2") " AS u_src, " CI("cid") " AS u_cid, " CI("NULL") " AS u_role,"
+    "  " CI("NULL") " AS u_host_id, " CI("fsrv") " AS u_server_id, " CI("NULL") " AS u_hr,"
+    "  " CI("fk") " AS u_fg, " CI("max(toUInt8(isNotNull(fpar)))") " AS u_n, " CI("NULL") " AS u_ts,"
+    "  " CI("NULL") " AS u_ok_ts, " CI("toUInt8(fsrv = " SERVER_ID ")") " AS u_at_server,"
+    "  " CT("cname") " AS u_guid, " CT("NULL") " AS u_hname, " CT("NULL") " AS u_sname"
+    " FROM (" FREC ") WHERE cname IS NOT NULL AND " IN_WINDOW("fts")
+    " GROUP BY cid, cname, fsrv, fk";
 /* clang-format on */
 
 /* incident: the 19 columns of query_sql.c's three statements; the join

@@ -1,0 +1,87 @@
+/* The int64-row hash map of i64map.h: linear probing from the key's XXH3,
+ * slot flag 0 for empty (no deletions, so no tombstones). */
+#include "i64map.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <xxhash.h>
+
+static size_t home(const wl_i64map *m, const int64_t *key)
+{
+	return (size_t)XXH3_64bits(key, m->nk * sizeof *key) & (m->cap - 1);
+}
+
+static wl_status grow(wl_i64map *m)
+{
+	size_t cap = m->cap ? 2 * m->cap : 64, len = wl_i64map_slot_len(m);
+	int64_t *v = calloc(cap * len, sizeof *v);
+	if (!v)
+		return WL_E_NOMEM;
+	wl_i64map g = {v, cap, m->used, m->nk, m->nv};
+	for (size_t i = 0; i < m->cap; i++) {
+		const int64_t *s = m->v + i * len;
+		if (!s[0])
+			continue;
+		size_t j = home(&g, s + 1);
+		while (v[j * len])
+			j = (j + 1) & (cap - 1);
+		memcpy(v + j * len, s, len * sizeof *s);
+	}
+	free(m->v);
+	*m = g;
+	return WL_OK;
+}
+
+int64_t *wl_i64map_at(wl_i64map *m, const int64_t *key, int *added)
+{
+	if (2 * (m->used + 1) > m->cap && grow(m) != WL_OK)
+		return NULL;
+	size_t len = wl_i64map_slot_len(m);
+	for (size_t j = home(m, key);; j = (j + 1) & (m->cap - 1)) {
+		int64_t *s = m->v + j * len;
+		if (!s[0]) {
+			s[0] = 1;
+			memcpy(s + 1, key, m->nk * sizeof *key);
+			for (unsigned k = 0; k < m->nv; k++)
+				s[1 + m->nk + k] = WL_I64_NULL;
+			m->used++;
+			if (added)
+				*added = 1;
+			return s + 1 + m->nk;
+		}
+		if (!memcmp(s + 1, key, m->nk * sizeof *key)) {
+			if (added)
+				*added = 0;
+			return s + 1 + m->nk;
+		}
+	}
+}
+
+const int64_t *wl_i64map_find(const wl_i64map *m, const int64_t *key)
+{
+	if (!m->used)
+		return NULL;
+	size_t len = wl_i64map_slot_len(m);
+	for (size_t j = home(m, key);; j = (j + 1) & (m->cap - 1)) {
+		const int64_t *s = m->v + j * len;
+		if (!s[0])
+			return NULL;
+		if (!memcmp(s + 1, key, m->nk * sizeof *key))
+			return s + 1 + m->nk;
+	}
+}
+
+void wl_i64map_empty(wl_i64map *m)
+{
+	if (m->v)
+		memset(m->v, 0, m->cap * wl_i64map_slot_len(m) * sizeof *m->v);
+	m->used = 0;
+}
+
+void wl_i64map_free(wl_i64map *m)
+{
+	free(m->v);
+	m->v = NULL;
+	m->cap = m->used = 0;
+}

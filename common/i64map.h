@@ -1,0 +1,43 @@
+/* An open-addressing hash map whose keys and values are fixed-length rows
+ * of int64s: the grouping behind the indexer's summaries (each source's
+ * rows grouped as they arrive) and the query tool's `clients` (evidence
+ * rows folded per client). Keys hash with XXH3; the table doubles at half
+ * full, so a look-up probes a few slots. */
+#ifndef WL_I64MAP_H
+#define WL_I64MAP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "wsuslog/status.h"
+
+/* SQL's NULL in a key or value: a new key's values start as it. */
+#define WL_I64_NULL INT64_MIN
+
+typedef struct wl_i64map {
+	int64_t *v; /* cap slots of 1 + nk + nv: used flag, key, values */
+	size_t cap, used;
+	unsigned nk, nv;
+} wl_i64map;
+
+/* The int64s of one slot; slot i of m starts at m->v + i * this. */
+static inline size_t wl_i64map_slot_len(const wl_i64map *m)
+{
+	return 1 + (size_t)m->nk + m->nv;
+}
+
+/* The values of key (m->nk int64s), inserted with every value WL_I64_NULL
+ * when new (*added set, when added is not NULL); NULL when memory ran
+ * out, m unchanged. */
+int64_t *wl_i64map_at(wl_i64map *m, const int64_t *key, int *added);
+
+/* The values of key, or NULL when m has none. */
+const int64_t *wl_i64map_find(const wl_i64map *m, const int64_t *key);
+
+/* Every key removed; the slots stay allocated for the next filling. */
+void wl_i64map_empty(wl_i64map *m);
+
+/* Every key removed and the slots freed; nk and nv stay. */
+void wl_i64map_free(wl_i64map *m);
+
+#endif
