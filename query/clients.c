@@ -95,7 +95,8 @@ static int64_t max_of(int64_t a, int64_t b)
 
 static int64_t col_or_null(wl_qstmt *st, int i)
 {
-	return wl_qstmt_column_type(st, i) == SQLITE_NULL ? WL_I64_NULL : wl_qstmt_column_int64(st, i);
+	return wl_qstmt_column_type(st, i) == SQLITE_NULL ? WL_I64_NULL
+	                                                  : wl_qstmt_column_int64(st, i);
 }
 
 /* Keep text s[0..n) as the name of (kind, id), unless it has one. */
@@ -144,9 +145,9 @@ static wl_status name_of(wl_qdb *db, fold *f, int kind, int64_t id, size_t *off,
 	wl_status rc = WL_OK;
 	if (!v) {
 		wl_qstmt **st = kind == N_HOST ? &f->host_name : &f->guid_text;
+		const char *sql = kind == N_HOST ? wl_sql_host_name : wl_sql_guid_text;
 		if (!*st)
-			rc = wl_qdb_prepare(db, kind == N_HOST ? wl_sql_host_name : wl_sql_guid_text,
-			                    st, err, errlen);
+			rc = wl_qdb_prepare(db, sql, st, err, errlen);
 		if (rc == WL_OK && (wl_qstmt_reset(*st) != SQLITE_OK ||
 		                    wl_qstmt_bind_int64(*st, 1, id) != SQLITE_OK))
 			rc = wl_qdb_error(db, err, errlen);
@@ -280,8 +281,9 @@ static wl_status emit(wl_out *o, const client *c, const wl_qbuf *servers, const 
 	v[3] = wl_v_int(c->failures);
 	v[4] = codes->n ? wl_v_text(codes->p, codes->n) : wl_v_null();
 	v[5] = wl_v_int(c->hits);
-	v[6] = c->last_scan != WL_I64_NULL ? wl_v_text(a, wl_qtime_format(c->last_scan, a, sizeof a))
-	                                   : wl_v_null();
+	v[6] = c->last_scan != WL_I64_NULL
+	           ? wl_v_text(a, wl_qtime_format(c->last_scan, a, sizeof a))
+	           : wl_v_null();
 	v[7] = c->last_ok != WL_I64_NULL ? wl_v_text(b, wl_qtime_format(c->last_ok, b, sizeof b))
 	                                 : wl_v_null();
 	return wl_out_row(o, v);
@@ -352,8 +354,8 @@ static wl_status hosts_and_servers(wl_qdb *db, fold *f, client *cs, item **out, 
 		client *c = &cs[v[C_ROW]];
 		if (k[1] == M_SERVER) {
 			it[n++] = (item){(size_t)v[C_ROW], off, nn, NULL, 0, 0};
-		} else if (!c->has_host || cmp_text(f->arena + off, nn, f->arena + c->host_off,
-		                                    c->host_n) < 0) {
+		} else if (!c->has_host ||
+		           cmp_text(f->arena + off, nn, f->arena + c->host_off, c->host_n) < 0) {
 			c->has_host = 1;
 			c->host_off = off;
 			c->host_n = nn;
@@ -397,9 +399,9 @@ static size_t *runs(const item *it, size_t n, size_t rows)
 	return start;
 }
 
-static wl_status client_lists(const client *c, const item *sv, const size_t *sv_at,
-                              const item *cc, const size_t *cc_at, wl_qbuf *servers,
-                              wl_qbuf *codes, char *err, size_t errlen)
+static wl_status client_lists(const client *c, const item *sv, const size_t *sv_at, const item *cc,
+                              const size_t *cc_at, wl_qbuf *servers, wl_qbuf *codes, char *err,
+                              size_t errlen)
 {
 	wl_status rc = WL_OK;
 	servers->n = codes->n = 0;
@@ -408,7 +410,8 @@ static wl_status client_lists(const client *c, const item *sv, const size_t *sv_
 	if (rc == WL_E_TOO_BIG)
 		return wl_qbuf_too_big(err, errlen, "servers");
 	for (size_t j = cc_at[c->row];
-	     rc == WL_OK && j < cc_at[c->row + 1] && j - cc_at[c->row] < WL_CLIENTS_TOP_CODES; j++) {
+	     rc == WL_OK && j < cc_at[c->row + 1] && j - cc_at[c->row] < WL_CLIENTS_TOP_CODES;
+	     j++) {
 		char hex[WL_QCODE_BUF];
 		size_t n = wl_qcode_format(cc[j].code, hex, sizeof hex);
 		rc = wl_qbuf_item(codes, hex, n, cc[j].n, 1);
@@ -476,8 +479,7 @@ static void fold_free(fold *f)
 	wl_qstmt_finalize(f->guid_text);
 }
 
-wl_status wl_report_clients(wl_qdb *db, const wl_qfilter *flt, wl_out *o, char *err,
-                            size_t errlen)
+wl_status wl_report_clients(wl_qdb *db, const wl_qfilter *flt, wl_out *o, char *err, size_t errlen)
 {
 	fold f = {.clients = {.nk = 1, .nv = C_NV},
 	          .members = {.nk = 3},

@@ -146,21 +146,19 @@ static const char fixture_sql[] =
 
 static char db_path[64];
 
-static int setup(void **state)
+/* A temporary index at path (a mkstemp template) holding sql's rows. */
+static int make_db(char *path, const char *sql)
 {
-	(void)state;
 	sqlite3 *db = NULL;
 	char err[256], *msg = NULL;
-	const char *tmp = getenv("TMPDIR");
-	snprintf(db_path, sizeof db_path, "%s/wlr-XXXXXX", tmp && strlen(tmp) < 40 ? tmp : "/tmp");
-	int fd = mkstemp(db_path);
+	int fd = mkstemp(path);
 	if (fd < 0)
 		return -1;
 	close(fd);
-	if (sqlite3_open(db_path, &db) != SQLITE_OK || wl_schema_init(db, err, sizeof err) != WL_OK)
+	if (sqlite3_open(path, &db) != SQLITE_OK || wl_schema_init(db, err, sizeof err) != WL_OK)
 		return -1;
 	if (sqlite3_exec(db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL) != SQLITE_OK ||
-	    sqlite3_exec(db, fixture_sql, NULL, NULL, &msg) != SQLITE_OK) {
+	    sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) {
 		fprintf(stderr, "fixture: %s\n", msg ? msg : sqlite3_errmsg(db));
 		return -1;
 	}
@@ -173,15 +171,28 @@ static int setup(void **state)
 	return 0;
 }
 
+static void remove_db(const char *path)
+{
+	char p[80];
+	unlink(path);
+	snprintf(p, sizeof p, "%s-wal", path);
+	unlink(p);
+	snprintf(p, sizeof p, "%s-shm", path);
+	unlink(p);
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	const char *tmp = getenv("TMPDIR");
+	snprintf(db_path, sizeof db_path, "%s/wlr-XXXXXX", tmp && strlen(tmp) < 40 ? tmp : "/tmp");
+	return make_db(db_path, fixture_sql);
+}
+
 static int teardown(void **state)
 {
 	(void)state;
-	char p[80];
-	unlink(db_path);
-	snprintf(p, sizeof p, "%s-wal", db_path);
-	unlink(p);
-	snprintf(p, sizeof p, "%s-shm", db_path);
-	unlink(p);
+	remove_db(db_path);
 	return 0;
 }
 
@@ -211,9 +222,12 @@ static result run_argv(int argc, const char *const *argv)
 	return r;
 }
 
+/* The index query() reads: the fixture's, or another a test made. */
+static const char *db_now = db_path;
+
 static result query(const char *first, ...)
 {
-	const char *argv[40] = {"wsuslog-query", "--db", db_path};
+	const char *argv[40] = {"wsuslog-query", "--db", db_now};
 	int argc = 3;
 	va_list ap;
 	va_start(ap, first);
@@ -312,6 +326,69 @@ static void test_clients(void **state)
 	/* Injection through --server finds no server, so no client. */
 	expect_csv(query("clients", "--server", "x' OR 1=1 --", "-f", "csv", NULL), head);
 	expect_csv(query("clients", "--server", "' OR ''='", "-f", "csv", NULL), head);
+}
+
+/* The per-client rules that need more than one host or record per
+ * client, on an index of their own (clients.c folds them in C):
+ * - C1's events come from pcb (client side) and from wsus01's own log
+ *   (server side, host "aaa"), its scans from pca (a cloned image): host is
+ *   the lowest name of the client-side hosts, pca, never aaa;
+ * - fault F1 has three client records (two 80244007, one 8024402C): one
+ *   failure, and one under each of its two codes; with 2 + 2 failures of
+ *   80072EE2 and 80072EFD, failures = 5 and the top three codes are the
+ *   two tied at 2 by code, then 80244007 (tied with 8024402C at 1);
+ * - F1's server record names InstalledNonLeafUpdateIDs: one limit hit;
+ * - C2 scans once against wsus02 only: --server keeps it alone. */
+#define HA "2147954402" /* 0x80072EE2 */
+#define HB "2147954429" /* 0x80072EFD */
+static const char clients_sql[] =
+    "BEGIN;"
+    "INSERT INTO sources(source_id, source_key, path, member, format, role, host, complete,"
+    " indexed_at) VALUES (1,'k1','c/pcb.log','','wu-etw','client','pcb',1,'t'),"
+    " (2,'k2','c/pca.log','','wu-etw','client','pca',1,'t'),"
+    " (3,'k3','s/w1.log','','sdist','server','aaa',1,'t'),"
+    " (4,'k4','c/pcz.log','','wu-etw','client','pcz',1,'t');"
+    "INSERT INTO hosts VALUES (1,'" W1 "'),(2,'pcb'),(3,'pca'),(4,'aaa'),(5,'" W2 "'),"
+    " (6,'pcz');"
+    "INSERT INTO guids VALUES (1,'" C1 "'),(2,'" C2 "'),(11,'" F1
+    "');" EV(1, 1, 1, TS("2024-03-01 10:00:00"), 0, 1, 2, 1, 1, H7, N, N,
+             11) EV(2, 1, 2, TS("2024-03-01 10:00:01"), 0, 1, 2, 1, 1, H7, N, N,
+                    11) EV(3, 1, 3, TS("2024-03-01 10:00:02"), 0, 1, 2, 1, 1, H2C, N, N, 11)
+        EV(4, 1, 4, TS("2024-03-01 11:00:00"), 0, 1, 2, 1, 1, HA, N, N, NULL)
+            EV(5, 1, 5, TS("2024-03-01 11:00:01"), 0, 1, 2, 1, 1, HA, N, N, NULL)
+                EV(6, 1, 6, TS("2024-03-01 11:00:02"), 0, 1, 2, 1, 1, HB, N, N, NULL)
+                    EV(7, 1, 7, TS("2024-03-01 11:00:03"), 0, 1, 2, 1, 1, HB, N, N, NULL)
+                        EV(8, 3, 1, TS("2024-03-01 09:59:59"), 1, 5, 4, 1, 1, N, IP, PRE, 11)
+                            SCAN(1, 2, 1, TS("2024-03-02 00:00:00"), 3, 1, 1, "0", "1", "10", "20")
+                                SCAN(2, 1, 9, TS("2024-03-01 12:00:00"), 2, NULL, 1, H7, N, N, N)
+                                    SCAN(3, 4, 1, TS("2024-03-03 00:00:00"), 6, 5, 2, "0", "1",
+                                         "10", "20") "COMMIT;";
+
+static void test_clients_fold(void **state)
+{
+	(void)state;
+	static const char head[] =
+	    "client_id,host,servers,failures,top_codes,limit_hits,last_scan,last_successful_scan\n";
+	static const char c1[] = C1 ",pca," W1 ",5,80072EE2:2;80072EFD:2;80244007:1,1,"
+	                            "2024-03-02T00:00:00Z,2024-03-02T00:00:00Z\n";
+	static const char c2[] = C2 ",pcz," W2 ",0,,0,2024-03-03T00:00:00Z,2024-03-03T00:00:00Z\n";
+	char path[64], want[1024];
+	const char *tmp = getenv("TMPDIR");
+	snprintf(path, sizeof path, "%s/wlc-XXXXXX", tmp && strlen(tmp) < 40 ? tmp : "/tmp");
+	assert_int_equal(make_db(path, clients_sql), 0);
+	db_now = path;
+	snprintf(want, sizeof want, "%s%s%s", head, c1, c2);
+	expect_csv(query("clients", "-f", "csv", NULL), want);
+	snprintf(want, sizeof want, "%s%s", head, c2);
+	expect_csv(query("clients", "--server", W2, "-f", "csv", NULL), want);
+	/* From 03-01 11:00: F1's records are out, so are its hit and codes. */
+	snprintf(want, sizeof want,
+	         "%s" C1 ",pca," W1 ",4,80072EE2:2;80072EFD:2,0,2024-03-02T00:00:00Z,"
+	         "2024-03-02T00:00:00Z\n%s",
+	         head, c2);
+	expect_csv(query("clients", "--since", "2024-03-01T11:00:00", "-f", "csv", NULL), want);
+	db_now = db_path;
+	remove_db(path);
 }
 
 /* ---- timeline ---- */
@@ -914,6 +991,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_servers),
 	    cmocka_unit_test(test_clients),
+	    cmocka_unit_test(test_clients_fold),
 	    cmocka_unit_test(test_timeline),
 	    cmocka_unit_test(test_timeline_bars),
 	    cmocka_unit_test(test_incident_both_sides),
