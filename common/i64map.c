@@ -18,7 +18,7 @@ static wl_status grow(wl_i64map *m)
 	int64_t *v = calloc(cap * len, sizeof *v);
 	if (!v)
 		return WL_E_NOMEM;
-	wl_i64map g = {v, cap, m->used, m->nk, m->nv};
+	wl_i64map g = {v, cap, m->used, m->nk, m->nv, 0};
 	for (size_t i = 0; i < m->cap; i++) {
 		const int64_t *s = m->v + i * len;
 		if (!s[0])
@@ -35,9 +35,17 @@ static wl_status grow(wl_i64map *m)
 
 int64_t *wl_i64map_at(wl_i64map *m, const int64_t *key, int *added)
 {
+	size_t len = wl_i64map_slot_len(m);
+	if (m->last) {
+		int64_t *s = m->v + (m->last - 1) * len;
+		if (!memcmp(s + 1, key, m->nk * sizeof *key)) {
+			if (added)
+				*added = 0;
+			return s + 1 + m->nk;
+		}
+	}
 	if (2 * (m->used + 1) > m->cap && grow(m) != WL_OK)
 		return NULL;
-	size_t len = wl_i64map_slot_len(m);
 	for (size_t j = home(m, key);; j = (j + 1) & (m->cap - 1)) {
 		int64_t *s = m->v + j * len;
 		if (!s[0]) {
@@ -46,11 +54,13 @@ int64_t *wl_i64map_at(wl_i64map *m, const int64_t *key, int *added)
 			for (unsigned k = 0; k < m->nv; k++)
 				s[1 + m->nk + k] = WL_I64_NULL;
 			m->used++;
+			m->last = j + 1;
 			if (added)
 				*added = 1;
 			return s + 1 + m->nk;
 		}
 		if (!memcmp(s + 1, key, m->nk * sizeof *key)) {
+			m->last = j + 1;
 			if (added)
 				*added = 0;
 			return s + 1 + m->nk;
@@ -74,14 +84,15 @@ const int64_t *wl_i64map_find(const wl_i64map *m, const int64_t *key)
 
 void wl_i64map_empty(wl_i64map *m)
 {
-	if (m->v)
+	if (m->used)
 		memset(m->v, 0, m->cap * wl_i64map_slot_len(m) * sizeof *m->v);
 	m->used = 0;
+	m->last = 0;
 }
 
 void wl_i64map_free(wl_i64map *m)
 {
 	free(m->v);
 	m->v = NULL;
-	m->cap = m->used = 0;
+	m->cap = m->used = m->last = 0;
 }

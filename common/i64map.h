@@ -18,6 +18,10 @@ typedef struct wl_i64map {
 	int64_t *v; /* cap slots of 1 + nk + nv: used flag, key, values */
 	size_t cap, used;
 	unsigned nk, nv;
+	/* The slot wl_i64map_at returned last, plus one (0: none): rows come
+	 * in runs with the same key (a source's events of one hour and host),
+	 * and a run skips the hashing and probing. */
+	size_t last;
 } wl_i64map;
 
 /* The int64s of one slot; slot i of m starts at m->v + i * this. */

@@ -1,5 +1,6 @@
 /* common/i64map.c: keys found again after the table grows, new keys' values
- * start as WL_I64_NULL, `added` says which, empty keeps the slots. */
+ * start as WL_I64_NULL, `added` says which, empty keeps the slots and
+ * forgets the last key looked up. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -57,6 +58,13 @@ static void test_null_key_and_empty(void **state)
 	assert_int_equal(*wl_i64map_find(&m, &k), 5);
 	assert_int_equal(*wl_i64map_find(&m, &z), 6);
 	size_t cap = m.cap;
+	/* The key looked up last is 0, as every emptied slot's: emptying
+	 * must forget it, or the next look-up would find a ghost. */
+	assert_int_equal(*wl_i64map_at(&m, &z, NULL), 6);
+	wl_i64map_empty(&m);
+	int fresh = 0;
+	assert_int_equal(*wl_i64map_at(&m, &z, &fresh), WL_I64_NULL);
+	assert_int_equal(fresh, 1);
 	wl_i64map_empty(&m);
 	assert_int_equal(m.used, 0);
 	assert_int_equal(m.cap, cap);
