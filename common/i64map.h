@@ -15,9 +15,15 @@
 #define WL_I64_NULL INT64_MIN
 
 typedef struct wl_i64map {
-	int64_t *v; /* cap slots of 1 + nk + nv: used flag, key, values */
+	/* cap slots of 1 + nk + nv: the generation that filled it, the key,
+	 * the values. A slot is in use when its generation is gen: emptying
+	 * the map is gen + 1, not a memset of every slot (small sources after
+	 * a big one paid for its slots each time: 1.9 % of the indexer's
+	 * instructions on 100 MB of 263 small logs, callgrind). */
+	int64_t *v;
 	size_t cap, used;
 	unsigned nk, nv;
+	int64_t gen;
 	/* The slot wl_i64map_at returned last, plus one (0: none): rows come
 	 * in runs with the same key (a source's events of one hour and host),
 	 * and a run skips the hashing and probing. */
@@ -37,6 +43,10 @@ int64_t *wl_i64map_at(wl_i64map *m, const int64_t *key, int *added);
 
 /* The values of key, or NULL when m has none. */
 const int64_t *wl_i64map_find(const wl_i64map *m, const int64_t *key);
+
+/* The next key of m from slot *i on (start with *i = 0), its values after
+ * it (key + m->nk); NULL after the last. In no particular order. */
+int64_t *wl_i64map_next(const wl_i64map *m, size_t *i);
 
 /* Every key removed; the slots stay allocated for the next filling. */
 void wl_i64map_empty(wl_i64map *m);

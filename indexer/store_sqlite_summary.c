@@ -99,7 +99,8 @@ void wl_sqlite_summary_reset(wl_sqlite *sq, unsigned lane)
 {
 	wl_sumacc *a = &sq->acc[lane];
 	for (int t = 0; t < SUM_MAPS_; t++) {
-		/* Keep the slots of a source of usual size for the next one. */
+		/* Keep the slots of a source of usual size for the next one
+		 * (emptying is free: i64map.h). */
 		if (a->m[t].cap > 4096)
 			wl_i64map_free(&a->m[t]);
 		else
@@ -292,15 +293,15 @@ static int64_t day_rows(const wl_summap *days, int64_t day)
 	return n ? *n : 0;
 }
 
-/* Whether a used slot of map t becomes a row: the hourly tables hold rows
+/* Whether a key of map t becomes a row: the hourly tables hold rows
  * with a time in dense days only (the NULL hour's key, events without a
  * time, is in the map for the daily roll-up). days: the lane's day counts. */
-static bool kept(const wl_sqlite *sq, int t, const int64_t *slot, const wl_summap *days)
+static bool kept(const wl_sqlite *sq, int t, const int64_t *key, const wl_summap *days)
 {
 	if (t != SUM_ERRORS_H && t != SUM_ACTIVITY_H)
 		return true;
-	return slot[1] != WL_SUM_NULL &&
-	       day_rows(days, floor_div(slot[1], HOURS_PER_DAY)) >= sq->sum_dense;
+	return key[0] != WL_SUM_NULL &&
+	       day_rows(days, floor_div(key[0], HOURS_PER_DAY)) >= sq->sum_dense;
 }
 
 /* A slot to write, with its map's key length, for sorting by key. */
@@ -327,13 +328,13 @@ static wl_status write_map(wl_sqlite *sq, const wl_summap *m, int t, int64_t id,
                            const wl_summap *days, char *err, size_t errlen)
 {
 	bool with_source = wl_sqlite_sum_tables[t].ncol > (int)(m->nk + m->nv);
-	size_t len = wl_i64map_slot_len(m), n = 0, next = 0;
+	size_t n = 0, next = 0, i = 0;
 	sorted_row *rows = malloc((m->used ? m->used : 1) * sizeof *rows);
 	if (!rows)
 		return WL_E_NOMEM;
-	for (size_t i = 0; i < m->cap; i++)
-		if (m->v[i * len] && kept(sq, t, m->v + i * len, days))
-			rows[n++] = (sorted_row){m->v + i * len + 1, m->nk};
+	for (const int64_t *key; (key = wl_i64map_next(m, &i));)
+		if (kept(sq, t, key, days))
+			rows[n++] = (sorted_row){key, m->nk};
 	qsort(rows, n, sizeof *rows, cmp_row);
 	wl_status st = WL_OK;
 	for (int k = WL_SQ_BATCH_LOG; k >= 0 && st == WL_OK; k--) {
@@ -426,15 +427,12 @@ wl_status wl_sqlite_summary_flush(wl_sqlite *sq, char *err, size_t errlen)
  * wl_sqlite_summary_flush, or now when they hold too many keys). */
 static wl_status pend_hours(wl_sqlite *sq, const wl_summap *m, char *err, size_t errlen)
 {
-	size_t len = wl_i64map_slot_len(m);
-	for (size_t i = 0; i < m->cap; i++) {
-		const int64_t *slot = m->v + i * len;
-		if (!slot[0])
-			continue;
-		int64_t *n = wl_i64map_at(&sq->hours, slot + 1, NULL);
+	size_t i = 0;
+	for (const int64_t *key; (key = wl_i64map_next(m, &i));) {
+		int64_t *n = wl_i64map_at(&sq->hours, key, NULL);
 		if (!n)
 			return WL_E_NOMEM;
-		add_count(n, slot[1 + m->nk]);
+		add_count(n, key[m->nk]);
 	}
 	return sq->hours.used > sq->sum_keys_max ? wl_sqlite_summary_flush(sq, err, errlen) : WL_OK;
 }
@@ -447,17 +445,14 @@ static wl_status pend_hours(wl_sqlite *sq, const wl_summap *m, char *err, size_t
  * the hourly activity. */
 static wl_status roll_up(const wl_summap *h, wl_summap *d, wl_summap *days, bool activity)
 {
-	size_t len = wl_i64map_slot_len(h);
 	bool total = d->nk < h->nk; /* d has one key less: no time */
 	int64_t key[8];
-	for (size_t i = 0; i < h->cap; i++) {
-		const int64_t *slot = h->v + i * len;
-		if (!slot[0])
-			continue;
-		memcpy(key, slot + 1 + total, d->nk * sizeof *key);
+	size_t i = 0;
+	for (const int64_t *hk; (hk = wl_i64map_next(h, &i));) {
+		memcpy(key, hk + total, d->nk * sizeof *key);
 		if (!total && key[0] != WL_SUM_NULL)
 			key[0] = floor_div(key[0], HOURS_PER_DAY);
-		const int64_t *x = slot + 1 + h->nk;
+		const int64_t *x = hk + h->nk;
 		int64_t *v = wl_i64map_at(d, key, NULL);
 		if (!v)
 			return WL_E_NOMEM;
@@ -486,18 +481,17 @@ static wl_status roll_up(const wl_summap *h, wl_summap *d, wl_summap *days, bool
 static wl_status spans_out(const wl_sqlite *sq, wl_sumacc *a)
 {
 	const wl_summap *h = &a->m[SUM_SPANS];
-	size_t len = wl_i64map_slot_len(h);
-	for (size_t i = 0; i < h->cap; i++) {
-		const int64_t *slot = h->v + i * len;
-		if (!slot[0] || slot[1] == WL_SUM_NULL)
+	size_t i = 0;
+	for (const int64_t *hour; (hour = wl_i64map_next(h, &i));) {
+		if (hour[0] == WL_SUM_NULL)
 			continue;
-		int64_t day = floor_div(slot[1], HOURS_PER_DAY);
+		int64_t day = floor_div(hour[0], HOURS_PER_DAY);
 		bool dense = day_rows(&a->m[SUM_DAY_ROWS], day) >= sq->sum_dense;
-		int64_t key[2] = {dense ? slot[1] : day * HOURS_PER_DAY, dense ? 1 : HOURS_PER_DAY};
+		int64_t key[2] = {dense ? hour[0] : day * HOURS_PER_DAY, dense ? 1 : HOURS_PER_DAY};
 		int64_t *v = wl_i64map_at(&a->m[SUM_SPANS_OUT], key, NULL);
 		if (!v)
 			return WL_E_NOMEM;
-		const int64_t *x = slot + 2;
+		const int64_t *x = hour + 1;
 		take_min(&v[0], x[0]);
 		take_max(&v[1], x[1]);
 		take_min(&v[2], x[2]);

@@ -294,18 +294,18 @@ static wl_status emit(wl_out *o, const client *c, const wl_qbuf *servers, const 
 static wl_status list_clients(wl_qdb *db, fold *f, client **out, size_t *count, char *err,
                               size_t errlen)
 {
-	size_t len = wl_i64map_slot_len(&f->clients), n = 0;
+	size_t n = 0, i = 0;
 	client *cs = calloc(f->clients.used ? f->clients.used : 1, sizeof *cs);
 	if (!cs)
 		return WL_E_NOMEM;
-	for (size_t i = 0; i < f->clients.cap; i++) {
-		int64_t *s = f->clients.v + i * len, *v = s + 2;
-		if (!s[0] || !v[C_KEPT])
+	for (int64_t *cid; (cid = wl_i64map_next(&f->clients, &i));) {
+		int64_t *v = cid + 1;
+		if (!v[C_KEPT])
 			continue;
 		client *c = &cs[n];
 		size_t gn;
 		int found;
-		wl_status rc = name_of(db, f, N_GUID, s[1], &c->guid_off, &gn, &found, err, errlen);
+		wl_status rc = name_of(db, f, N_GUID, *cid, &c->guid_off, &gn, &found, err, errlen);
 		if (rc != WL_OK) {
 			free(cs);
 			return rc;
@@ -313,7 +313,7 @@ static wl_status list_clients(wl_qdb *db, fold *f, client **out, size_t *count, 
 		if (!found)
 			continue; /* as the SQL's join with guids: no text, not listed */
 		c->row = n;
-		c->cid = s[1];
+		c->cid = *cid;
 		c->guid_n = gn;
 		c->failures = v[C_FAIL];
 		c->hits = v[C_HITS];
@@ -331,13 +331,12 @@ static wl_status list_clients(wl_qdb *db, fold *f, client **out, size_t *count, 
 static wl_status hosts_and_servers(wl_qdb *db, fold *f, client *cs, item **out, size_t *count,
                                    char *err, size_t errlen)
 {
-	size_t len = wl_i64map_slot_len(&f->members), n = 0;
+	size_t n = 0, i = 0;
 	item *it = calloc(f->members.used ? f->members.used : 1, sizeof *it);
 	if (!it)
 		return WL_E_NOMEM;
-	for (size_t i = 0; i < f->members.cap; i++) {
-		const int64_t *s = f->members.v + i * len, *k = s + 1;
-		if (!s[0] || (k[1] != M_HOST && k[1] != M_SERVER))
+	for (const int64_t *k; (k = wl_i64map_next(&f->members, &i));) {
+		if (k[1] != M_HOST && k[1] != M_SERVER)
 			continue;
 		const int64_t *v = wl_i64map_find(&f->clients, &k[0]);
 		if (!v[C_KEPT] || v[C_ROW] == WL_I64_NULL)
@@ -369,17 +368,15 @@ static wl_status hosts_and_servers(wl_qdb *db, fold *f, client *cs, item **out, 
 /* The HRESULTs of the listed clients, as items. */
 static wl_status codes_of(fold *f, item **out, size_t *count)
 {
-	size_t len = wl_i64map_slot_len(&f->codes), n = 0;
+	size_t n = 0, i = 0;
 	item *it = calloc(f->codes.used ? f->codes.used : 1, sizeof *it);
 	if (!it)
 		return WL_E_NOMEM;
-	for (size_t i = 0; i < f->codes.cap; i++) {
-		const int64_t *s = f->codes.v + i * len;
-		if (!s[0])
-			continue;
-		const int64_t *v = wl_i64map_find(&f->clients, &s[1]);
+	/* k: client, HRESULT; then the failures. */
+	for (const int64_t *k; (k = wl_i64map_next(&f->codes, &i));) {
+		const int64_t *v = wl_i64map_find(&f->clients, &k[0]);
 		if (v[C_KEPT] && v[C_ROW] != WL_I64_NULL)
-			it[n++] = (item){(size_t)v[C_ROW], 0, 0, NULL, s[2], s[3]};
+			it[n++] = (item){(size_t)v[C_ROW], 0, 0, NULL, k[1], k[2]};
 	}
 	*out = it;
 	*count = n;
