@@ -22,6 +22,7 @@
  * - order: limit hits, then failures, descending; then client id. */
 #include "query.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -62,9 +63,9 @@ typedef struct fold {
 	wl_i64map members; /* (cid, M_*, id) -> nothing */
 	wl_i64map codes;   /* (cid, HRESULT) -> failures */
 	wl_i64map code_fg; /* (cid, HRESULT, fault GUID) -> nothing */
-	wl_i64map names;   /* (N_*, id) -> offset, length */
-	char *arena;
-	size_t arena_n, arena_cap;
+	wl_i64map names;   /* (N_*, id) -> offset, length in the arena */
+	wl_qbuf arena;
+	int arena_full;                  /* WL_CLIENTS_NAMES_MAX reached */
 	wl_qstmt *host_name, *guid_text; /* prepared at the first look-up */
 } fold;
 
@@ -109,21 +110,11 @@ static wl_status name_keep(fold *f, int kind, int64_t id, const char *s, size_t 
 		return WL_E_NOMEM;
 	if (!added)
 		return WL_OK;
-	if (f->arena_n + n > f->arena_cap) {
-		size_t cap = f->arena_cap ? f->arena_cap : 4096;
-		while (cap < f->arena_n + n)
-			cap *= 2;
-		char *p = realloc(f->arena, cap);
-		if (!p)
-			return WL_E_NOMEM;
-		f->arena = p;
-		f->arena_cap = cap;
-	}
-	memcpy(f->arena + f->arena_n, s, n);
-	v[0] = (int64_t)f->arena_n;
+	v[0] = (int64_t)f->arena.n;
 	v[1] = (int64_t)n;
-	f->arena_n += n;
-	return WL_OK;
+	wl_status rc = wl_qbuf_add(&f->arena, s, n);
+	f->arena_full = rc == WL_E_TOO_BIG;
+	return rc;
 }
 
 /* Keep the text of column i, when the engine gave one, as (kind, id)'s. */
@@ -186,10 +177,13 @@ static wl_status fold_row(fold *f, wl_qstmt *st, int filtered)
 		c[C_FAIL] = c[C_HITS] = c[C_KEPT] = 0;
 	if (!filtered || wl_qstmt_column_int(st, EV_AT_SERVER) == 1)
 		c[C_KEPT] = 1;
-	if (name_from_row(f, st, EV_GUID_TEXT, N_GUID, cid) != WL_OK ||
-	    name_from_row(f, st, EV_HOST_NAME, N_HOST, host) != WL_OK ||
-	    name_from_row(f, st, EV_SERVER_NAME, N_HOST, server) != WL_OK)
-		return WL_E_NOMEM;
+	wl_status rc = name_from_row(f, st, EV_GUID_TEXT, N_GUID, cid);
+	if (rc == WL_OK)
+		rc = name_from_row(f, st, EV_HOST_NAME, N_HOST, host);
+	if (rc == WL_OK)
+		rc = name_from_row(f, st, EV_SERVER_NAME, N_HOST, server);
+	if (rc != WL_OK)
+		return rc;
 
 	int is_new = 0;
 	if (src == SRC_FAULTS) {
@@ -353,8 +347,8 @@ static wl_status hosts_and_servers(wl_qdb *db, fold *f, client *cs, item **out, 
 		client *c = &cs[v[C_ROW]];
 		if (k[1] == M_SERVER) {
 			it[n++] = (item){(size_t)v[C_ROW], off, nn, NULL, 0, 0};
-		} else if (!c->has_host ||
-		           cmp_text(f->arena + off, nn, f->arena + c->host_off, c->host_n) < 0) {
+		} else if (!c->has_host || cmp_text(f->arena.p + off, nn, f->arena.p + c->host_off,
+		                                    c->host_n) < 0) {
 			c->has_host = 1;
 			c->host_off = off;
 			c->host_n = nn;
@@ -431,11 +425,11 @@ static wl_status write_report(wl_qdb *db, fold *f, wl_out *o, char *err, size_t 
 		goto out;
 	/* Every name is in the arena now: offsets become pointers. */
 	for (size_t i = 0; i < ncs; i++) {
-		cs[i].guid = f->arena + cs[i].guid_off;
-		cs[i].host = f->arena + cs[i].host_off;
+		cs[i].guid = f->arena.p + cs[i].guid_off;
+		cs[i].host = f->arena.p + cs[i].host_off;
 	}
 	for (size_t i = 0; i < nsv; i++)
-		sv[i].name = f->arena + sv[i].name_off;
+		sv[i].name = f->arena.p + sv[i].name_off;
 	qsort(sv, nsv, sizeof *sv, cmp_item);
 	qsort(cc, ncc, sizeof *cc, cmp_item);
 	sv_at = runs(sv, nsv, ncs);
@@ -471,7 +465,7 @@ static void fold_free(fold *f)
 	wl_i64map_free(&f->codes);
 	wl_i64map_free(&f->code_fg);
 	wl_i64map_free(&f->names);
-	free(f->arena);
+	wl_qbuf_free(&f->arena);
 	wl_qstmt_finalize(f->host_name);
 	wl_qstmt_finalize(f->guid_text);
 }
@@ -482,7 +476,8 @@ wl_status wl_report_clients(wl_qdb *db, const wl_qfilter *flt, wl_out *o, char *
 	          .members = {.nk = 3},
 	          .codes = {.nk = 2, .nv = 1},
 	          .code_fg = {.nk = 3},
-	          .names = {.nk = 2, .nv = 2}};
+	          .names = {.nk = 2, .nv = 2},
+	          .arena = {.max = WL_CLIENTS_NAMES_MAX}};
 	wl_qstmt *st = NULL;
 	wl_status rc = wl_qdb_prepare(db, wl_sql_clients, &st, err, errlen);
 	if (rc != WL_OK)
@@ -496,6 +491,9 @@ wl_status wl_report_clients(wl_qdb *db, const wl_qfilter *flt, wl_out *o, char *
 			break;
 	if (rc == WL_OK)
 		rc = write_report(db, &f, o, err, errlen);
+	if (f.arena_full)
+		snprintf(err, errlen, "clients: the names of the hosts and clients exceed %u bytes",
+		         WL_CLIENTS_NAMES_MAX);
 out:
 	wl_qstmt_finalize(st);
 	fold_free(&f);

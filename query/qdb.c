@@ -193,7 +193,7 @@ wl_val wl_qnum_fixed(double v, int decimals, char *buf)
 
 wl_status wl_qbuf_add(wl_qbuf *b, const char *s, size_t n)
 {
-	if (n > WL_QBUF_MAX - b->n)
+	if (n > (b->max ? b->max : WL_QBUF_MAX) - b->n)
 		return WL_E_TOO_BIG;
 	if (b->n + n > b->cap) {
 		size_t cap = b->cap ? b->cap : 256;

@@ -75,16 +75,18 @@ wl_status wl_qdb_run(wl_qdb *db, wl_qstmt *st, wl_out *o, const char *const *col
 wl_val wl_qnum_fixed(double v, int decimals, char *buf);
 
 /* A growing text buffer with a cap (docs/STYLE.md, "Limits"): lists that reports join
- * into one cell (faults_by_code, servers, rates_by_value). */
+ * into one cell (faults_by_code, servers, rates_by_value), WL_QBUF_MAX
+ * bytes; or, with its own max, the names clients.c keeps. */
 #define WL_QBUF_MAX (64u * 1024u)
 
 typedef struct wl_qbuf {
 	char *p; /* not NUL-terminated; caller owns, free with wl_qbuf_free */
 	size_t n, cap;
+	size_t max; /* 0: WL_QBUF_MAX */
 } wl_qbuf;
 
-/* Append s[0..n). Returns WL_OK, WL_E_NOMEM, or WL_E_TOO_BIG past
- * WL_QBUF_MAX bytes (b keeps what it had). */
+/* Append s[0..n). Returns WL_OK, WL_E_NOMEM, or WL_E_TOO_BIG past the
+ * buffer's max (b keeps what it had). */
 wl_status wl_qbuf_add(wl_qbuf *b, const char *s, size_t n);
 wl_status wl_qbuf_str(wl_qbuf *b, const char *s);
 /* Append s[0..n), or "s:count" with with_count, to b's ';'-separated

@@ -82,4 +82,10 @@
  * what fails most, short enough for a table cell. */
 #define WL_CLIENTS_TOP_CODES 3
 
+/* clients: the bytes of the host names and client ids it looks up, once
+ * each (a host name is at most 255 bytes, a GUID 36): a million clients
+ * on as many hosts use under 300 MB. Past it the report fails with a
+ * message rather than growing without bound. */
+#define WL_CLIENTS_NAMES_MAX (512u * 1024u * 1024u)
+
 #endif

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "output.h"
+#include "qdb.h"
 #include "query.h"
 #include "query_sql.h"
 #include "wsuslog/event.h"
@@ -1121,6 +1122,33 @@ static void test_outfmt_parse(void **state)
 	assert_int_equal(f, WL_OUT_CSV);
 }
 
+/* wl_qbuf: a list cell stops at WL_QBUF_MAX, a buffer with its own max at
+ * that; a refused append keeps what the buffer had. */
+static void test_qbuf_caps(void **state)
+{
+	(void)state;
+	static char chunk[4096];
+	memset(chunk, 'x', sizeof chunk);
+	wl_qbuf cell = {0}, own = {.max = 10};
+	while (wl_qbuf_add(&cell, chunk, sizeof chunk) == WL_OK)
+		;
+	assert_int_equal(cell.n, WL_QBUF_MAX);
+	assert_int_equal(wl_qbuf_add(&cell, "y", 1), WL_E_TOO_BIG);
+	assert_int_equal(cell.n, WL_QBUF_MAX);
+	assert_int_equal(wl_qbuf_item(&own, "abc", 3, 0, 0), WL_OK);
+	assert_int_equal(wl_qbuf_item(&own, "de", 2, 7, 1), WL_OK);
+	assert_int_equal(own.n, 8);
+	assert_memory_equal(own.p, "abc;de:7", 8);
+	assert_int_equal(wl_qbuf_add(&own, "xyz", 3), WL_E_TOO_BIG);
+	assert_int_equal(wl_qbuf_add(&own, "xy", 2), WL_OK);
+	assert_int_equal(own.n, 10);
+	char err[80];
+	assert_int_equal(wl_qbuf_too_big(err, sizeof err, "servers"), WL_E_TOO_BIG);
+	assert_non_null(strstr(err, "servers: the list exceeds"));
+	wl_qbuf_free(&cell);
+	wl_qbuf_free(&own);
+}
+
 int main(void)
 {
 	/* As test_reports: the fixture writes the tables directly, so the
@@ -1155,6 +1183,7 @@ int main(void)
 	    cmocka_unit_test(test_json_escaping),
 	    cmocka_unit_test(test_table_batches),
 	    cmocka_unit_test(test_outfmt_parse),
+	    cmocka_unit_test(test_qbuf_caps),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
