@@ -7,8 +7,8 @@
  * folds those rows per client in hash maps (common/i64map.h) instead of
  * asking SQLite to sort and group them: on a 2.5-day window of 10 M events
  * that is 550,000 rows, and the report takes 0.66 s instead of 1.19 s
- * (bench/RESULTS.md). Names are looked up by id once
- * each, after the fold, for the clients listed only.
+ * (bench/RESULTS.md). Names are looked up by id once each, after the
+ * fold, for the clients listed only.
  *
  * The rules, the same over raw events and the summaries:
  * - failures: events with an HRESULT, each fault GUID once (as `errors`);
