@@ -166,7 +166,11 @@ static sq_db *sq_new(sqlite3 *conn, int owned)
 int wl_qdb_open_sqlite(const char *path, int busy_ms, wl_qdb **db)
 {
 	sqlite3 *conn = NULL;
-	int rc = sqlite3_open_v2(path, &conn, SQLITE_OPEN_READONLY, NULL);
+	/* NOMUTEX: a report runs on one thread. SQLite's default serialized
+	 * mode takes the connection's mutex in every step and column call:
+	 * stepping the 550 k evidence rows of `clients` over a 2.5-day window
+	 * of 10.5 M events took 0.68 s with it, 0.58 s without. */
+	int rc = sqlite3_open_v2(path, &conn, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL);
 	sq_db *d = sq_new(conn, 1);
 	if (!d) {
 		sqlite3_close(conn);
