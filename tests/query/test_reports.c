@@ -364,6 +364,20 @@ static const char clients_sql[] =
                                     SCAN(3, 4, 1, TS("2024-03-03 00:00:00"), 6, 5, 2, "0", "1",
                                          "10", "20") "COMMIT;";
 
+/* The index of test_clients_fold, removed by its teardown even when an
+ * assertion ends the test early. */
+static char clients_db[64];
+
+static int clients_fold_teardown(void **state)
+{
+	(void)state;
+	db_now = db_path;
+	if (clients_db[0])
+		remove_db(clients_db);
+	clients_db[0] = '\0';
+	return 0;
+}
+
 static void test_clients_fold(void **state)
 {
 	(void)state;
@@ -372,11 +386,12 @@ static void test_clients_fold(void **state)
 	static const char c1[] = C1 ",pca," W1 ",5,80072EE2:2;80072EFD:2;80244007:1,1,"
 	                            "2024-03-02T00:00:00Z,2024-03-02T00:00:00Z\n";
 	static const char c2[] = C2 ",pcz," W2 ",0,,0,2024-03-03T00:00:00Z,2024-03-03T00:00:00Z\n";
-	char path[64], want[1024];
+	char want[1024];
 	const char *tmp = getenv("TMPDIR");
-	snprintf(path, sizeof path, "%s/wlc-XXXXXX", tmp && strlen(tmp) < 40 ? tmp : "/tmp");
-	assert_int_equal(make_db(path, clients_sql), 0);
-	db_now = path;
+	snprintf(clients_db, sizeof clients_db, "%s/wlc-XXXXXX",
+	         tmp && strlen(tmp) < 40 ? tmp : "/tmp");
+	assert_int_equal(make_db(clients_db, clients_sql), 0);
+	db_now = clients_db;
 	snprintf(want, sizeof want, "%s%s%s", head, c1, c2);
 	expect_csv(query("clients", "-f", "csv", NULL), want);
 	snprintf(want, sizeof want, "%s%s", head, c2);
@@ -387,8 +402,6 @@ static void test_clients_fold(void **state)
 	         "2024-03-02T00:00:00Z\n%s",
 	         head, c2);
 	expect_csv(query("clients", "--since", "2024-03-01T11:00:00", "-f", "csv", NULL), want);
-	db_now = db_path;
-	remove_db(path);
 }
 
 /* ---- timeline ---- */
@@ -991,7 +1004,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_servers),
 	    cmocka_unit_test(test_clients),
-	    cmocka_unit_test(test_clients_fold),
+	    cmocka_unit_test_teardown(test_clients_fold, clients_fold_teardown),
 	    cmocka_unit_test(test_timeline),
 	    cmocka_unit_test(test_timeline_bars),
 	    cmocka_unit_test(test_incident_both_sides),
