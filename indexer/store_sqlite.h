@@ -165,10 +165,8 @@ typedef struct wl_sqlite_batches {
 /* ---- summary contributions of an open source (store_sqlite_summary.c) ----
  * Grouped in memory as its rows are added, written when it completes: the
  * store never reads a completed source back. A map (common/i64map.h) is
- * keyed by nk int64s (WL_SUM_NULL for SQL NULL) and holds nv int64s per
+ * keyed by nk int64s (WL_I64_NULL for SQL NULL) and holds nv int64s per
  * key. */
-#define WL_SUM_NULL WL_I64_NULL
-typedef wl_i64map wl_summap;
 
 /* The hourly maps, the hourly spans, sum_hours and the faults touched are
  * kept as rows arrive; at completion the daily maps are rolled up from the
@@ -195,7 +193,7 @@ enum {
 extern const wl_sqlite_table wl_sqlite_sum_tables[SUM_MAPS_];
 
 typedef struct wl_sumacc {
-	wl_summap m[SUM_MAPS_];
+	wl_i64map m[SUM_MAPS_];
 	/* More keys than sq->sum_keys_max: the maps are dropped and the
 	 * source's rows are grouped by SQL at its completion instead. */
 	bool overflow;
@@ -231,7 +229,7 @@ typedef struct wl_sqlite {
 	sqlite3_stmt *sum_ins[SUM_MAPS_][WL_SQ_BATCH_LOG + 1];
 	/* sum_hours counts of the sources completed in this transaction: one
 	 * upsert per key at the commit instead of one per source's key. */
-	wl_summap hours;
+	wl_i64map hours;
 	size_t sum_keys_max; /* keys per lane before falling back to SQL */
 	int64_t sum_dense;   /* WL_SUM_DENSE_DAY, or WSUSLOG_SUM_DENSE */
 	unsigned lanes;

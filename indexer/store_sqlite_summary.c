@@ -4,9 +4,9 @@
  * scans are grouped into rows of its own (sum_errors, sum_activity, their
  * hourly twins, sum_spans) and added to sum_hours; when a source is
  * deleted (duplicate, shorter copy, earlier copy of a grown log, leftover
- * of a killed run), its rows go and sum_hours is subtracted from. Both happen in the
- * transaction that completes or deletes it, so the summaries hold exactly
- * the complete sources, whatever a run or a kill does.
+ * of a killed run), its rows go and sum_hours is subtracted from. Both
+ * happen in the transaction that completes or deletes it, so the summaries
+ * hold exactly the complete sources, whatever a run or a kill does.
  *
  * A fault's attributes (time, server, code, limit parameter) depend on all
  * its records, which may come in different inputs and runs: each fault a
@@ -144,25 +144,25 @@ static int64_t floor_div(int64_t x, int64_t w)
 
 static int64_t id_or_null(int64_t id)
 {
-	return id ? id : WL_SUM_NULL;
+	return id ? id : WL_I64_NULL;
 }
 
-/* SQL's MIN and MAX, NULL (WL_SUM_NULL) ignored. */
+/* SQL's MIN and MAX, NULL (WL_I64_NULL) ignored. */
 static void take_min(int64_t *v, int64_t x)
 {
-	if (x != WL_SUM_NULL && (*v == WL_SUM_NULL || x < *v))
+	if (x != WL_I64_NULL && (*v == WL_I64_NULL || x < *v))
 		*v = x;
 }
 
 static void take_max(int64_t *v, int64_t x)
 {
-	if (x != WL_SUM_NULL && (*v == WL_SUM_NULL || x > *v))
+	if (x != WL_I64_NULL && (*v == WL_I64_NULL || x > *v))
 		*v = x;
 }
 
 static void add_count(int64_t *v, int64_t n)
 {
-	*v = (*v == WL_SUM_NULL ? 0 : *v) + n;
+	*v = (*v == WL_I64_NULL ? 0 : *v) + n;
 }
 
 enum { A_EVENTS, A_SCANS, A_T0, A_T1, A_SCAN_T1, A_OK_T1, A_EVAL, A_DEPL, A_RT };
@@ -175,16 +175,16 @@ wl_status wl_sqlite_summary_event(wl_sqlite *sq, unsigned lane, const wl_evrow *
 	wl_sumacc *a = &sq->acc[lane];
 	if (full(sq, a))
 		return WL_OK;
-	int64_t ts = r->has_ts ? r->ts : WL_SUM_NULL;
-	int64_t hour = r->has_ts ? floor_div(r->ts, HOUR_US) : WL_SUM_NULL;
-	int64_t hr = r->has_hr ? (int64_t)r->hr : WL_SUM_NULL;
+	int64_t ts = r->has_ts ? r->ts : WL_I64_NULL;
+	int64_t hour = r->has_ts ? floor_div(r->ts, HOUR_US) : WL_I64_NULL;
+	int64_t hr = r->has_hr ? (int64_t)r->hr : WL_I64_NULL;
 	int64_t who[5] = {hour, r->role, id_or_null(r->host), id_or_null(r->server),
 	                  id_or_null(r->client)};
 	int64_t *v = wl_i64map_at(&a->m[SUM_ACTIVITY_H], who, NULL);
 	if (!v)
 		return WL_E_NOMEM;
 	add_count(&v[A_EVENTS], 1);
-	if (v[A_SCANS] == WL_SUM_NULL)
+	if (v[A_SCANS] == WL_I64_NULL)
 		v[A_SCANS] = 0;
 	take_min(&v[A_T0], ts);
 	take_max(&v[A_T1], ts);
@@ -217,13 +217,13 @@ wl_status wl_sqlite_summary_scan(wl_sqlite *sq, unsigned lane, const wl_scanrow 
 	wl_sumacc *a = &sq->acc[lane];
 	if (full(sq, a))
 		return WL_OK;
-	int64_t ts = r->has_ts ? r->ts : WL_SUM_NULL;
-	int64_t who[5] = {r->has_ts ? floor_div(r->ts, HOUR_US) : WL_SUM_NULL, 0,
+	int64_t ts = r->has_ts ? r->ts : WL_I64_NULL;
+	int64_t who[5] = {r->has_ts ? floor_div(r->ts, HOUR_US) : WL_I64_NULL, 0,
 	                  id_or_null(r->host), id_or_null(r->server), id_or_null(r->client)};
 	int64_t *v = wl_i64map_at(&a->m[SUM_ACTIVITY_H], who, NULL);
 	if (!v)
 		return WL_E_NOMEM;
-	if (v[A_EVENTS] == WL_SUM_NULL)
+	if (v[A_EVENTS] == WL_I64_NULL)
 		v[A_EVENTS] = 0;
 	add_count(&v[A_SCANS], 1);
 	take_min(&v[A_T0], ts);
@@ -233,9 +233,9 @@ wl_status wl_sqlite_summary_scan(wl_sqlite *sq, unsigned lane, const wl_scanrow 
 		take_max(&v[A_OK_T1], ts);
 	/* v: round trips, evaluated, deployed; -1 when the log gave none
 	 * (NULL in scans). */
-	take_max(&v[A_EVAL], r->v[1] >= 0 ? r->v[1] : WL_SUM_NULL);
-	take_max(&v[A_DEPL], r->v[2] >= 0 ? r->v[2] : WL_SUM_NULL);
-	take_max(&v[A_RT], r->v[0] >= 0 ? r->v[0] : WL_SUM_NULL);
+	take_max(&v[A_EVAL], r->v[1] >= 0 ? r->v[1] : WL_I64_NULL);
+	take_max(&v[A_DEPL], r->v[2] >= 0 ? r->v[2] : WL_I64_NULL);
+	take_max(&v[A_RT], r->v[0] >= 0 ? r->v[0] : WL_I64_NULL);
 	return WL_OK;
 }
 
@@ -247,7 +247,7 @@ wl_status wl_sqlite_summary_scan_id(wl_sqlite *sq, const wl_scanrow *r, int64_t 
 		wl_sumacc *a = &sq->acc[lane];
 		if (full(sq, a))
 			return WL_OK;
-		int64_t hour = r->has_ts ? floor_div(r->ts, HOUR_US) : WL_SUM_NULL;
+		int64_t hour = r->has_ts ? floor_div(r->ts, HOUR_US) : WL_I64_NULL;
 		int64_t *v = wl_i64map_at(&a->m[SUM_SPANS], &hour, NULL);
 		if (!v)
 			return WL_E_NOMEM;
@@ -287,7 +287,7 @@ void wl_sqlite_summary_finalize(wl_sqlite *sq)
 }
 
 /* A day's events and scans (SUM_DAY_ROWS of the lane), 0 when none. */
-static int64_t day_rows(const wl_summap *days, int64_t day)
+static int64_t day_rows(const wl_i64map *days, int64_t day)
 {
 	const int64_t *n = wl_i64map_find(days, &day);
 	return n ? *n : 0;
@@ -296,11 +296,11 @@ static int64_t day_rows(const wl_summap *days, int64_t day)
 /* Whether a key of map t becomes a row: the hourly tables hold rows
  * with a time in dense days only (the NULL hour's key, events without a
  * time, is in the map for the daily roll-up). days: the lane's day counts. */
-static bool kept(const wl_sqlite *sq, int t, const int64_t *key, const wl_summap *days)
+static bool kept(const wl_sqlite *sq, int t, const int64_t *key, const wl_i64map *days)
 {
 	if (t != SUM_ERRORS_H && t != SUM_ACTIVITY_H)
 		return true;
-	return key[0] != WL_SUM_NULL &&
+	return key[0] != WL_I64_NULL &&
 	       day_rows(days, floor_div(key[0], HOURS_PER_DAY)) >= sq->sum_dense;
 }
 
@@ -322,10 +322,10 @@ static int cmp_row(const void *pa, const void *pb)
 /* Every row of map t, in key order, in multi-row INSERTs of up to
  * BATCH_ROWS rows (one step per row cost the writer a third more): the
  * source id when the table has one, then the row's key and values (NULL
- * for WL_SUM_NULL). Key order makes each insert land next to the last one
+ * for WL_I64_NULL). Key order makes each insert land next to the last one
  * in the table's index (hour first) instead of at a random page. */
-static wl_status write_map(wl_sqlite *sq, const wl_summap *m, int t, int64_t id,
-                           const wl_summap *days, char *err, size_t errlen)
+static wl_status write_map(wl_sqlite *sq, const wl_i64map *m, int t, int64_t id,
+                           const wl_i64map *days, char *err, size_t errlen)
 {
 	bool with_source = wl_sqlite_sum_tables[t].ncol > (int)(m->nk + m->nv);
 	size_t n = 0, next = 0, i = 0;
@@ -347,7 +347,7 @@ static wl_status write_map(wl_sqlite *sq, const wl_summap *m, int t, int64_t id,
 				if (with_source)
 					sqlite3_bind_int64(s, p++, id);
 				for (unsigned c = 0; c < m->nk + m->nv; c++, p++) {
-					if (row[c] == WL_SUM_NULL)
+					if (row[c] == WL_I64_NULL)
 						sqlite3_bind_null(s, p);
 					else
 						sqlite3_bind_int64(s, p, row[c]);
@@ -425,7 +425,7 @@ wl_status wl_sqlite_summary_flush(wl_sqlite *sq, char *err, size_t errlen)
 
 /* Add a source's sum_hours counts to the pending ones (written by
  * wl_sqlite_summary_flush, or now when they hold too many keys). */
-static wl_status pend_hours(wl_sqlite *sq, const wl_summap *m, char *err, size_t errlen)
+static wl_status pend_hours(wl_sqlite *sq, const wl_i64map *m, char *err, size_t errlen)
 {
 	size_t i = 0;
 	for (const int64_t *key; (key = wl_i64map_next(m, &i));) {
@@ -443,14 +443,14 @@ static wl_status pend_hours(wl_sqlite *sq, const wl_summap *m, char *err, size_t
  * accumulators' own rules, so a row is what grouping the source's events
  * by day, or not at all, gives). days: each day's events and scans, from
  * the hourly activity. */
-static wl_status roll_up(const wl_summap *h, wl_summap *d, wl_summap *days, bool activity)
+static wl_status roll_up(const wl_i64map *h, wl_i64map *d, wl_i64map *days, bool activity)
 {
 	bool total = d->nk < h->nk; /* d has one key less: no time */
 	int64_t key[8];
 	size_t i = 0;
 	for (const int64_t *hk; (hk = wl_i64map_next(h, &i));) {
 		memcpy(key, hk + total, d->nk * sizeof *key);
-		if (!total && key[0] != WL_SUM_NULL)
+		if (!total && key[0] != WL_I64_NULL)
 			key[0] = floor_div(key[0], HOURS_PER_DAY);
 		const int64_t *x = hk + h->nk;
 		int64_t *v = wl_i64map_at(d, key, NULL);
@@ -465,7 +465,7 @@ static wl_status roll_up(const wl_summap *h, wl_summap *d, wl_summap *days, bool
 		take_min(&v[A_T0], x[A_T0]);
 		for (int c = A_T1; c <= A_RT; c++)
 			take_max(&v[c], x[c]);
-		if (!days || key[0] == WL_SUM_NULL)
+		if (!days || key[0] == WL_I64_NULL)
 			continue;
 		if (!(v = wl_i64map_at(days, key, NULL)))
 			return WL_E_NOMEM;
@@ -480,10 +480,10 @@ static wl_status roll_up(const wl_summap *h, wl_summap *d, wl_summap *days, bool
  * reads them. */
 static wl_status spans_out(const wl_sqlite *sq, wl_sumacc *a)
 {
-	const wl_summap *h = &a->m[SUM_SPANS];
+	const wl_i64map *h = &a->m[SUM_SPANS];
 	size_t i = 0;
 	for (const int64_t *hour; (hour = wl_i64map_next(h, &i));) {
-		if (hour[0] == WL_SUM_NULL)
+		if (hour[0] == WL_I64_NULL)
 			continue;
 		int64_t day = floor_div(hour[0], HOURS_PER_DAY);
 		bool dense = day_rows(&a->m[SUM_DAY_ROWS], day) >= sq->sum_dense;
