@@ -97,26 +97,37 @@ const char wl_sql_errors_by_client[] =
  * carrying it as its SusClientId (events.client_guid_id: client ids are not
  * repeated in event_guids), in any role, once even if the line names the
  * GUID twice (event_guids has no unique key). Found through
- * event_guids_by_guid and events_by_client. Columns: role, ts, host,
- * server, client_id, hresult, fault_code, parameter, source (path!member),
- * line, raw (from event_raw). Unknown times sort last. */
-const char wl_sql_guid[] = "SELECT e.role, e.ts, h.name, sv.name, cg.guid, e.hresult, e.fault_code,"
-                           "  e.parameter,"
-                           "  s.path || CASE WHEN s.member <> '' THEN '!' || s.member ELSE '' END,"
-                           "  e.line, r.raw"
-                           " FROM events e"
-                           " JOIN sources s ON s.source_id = e.source_id"
-                           " LEFT JOIN event_raw r ON r.event_id = e.event_id"
-                           " LEFT JOIN hosts h ON h.host_id = e.host_id"
-                           " LEFT JOIN hosts sv ON sv.host_id = e.server_id"
-                           " LEFT JOIN guids cg ON cg.guid_id = e.client_guid_id"
-                           " WHERE e.event_id IN (SELECT eg.event_id FROM event_guids eg"
-                           "     JOIN guids g ON g.guid_id = eg.guid_id WHERE g.guid = :guid"
-                           "   UNION SELECT c.event_id FROM events c"
-                           "     JOIN guids g ON g.guid_id = c.client_guid_id WHERE g.guid = :guid)"
-                           "   AND s.complete = 1"
-                           " ORDER BY e.ts IS NULL, e.ts, e.role, s.path, s.member, e.line,"
-                           "   e.event_id";
+ * event_guids_by_guid. Columns: role, ts, host, server, client_id, hresult,
+ * fault_code, parameter, source (path!member), line, raw (from event_raw).
+ * Unknown times sort last. CLIENT_EVENTS: the events carrying it as their
+ * SusClientId (g: its guids row). */
+#define GUID_SQL(CLIENT_EVENTS)                                                                    \
+	"SELECT e.role, e.ts, h.name, sv.name, cg.guid, e.hresult, e.fault_code,"                  \
+	"  e.parameter,"                                                                           \
+	"  s.path || CASE WHEN s.member <> '' THEN '!' || s.member ELSE '' END,"                   \
+	"  e.line, r.raw"                                                                          \
+	" FROM events e"                                                                           \
+	" JOIN sources s ON s.source_id = e.source_id"                                             \
+	" LEFT JOIN event_raw r ON r.event_id = e.event_id"                                        \
+	" LEFT JOIN hosts h ON h.host_id = e.host_id"                                              \
+	" LEFT JOIN hosts sv ON sv.host_id = e.server_id"                                          \
+	" LEFT JOIN guids cg ON cg.guid_id = e.client_guid_id"                                     \
+	" WHERE e.event_id IN (SELECT eg.event_id FROM event_guids eg"                             \
+	"     JOIN guids g ON g.guid_id = eg.guid_id WHERE g.guid = :guid"                         \
+	"   UNION SELECT c.event_id FROM guids g"                                                  \
+	"     JOIN events c ON c.client_guid_id = g.guid_id" CLIENT_EVENTS                         \
+	"     WHERE g.guid = :guid)"                                                               \
+	"   AND s.complete = 1"                                                                    \
+	" ORDER BY e.ts IS NULL, e.ts, e.role, s.path, s.member, e.line,"                          \
+	"   e.event_id"
+/* Raw: every event is a candidate (no index holds every client's events). */
+const char wl_sql_guid[] = GUID_SQL("");
+/* Summaries: only the events of the sources that have the client
+ * (sum_activity_total: a few rows per complete source), through
+ * events_by_source. */
+const char wl_sql_guid_sum[] = GUID_SQL("   AND c.source_id IN (SELECT a.source_id"
+                                        "     FROM sum_activity_total a"
+                                        "     WHERE a.client_guid_id = g.guid_id)");
 
 /* ---- faults: the shared definition behind servers, clients, timeline,
  * capacity and report ----
@@ -635,6 +646,7 @@ static const struct {
     {wl_sql_proxies, wl_sql_proxies_sum},
     {wl_sql_daily_hits, wl_sql_daily_hits_sum},
     {wl_sql_overview, wl_sql_overview_sum},
+    {wl_sql_guid, wl_sql_guid_sum},
 };
 
 const char *wl_sql_pick(const char *raw)

@@ -14,7 +14,7 @@
 #include "wsuslog/status.h"
 
 /* PRAGMA user_version of an index this build writes and reads. */
-#define WL_SCHEMA_VERSION 4
+#define WL_SCHEMA_VERSION 5
 
 /* meta.schema_version of the ClickHouse layout (docs/CLICKHOUSE.md,
  * "Schema") that wsuslog-index --clickhouse writes and wsuslog-query

@@ -598,7 +598,7 @@ static void test_sql_select(void **state)
 	expect_csv(query("sql", "  SELECT name FROM hosts WHERE host_id < 3 ORDER BY 1; -- done\n",
 	                 "-f", "csv", NULL),
 	           "name\n" W1 "\n" W2 "\n");
-	expect_csv(query("sql", "PRAGMA user_version", "-f", "csv", NULL), "user_version\n4\n");
+	expect_csv(query("sql", "PRAGMA user_version", "-f", "csv", NULL), "user_version\n5\n");
 	result r = query("sql", "PRAGMA table_info(hosts)", "-f", "json", NULL);
 	assert_int_equal(r.rc, 0);
 	assert_non_null(strstr(r.out, "{\"cid\":1,\"name\":\"name\",\"type\":\"TEXT\""));
