@@ -70,14 +70,11 @@ SELECT source_id + k.c * m.s, source_key || '-' || k.c, path || '#' || k.c, memb
   indexed_at, head_key || '-' || k.c
 FROM sources, k, m WHERE source_id <= m.s ORDER BY k.c, source_id;
 INSERT INTO events(event_id, source_id, line, ts, role, kind, host_id, server_id,
-  client_guid_id, component_id, hresult, fault_code, parameter, fault_guid_id)
+  client_guid_id, component_id, hresult, fault_code, parameter, fault_guid_id, prefix, message_id)
 SELECT event_id + k.c * m.e, source_id + k.c * m.s, line, ts + k.c * m.dt, role, kind, host_id,
   server_id, client_guid_id, component_id, hresult, fault_code, parameter,
-  fault_guid_id + k.c * m.g
+  fault_guid_id + k.c * m.g, prefix, message_id
 FROM events, k, m WHERE event_id <= m.e ORDER BY k.c, event_id;
-INSERT INTO event_text(event_id, prefix, message_id)
-SELECT event_id + k.c * m.e, prefix, message_id FROM event_text, k, m WHERE event_id <= m.e
-ORDER BY k.c, event_id;
 INSERT INTO event_guids(guid_id, event_id, what)
 SELECT CASE WHEN guid_id IN fg THEN guid_id + k.c * m.g ELSE guid_id END, event_id + k.c * m.e, what
 FROM event_guids, k, m WHERE event_id <= m.e ORDER BY k.c, event_id;

@@ -33,8 +33,6 @@ const char *const wl_sqlite_sql[SQ_COUNT_] = {
     [SQ_DEL_EVENTS] = "DELETE FROM events WHERE source_id = ?1",
     [SQ_DEL_SCANS] = "DELETE FROM scans WHERE source_id = ?1",
     [SQ_DEL_SOURCE] = "DELETE FROM sources WHERE source_id = ?1",
-    [SQ_DEL_RAW] = "DELETE FROM event_text WHERE event_id IN"
-                   " (SELECT event_id FROM events WHERE source_id = ?1)",
     [SQ_INS_CONFIG] = "INSERT INTO server_config(source_id, server, file_ts,"
                       " max_installed_prerequisites, max_cached_updates)"
                       " VALUES(?1, ?2, ?3, ?4, ?5)",
@@ -166,10 +164,8 @@ const char *const wl_sqlite_sql[SQ_COUNT_] = {
 const wl_sqlite_table wl_sqlite_tables[SQ_T_COUNT_] = {
     [SQ_T_EVENTS] = {"INSERT OR FAIL INTO events(event_id, source_id, line, ts, role, kind,"
                      " host_id, server_id, client_guid_id, component_id, hresult, fault_code,"
-                     " parameter, fault_guid_id) VALUES",
-                     "(?,?,?,?,?,?,?,?,?,?,?,?,?,?)", 14},
-    [SQ_T_RAW] = {"INSERT OR FAIL INTO event_text(event_id, prefix, message_id) VALUES", "(?,?,?)",
-                  3},
+                     " parameter, fault_guid_id, prefix, message_id) VALUES",
+                     "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", 16},
     [SQ_T_MSG] = {"INSERT OR FAIL INTO messages(message_id, hash, text) VALUES", "(?,?,?)", 3},
     [SQ_T_EG] = {"INSERT OR FAIL INTO event_guids(guid_id, event_id, what) VALUES", "(?,?,?)", 3},
     [SQ_T_SCANS] =
@@ -216,8 +212,7 @@ static const char open_pragmas[] =
 
 static const char sql_next_ids[] = "SELECT (SELECT coalesce(max(event_id), 0) + 1 FROM events),"
                                    " (SELECT coalesce(max(message_id), 0) + 1 FROM messages)";
-static const char sql_last_ids[] = "SELECT (SELECT coalesce(max(event_id), 0) FROM events),"
-                                   " (SELECT coalesce(max(event_id), 0) FROM event_text)";
+static const char sql_last_id[] = "SELECT coalesce(max(event_id), 0) FROM events";
 static const char sql_fresh[] = "SELECT NOT EXISTS (SELECT 1 FROM events)";
 static const char sql_names_empty[] =
     "SELECT NOT EXISTS (SELECT 1 FROM hosts) AND NOT EXISTS"
@@ -535,9 +530,9 @@ static wl_status read_state(wl_sqlite *sq, char *err, size_t errlen)
 		return st;
 	/* After remove_incomplete, which may have deleted the newest events
 	 * (and turned auto_ids off; it starts on here). */
-	if ((st = query_row(sq, sql_last_ids, v, 2, err, errlen)) != WL_OK)
+	if ((st = query_row(sq, sql_last_id, v, 1, err, errlen)) != WL_OK)
 		return st;
-	sq->auto_ids = v[0] == sq->next_event_id - 1 && v[1] == sq->next_event_id - 1;
+	sq->auto_ids = v[0] == sq->next_event_id - 1;
 	if ((st = query_row(sq, sql_fresh, v, 1, err, errlen)) != WL_OK)
 		return st;
 	sq->fresh = v[0] != 0;

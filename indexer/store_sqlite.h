@@ -59,7 +59,6 @@ enum {
 	SQ_DEL_EVENTS,
 	SQ_DEL_SCANS,
 	SQ_DEL_SOURCE,
-	SQ_DEL_RAW,
 	SQ_INS_CONFIG,
 	SQ_DEL_CONFIG,
 	SQ_SEL_HOST,
@@ -106,7 +105,7 @@ extern const char *const wl_sqlite_sql[SQ_COUNT_];
 #define WL_SQ_BATCH_LOG 5
 #define WL_SQ_BATCH_ROWS (1u << WL_SQ_BATCH_LOG)
 
-enum { SQ_T_EVENTS, SQ_T_RAW, SQ_T_MSG, SQ_T_EG, SQ_T_SCANS, SQ_T_COUNT_ };
+enum { SQ_T_EVENTS, SQ_T_MSG, SQ_T_EG, SQ_T_SCANS, SQ_T_COUNT_ };
 
 /* "head" then "row" repeated, comma-separated, then "tail" (NULL: none):
  * the multi-row INSERT of a table with ncol columns. */
@@ -150,7 +149,7 @@ typedef struct wl_egrow {
 typedef struct wl_sqlite_batches {
 	/* Multi-row INSERTs of 1, 2, 4, ..., BATCH_ROWS rows per table. */
 	sqlite3_stmt *ins[SQ_T_COUNT_][WL_SQ_BATCH_LOG + 1];
-	wl_evrow ev[WL_SQ_BATCH_ROWS]; /* events and their event_text rows */
+	wl_evrow ev[WL_SQ_BATCH_ROWS]; /* events, with their lines */
 	unsigned nev;
 	wl_msgrow msg[WL_SQ_BATCH_ROWS]; /* new messages (text in the arena) */
 	unsigned nmsg;
@@ -240,11 +239,11 @@ typedef struct wl_sqlite {
 	/* Ids the store assigns (store_sqlite_rows.c). */
 	int64_t next_event_id;
 	int64_t next_message_id;
-	/* events and event_text rows are inserted with a NULL rowid, which
-	 * SQLite makes max + 1, the next_event_id they carry: an explicit
-	 * rowid costs a B-tree seek per row (5 % of the writer's work). True
-	 * while both tables end at next_event_id - 1 (checked at open, and
-	 * after every batch); any delete ends it for the run. */
+	/* events rows are inserted with a NULL rowid, which SQLite makes
+	 * max + 1, the next_event_id they carry: an explicit rowid costs a
+	 * B-tree seek per row (5 % of the writer's work). True while events
+	 * ends at next_event_id - 1 (checked at open, and after every batch);
+	 * any delete ends it for the run. */
 	bool auto_ids;
 	bool ids_broken; /* a batch's rowids were not its ids: roll back */
 	/* Writing summaries failed part way (a completed source's rows, or the

@@ -1,13 +1,13 @@
-/* SQLite store, rows: an event becomes rows of events, event_text,
- * messages and event_guids (a scan summary a row of scans, a web.config a
+/* SQLite store, rows: an event becomes rows of events (with its line's
+ * header), messages and event_guids (a scan summary a row of scans, a web.config a
  * row of server_config), buffered per table and written in multi-row
  * INSERT batches.
  *
  * One statement step per batch instead of one per row: the per-step VDBE
  * set-up and tear-down dominated. A partial batch, when one must be written,
  * goes out in power-of-two pieces (at most BATCH_LOG + 1 steps). The store
- * assigns event ids itself (it is the only writer), so event_text and
- * event_guids rows need no last_insert_rowid. Text of buffered rows is
+ * assigns event ids itself (it is the only writer), so event_guids rows
+ * need no last_insert_rowid. Text of buffered rows is
  * copied into an arena, so batches carry over from one message to the next.
  *
  * The multi-row INSERTs say OR FAIL: with the default ABORT, a statement
@@ -77,17 +77,9 @@ static void bind_row(const wl_sqlite *sq, int t, sqlite3_stmt *s, int base, unsi
 		bind_atext(b, s, base + 12, e->fault_code);
 		bind_atext(b, s, base + 13, e->parameter);
 		bind_id(s, base + 14, e->fault);
-		break;
-	}
-	case SQ_T_RAW: {
-		const wl_evrow *e = &b->ev[r];
-		if (sq->auto_ids)
-			sqlite3_bind_null(s, base + 1);
-		else
-			sqlite3_bind_int64(s, base + 1, e->id);
-		sqlite3_bind_text(s, base + 2, e->prefix.n ? b->arena + e->prefix.off : "",
+		sqlite3_bind_text(s, base + 15, e->prefix.n ? b->arena + e->prefix.off : "",
 		                  (int)e->prefix.n, SQLITE_STATIC);
-		bind_id(s, base + 3, e->msg);
+		bind_id(s, base + 16, e->msg);
 		break;
 	}
 	case SQ_T_MSG: {
@@ -161,18 +153,14 @@ static wl_status check_ids(wl_sqlite *sq, const char *table, char *err, size_t e
 	return WL_E_DB;
 }
 
-/* Events, their event_text rows and the new messages they name, together:
- * the arena holds the text of all three. */
+/* Events and the new messages they name, together: the arena holds the
+ * text of both. */
 static wl_status flush_events(wl_sqlite *sq, char *err, size_t errlen)
 {
 	wl_sqlite_batches *b = &sq->b;
 	wl_status st = flush_table(sq, SQ_T_EVENTS, b->nev, err, errlen);
 	if (st == WL_OK)
 		st = check_ids(sq, "events", err, errlen);
-	if (st == WL_OK)
-		st = flush_table(sq, SQ_T_RAW, b->nev, err, errlen);
-	if (st == WL_OK)
-		st = check_ids(sq, "event_text", err, errlen);
 	if (st == WL_OK)
 		st = flush_table(sq, SQ_T_MSG, b->nmsg, err, errlen);
 	if (st != WL_OK)
@@ -366,7 +354,7 @@ wl_status wl_sqlite_add_event(wl_sqlite *sq, unsigned lane, const wl_event *e, c
 	if ((st = wl_sqlite_summary_event(sq, lane, r)) != WL_OK)
 		return st;
 	r->msg = 0;
-	/* The line's header stays in event_text.prefix; its message, shared
+	/* The line's header stays in events.prefix; its message, shared
 	 * by many lines, is stored once. */
 	if (e->msg_off > 0 && e->msg_off < r->prefix.n) {
 		wl_aspan text = {r->prefix.off + e->msg_off, r->prefix.n - e->msg_off};

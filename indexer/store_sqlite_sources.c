@@ -56,8 +56,8 @@ static wl_status collect(wl_sqlite *sq, int which, copies *out, char *err, size_
 static wl_status delete_source(wl_sqlite *sq, int64_t id, char *err, size_t errlen)
 {
 	/* Rows that name the source's events go before the events. */
-	static const int order[] = {SQ_DEL_EG,    SQ_DEL_RAW,    SQ_DEL_EVENTS,
-	                            SQ_DEL_SCANS, SQ_DEL_CONFIG, SQ_DEL_SOURCE};
+	static const int order[] = {SQ_DEL_EG, SQ_DEL_EVENTS, SQ_DEL_SCANS, SQ_DEL_CONFIG,
+	                            SQ_DEL_SOURCE};
 	wl_status st = wl_sqlite_summary_remove(sq, id, err, errlen);
 	for (size_t i = 0; i < sizeof order / sizeof *order && st == WL_OK; i++) {
 		sqlite3_bind_int64(sq->st[order[i]], 1, id);

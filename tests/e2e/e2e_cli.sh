@@ -38,7 +38,7 @@ got=$(sqlite3 "$tmp/real.db" "SELECT count(*) FROM events WHERE kind = 1")
 [ "$(sqlite3 "$tmp/real.db" "SELECT count(*) FROM problems")" = 0 ] || fail "real logs produced problems"
 # Each event's raw line, rebuilt from its prefix and shared message, is the
 # logged line byte for byte (CR and the UTF-8 BOM are not part of a line).
-n_split=$(sqlite3 "$tmp/real.db" "SELECT count(*) FROM event_text WHERE message_id IS NOT NULL")
+n_split=$(sqlite3 "$tmp/real.db" "SELECT count(*) FROM events WHERE message_id IS NOT NULL")
 [ "$n_split" -gt 1000 ] || fail "real logs: only $n_split lines stored with a shared message"
 compared=0
 for f in "$logs"/*.log; do

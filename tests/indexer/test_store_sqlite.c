@@ -1,5 +1,5 @@
 /* Unit tests of the SQLite store (indexer/store.h, store_sqlite*.c): each
- * event's raw line is stored as event_text.prefix plus a shared messages
+ * event's raw line is stored as events.prefix plus a shared messages
  * row (hash: low 64 bits of the XXH3-128 of the text; message_id local to
  * the file), and the view event_raw gives back the exact line. Covers a fresh index, a second run
  * into a non-empty index (stored messages found by hash and reused, new ones
@@ -324,7 +324,7 @@ static int64_t event_id_of(sqlite3 *db, const char *path, uint64_t line)
 	return id;
 }
 
-/* One line as stored: event_raw gives it back exactly; event_text holds it
+/* One line as stored: event_raw gives it back exactly; events holds it
  * split (split) or whole. Returns its message_id (0 for NULL). */
 static int64_t check_line(sqlite3 *db, const char *path, const tline *t, bool split)
 {
@@ -338,18 +338,18 @@ static int64_t check_line(sqlite3 *db, const char *path, const tline *t, bool sp
 	assert_int_equal(sqlite3_step(s), SQLITE_DONE);
 	sqlite3_finalize(s);
 
-	s = prep(db, "SELECT prefix, message_id FROM event_text WHERE event_id = ?1");
+	s = prep(db, "SELECT prefix, message_id FROM events WHERE event_id = ?1");
 	sqlite3_bind_int64(s, 1, eid);
 	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
 	int64_t mid = 0;
 	if (split) {
-		assert_col_bytes(s, 0, t->raw, t->msg_off, t->line, "event_text.prefix");
+		assert_col_bytes(s, 0, t->raw, t->msg_off, t->line, "events.prefix");
 		if (sqlite3_column_type(s, 1) != SQLITE_INTEGER)
 			fail_msg("line %llu: message_id is not an integer (type %d)",
 			         (unsigned long long)t->line, sqlite3_column_type(s, 1));
 		mid = sqlite3_column_int64(s, 1);
 	} else {
-		assert_col_bytes(s, 0, t->raw, n, t->line, "event_text.prefix (whole line)");
+		assert_col_bytes(s, 0, t->raw, n, t->line, "events.prefix (whole line)");
 		if (sqlite3_column_type(s, 1) != SQLITE_NULL)
 			fail_msg("line %llu: message_id %lld, NULL expected",
 			         (unsigned long long)t->line,
@@ -415,11 +415,9 @@ static void test_round_trip_fresh(void **state)
 	check_lines(db, RUN1_PATH, t, n, mid);
 
 	assert_int_equal(query_int(db, "SELECT count(*) FROM events"), RUN1_LINES);
-	assert_int_equal(query_int(db, "SELECT count(*) FROM event_text"), RUN1_LINES);
 	assert_int_equal(query_int(db, "SELECT count(*) FROM messages"), RUN1_MESSAGES);
 	/* Lines 6, 7, 8, 12, 13 are whole. */
-	assert_int_equal(query_int(db, "SELECT count(*) FROM event_text WHERE message_id IS NULL"),
-	                 5);
+	assert_int_equal(query_int(db, "SELECT count(*) FROM events WHERE message_id IS NULL"), 5);
 	check_message_ids(db, 0);
 
 	/* Shared messages share the id; distinct ones do not. */
@@ -486,7 +484,7 @@ static void test_second_run(void **state)
 	assert_int_not_equal(mid[6], mid[1]);
 	assert_int_equal(mid[7], mid[6]);
 	/* Run 1's events and run 2's reuse of MSG_A point at one row. */
-	assert_int_equal(query_int(db, "SELECT count(DISTINCT message_id) FROM event_text"),
+	assert_int_equal(query_int(db, "SELECT count(DISTINCT message_id) FROM events"),
 	                 RUN1_MESSAGES + 2);
 
 	sqlite3_close(db);
@@ -542,8 +540,7 @@ static void test_collision(void **state)
 	assert_col_bytes(s, 0, BOGUS, strlen(BOGUS), 0, "bogus messages row");
 	assert_int_equal(sqlite3_step(s), SQLITE_DONE);
 	sqlite3_finalize(s);
-	assert_int_equal(query_int(db, "SELECT count(*) FROM event_text WHERE message_id = 1000"),
-	                 0);
+	assert_int_equal(query_int(db, "SELECT count(*) FROM events WHERE message_id = 1000"), 0);
 	/* Two rows share MSG_T's hash: the bogus one and MSG_T's own. */
 	s = prep(db, "SELECT count(*) FROM messages WHERE hash = ?1");
 	sqlite3_bind_int64(s, 1, hash_of(MSG_T, strlen(MSG_T)));
@@ -637,7 +634,7 @@ static void send_source(wl_store *wr, wl_stats *stats, const char *path, const c
 
 /* Source B repeats source A's bytes and is deleted when it ends: its events
  * were the newest. C's events then take ids after B's (ids are never given
- * twice), and every event_text and event_guids row names its own event
+ * twice), and every event_guids row and raw line names its own event
  * (SQLite would have given C the ids B had: the writer then assigns them). */
 static void test_ids_after_delete(void **state)
 {
@@ -657,9 +654,6 @@ static void test_ids_after_delete(void **state)
 
 	sqlite3 *db = open_db(f->db);
 	assert_int_equal(query_int(db, "SELECT count(*) FROM events"), 2 * N);
-	assert_int_equal(query_int(db, "SELECT count(*) FROM event_text t JOIN events e"
-	                               " USING (event_id)"),
-	                 2 * N);
 	/* Each event's fault GUID row is its own. */
 	assert_int_equal(query_int(db, "SELECT count(*) FROM event_guids g JOIN events e"
 	                               " USING (event_id) WHERE g.guid_id = e.fault_guid_id"),

@@ -241,8 +241,8 @@ static void build_fixture(sqlite3 *db)
 			sqlite3_finalize(st);
 		}
 		assert_int_equal(sqlite3_prepare_v2(db,
-		                                    "INSERT INTO event_text(event_id, prefix,"
-		                                    " message_id) VALUES (?1, ?2, ?3)",
+		                                    "UPDATE events SET prefix = ?2,"
+		                                    " message_id = ?3 WHERE event_id = ?1",
 		                                    -1, &st, NULL),
 		                 SQLITE_OK);
 		sqlite3_bind_int64(st, 1, id);

@@ -55,8 +55,8 @@
 #define TS(s) "(CAST(strftime('%s','" s "') AS INTEGER)*1000000)"
 #define EV(id, src, line, ts, role, kind, host, srv, cid, hr, fc, par, fg)                          \
 	"INSERT INTO events VALUES(" #id "," #src "," #line "," ts "," #role "," #kind "," #host   \
-	"," #srv "," #cid ",NULL," hr "," fc "," par "," #fg ");"
-#define RAW(id, text) "INSERT INTO event_text VALUES(" #id ",'" text "',NULL);"
+	"," #srv "," #cid ",NULL," hr "," fc "," par "," #fg ",'',NULL);"
+#define RAW(id, text) "UPDATE events SET prefix = '" text "' WHERE event_id = " #id ";"
 #define SCAN(id, src, line, ts, host, srv, cid, exit, rt, ev, dep)                                 \
 	"INSERT INTO scans VALUES(" #id "," #src "," #line "," ts "," #host "," #srv "," #cid       \
 	"," exit "," rt "," ev "," dep ");"
@@ -113,7 +113,7 @@ static const char fixture_sql[] =
     EV(12, 4, 1, TS("2024-03-04 00:00:00"), 0, 4, 5, 1, 3, H7, IP, PRE, 16)
     RAW(12, "incomplete " F5)
     EV(13, 2, 300, TS("2024-03-09 00:00:00"), 1, 6, 1, 1, NULL, N, N, N, NULL)
-    "INSERT INTO event_text VALUES(13, '=cmd|'' /C calc''!A0' || char(27) || '[0m', NULL);"
+    "UPDATE events SET prefix = '=cmd|'' /C calc''!A0' || char(27) || '[0m' WHERE event_id = 13;"
     EV(14, 9, 10, TS("2024-03-03 13:00:00"), 0, 4, 5, 2, 3, H7, "'ConfigChanged'", N, 17)
     RAW(14, "WS error: ConfigChanged")
     EV(15, 2, 400, TS("2024-03-03 13:00:01"), 1, 5, 1, 1, 3, N, "'ConfigChanged'", N, 17)
