@@ -39,7 +39,13 @@ static const char ddl_tables[] =
     "  last_ts    INTEGER,"
     "  complete   INTEGER NOT NULL DEFAULT 0,"
     "  indexed_at TEXT NOT NULL,"
-    "  head_key   TEXT);\n"
+    "  head_key   TEXT,"
+    /* Every event of the source has an event_id between these two (with
+     * other sources' events between them: lanes interleave). first_event
+     * is set when the source begins, last_event when it completes (NULL
+     * until then: its events are those from first_event on). */
+    "  first_event INTEGER,"
+    "  last_event  INTEGER);\n"
     "CREATE INDEX IF NOT EXISTS sources_by_key ON sources(source_key);\n"
     "CREATE INDEX IF NOT EXISTS sources_by_path ON sources(path, member);\n"
     "CREATE INDEX IF NOT EXISTS sources_by_head ON sources(head_key);\n"
@@ -80,9 +86,10 @@ static const char ddl_tables[] =
     "  message_id INTEGER PRIMARY KEY,"
     "  hash       INTEGER NOT NULL,"
     "  text       TEXT NOT NULL);\n"
-    /* Appended in source order, so cheap to maintain during a load; the
-     * writer needs them to remove an input (duplicate, crash leftover). */
-    "CREATE INDEX IF NOT EXISTS events_by_source ON events(source_id, line);\n"
+    /* No index by source: a source's events are found in its range of
+     * event ids (sources.first_event, last_event; WL_SQL_SOURCE_EVENTS).
+     * Schema 4 kept events(source_id, line), an entry per event: 10 % of
+     * the writer's CPU and 10 % of the index on the failing profile. */
     /* One row per GUID in an event. A rowid table appended in event
      * order; the look-up index by GUID is built after a load (random
      * keys: the trap PERFORMANCE.md measured at 55 k rows/s). */
@@ -116,7 +123,7 @@ static const char ddl_tables[] =
      * index of every event with a SusClientId (all of a client log's) cost
      * the writer 12 % of its time and the index 7 % of its size on the
      * failing profile, and a client's events are found through its sources
-     * instead (sum_activity_total, then events_by_source). */
+     * instead (sum_activity_total, then the sources' ranges of ids). */
     "CREATE INDEX IF NOT EXISTS events_by_client ON events(client_guid_id, role, ts)"
     "  WHERE client_guid_id IS NOT NULL AND fault_code IS NOT NULL;\n" DDL_LIMITS_INDEXES
     /* maxInstalledPrerequisites / maxCachedUpdates of each ClientWebService

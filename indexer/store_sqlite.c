@@ -20,17 +20,17 @@
 
 const char *const wl_sqlite_sql[SQ_COUNT_] = {
     [SQ_INS_SOURCE] = "INSERT INTO sources(source_key, path, member, format, role, host,"
-                      " indexed_at) VALUES('', ?1, ?2, ?3, ?4, ?5,"
-                      " strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))",
+                      " indexed_at, first_event) VALUES('', ?1, ?2, ?3, ?4, ?5,"
+                      " strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), ?6)",
     [SQ_END_SOURCE] = "UPDATE sources SET source_key = ?1, bytes = ?2, lines = ?3,"
                       " events = ?4, first_ts = ?5, last_ts = ?6,"
                       " host = CASE WHEN host = '' THEN ?7 ELSE host END, complete = 1,"
-                      " head_key = ?9 WHERE source_id = ?8",
+                      " head_key = ?9, last_event = ?10 WHERE source_id = ?8",
     [SQ_DUP_SOURCE] = "SELECT 1 FROM sources WHERE source_key = ?1 AND complete = 1"
                       " AND source_id <> ?2 LIMIT 1",
     [SQ_DEL_EG] = "DELETE FROM event_guids WHERE event_id IN"
-                  " (SELECT event_id FROM events WHERE source_id = ?1)",
-    [SQ_DEL_EVENTS] = "DELETE FROM events WHERE source_id = ?1",
+                  " (SELECT event_id FROM events WHERE " WL_SQL_SOURCE_EVENTS("", "?1") ")",
+    [SQ_DEL_EVENTS] = "DELETE FROM events WHERE " WL_SQL_SOURCE_EVENTS("", "?1"),
     [SQ_DEL_SCANS] = "DELETE FROM scans WHERE source_id = ?1",
     [SQ_DEL_SOURCE] = "DELETE FROM sources WHERE source_id = ?1",
     [SQ_INS_CONFIG] = "INSERT INTO server_config(source_id, server, file_ts,"
@@ -71,7 +71,8 @@ const char *const wl_sqlite_sql[SQ_COUNT_] = {
 	"INSERT INTO " table "(source_id, " g ", role, host_id, server_id, client_guid_id,"        \
 	" hresult, fg, n) SELECT ?1, " x ", role, host_id, server_id, client_guid_id,"             \
 	" hresult, fault_guid_id, COUNT(*) FROM events"                                            \
-	" WHERE source_id = ?1 AND hresult IS NOT NULL" where " GROUP BY 2, 3, 4, 5, 6, 7, 8"
+	" WHERE " WL_SQL_SOURCE_EVENTS("", "?1") " AND hresult IS NOT NULL" where               \
+	" GROUP BY 2, 3, 4, 5, 6, 7, 8"
 #define ACTIVITY_BY(table, g, x, where)                                                            \
 	"INSERT INTO " table "(source_id, " g ", role, host_id, server_id, client_guid_id,"        \
 	" events, scans, t0, t1, scan_t1, ok_t1, max_evaluated, max_deployed, max_round_trips)"    \
@@ -80,13 +81,13 @@ const char *const wl_sqlite_sql[SQ_COUNT_] = {
 	" MAX(evaluated), MAX(deployed), MAX(round_trips) FROM ("                                  \
 	"  SELECT " x " AS d, role, host_id, server_id, client_guid_id AS cid, 1 AS ev,"           \
 	"   0 AS sc, ts, NULL AS exit_code, NULL AS evaluated, NULL AS deployed,"                  \
-	"   NULL AS round_trips FROM events WHERE source_id = ?1" where                            \
+	"   NULL AS round_trips FROM events WHERE " WL_SQL_SOURCE_EVENTS("", "?1") where          \
 	"  UNION ALL SELECT " x ", 0, host_id, server_id, client_guid_id, 0, 1, ts,"               \
 	"   exit_code, evaluated, deployed, round_trips FROM scans WHERE source_id = ?1" where     \
 	" ) GROUP BY d, role, host_id, server_id, cid"
 #define TIMED_ROWS                                                                                 \
 	"SELECT " HOUR("ts") " AS h, event_id AS e, NULL AS c FROM events"                         \
-	"  WHERE source_id = ?1 AND ts IS NOT NULL"                                                \
+	"  WHERE " WL_SQL_SOURCE_EVENTS("", "?1") " AND ts IS NOT NULL"                           \
 	"  UNION ALL SELECT " HOUR("ts") ", NULL, scan_id FROM scans"                              \
 	"  WHERE source_id = ?1 AND ts IS NOT NULL"
 #define DENSE                                                                                      \
@@ -121,13 +122,13 @@ const char *const wl_sqlite_sql[SQ_COUNT_] = {
 #undef ACTIVITY_BY
 #undef ERRORS_BY
     /* ?2: +1 when the source completes, -1 when it goes. */
-    /* clang-format on */
     [SQ_SUM_HOURS_ADD] =
         "INSERT INTO sum_hours(hour, server_id, hresult, n)"
         " SELECT " HOUR("ts") ", coalesce(server_id, 0), coalesce(hresult, -1), ?2 * COUNT(*)"
-                              " FROM events WHERE source_id = ?1 AND ts IS NOT NULL AND" COMPLETE
-                              " GROUP BY 1, 2, 3 ON CONFLICT(hour, server_id, hresult) DO UPDATE "
-                              "SET n = n + excluded.n",
+        " FROM events WHERE " WL_SQL_SOURCE_EVENTS("", "?1") " AND ts IS NOT NULL AND" COMPLETE
+        " GROUP BY 1, 2, 3 ON CONFLICT(hour, server_id, hresult) DO UPDATE"
+        " SET n = n + excluded.n",
+    /* clang-format on */
     [SQ_SUM_ERRORS_DEL] = "DELETE FROM sum_errors WHERE source_id = ?1",
     [SQ_SUM_ACTIVITY_DEL] = "DELETE FROM sum_activity WHERE source_id = ?1",
     [SQ_SUM_ERRORS_T_DEL] = "DELETE FROM sum_errors_total WHERE source_id = ?1",
@@ -137,10 +138,12 @@ const char *const wl_sqlite_sql[SQ_COUNT_] = {
     [SQ_SUM_SPANS_DEL] = "DELETE FROM sum_spans WHERE source_id = ?1",
     /* The faults source ?1 has records of: fault GUIDs, and minus the
      * event id of a GUID-less record. */
+    /* clang-format off */
     [SQ_FAULT_TOUCH] = "INSERT OR IGNORE INTO temp.fault_touch(fk)"
                        " SELECT coalesce(fault_guid_id, -event_id) FROM events"
-                       " WHERE source_id = ?1 AND (fault_guid_id IS NOT NULL"
-                       " OR fault_code IS NOT NULL) AND" COMPLETE,
+                       " WHERE " WL_SQL_SOURCE_EVENTS("", "?1")
+                       " AND (fault_guid_id IS NOT NULL OR fault_code IS NOT NULL) AND" COMPLETE,
+    /* clang-format on */
     [SQ_FAULT_CLEAR] = "DELETE FROM faults WHERE fk IN (SELECT fk FROM temp.fault_touch)",
     [SQ_FAULT_MEMBERS_CLEAR] =
         "DELETE FROM fault_members WHERE fk IN (SELECT fk FROM temp.fault_touch)",

@@ -99,6 +99,8 @@ wl_status wl_sqlite_source_begin(wl_sqlite *sq, unsigned lane, const wl_source_b
 	                                   : WL_ROLE_CLIENT),
 	                  -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 5, b->host, -1, SQLITE_STATIC);
+	/* Its events will have the ids the store assigns from here on. */
+	sqlite3_bind_int64(s, 6, sq->next_event_id);
 	wl_status st = wl_sqlite_run(sq, SQ_INS_SOURCE, err, errlen);
 	if (st != WL_OK)
 		return st;
@@ -145,6 +147,8 @@ static wl_status complete(wl_sqlite *sq, int64_t id, const wl_source_end *e, cha
 		sqlite3_bind_null(s, 9);
 	else
 		sqlite3_bind_text(s, 9, e->head, -1, SQLITE_STATIC);
+	/* Every event it had was given an id before its end. */
+	sqlite3_bind_int64(s, 10, sq->next_event_id - 1);
 	return wl_sqlite_run(sq, SQ_END_SOURCE, err, errlen);
 }
 

@@ -99,8 +99,8 @@ const char wl_sql_errors_by_client[] =
  * GUID twice (event_guids has no unique key). Found through
  * event_guids_by_guid. Columns: role, ts, host, server, client_id, hresult,
  * fault_code, parameter, source (path!member), line, raw (from event_raw).
- * Unknown times sort last. CLIENT_EVENTS: the events carrying it as their
- * SusClientId (g: its guids row). */
+ * Unknown times sort last. CLIENT_EVENTS: the ids of the events carrying
+ * it as their SusClientId. */
 #define GUID_SQL(CLIENT_EVENTS)                                                                    \
 	"SELECT e.role, e.ts, h.name, sv.name, cg.guid, e.hresult, e.fault_code,"                  \
 	"  e.parameter,"                                                                           \
@@ -114,20 +114,25 @@ const char wl_sql_errors_by_client[] =
 	" LEFT JOIN guids cg ON cg.guid_id = e.client_guid_id"                                     \
 	" WHERE e.event_id IN (SELECT eg.event_id FROM event_guids eg"                             \
 	"     JOIN guids g ON g.guid_id = eg.guid_id WHERE g.guid = :guid"                         \
-	"   UNION SELECT c.event_id FROM guids g"                                                  \
-	"     JOIN events c ON c.client_guid_id = g.guid_id" CLIENT_EVENTS                         \
-	"     WHERE g.guid = :guid)"                                                               \
+	"   UNION " CLIENT_EVENTS ")"                                                              \
 	"   AND s.complete = 1"                                                                    \
 	" ORDER BY e.ts IS NULL, e.ts, e.role, s.path, s.member, e.line,"                          \
 	"   e.event_id"
 /* Raw: every event is a candidate (no index holds every client's events). */
-const char wl_sql_guid[] = GUID_SQL("");
+const char wl_sql_guid[] = GUID_SQL("SELECT c.event_id FROM guids g"
+                                    " JOIN events c ON c.client_guid_id = g.guid_id"
+                                    " WHERE g.guid = :guid");
 /* Summaries: only the events of the sources that have the client
- * (sum_activity_total: a few rows per complete source), through
- * events_by_source. */
-const char wl_sql_guid_sum[] = GUID_SQL("   AND c.source_id IN (SELECT a.source_id"
-                                        "     FROM sum_activity_total a"
-                                        "     WHERE a.client_guid_id = g.guid_id)");
+ * (sum_activity_total: a few rows per complete source), each read through
+ * its range of event ids. */
+const char wl_sql_guid_sum[] =
+    GUID_SQL("SELECT c.event_id FROM guids g"
+             " JOIN sources cs ON cs.source_id IN (SELECT a.source_id"
+             "   FROM sum_activity_total a WHERE a.client_guid_id = g.guid_id)"
+             " JOIN events c ON c.event_id BETWEEN coalesce(cs.first_event, 0)"
+             "   AND coalesce(cs.last_event, " WL_SQL_MAX_ID ")"
+             "   AND c.source_id = cs.source_id AND c.client_guid_id = g.guid_id"
+             " WHERE g.guid = :guid");
 
 /* ---- faults: the shared definition behind servers, clients, timeline,
  * capacity and report ----
@@ -478,19 +483,21 @@ const char wl_sql_incident_fallback[] =
     "       AND xs.complete = 1))";
 
 /* Context: the events and scans of :source_id between lines :lo and :hi. */
-const char wl_sql_incident_context[] =
-    "SELECT" INCIDENT_EVENT_COLS
-    " WHERE e.source_id = :source_id AND e.line BETWEEN :lo AND :hi AND s.complete = 1"
-    " UNION ALL"
-    " SELECT 1, c.scan_id, c.source_id, c.line, :client_role, c.ts, h.name, sv.name,"
-    "   cg.guid, c.exit_code, NULL, NULL,"
-    "   s.path || CASE WHEN s.member <> '' THEN '!' || s.member ELSE '' END,"
-    "   NULL, c.client_guid_id, NULL, c.round_trips, c.evaluated, c.deployed"
-    " FROM scans c JOIN sources s ON s.source_id = c.source_id"
-    " LEFT JOIN hosts h ON h.host_id = c.host_id"
-    " LEFT JOIN hosts sv ON sv.host_id = c.server_id"
-    " LEFT JOIN guids cg ON cg.guid_id = c.client_guid_id"
-    " WHERE c.source_id = :source_id AND c.line BETWEEN :lo AND :hi AND s.complete = 1";
+const char wl_sql_incident_context[] = "SELECT" INCIDENT_EVENT_COLS " WHERE " WL_SQL_SOURCE_EVENTS(
+    "e.",
+    ":source_id") " AND e.line BETWEEN :lo AND :hi"
+                  "   AND s.complete = 1"
+                  " UNION ALL"
+                  " SELECT 1, c.scan_id, c.source_id, c.line, :client_role, c.ts, h.name, sv.name,"
+                  "   cg.guid, c.exit_code, NULL, NULL,"
+                  "   s.path || CASE WHEN s.member <> '' THEN '!' || s.member ELSE '' END,"
+                  "   NULL, c.client_guid_id, NULL, c.round_trips, c.evaluated, c.deployed"
+                  " FROM scans c JOIN sources s ON s.source_id = c.source_id"
+                  " LEFT JOIN hosts h ON h.host_id = c.host_id"
+                  " LEFT JOIN hosts sv ON sv.host_id = c.server_id"
+                  " LEFT JOIN guids cg ON cg.guid_id = c.client_guid_id"
+                  " WHERE c.source_id = :source_id AND c.line BETWEEN :lo AND :hi AND s.complete = "
+                  "1";
 
 /* capacity: per server with scans or limit faults (in the window) and per
  * limit parameter. Columns: sid, server, parameter, limit key,

@@ -38,6 +38,17 @@
 /* floor(x / w) for SQL integers (SQL's / truncates towards zero). */
 #define WL_SQL_FLOOR_DIV(x, w) "((" x ") / " w " - ((" x ") % " w " < 0))"
 
+/* The events of source `sid` (an SQL expression), through its range of
+ * event ids (sources.first_event, last_event; an open source's runs to the
+ * end): a rowid range scan, in place of an index by source. `e` prefixes
+ * the columns ("e." or ""). A source without a range (not written by
+ * wsuslog-index) is looked for in every event. */
+#define WL_SQL_MAX_ID "9223372036854775807"
+#define WL_SQL_SOURCE_EVENTS(e, sid)                                                               \
+	e "event_id BETWEEN coalesce((SELECT first_event FROM sources WHERE source_id = " sid      \
+	  "), 0) AND coalesce((SELECT last_event FROM sources WHERE source_id = " sid              \
+	  "), " WL_SQL_MAX_ID ") AND " e "source_id = " sid
+
 /* The fault rules, one home for the query (over every fault) and the
  * writer (faults and fault_members, for the faults an input touched).
  * CTEs fr, fw, frec; `restrict` is an SQL condition on events e that picks
