@@ -29,6 +29,13 @@ mixed() {
 check() { # db label
   local db=$1 what=$2 lo hi span since until server
   read -r lo hi < <(val "$db" "SELECT MIN(first_ts), MAX(last_ts) FROM sources WHERE complete = 1" | tr , ' ')
+  # Each complete source's events lie in its range of event ids, and the
+  # range read with the source filter finds every one of them.
+  [ "$(val "$db" "SELECT COUNT(*) FROM sources s WHERE s.complete = 1 AND (s.last_event IS NULL
+      OR s.events <> (SELECT COUNT(*) FROM events e WHERE e.source_id = s.source_id)
+      OR s.events <> (SELECT COUNT(*) FROM events e WHERE e.event_id BETWEEN s.first_event
+        AND s.last_event AND e.source_id = s.source_id))")" = 0 ] ||
+    fail "$what: a source's events are not all in its range of event ids"
   twoways_check "$qry" "$db" || fail "$what: no bounds"
   [ -n "$lo" ] || return 0
   span=$((hi - lo))

@@ -654,6 +654,15 @@ static void test_ids_after_delete(void **state)
 
 	sqlite3 *db = open_db(f->db);
 	assert_int_equal(query_int(db, "SELECT count(*) FROM events"), 2 * N);
+	/* A and C own their ranges of event ids, and B left nothing in them. */
+	assert_int_equal(query_int(db, "SELECT count(*) FROM sources s JOIN events e"
+	                               " ON e.event_id BETWEEN s.first_event AND s.last_event"
+	                               " AND e.source_id = s.source_id"),
+	                 2 * N);
+	/* One lane: the ranges hold nothing else. */
+	assert_int_equal(query_int(db, "SELECT count(*) FROM sources"
+	                               " WHERE last_event - first_event + 1 <> events"),
+	                 0);
 	/* Each event's fault GUID row is its own. */
 	assert_int_equal(query_int(db, "SELECT count(*) FROM event_guids g JOIN events e"
 	                               " USING (event_id) WHERE g.guid_id = e.fault_guid_id"),
