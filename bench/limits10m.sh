@@ -64,10 +64,10 @@ SELECT guid_id + k.c * m.g, substr(guid, 1, 32) || printf('%04x', k.c)
 FROM guids, k, m WHERE guid_id IN fg
 ORDER BY k.c, guid_id;
 INSERT INTO sources(source_id, source_key, path, member, format, role, host, bytes, lines,
-  events, first_ts, last_ts, complete, indexed_at, head_key)
+  events, first_ts, last_ts, complete, indexed_at, head_key, first_event, last_event)
 SELECT source_id + k.c * m.s, source_key || '-' || k.c, path || '#' || k.c, member, format,
   role, host, bytes, lines, events, first_ts + k.c * m.dt, last_ts + k.c * m.dt, complete,
-  indexed_at, head_key || '-' || k.c
+  indexed_at, head_key || '-' || k.c, first_event + k.c * m.e, last_event + k.c * m.e
 FROM sources, k, m WHERE source_id <= m.s ORDER BY k.c, source_id;
 INSERT INTO events(event_id, source_id, line, ts, role, kind, host_id, server_id,
   client_guid_id, component_id, hresult, fault_code, parameter, fault_guid_id, prefix, message_id)

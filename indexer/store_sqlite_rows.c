@@ -1,14 +1,14 @@
 /* SQLite store, rows: an event becomes rows of events (with its line's
- * header), messages and event_guids (a scan summary a row of scans, a web.config a
- * row of server_config), buffered per table and written in multi-row
- * INSERT batches.
+ * header), messages and event_guids (a scan summary a row of scans, a
+ * web.config a row of server_config), buffered per table and written in
+ * multi-row INSERT batches.
  *
  * One statement step per batch instead of one per row: the per-step VDBE
  * set-up and tear-down dominated. A partial batch, when one must be written,
  * goes out in power-of-two pieces (at most BATCH_LOG + 1 steps). The store
  * assigns event ids itself (it is the only writer), so event_guids rows
- * need no last_insert_rowid. Text of buffered rows is
- * copied into an arena, so batches carry over from one message to the next.
+ * need no last_insert_rowid. Text of buffered rows is copied into an
+ * arena, so batches carry over from one message to the next.
  *
  * The multi-row INSERTs say OR FAIL: with the default ABORT, a statement
  * that writes several rows needs a statement journal (to undo its own rows
