@@ -88,7 +88,7 @@ static const char ddl_tables[] =
     "  text       TEXT NOT NULL);\n"
     /* No index by source: a source's events are found in its range of
      * event ids (sources.first_event, last_event; WL_SQL_SOURCE_EVENTS).
-     * Schema 4 kept events(source_id, line), an entry per event: 10 % of
+     * Schema 4 kept events(source_id, line), an entry per event: 11 % of
      * the writer's CPU and 10 % of the index on the failing profile. */
     /* One row per GUID in an event. A rowid table appended in event
      * order; the look-up index by GUID is built after a load (random

@@ -125,14 +125,15 @@ const char wl_sql_guid[] = GUID_SQL("SELECT c.event_id FROM guids g"
 /* Summaries: only the events of the sources that have the client
  * (sum_activity_total: a few rows per complete source), each read through
  * its range of event ids. */
+/* clang-format off */
 const char wl_sql_guid_sum[] =
     GUID_SQL("SELECT c.event_id FROM guids g"
              " JOIN sources cs ON cs.source_id IN (SELECT a.source_id"
              "   FROM sum_activity_total a WHERE a.client_guid_id = g.guid_id)"
-             " JOIN events c ON c.event_id BETWEEN coalesce(cs.first_event, 0)"
-             "   AND coalesce(cs.last_event, " WL_SQL_MAX_ID ")"
+             " JOIN events c ON " WL_SQL_IN_RANGE("c.", "cs.first_event", "cs.last_event")
              "   AND c.source_id = cs.source_id AND c.client_guid_id = g.guid_id"
              " WHERE g.guid = :guid");
+/* clang-format on */
 
 /* ---- faults: the shared definition behind servers, clients, timeline,
  * capacity and report ----
@@ -483,21 +484,22 @@ const char wl_sql_incident_fallback[] =
     "       AND xs.complete = 1))";
 
 /* Context: the events and scans of :source_id between lines :lo and :hi. */
-const char wl_sql_incident_context[] = "SELECT" INCIDENT_EVENT_COLS " WHERE " WL_SQL_SOURCE_EVENTS(
-    "e.",
-    ":source_id") " AND e.line BETWEEN :lo AND :hi"
-                  "   AND s.complete = 1"
-                  " UNION ALL"
-                  " SELECT 1, c.scan_id, c.source_id, c.line, :client_role, c.ts, h.name, sv.name,"
-                  "   cg.guid, c.exit_code, NULL, NULL,"
-                  "   s.path || CASE WHEN s.member <> '' THEN '!' || s.member ELSE '' END,"
-                  "   NULL, c.client_guid_id, NULL, c.round_trips, c.evaluated, c.deployed"
-                  " FROM scans c JOIN sources s ON s.source_id = c.source_id"
-                  " LEFT JOIN hosts h ON h.host_id = c.host_id"
-                  " LEFT JOIN hosts sv ON sv.host_id = c.server_id"
-                  " LEFT JOIN guids cg ON cg.guid_id = c.client_guid_id"
-                  " WHERE c.source_id = :source_id AND c.line BETWEEN :lo AND :hi AND s.complete = "
-                  "1";
+/* clang-format off */
+const char wl_sql_incident_context[] =
+    "SELECT" INCIDENT_EVENT_COLS
+    " WHERE " WL_SQL_SOURCE_EVENTS("e.", ":source_id") " AND e.line BETWEEN :lo AND :hi"
+    "   AND s.complete = 1"
+    " UNION ALL"
+    " SELECT 1, c.scan_id, c.source_id, c.line, :client_role, c.ts, h.name, sv.name,"
+    "   cg.guid, c.exit_code, NULL, NULL,"
+    "   s.path || CASE WHEN s.member <> '' THEN '!' || s.member ELSE '' END,"
+    "   NULL, c.client_guid_id, NULL, c.round_trips, c.evaluated, c.deployed"
+    " FROM scans c JOIN sources s ON s.source_id = c.source_id"
+    " LEFT JOIN hosts h ON h.host_id = c.host_id"
+    " LEFT JOIN hosts sv ON sv.host_id = c.server_id"
+    " LEFT JOIN guids cg ON cg.guid_id = c.client_guid_id"
+    " WHERE c.source_id = :source_id AND c.line BETWEEN :lo AND :hi AND s.complete = 1";
+/* clang-format on */
 
 /* capacity: per server with scans or limit faults (in the window) and per
  * limit parameter. Columns: sid, server, parameter, limit key,

@@ -38,16 +38,21 @@
 /* floor(x / w) for SQL integers (SQL's / truncates towards zero). */
 #define WL_SQL_FLOOR_DIV(x, w) "((" x ") / " w " - ((" x ") % " w " < 0))"
 
-/* The events of source `sid` (an SQL expression), through its range of
- * event ids (sources.first_event, last_event; an open source's runs to the
- * end): a rowid range scan, in place of an index by source. `e` prefixes
- * the columns ("e." or ""). A source without a range (not written by
- * wsuslog-index) is looked for in every event. */
+/* A source's events lie in its range of event ids (sources.first_event,
+ * last_event), read as a rowid range in place of an index by source. An
+ * open source's range runs to the end (last_event NULL); a source without
+ * one (a row not written by wsuslog-index) spans every event.
+ * WL_SQL_IN_RANGE: e's event_id (`e` prefixes the column: "e." or "") is
+ * in the range [first, last] (SQL expressions). WL_SQL_SOURCE_EVENTS: the
+ * events of source `sid` (an SQL expression), other sources' events in its
+ * range left out. */
 #define WL_SQL_MAX_ID "9223372036854775807"
+#define WL_SQL_IN_RANGE(e, first, last)                                                            \
+	e "event_id BETWEEN coalesce(" first ", 0) AND coalesce(" last ", " WL_SQL_MAX_ID ")"
 #define WL_SQL_SOURCE_EVENTS(e, sid)                                                               \
-	e "event_id BETWEEN coalesce((SELECT first_event FROM sources WHERE source_id = " sid      \
-	  "), 0) AND coalesce((SELECT last_event FROM sources WHERE source_id = " sid              \
-	  "), " WL_SQL_MAX_ID ") AND " e "source_id = " sid
+	WL_SQL_IN_RANGE(e, "(SELECT first_event FROM sources WHERE source_id = " sid ")",          \
+	                "(SELECT last_event FROM sources WHERE source_id = " sid ")")              \
+	" AND " e "source_id = " sid
 
 /* The fault rules, one home for the query (over every fault) and the
  * writer (faults and fault_members, for the faults an input touched).
