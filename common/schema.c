@@ -4,6 +4,8 @@
  * afterwards is ~10x faster than inserting random GUID keys into them). */
 #include "wsuslog/schema.h"
 
+#include "wsuslog/event_block.h"
+
 #include <stdio.h>
 
 /* events_by_fault and events_by_param cover what `limits` reads (a few
@@ -14,10 +16,11 @@
  * row on the close's critical path (100 MB of logs: 33 M instructions at
  * the close against 14 M more in the writer during the load). */
 #define DDL_LIMITS_INDEXES                                                                         \
-	"CREATE INDEX IF NOT EXISTS events_by_fault ON events(fault_guid_id, ts, role,"            \
+	"CREATE INDEX IF NOT EXISTS events_by_fault ON event_notes(fault_guid_id, ts, role,"       \
 	"  server_id, client_guid_id, parameter, source_id, line)"                                 \
 	"  WHERE fault_guid_id IS NOT NULL;\n"                                                     \
-	"CREATE INDEX IF NOT EXISTS events_by_param ON events(parameter, server_id, fault_code,"   \
+	"CREATE INDEX IF NOT EXISTS events_by_param ON event_notes(parameter, server_id,"          \
+	"  fault_code,"                                                                            \
 	"  fault_guid_id, ts, role, client_guid_id, source_id, line)"                              \
 	"  WHERE parameter IS NOT NULL;\n"
 
@@ -55,23 +58,6 @@ static const char ddl_tables[] =
     "  component_id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);\n"
     "CREATE TABLE IF NOT EXISTS guids("
     "  guid_id INTEGER PRIMARY KEY, guid TEXT NOT NULL UNIQUE);\n"
-    "CREATE TABLE IF NOT EXISTS events("
-    "  event_id      INTEGER PRIMARY KEY,"
-    "  source_id     INTEGER NOT NULL REFERENCES sources(source_id),"
-    "  line          INTEGER NOT NULL,"
-    "  ts            INTEGER,"
-    "  role          INTEGER NOT NULL,"
-    "  kind          INTEGER NOT NULL,"
-    "  host_id       INTEGER REFERENCES hosts(host_id),"
-    "  server_id     INTEGER REFERENCES hosts(host_id),"
-    "  client_guid_id INTEGER REFERENCES guids(guid_id),"
-    "  component_id  INTEGER REFERENCES components(component_id),"
-    "  hresult       INTEGER,"
-    "  fault_code    TEXT,"
-    "  parameter     TEXT,"
-    "  fault_guid_id INTEGER REFERENCES guids(guid_id),"
-    "  prefix        TEXT NOT NULL DEFAULT '',"
-    "  message_id    INTEGER REFERENCES messages(message_id));\n"
     /* The logged line is stored in two parts: the line's own header (time,
      * pid, tid, component) in events.prefix, and its message, which
      * repeats from line to line and is stored once in `messages` (hash:
@@ -118,14 +104,6 @@ static const char ddl_tables[] =
      * the writer has time to spare while the close after the last row is
      * on the critical path (close 0.30 -> 0.14 s per GB). */
     "CREATE INDEX IF NOT EXISTS scans_by_server ON scans(server_id, ts);\n"
-    /* Fault records by client: what the incident report's client + time
-     * fallback reads. Only fault records (a few per thousand events): an
-     * index of every event with a SusClientId (all of a client log's) cost
-     * the writer 12 % of its time and the index 7 % of its size on the
-     * failing profile, and a client's events are found through its sources
-     * instead (sum_activity_total, then the sources' ranges of ids). */
-    "CREATE INDEX IF NOT EXISTS events_by_client ON events(client_guid_id, role, ts)"
-    "  WHERE client_guid_id IS NOT NULL AND fault_code IS NOT NULL;\n" DDL_LIMITS_INDEXES
     /* maxInstalledPrerequisites / maxCachedUpdates of each ClientWebService
      * web.config found among the inputs. NULL: key absent, so the documented
      * default (400 / 22000) was in force. */
@@ -154,6 +132,57 @@ static const char ddl_tables[] =
     "  message    TEXT NOT NULL,"
     "  at         TEXT NOT NULL);\n"
     "";
+
+/* The events (a separate string: C11 compilers need only take string
+ * literals of up to 4095 characters). */
+static const char ddl_events[] =
+    /* Events are stored in blocks (include/wsuslog/event_block.h): a
+     * compressed row of event_blocks per up to 4096 events of one source,
+     * read as the virtual table `events` (common/events_vtab.c) with the
+     * columns below. chunk: event_id >> 12 of the block's events (the
+     * writer gives each block a chunk of its own); first/last_event: the
+     * smallest and largest id in it. */
+    "CREATE TABLE IF NOT EXISTS event_blocks("
+    "  block_id    INTEGER PRIMARY KEY,"
+    "  chunk       INTEGER NOT NULL,"
+    "  source_id   INTEGER NOT NULL,"
+    "  n           INTEGER NOT NULL,"
+    "  first_event INTEGER NOT NULL,"
+    "  last_event  INTEGER NOT NULL,"
+    "  data        BLOB NOT NULL);\n"
+    "CREATE INDEX IF NOT EXISTS event_blocks_by_chunk ON event_blocks(chunk, last_event);\n"
+    "CREATE INDEX IF NOT EXISTS event_blocks_by_source ON event_blocks(source_id);\n"
+    "CREATE VIRTUAL TABLE IF NOT EXISTS events USING wl_events;\n"
+    /* The events with a fault GUID, a fault code or a parameter (a few per
+     * thousand), also as plain rows: their indexes answer `limits`,
+     * `incident` and the fault rules, which `events` passes on to them. */
+    "CREATE TABLE IF NOT EXISTS event_notes("
+    "  event_id      INTEGER PRIMARY KEY,"
+    "  source_id     INTEGER NOT NULL REFERENCES sources(source_id),"
+    "  line          INTEGER NOT NULL,"
+    "  ts            INTEGER,"
+    "  role          INTEGER NOT NULL,"
+    "  kind          INTEGER NOT NULL,"
+    "  host_id       INTEGER REFERENCES hosts(host_id),"
+    "  server_id     INTEGER REFERENCES hosts(host_id),"
+    "  client_guid_id INTEGER REFERENCES guids(guid_id),"
+    "  component_id  INTEGER REFERENCES components(component_id),"
+    "  hresult       INTEGER,"
+    "  fault_code    TEXT,"
+    "  parameter     TEXT,"
+    "  fault_guid_id INTEGER REFERENCES guids(guid_id),"
+    "  prefix        TEXT NOT NULL DEFAULT '',"
+    "  message_id    INTEGER REFERENCES messages(message_id));\n"
+    "CREATE INDEX IF NOT EXISTS event_notes_by_source ON event_notes(source_id);\n"
+    /* Fault records by client: what the incident report's client + time
+     * fallback reads. Only fault records (a few per thousand events): an
+     * index of every event with a SusClientId (all of a client log's) cost
+     * the writer 12 % of its time and the index 7 % of its size on the
+     * failing profile, and a client's events are found through its sources
+     * instead (sum_activity_total, then the sources' ranges of ids). */
+    "CREATE INDEX IF NOT EXISTS events_by_client ON event_notes(client_guid_id, role, ts)"
+    "  WHERE client_guid_id IS NOT NULL AND fault_code IS NOT NULL;\n"
+    DDL_LIMITS_INDEXES;
 
 /* Summaries (docs/SCHEMA.md, "Summaries"): what the reports read instead
  * of every event. Each row of sum_errors, sum_activity, their hourly twins
@@ -335,9 +364,20 @@ static int has_table(sqlite3 *db, const char *name)
 	return found;
 }
 
+/* Every connection that reads or writes an index passes here first. */
+static wl_status register_events(sqlite3 *db, char *err, size_t errlen)
+{
+	if (wl_events_vtab_register(db) == SQLITE_OK)
+		return WL_OK;
+	snprintf(err, errlen, "registering the events table: %s", sqlite3_errmsg(db));
+	return WL_E_DB;
+}
+
 wl_status wl_schema_check(sqlite3 *db, char *err, size_t errlen)
 {
 	int v = 0;
+	if (register_events(db, err, errlen) != WL_OK)
+		return WL_E_DB;
 	wl_status rc = user_version(db, &v, err, errlen);
 	if (rc != WL_OK)
 		return rc;
@@ -352,6 +392,8 @@ wl_status wl_schema_check(sqlite3 *db, char *err, size_t errlen)
 wl_status wl_schema_init(sqlite3 *db, char *err, size_t errlen)
 {
 	int v = 0;
+	if (register_events(db, err, errlen) != WL_OK)
+		return WL_E_DB;
 	wl_status rc = user_version(db, &v, err, errlen);
 	if (rc != WL_OK)
 		return rc;
@@ -367,6 +409,8 @@ wl_status wl_schema_init(sqlite3 *db, char *err, size_t errlen)
 	if (rc != WL_OK)
 		return rc;
 	rc = exec(db, ddl_tables, err, errlen);
+	if (rc == WL_OK)
+		rc = exec(db, ddl_events, err, errlen);
 	if (rc == WL_OK)
 		rc = exec(db, ddl_summaries, err, errlen);
 	if (rc == WL_OK)

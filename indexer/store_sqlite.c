@@ -30,7 +30,10 @@ const char *const wl_sqlite_sql[SQ_COUNT_] = {
                       " AND source_id <> ?2 LIMIT 1",
     [SQ_DEL_EG] = "DELETE FROM event_guids WHERE event_id IN"
                   " (SELECT event_id FROM events WHERE " WL_SQL_SOURCE_EVENTS("", "?1") ")",
-    [SQ_DEL_EVENTS] = "DELETE FROM events WHERE " WL_SQL_SOURCE_EVENTS("", "?1"),
+    [SQ_DEL_EVENTS] = "DELETE FROM event_blocks WHERE source_id = ?1",
+    [SQ_DEL_NOTES] = "DELETE FROM event_notes WHERE source_id = ?1",
+    [SQ_INS_BLOCK] = "INSERT INTO event_blocks(chunk, source_id, n, first_event, last_event, data)"
+                     " VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
     [SQ_DEL_SCANS] = "DELETE FROM scans WHERE source_id = ?1",
     [SQ_DEL_SOURCE] = "DELETE FROM sources WHERE source_id = ?1",
     [SQ_INS_CONFIG] = "INSERT INTO server_config(source_id, server, file_ts,"
@@ -140,8 +143,8 @@ const char *const wl_sqlite_sql[SQ_COUNT_] = {
      * event id of a GUID-less record. */
     /* clang-format off */
     [SQ_FAULT_TOUCH] = "INSERT OR IGNORE INTO temp.fault_touch(fk)"
-                       " SELECT coalesce(fault_guid_id, -event_id) FROM events"
-                       " WHERE " WL_SQL_SOURCE_EVENTS("", "?1")
+                       " SELECT coalesce(fault_guid_id, -event_id) FROM event_notes"
+                       " WHERE source_id = ?1"
                        " AND (fault_guid_id IS NOT NULL OR fault_code IS NOT NULL) AND" COMPLETE,
     /* clang-format on */
     [SQ_FAULT_CLEAR] = "DELETE FROM faults WHERE fk IN (SELECT fk FROM temp.fault_touch)",
@@ -165,7 +168,7 @@ const char *const wl_sqlite_sql[SQ_COUNT_] = {
 
 /* Multi-row INSERTs (store_sqlite_rows.c binds them in this column order). */
 const wl_sqlite_table wl_sqlite_tables[SQ_T_COUNT_] = {
-    [SQ_T_EVENTS] = {"INSERT OR FAIL INTO events(event_id, source_id, line, ts, role, kind,"
+    [SQ_T_EVENTS] = {"INSERT OR FAIL INTO event_notes(event_id, source_id, line, ts, role, kind,"
                      " host_id, server_id, client_guid_id, component_id, hresult, fault_code,"
                      " parameter, fault_guid_id, prefix, message_id) VALUES",
                      "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", 16},
@@ -213,10 +216,9 @@ static const char open_pragmas[] =
     "PRAGMA page_size = 16384; PRAGMA journal_mode = WAL; PRAGMA synchronous = OFF;"
     " PRAGMA cache_size = -32768; PRAGMA threads = 2; PRAGMA foreign_keys = OFF";
 
-static const char sql_next_ids[] = "SELECT (SELECT coalesce(max(event_id), 0) + 1 FROM events),"
+static const char sql_next_ids[] = "SELECT (SELECT coalesce(max(chunk), 0) + 1 FROM event_blocks),"
                                    " (SELECT coalesce(max(message_id), 0) + 1 FROM messages)";
-static const char sql_last_id[] = "SELECT coalesce(max(event_id), 0) FROM events";
-static const char sql_fresh[] = "SELECT NOT EXISTS (SELECT 1 FROM events)";
+static const char sql_fresh[] = "SELECT NOT EXISTS (SELECT 1 FROM event_blocks)";
 static const char sql_names_empty[] =
     "SELECT NOT EXISTS (SELECT 1 FROM hosts) AND NOT EXISTS"
     " (SELECT 1 FROM components) AND NOT EXISTS (SELECT 1 FROM guids)"
@@ -445,7 +447,7 @@ static wl_status op_close(wl_store *s, bool ok, char *err, size_t errlen)
 			 * does a transaction whose rows carry wrong event ids or
 			 * whose summaries were written in part. */
 			char why[256];
-			if (sq->ids_broken || sq->sums_broken ||
+			if (sq->sums_broken ||
 			    wl_sqlite_summary_flush(sq, why, sizeof why) != WL_OK ||
 			    sqlite3_exec(sq->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
 				sqlite3_exec(sq->db, "ROLLBACK", NULL, NULL, NULL);
@@ -471,6 +473,12 @@ static wl_status op_close(wl_store *s, bool ok, char *err, size_t errlen)
 	wl_idmap_free(&sq->msgs);
 	wl_sqlite_summary_free(sq);
 	free(sq->open_source);
+	if (sq->blk)
+		for (unsigned i = 0; i < sq->lanes; i++)
+			wl_block_enc_free(&sq->blk[i]);
+	free(sq->blk);
+	free(sq->next_id);
+	free(sq->last_id);
 	free(sq->path);
 	free(sq);
 	return st;
@@ -525,17 +533,14 @@ static wl_status read_state(wl_sqlite *sq, char *err, size_t errlen)
 	wl_status st = query_row(sq, sql_next_ids, v, 2, err, errlen);
 	if (st != WL_OK)
 		return st;
-	sq->next_event_id = v[0];
+	/* Chunks of blocks a killed run left are not given again: ids stay
+	 * unique among what may still be read. */
+	sq->next_chunk = v[0];
 	sq->next_message_id = v[1];
 	if ((st = begin(sq, err, errlen)) != WL_OK ||
 	    (st = wl_sqlite_remove_incomplete(sq, err, errlen)) != WL_OK ||
 	    (st = commit(sq, err, errlen)) != WL_OK)
 		return st;
-	/* After remove_incomplete, which may have deleted the newest events
-	 * (and turned auto_ids off; it starts on here). */
-	if ((st = query_row(sq, sql_last_id, v, 1, err, errlen)) != WL_OK)
-		return st;
-	sq->auto_ids = v[0] == sq->next_event_id - 1;
 	if ((st = query_row(sq, sql_fresh, v, 1, err, errlen)) != WL_OK)
 		return st;
 	sq->fresh = v[0] != 0;
@@ -559,7 +564,10 @@ wl_status wl_store_sqlite_open(wl_store **out, const char *path, unsigned lanes,
 	wl_store_sqlite_set_map_max(&sq->base, WL_MAP_ENTRIES_MAX);
 	sq->lanes = lanes;
 	sq->open_source = calloc(lanes, sizeof *sq->open_source);
-	if (!sq->open_source || wl_sqlite_summary_alloc(sq) != WL_OK) {
+	sq->blk = calloc(lanes, sizeof *sq->blk);
+	sq->next_id = calloc(lanes, sizeof *sq->next_id);
+	sq->last_id = calloc(lanes, sizeof *sq->last_id);
+	if (!sq->open_source || !sq->blk || !sq->next_id || !sq->last_id || wl_sqlite_summary_alloc(sq) != WL_OK) {
 		st = WL_E_NOMEM;
 		goto fail;
 	}

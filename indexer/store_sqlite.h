@@ -18,6 +18,7 @@
 #include <xxhash.h>
 
 #include "i64map.h"
+#include "wsuslog/event_block.h"
 
 #include "known.h"
 #include "store.h"
@@ -57,6 +58,8 @@ enum {
 	SQ_DUP_SOURCE,
 	SQ_DEL_EG,
 	SQ_DEL_EVENTS,
+	SQ_DEL_NOTES,
+	SQ_INS_BLOCK,
 	SQ_DEL_SCANS,
 	SQ_DEL_SOURCE,
 	SQ_INS_CONFIG,
@@ -236,16 +239,16 @@ typedef struct wl_sqlite {
 	bool fresh; /* the database had no events: indexes are built at close */
 	wl_known known;
 
-	/* Ids the store assigns (store_sqlite_rows.c). */
-	int64_t next_event_id;
+	/* Ids the store assigns (store_sqlite_rows.c). Event ids come in
+	 * chunks of WL_BLOCK_EVENTS, a chunk per block: each lane writes its
+	 * source's events into its block (blk) with ids from next_id[lane]
+	 * on, and takes the next chunk when the block is full or a source
+	 * begins. */
+	int64_t next_chunk;
 	int64_t next_message_id;
-	/* events rows are inserted with a NULL rowid, which SQLite makes
-	 * max + 1, the next_event_id they carry: an explicit rowid costs a
-	 * B-tree seek per row (5 % of the writer's work). True while events
-	 * ends at next_event_id - 1 (checked at open, and after every batch);
-	 * any delete ends it for the run. */
-	bool auto_ids;
-	bool ids_broken; /* a batch's rowids were not its ids: roll back */
+	wl_block_enc *blk; /* per lane */
+	int64_t *next_id;  /* per lane: 0 when it needs a chunk */
+	int64_t *last_id;  /* per lane: the last id given to its open source */
 	/* Writing summaries failed part way (a completed source's rows, or the
 	 * pending sum_hours): the transaction must not be committed. */
 	bool sums_broken;
@@ -284,6 +287,11 @@ wl_status wl_sqlite_prepare_multi(wl_sqlite *sq, const wl_sqlite_table *t, sqlit
 /* Write every buffered row: before anything that reads, deletes or commits
  * them. */
 wl_status wl_sqlite_flush_rows(wl_sqlite *sq, char *err, size_t errlen);
+/* Write lane's open block (its source's latest events) and give the lane a
+ * fresh chunk: when its source begins and before it completes. */
+wl_status wl_sqlite_flush_block(wl_sqlite *sq, unsigned lane, char *err, size_t errlen);
+/* The last event id lane gave, or the one before its chunk's first. */
+int64_t wl_sqlite_last_id(const wl_sqlite *sq, unsigned lane);
 
 /* store_sqlite_sources.c */
 wl_status wl_sqlite_source_begin(wl_sqlite *sq, unsigned lane, const wl_source_begin *b, char *err,

@@ -60,10 +60,7 @@ static void bind_row(const wl_sqlite *sq, int t, sqlite3_stmt *s, int base, unsi
 	switch (t) {
 	case SQ_T_EVENTS: {
 		const wl_evrow *e = &b->ev[r];
-		if (sq->auto_ids)
-			sqlite3_bind_null(s, base + 1);
-		else
-			sqlite3_bind_int64(s, base + 1, e->id);
+		sqlite3_bind_int64(s, base + 1, e->id);
 		sqlite3_bind_int64(s, base + 2, e->source);
 		sqlite3_bind_int64(s, base + 3, e->line);
 		bind_null_or(s, base + 4, e->has_ts, e->ts);
@@ -136,31 +133,12 @@ static wl_status flush_table(wl_sqlite *sq, int t, unsigned n, char *err, size_t
 	return WL_OK;
 }
 
-/* With auto_ids, the rowid SQLite gave the last row of a batch must be the
- * id the store assigned it (and that event_guids rows refer to). */
-static wl_status check_ids(wl_sqlite *sq, const char *table, char *err, size_t errlen)
-{
-	if (!sq->auto_ids || sq->b.nev == 0)
-		return WL_OK;
-	int64_t got = sqlite3_last_insert_rowid(sq->db), want = sq->b.ev[sq->b.nev - 1].id;
-	if (got == want)
-		return WL_OK;
-	snprintf(err, errlen, "%s: row id %lld where %lld was assigned", table, (long long)got,
-	         (long long)want);
-	/* event_guids rows already written in this transaction name the
-	 * assigned ids: none of it may be committed. */
-	sq->ids_broken = true;
-	return WL_E_DB;
-}
-
 /* Events and the new messages they name, together: the arena holds the
  * text of both. */
 static wl_status flush_events(wl_sqlite *sq, char *err, size_t errlen)
 {
 	wl_sqlite_batches *b = &sq->b;
 	wl_status st = flush_table(sq, SQ_T_EVENTS, b->nev, err, errlen);
-	if (st == WL_OK)
-		st = check_ids(sq, "events", err, errlen);
 	if (st == WL_OK)
 		st = flush_table(sq, SQ_T_MSG, b->nmsg, err, errlen);
 	if (st != WL_OK)
@@ -306,6 +284,84 @@ static wl_status add_scan(wl_sqlite *sq, unsigned lane, const wl_event *e, int64
 	return WL_OK;
 }
 
+/* Buffered text past which the rows are written even if fewer than a
+ * batch: most events leave no row to fill one, but their text stays in the
+ * arena until the next flush. */
+#define ARENA_FLUSH (256u * 1024u)
+
+wl_status wl_sqlite_flush_block(wl_sqlite *sq, unsigned lane, char *err, size_t errlen)
+{
+	wl_block_enc *b = &sq->blk[lane];
+	sq->next_id[lane] = 0;
+	if (b->count == 0)
+		return WL_OK;
+	int64_t first = b->first, last = b->last, source = b->source, n = b->count;
+	const void *data;
+	size_t size;
+	if (wl_block_seal(b, &data, &size) != WL_OK)
+		return WL_E_NOMEM;
+	sqlite3_stmt *s = sq->st[SQ_INS_BLOCK];
+	sqlite3_bind_int64(s, 1, first >> WL_BLOCK_SHIFT);
+	sqlite3_bind_int64(s, 2, source);
+	sqlite3_bind_int64(s, 3, n);
+	sqlite3_bind_int64(s, 4, first);
+	sqlite3_bind_int64(s, 5, last);
+	sqlite3_bind_blob(s, 6, data, (int)size, SQLITE_STATIC);
+	sq->txn_rows += (uint64_t)n / 8;
+	return wl_sqlite_run(sq, SQ_INS_BLOCK, err, errlen);
+}
+
+/* The next id of lane's chunk; a full block is written first, and the lane
+ * moves to a chunk of its own. */
+static wl_status next_event_id(wl_sqlite *sq, unsigned lane, int64_t *id, char *err,
+                               size_t errlen)
+{
+	if (wl_block_full(&sq->blk[lane])) {
+		wl_status st = wl_sqlite_flush_block(sq, lane, err, errlen);
+		if (st != WL_OK)
+			return st;
+	}
+	if (sq->next_id[lane] == 0)
+		sq->next_id[lane] = sq->next_chunk++ << WL_BLOCK_SHIFT;
+	*id = sq->last_id[lane] = sq->next_id[lane]++;
+	return WL_OK;
+}
+
+/* Event r (texts in the arena) into lane's block. */
+static wl_status add_to_block(wl_sqlite *sq, unsigned lane, const wl_evrow *r, char *err,
+                              size_t errlen)
+{
+	const char *a = sq->b.arena;
+	wl_bevent e = {
+	    .id = r->id,
+	    .source = r->source,
+	    .line = r->line,
+	    .ts = r->ts,
+	    .hresult = r->hr,
+	    .host = r->host,
+	    .server = r->server,
+	    .client = r->client,
+	    .comp = r->comp,
+	    .fault = r->fault,
+	    .msg = r->msg,
+	    .has_ts = r->has_ts,
+	    .has_hr = r->has_hr,
+	    .role = r->role,
+	    .kind = r->kind,
+	    /* An empty fault code or parameter is NULL, as in event_notes. */
+	    .fault_code = {a + r->fault_code.off, r->fault_code.n ? (int32_t)r->fault_code.n : -1},
+	    .parameter = {a + r->parameter.off, r->parameter.n ? (int32_t)r->parameter.n : -1},
+	    .prefix = {a + r->prefix.off, (int32_t)r->prefix.n},
+	};
+	wl_status st = wl_block_add(&sq->blk[lane], &e);
+	if (st == WL_E_TOO_BIG) {
+		snprintf(err, errlen, "event of line %lld: a text over %u bytes", (long long)r->line,
+		         (unsigned)WL_BLOCK_TEXT_MAX);
+		st = WL_E_DB;
+	}
+	return st;
+}
+
 wl_status wl_sqlite_add_event(wl_sqlite *sq, unsigned lane, const wl_event *e, char *err,
                               size_t errlen)
 {
@@ -332,7 +388,8 @@ wl_status wl_sqlite_add_event(wl_sqlite *sq, unsigned lane, const wl_event *e, c
 	                                                err, errlen)) != WL_OK)
 		return st;
 	wl_evrow *r = &b->ev[b->nev++];
-	r->id = sq->next_event_id++;
+	if ((st = next_event_id(sq, lane, &r->id, err, errlen)) != WL_OK)
+		return st;
 	r->source = source_id;
 	r->line = (int64_t)e->line;
 	r->has_ts = e->ts_us != WL_TS_NONE;
@@ -370,7 +427,16 @@ wl_status wl_sqlite_add_event(wl_sqlite *sq, unsigned lane, const wl_event *e, c
 	for (unsigned i = 0; i < e->n_other; i++)
 		if ((st = add_guid(sq, r->id, &e->other[i], WL_GUID_OTHER, err, errlen)) != WL_OK)
 			return st;
-	if (b->nev == BATCH_ROWS)
+	if ((st = add_to_block(sq, lane, r, err, errlen)) != WL_OK)
+		return st;
+	/* Only events with a fault GUID, a fault code or a parameter are rows
+	 * of event_notes too; the arena keeps the others' text until the
+	 * next flush (messages point into it). */
+	if (!wl_bevent_notable(&(wl_bevent){.fault = r->fault,
+	                                    .fault_code.n = r->fault_code.n ? 0 : -1,
+	                                    .parameter.n = r->parameter.n ? 0 : -1}))
+		b->nev--;
+	if (b->nev == BATCH_ROWS || b->arena_n >= ARENA_FLUSH)
 		return flush_events(sq, err, errlen);
 	return WL_OK;
 }

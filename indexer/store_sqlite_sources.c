@@ -56,8 +56,8 @@ static wl_status collect(wl_sqlite *sq, int which, copies *out, char *err, size_
 static wl_status delete_source(wl_sqlite *sq, int64_t id, char *err, size_t errlen)
 {
 	/* Rows that name the source's events go before the events. */
-	static const int order[] = {SQ_DEL_EG, SQ_DEL_EVENTS, SQ_DEL_SCANS, SQ_DEL_CONFIG,
-	                            SQ_DEL_SOURCE};
+	static const int order[] = {SQ_DEL_EG,    SQ_DEL_EVENTS, SQ_DEL_NOTES,
+	                            SQ_DEL_SCANS, SQ_DEL_CONFIG, SQ_DEL_SOURCE};
 	wl_status st = wl_sqlite_summary_remove(sq, id, err, errlen);
 	for (size_t i = 0; i < sizeof order / sizeof *order && st == WL_OK; i++) {
 		sqlite3_bind_int64(sq->st[order[i]], 1, id);
@@ -65,12 +65,7 @@ static wl_status delete_source(wl_sqlite *sq, int64_t id, char *err, size_t errl
 	}
 	if (st == WL_OK)
 		st = wl_sqlite_summary_after_delete(sq, err, errlen);
-	if (st != WL_OK)
-		return st;
-	/* The deleted rows may have been the newest: SQLite's max + 1 would
-	 * then give a deleted event's id again. Ids stay the store's. */
-	sq->auto_ids = false;
-	return WL_OK;
+	return st;
 }
 
 static wl_status delete_all(wl_sqlite *sq, const copies *c, unsigned *count, char *err,
@@ -99,8 +94,13 @@ wl_status wl_sqlite_source_begin(wl_sqlite *sq, unsigned lane, const wl_source_b
 	                                   : WL_ROLE_CLIENT),
 	                  -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 5, b->host, -1, SQLITE_STATIC);
-	/* Its events will have the ids the store assigns from here on. */
-	sqlite3_bind_int64(s, 6, sq->next_event_id);
+	/* Its events will have ids from the chunks given from here on (the
+	 * lane takes a fresh one at its first event: a block holds one
+	 * source). */
+	int64_t first = sq->next_chunk << WL_BLOCK_SHIFT;
+	sq->next_id[lane] = 0;
+	sq->last_id[lane] = first - 1;
+	sqlite3_bind_int64(s, 6, first);
 	wl_status st = wl_sqlite_run(sq, SQ_INS_SOURCE, err, errlen);
 	if (st != WL_OK)
 		return st;
@@ -126,8 +126,8 @@ static wl_status is_duplicate(wl_sqlite *sq, int64_t id, const wl_source_end *e,
 }
 
 /* The source is indexed: its key, counts and complete = 1. */
-static wl_status complete(wl_sqlite *sq, int64_t id, const wl_source_end *e, char *err,
-                          size_t errlen)
+static wl_status complete(wl_sqlite *sq, int64_t id, int64_t last, const wl_source_end *e,
+                          char *err, size_t errlen)
 {
 	sqlite3_stmt *s = sq->st[SQ_END_SOURCE];
 	sqlite3_bind_text(s, 1, e->key, -1, SQLITE_STATIC);
@@ -148,7 +148,7 @@ static wl_status complete(wl_sqlite *sq, int64_t id, const wl_source_end *e, cha
 	else
 		sqlite3_bind_text(s, 9, e->head, -1, SQLITE_STATIC);
 	/* Every event it had was given an id before its end. */
-	sqlite3_bind_int64(s, 10, sq->next_event_id - 1);
+	sqlite3_bind_int64(s, 10, last);
 	return wl_sqlite_run(sq, SQ_END_SOURCE, err, errlen);
 }
 
@@ -200,7 +200,11 @@ wl_status wl_sqlite_source_end(wl_sqlite *sq, unsigned lane, const wl_source_end
 	sq->open_source[lane] = 0;
 	*out = (wl_source_outcome){.duplicate = false, .replaced = 0};
 	bool dup = false;
-	wl_status st = is_duplicate(sq, id, e, &dup, err, errlen);
+	/* What follows reads the source's events back, or deletes them. */
+	int64_t last = sq->last_id[lane];
+	wl_status st = wl_sqlite_flush_block(sq, lane, err, errlen);
+	if (st == WL_OK)
+		st = is_duplicate(sq, id, e, &dup, err, errlen);
 	if (st != WL_OK)
 		return st;
 	if (dup) {
@@ -208,7 +212,7 @@ wl_status wl_sqlite_source_end(wl_sqlite *sq, unsigned lane, const wl_source_end
 		out->duplicate = true;
 		return delete_source(sq, id, err, errlen);
 	}
-	if ((st = complete(sq, id, e, err, errlen)) != WL_OK ||
+	if ((st = complete(sq, id, last, e, err, errlen)) != WL_OK ||
 	    (st = wl_sqlite_summary_add(sq, lane, id, err, errlen)) != WL_OK)
 		return st;
 	copies found = {NULL, 0, 0};

@@ -14,7 +14,7 @@
 #include "wsuslog/status.h"
 
 /* PRAGMA user_version of an index this build writes and reads. */
-#define WL_SCHEMA_VERSION 5
+#define WL_SCHEMA_VERSION 6
 
 /* meta.schema_version of the ClickHouse layout (docs/CLICKHOUSE.md,
  * "Schema") that wsuslog-index --clickhouse writes and wsuslog-query
@@ -58,7 +58,7 @@
  * writer (faults and fault_members, for the faults an input touched).
  * CTEs fr, fw, frec; `restrict` is an SQL condition on events e that picks
  * the records (whole faults: every record of a chosen fault must pass).
- * fr    the fault records of complete sources: events with a fault GUID,
+ * fr    the fault records of complete sources (in event_notes): events with a fault GUID,
  *       and events with a fault code but no GUID (a fault of their own,
  *       keyed by event id): (fg, fe).
  * frec  each record tagged with its fault's time (fts: earliest), server
@@ -77,7 +77,7 @@
 	"    e.event_id, e.ts, e.role, e.server_id, e.client_guid_id AS cid," \
 	"    e.fault_code, e.parameter, e.hresult, e.source_id, e.line," \
 	"    coalesce(e.fault_code = :code AND e.parameter IN (:prereq, :cached), 0) AS islim" \
-	"  FROM events e JOIN sources s ON s.source_id = e.source_id" \
+	"  FROM event_notes e JOIN sources s ON s.source_id = e.source_id" \
 	"  WHERE s.complete = 1" \
 	"    AND (e.fault_guid_id IS NOT NULL OR e.fault_code IS NOT NULL) AND " restrict "), fw AS (" \
 	"  SELECT fg, fe, event_id, cid, hresult," \
