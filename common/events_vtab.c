@@ -106,6 +106,9 @@ static int ev_connect(sqlite3 *db, void *aux, int argc, const char *const *argv,
 		*err = sqlite3_mprintf("%s", sqlite3_errmsg(db));
 		return rc;
 	}
+	/* Reading it has no side effects, so views (events_v) may read it
+	 * under trusted_schema = OFF, as `sql` runs. */
+	sqlite3_vtab_config(db, SQLITE_VTAB_INNOCUOUS);
 	ev_vtab *v = sqlite3_malloc(sizeof *v);
 	if (!v)
 		return SQLITE_NOMEM;
@@ -855,4 +858,13 @@ static const sqlite3_module events_module = {
 int wl_events_vtab_register(sqlite3 *db)
 {
 	return sqlite3_create_module_v2(db, "wl_events", &events_module, NULL, NULL);
+}
+
+int wl_events_vtab_entry(sqlite3 *db, char **err, const void *api)
+{
+	(void)api;
+	int rc = wl_events_vtab_register(db);
+	if (rc != SQLITE_OK && err)
+		*err = sqlite3_mprintf("wsuslog: %s", sqlite3_errmsg(db));
+	return rc;
 }

@@ -13,9 +13,5 @@ int sqlite3_wsuslog_init(sqlite3 *db, char **err, const void *api);
 
 int sqlite3_wsuslog_init(sqlite3 *db, char **err, const void *api)
 {
-	(void)api;
-	int rc = wl_events_vtab_register(db);
-	if (rc != SQLITE_OK && err)
-		*err = sqlite3_mprintf("wsuslog: %s", sqlite3_errmsg(db));
-	return rc;
+	return wl_events_vtab_entry(db, err, api);
 }

@@ -305,6 +305,18 @@ static wl_status commit(wl_sqlite *sq, char *err, size_t errlen)
 	return wl_sqlite_exec(sq, "COMMIT", err, errlen);
 }
 
+/* Every lane's open block, before a commit: the event_guids and
+ * event_notes rows committed name only events whose block is committed
+ * too, so deleting a source's events (which finds them through its
+ * blocks) deletes every row that names them. */
+static wl_status flush_blocks(wl_sqlite *sq, char *err, size_t errlen)
+{
+	wl_status st = WL_OK;
+	for (unsigned i = 0; i < sq->lanes && st == WL_OK; i++)
+		st = wl_sqlite_flush_block(sq, i, err, errlen);
+	return st;
+}
+
 /* Every op runs in a transaction. Buffered rows go out before anything
  * but more events: sources are read, deleted and completed by SQL. */
 static wl_status enter(wl_sqlite *sq, bool flush, char *err, size_t errlen)
@@ -321,7 +333,8 @@ static wl_status leave(wl_sqlite *sq, wl_status st, char *err, size_t errlen)
 	if (st != WL_OK)
 		return st;
 	if (sq->txn_rows >= WL_TXN_ROWS || elapsed(&sq->txn_start) >= 2.0) {
-		if ((st = wl_sqlite_flush_rows(sq, err, errlen)) != WL_OK)
+		if ((st = wl_sqlite_flush_rows(sq, err, errlen)) != WL_OK ||
+		    (st = flush_blocks(sq, err, errlen)) != WL_OK)
 			return st;
 		if ((st = commit(sq, err, errlen)) == WL_OK)
 			wl_sqlite_writeback_start(sq);
@@ -447,7 +460,7 @@ static wl_status op_close(wl_store *s, bool ok, char *err, size_t errlen)
 			 * does a transaction whose rows carry wrong event ids or
 			 * whose summaries were written in part. */
 			char why[256];
-			if (sq->sums_broken ||
+			if (sq->sums_broken || flush_blocks(sq, why, sizeof why) != WL_OK ||
 			    wl_sqlite_summary_flush(sq, why, sizeof why) != WL_OK ||
 			    sqlite3_exec(sq->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
 				sqlite3_exec(sq->db, "ROLLBACK", NULL, NULL, NULL);

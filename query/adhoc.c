@@ -159,6 +159,11 @@ static int tail_is_empty(const char *p)
 static int lockdown(sqlite3 *db, guard *g)
 {
 	int off = 0, on = 1;
+	/* Connect `events` (common/events_vtab.c) now: declaring a virtual
+	 * table's columns is schema work the authorizer below would refuse
+	 * when the user's statement names it first. An index without it fails
+	 * at that statement, with SQLite's message. */
+	sqlite3_exec(db, "SELECT 1 FROM events LIMIT 0", NULL, NULL, NULL);
 	if (sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0, &off) != SQLITE_OK ||
 	    sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 1, &on) != SQLITE_OK)
 		return -1;

@@ -4,6 +4,7 @@
 
 #include "qengine.h"
 #include "query_sql.h"
+#include "wsuslog/event_block.h"
 
 typedef struct sq_db {
 	wl_qdb head;
@@ -154,6 +155,11 @@ static const wl_qengine sqlite_engine = {
 
 static sq_db *sq_new(sqlite3 *conn, int owned)
 {
+	/* `events` reads the event blocks through the module (every report
+	 * and `sql` name the table). A failure shows at the first statement
+	 * that names it. */
+	if (conn)
+		wl_events_vtab_register(conn);
 	sq_db *d = calloc(1, sizeof *d);
 	if (!d)
 		return NULL;

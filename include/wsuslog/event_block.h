@@ -106,5 +106,8 @@ void wl_block_dec_free(wl_block_dec *d);
 /* Register the module "wl_events" on db (both programs, and any program
  * that reads an index: common/events_vtab.c). SQLITE_OK or an error code. */
 int wl_events_vtab_register(sqlite3 *db);
+/* The same as an extension entry point: for wsuslog.so, and for
+ * sqlite3_auto_extension in programs (tests) that open many connections. */
+int wl_events_vtab_entry(sqlite3 *db, char **err, const void *api);
 
 #endif

@@ -29,4 +29,5 @@ ch_require() {
 ch_start() { ch_dirs+=("$1"); "$ch" start "$1"; }
 ch_cluster() { ch_clusters+=("$1"); "$ch" start-cluster "$1"; }
 ch_q() { curl -sS --fail-with-body "$(cat "$1/url")/" --data-binary "$2"; }
+. "$(dirname "${BASH_SOURCE[0]}")/../common/sqlite3-events.sh"
 sq() { sqlite3 -batch -separator $'\t' -nullvalue '\N' "$1" "$2"; }

@@ -9,6 +9,7 @@
 # Skips (exit 77) where clickhouse-server is not installed, except under
 # CI=true, where that is a failure.
 set -uo pipefail
+. "$(dirname "$0")/../common/sqlite3-events.sh"
 gen=$1 idx=$2 qry=$3 tmp=$4 shared=$5
 here=$(cd "$(dirname "$0")" && pwd)
 if ! "$here/ch-server.sh" available; then

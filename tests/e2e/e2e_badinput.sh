@@ -9,6 +9,7 @@
 # they run and print "KNOWN-GAP: ..." instead of failing. Once fixed they
 # print "FIXED: ..." and the entry should be removed, so they guard for good.
 set -euo pipefail
+. "$(dirname "$0")/../common/sqlite3-events.sh"
 idx=$1 shared=$2 tmp=$3
 rm -rf "$tmp"; mkdir -p "$tmp"
 tmp=$(cd "$tmp" && pwd)

@@ -2,6 +2,7 @@
 # The command lines as a user meets them: exit codes, messages that name the
 # bad file, the real logs in every container and encoding the indexer takes.
 set -euo pipefail
+. "$(dirname "$0")/../common/sqlite3-events.sh"
 idx=$1 qry=$2 shared=$3 tmp=$4
 rm -rf "$tmp"; mkdir -p "$tmp"
 fail() { echo "e2e_cli: FAIL: $*" >&2; exit 1; }

@@ -10,6 +10,7 @@
 # that a clean run takes about WL_CRASH_TARGET_MS, default 2500 ms, on this
 # machine and build: ~900 copies for a release build, fewer under sanitizers).
 set -euo pipefail
+. "$(dirname "$0")/../common/sqlite3-events.sh"
 idx=$1 shared=$2 tmp=$3
 kills=${WL_CRASH_KILLS:-22}
 seed=${WL_CRASH_SEED:-20240611}
@@ -98,7 +99,8 @@ fingerprint() { # db: counts and a digest of every event's identity
   echo
   q "$1" "SELECT s.source_key, s.path, s.member, e.line, e.kind, e.hresult, e.ts,
                  e.fault_code, e.parameter
-          FROM events e JOIN sources s USING (source_id) ORDER BY 1, 4, 5" | md5sum
+          FROM events e JOIN sources s USING (source_id)
+          ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9" | md5sum # a line may hold several events
 }
 ref=$(fingerprint "$tmp/ref.db")
 ref_sources=$(q "$tmp/ref.db" "SELECT count(*) FROM sources WHERE complete = 1")

@@ -4,6 +4,7 @@
 # and check that `limits` equals the truth exactly and that the indexes hold
 # the same events whatever the thread count.
 set -euo pipefail
+. "$(dirname "$0")/../common/sqlite3-events.sh"
 gen=$1 idx=$2 qry=$3 tmp=$4
 rm -rf "$tmp"; mkdir -p "$tmp"
 fail() { echo "e2e_limits: FAIL: $*" >&2; exit 1; }

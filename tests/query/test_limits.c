@@ -19,6 +19,7 @@
 #include "output.h"
 #include "qdb.h"
 #include "query.h"
+#include "wsuslog/event_block.h"
 #include "wsuslog/event.h"
 #include "wsuslog/schema.h"
 
@@ -237,6 +238,8 @@ static void same_as_oracle(void **state)
 
 int main(void)
 {
+	/* Every connection these tests open reads `events`. */
+	sqlite3_auto_extension((void (*)(void))wl_events_vtab_entry);
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(same_as_oracle),
 	};

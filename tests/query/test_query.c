@@ -19,6 +19,7 @@
 #include "qdb.h"
 #include "query.h"
 #include "query_sql.h"
+#include "wsuslog/event_block.h"
 #include "wsuslog/event.h"
 #include "wsuslog/schema.h"
 
@@ -1151,6 +1152,8 @@ static void test_qbuf_caps(void **state)
 
 int main(void)
 {
+	/* Every connection these tests open reads `events`. */
+	sqlite3_auto_extension((void (*)(void))wl_events_vtab_entry);
 	/* As test_reports: the fixture writes the tables directly, so the
 	 * summaries are empty and these tests pin the raw-event statements;
 	 * e2e_summaries holds the summaries to the same answers. */
