@@ -112,6 +112,8 @@ wl_status wl_block_add(wl_block_enc *b, const wl_bevent *e)
 	int64_t ts = e->has_ts ? e->ts : p->ts;
 	b->prev = *e;
 	b->prev.ts = ts;
+	if (b->count && e->id <= b->last)
+		b->unsorted = true;
 	if (b->count == 0) {
 		b->source = e->source;
 		b->first = b->last = e->id;
@@ -126,10 +128,11 @@ wl_status wl_block_add(wl_block_enc *b, const wl_bevent *e)
 
 wl_status wl_block_seal(wl_block_enc *b, const void **out, size_t *outn)
 {
-	/* The count goes first: encode it in front of the rows. */
+	/* The count goes first, with whether ids ascend (a reader after a few
+	 * ids stops decoding past them): encode it in front of the rows. */
 	unsigned char head[10];
 	size_t hn = 0;
-	for (uint64_t v = b->count;; v >>= 7) {
+	for (uint64_t v = (uint64_t)b->count << 1 | !b->unsorted;; v >>= 7) {
 		head[hn++] = (unsigned char)(v >= 0x80 ? (v | 0x80) : v);
 		if (v < 0x80)
 			break;
@@ -147,13 +150,16 @@ wl_status wl_block_seal(wl_block_enc *b, const void **out, size_t *outn)
 		b->z = z;
 		b->zcap = bound;
 	}
-	size_t zn = ZSTD_compress(b->z, b->zcap, b->buf, total, ZSTD_LEVEL);
+	if (!b->cctx && !(b->cctx = ZSTD_createCCtx()))
+		return WL_E_NOMEM;
+	size_t zn = ZSTD_compressCCtx(b->cctx, b->z, b->zcap, b->buf, total, ZSTD_LEVEL);
 	if (ZSTD_isError(zn))
 		return WL_E_NOMEM; /* only a lack of memory fails with a large enough output */
 	*out = b->z;
 	*outn = zn;
 	b->n = 0;
 	b->count = 0;
+	b->unsorted = false;
 	memset(&b->prev, 0, sizeof b->prev);
 	return WL_OK;
 }
@@ -162,6 +168,7 @@ void wl_block_enc_free(wl_block_enc *b)
 {
 	free(b->buf);
 	free(b->z);
+	ZSTD_freeCCtx(b->cctx);
 	memset(b, 0, sizeof *b);
 }
 
@@ -174,6 +181,9 @@ typedef struct rd {
 
 static uint64_t get_var(rd *r)
 {
+	/* Most values (deltas, small ids) take one byte. */
+	if (r->p < r->end && *r->p < 0x80)
+		return *r->p++;
 	uint64_t v = 0;
 	for (int shift = 0; shift < 64; shift += 7) {
 		if (r->p >= r->end) {
@@ -204,10 +214,11 @@ static wl_btext get_text(rd *r)
 	return t;
 }
 
-wl_status wl_block_decode(wl_block_dec *d, const void *data, size_t size, char *err,
-                          size_t errlen)
+wl_status wl_block_decode(wl_block_dec *d, const void *data, size_t size, int64_t upto,
+                          char *err, size_t errlen)
 {
 	d->n = 0;
+	d->upto = upto;
 	unsigned long long content = ZSTD_getFrameContentSize(data, size);
 	if (content == ZSTD_CONTENTSIZE_ERROR || content == ZSTD_CONTENTSIZE_UNKNOWN ||
 	    content > WL_BLOCK_DECODED_MAX) {
@@ -222,14 +233,19 @@ wl_status wl_block_decode(wl_block_dec *d, const void *data, size_t size, char *
 		d->raw = p;
 		d->raw_cap = content;
 	}
-	size_t got = ZSTD_decompress(d->raw, d->raw_cap, data, size);
+	if (!d->dctx && !(d->dctx = ZSTD_createDCtx()))
+		return WL_E_NOMEM;
+	size_t got = ZSTD_decompressDCtx(d->dctx, d->raw, d->raw_cap, data, size);
 	if (ZSTD_isError(got) || got != content) {
 		snprintf(err, errlen, "event block: %s",
 		         ZSTD_isError(got) ? ZSTD_getErrorName(got) : "shorter than it says");
 		return WL_E_DB;
 	}
 	rd r = {d->raw, d->raw, d->raw + got, false};
-	uint64_t count = get_var(&r);
+	uint64_t head = get_var(&r), count = head >> 1;
+	bool sorted = head & 1;
+	if (!sorted)
+		d->upto = INT64_MAX;
 	/* Each event takes at least 17 bytes of the encoding. */
 	if (r.bad || count > (uint64_t)(r.end - r.p) / 17 + 1) {
 		snprintf(err, errlen, "event block: bad event count at offset 0");
@@ -273,6 +289,10 @@ wl_status wl_block_decode(wl_block_dec *d, const void *data, size_t size, char *
 			return WL_E_DB;
 		}
 		prev = *e;
+		if (sorted && e->id > upto) {
+			d->n = i; /* what follows is past upto too */
+			return WL_OK;
+		}
 	}
 	if (r.p != r.end) {
 		snprintf(err, errlen, "event block: %zu bytes after the last event",
@@ -287,5 +307,6 @@ void wl_block_dec_free(wl_block_dec *d)
 {
 	free(d->raw);
 	free(d->rows);
+	ZSTD_freeDCtx(d->dctx);
 	memset(d, 0, sizeof *d);
 }

@@ -76,6 +76,8 @@ typedef struct ev_cursor {
 	sqlite3_vtab_cursor base;
 	int plan;
 	sqlite3_stmt *st; /* blocks (block_id, data), or event_notes rows */
+	int st_plan;      /* idxNum st was prepared for (-1: none) */
+	char *st_sql;     /* and its idxStr (PLAN_NOTES) */
 	wl_block_dec dec;
 	int64_t dec_block; /* block_id decoded in dec, 0 for none */
 	size_t i;          /* row of dec */
@@ -267,6 +269,7 @@ static int ev_open(sqlite3_vtab *base, sqlite3_vtab_cursor **out)
 	if (!c)
 		return SQLITE_NOMEM;
 	memset(c, 0, sizeof *c);
+	c->st_plan = -1;
 	(void)base;
 	*out = &c->base;
 	return SQLITE_OK;
@@ -276,6 +279,7 @@ static int ev_close(sqlite3_vtab_cursor *cur)
 {
 	ev_cursor *c = (ev_cursor *)cur;
 	sqlite3_finalize(c->st);
+	sqlite3_free(c->st_sql);
 	wl_block_dec_free(&c->dec);
 	sqlite3_free(c);
 	return SQLITE_OK;
@@ -296,12 +300,13 @@ static int load_block(ev_cursor *c)
 {
 	int64_t id = sqlite3_column_int64(c->st, 0);
 	c->i = 0;
-	if (id == c->dec_block && id != 0)
+	if (id == c->dec_block && id != 0 && c->hi <= c->dec.upto)
 		return SQLITE_OK;
 	c->dec_block = 0;
 	char err[256];
 	wl_status st = wl_block_decode(&c->dec, sqlite3_column_blob(c->st, 1),
-	                               (size_t)sqlite3_column_bytes(c->st, 1), err, sizeof err);
+	                               (size_t)sqlite3_column_bytes(c->st, 1), c->hi, err,
+	                               sizeof err);
 	if (st == WL_E_NOMEM)
 		return SQLITE_NOMEM;
 	if (st != WL_OK) {
@@ -347,8 +352,6 @@ static int ev_filter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr, i
 {
 	ev_cursor *c = (ev_cursor *)cur;
 	sqlite3 *db = cursor_db(c);
-	sqlite3_finalize(c->st);
-	c->st = NULL;
 	c->eof = false;
 	c->plan = idxNum & 0xf;
 	c->lo = INT64_MIN;
@@ -373,8 +376,27 @@ static int ev_filter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr, i
 	default:
 		return set_error(cur->pVtab, "events: bad plan%s", "");
 	}
-	if (sqlite3_prepare_v2(db, sql, -1, &c->st, NULL) != SQLITE_OK)
-		return db_error(c);
+	/* An IN list or a join calls us once per value: the statement of the
+	 * previous call is reset, not prepared again (that was a tenth of a
+	 * windowed report's time). */
+	bool same = c->st && c->st_plan == (idxNum & 0xf) &&
+	            (c->plan != PLAN_NOTES || (c->st_sql && strcmp(c->st_sql, sql) == 0));
+	if (same) {
+		sqlite3_reset(c->st);
+		sqlite3_clear_bindings(c->st);
+	} else {
+		sqlite3_finalize(c->st);
+		sqlite3_free(c->st_sql);
+		c->st = NULL;
+		c->st_sql = NULL;
+		c->st_plan = -1;
+		if (sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &c->st, NULL) !=
+		    SQLITE_OK)
+			return db_error(c);
+		c->st_plan = idxNum & 0xf;
+		if (c->plan == PLAN_NOTES && !(c->st_sql = sqlite3_mprintf("%s", sql)))
+			return SQLITE_NOMEM;
+	}
 	if (c->plan == PLAN_NOTES) {
 		for (int i = 0; i < argc; i++)
 			sqlite3_bind_value(c->st, i + 1, argv[i]);
@@ -433,7 +455,7 @@ static int ev_filter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr, i
 	sqlite3_bind_int64(c->st, 5, c->src);
 	/* The block decoded for the previous value of an IN list may hold this
 	 * one too. */
-	if (c->dec_block) {
+	if (c->dec_block && c->hi <= c->dec.upto) {
 		for (c->i = 0; c->i < c->dec.n; c->i++)
 			if (wanted(c, &c->dec.rows[c->i]))
 				return SQLITE_OK;
@@ -635,7 +657,8 @@ static int find_event(ev_vtab *v, int64_t id, wl_block_dec *dec, int64_t *block,
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		char err[200];
 		wl_status s = wl_block_decode(dec, sqlite3_column_blob(st, 1),
-		                              (size_t)sqlite3_column_bytes(st, 1), err, sizeof err);
+		                              (size_t)sqlite3_column_bytes(st, 1), INT64_MAX, err,
+		                              sizeof err);
 		if (s != WL_OK) {
 			sqlite3_finalize(st);
 			if (s == WL_E_NOMEM)

@@ -279,9 +279,7 @@ static const char ddl_views[] =
      * joins it by event_id (a view over a join would not be, under a LEFT
      * JOIN). */
     "CREATE VIEW IF NOT EXISTS event_raw AS SELECT t.event_id, t.message_id,"
-    "  CASE WHEN t.message_id IS NULL THEN t.prefix ELSE t.prefix ||"
-    "    (SELECT m.text FROM messages m WHERE m.message_id = t.message_id) END AS raw"
-    " FROM events t;\n"
+    "  " WL_SQL_RAW("t.") " AS raw FROM events t;\n"
     /* Analysts' view: names instead of ids, ISO 8601 UTC times, only
      * inputs that were indexed completely. */
     "CREATE VIEW IF NOT EXISTS events_v AS SELECT"
@@ -292,9 +290,8 @@ static const char ddl_views[] =
     "  c.name AS component,"
     "  CASE WHEN e.hresult IS NULL THEN NULL ELSE printf('%08X', e.hresult) END"
     "    AS code,"
-    "  e.fault_code, e.parameter, fg.guid AS fault_guid, r.raw"
+    "  e.fault_code, e.parameter, fg.guid AS fault_guid, " WL_SQL_RAW("e.") " AS raw"
     " FROM events e JOIN sources s ON s.source_id = e.source_id"
-    " JOIN event_raw r ON r.event_id = e.event_id"
     " LEFT JOIN hosts h ON h.host_id = e.host_id"
     " LEFT JOIN hosts sv ON sv.host_id = e.server_id"
     " LEFT JOIN guids cg ON cg.guid_id = e.client_guid_id"

@@ -20,8 +20,8 @@ static const char *const copy_sql[Q_COUNT_] = {
                   " events, first_ts, last_ts, head_key FROM sources WHERE complete = 1"
                   " ORDER BY source_id",
     [Q_EVENTS] = "SELECT e.event_id, e.line, e.ts, e.role, e.kind, h.name, sv.name, cg.guid,"
-                 " c.name, e.hresult, e.fault_code, e.parameter, fg.guid, r.raw"
-                 " FROM events e JOIN event_raw r ON r.event_id = e.event_id"
+                 " c.name, e.hresult, e.fault_code, e.parameter, fg.guid, " WL_SQL_RAW("e.")
+                 " FROM events e"
                  " LEFT JOIN hosts h ON h.host_id = e.host_id"
                  " LEFT JOIN hosts sv ON sv.host_id = e.server_id"
                  " LEFT JOIN guids cg ON cg.guid_id = e.client_guid_id"

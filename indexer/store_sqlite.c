@@ -538,11 +538,11 @@ static wl_status take_lock(wl_sqlite *sq, const char *path, char *err, size_t er
 }
 
 /* What the index holds decides how this run writes: where ids continue,
- * whether SQLite may assign them, whether indexes wait for the close, and
+ * whether indexes wait for the close, and
  * whether the maps can stand in for the name tables. */
 static wl_status read_state(wl_sqlite *sq, char *err, size_t errlen)
 {
-	int64_t v[2];
+	int64_t v[2] = {0, 0};
 	wl_status st = query_row(sq, sql_next_ids, v, 2, err, errlen);
 	if (st != WL_OK)
 		return st;

@@ -98,17 +98,16 @@ const char wl_sql_errors_by_client[] =
  * repeated in event_guids), in any role, once even if the line names the
  * GUID twice (event_guids has no unique key). Found through
  * event_guids_by_guid. Columns: role, ts, host, server, client_id, hresult,
- * fault_code, parameter, source (path!member), line, raw (from event_raw).
+ * fault_code, parameter, source (path!member), line, raw (WL_SQL_RAW).
  * Unknown times sort last. CLIENT_EVENTS: the ids of the events carrying
  * it as their SusClientId. */
 #define GUID_SQL(CLIENT_EVENTS)                                                                    \
 	"SELECT e.role, e.ts, h.name, sv.name, cg.guid, e.hresult, e.fault_code,"                  \
 	"  e.parameter,"                                                                           \
 	"  s.path || CASE WHEN s.member <> '' THEN '!' || s.member ELSE '' END,"                   \
-	"  e.line, r.raw"                                                                          \
+	"  e.line, " WL_SQL_RAW("e.")                                                              \
 	" FROM events e"                                                                           \
 	" JOIN sources s ON s.source_id = e.source_id"                                             \
-	" LEFT JOIN event_raw r ON r.event_id = e.event_id"                                        \
 	" LEFT JOIN hosts h ON h.host_id = e.host_id"                                              \
 	" LEFT JOIN hosts sv ON sv.host_id = e.server_id"                                          \
 	" LEFT JOIN guids cg ON cg.guid_id = e.client_guid_id"                                     \
@@ -449,15 +448,14 @@ const char wl_sql_problems[] = "SELECT path, member, offset, line, kind, message
 /* incident: three statements with the same 19 columns:
  *   scan (0 event, 1 scan), id, source_id, line, role, ts, host, server,
  *   client_id, code (HRESULT / scan exit code), fault_code, parameter,
- *   source (path!member), message (event_raw), cid (guid id), fault guid
+ *   source (path!member), message (WL_SQL_RAW), cid (guid id), fault guid
  *   id, round_trips, evaluated, deployed. */
 #define INCIDENT_EVENT_COLS                                                                        \
 	" 0, e.event_id, e.source_id, e.line, e.role, e.ts, h.name, sv.name, cg.guid,"             \
 	" e.hresult, e.fault_code, e.parameter,"                                                   \
 	" s.path || CASE WHEN s.member <> '' THEN '!' || s.member ELSE '' END,"                    \
-	" r.raw, e.client_guid_id, e.fault_guid_id, NULL, NULL, NULL"                              \
+	" " WL_SQL_RAW("e.") ", e.client_guid_id, e.fault_guid_id, NULL, NULL, NULL"              \
 	" FROM events e JOIN sources s ON s.source_id = e.source_id"                               \
-	" LEFT JOIN event_raw r ON r.event_id = e.event_id"                                        \
 	" LEFT JOIN hosts h ON h.host_id = e.host_id"                                              \
 	" LEFT JOIN hosts sv ON sv.host_id = e.server_id"                                          \
 	" LEFT JOIN guids cg ON cg.guid_id = e.client_guid_id"

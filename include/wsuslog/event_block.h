@@ -18,7 +18,8 @@
  * writer gives each block a chunk of its own, so finding an event by id
  * reads one block. Ids of a chunk the block did not fill are never used.
  *
- * The encoding (zstd frame content): varint count, then each event as
+ * The encoding (zstd frame content): varint count * 2 + (1 if the ids
+ * ascend), then each event as
  * varints, deltas against the event before it in the block (zigzag for
  * signed ones), texts as length + 1 (0: NULL) then bytes. See
  * common/event_block.c. */
@@ -32,7 +33,7 @@
 
 #include "wsuslog/status.h"
 
-#define WL_BLOCK_SHIFT 12
+#define WL_BLOCK_SHIFT 10
 #define WL_BLOCK_EVENTS (1 << WL_BLOCK_SHIFT)
 /* A block is sealed when its encoding passes this many bytes (even before
  * WL_BLOCK_EVENTS events): decoding one stays cheap for a look-up by id. */
@@ -71,9 +72,11 @@ typedef struct wl_block_enc {
 	size_t n, cap;
 	unsigned count;
 	int64_t source, first, last; /* of the events added */
+	bool unsorted;               /* an id came after a larger one */
 	wl_bevent prev;
 	void *z; /* compressed output, reused */
 	size_t zcap;
+	void *cctx; /* ZSTD_CCtx, reused: a fresh one per block costs its set-up */
 } wl_block_enc;
 
 /* Add e (its texts copied). WL_E_NOMEM, or WL_E_TOO_BIG for a text over
@@ -95,12 +98,15 @@ typedef struct wl_block_dec {
 	size_t raw_cap;
 	wl_bevent *rows;
 	size_t n, rows_cap;
+	int64_t upto; /* rows holds every event of the block with an id up to this */
+	void *dctx; /* ZSTD_DCtx, reused (its set-up cost a third of a look-up) */
 } wl_block_dec;
 
-/* Decode data[0..size) into d->rows[0..d->n). A damaged block is WL_E_DB
- * with err naming the byte offset in its encoding. */
-wl_status wl_block_decode(wl_block_dec *d, const void *data, size_t size, char *err,
-                          size_t errlen);
+/* Decode data[0..size) into d->rows[0..d->n): every event, or (a block
+ * whose ids ascend) those up to id upto (INT64_MAX: all). A damaged block is
+ * WL_E_DB with err naming the byte offset in its encoding. */
+wl_status wl_block_decode(wl_block_dec *d, const void *data, size_t size, int64_t upto,
+                          char *err, size_t errlen);
 void wl_block_dec_free(wl_block_dec *d);
 
 /* Register the module "wl_events" on db (both programs, and any program

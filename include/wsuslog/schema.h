@@ -54,6 +54,13 @@
 	                "(SELECT last_event FROM sources WHERE source_id = " sid ")")              \
 	" AND " e "source_id = " sid
 
+/* The logged line of event e (`e` prefixes the columns: "e." or ""): its
+ * prefix, then its message's text. Written out where a query needs it,
+ * not joined from the view event_raw: SQLite does not flatten a view over
+ * a virtual table into the right side of a LEFT JOIN, and materialises
+ * it (every event decoded) instead. */
+#define WL_SQL_RAW(e)                                                                              	"CASE WHEN " e "message_id IS NULL THEN " e "prefix ELSE " e "prefix ||"                   	" (SELECT m.text FROM messages m WHERE m.message_id = " e "message_id) END"
+
 /* The fault rules, one home for the query (over every fault) and the
  * writer (faults and fault_members, for the faults an input touched).
  * CTEs fr, fw, frec; `restrict` is an SQL condition on events e that picks
