@@ -117,7 +117,7 @@ for p in $profiles; do
         t=$(secs ingest "$in" "$j")
         echo "$f $t" >> "$dir/r.txt"
       done
-      ev=$(sqlite3 "$db" "SELECT count(*) FROM events")
+      ev=$(sqlite3 "$db" "SELECT coalesce(sum(n), 0) FROM event_blocks")
       isz=$(stat -c %s "$db")
       fm=$(cut -d' ' -f1 "$dir/r.txt" | med) tm=$(cut -d' ' -f2 "$dir/r.txt" | med)
       rr=$(awk '{ print $2 / $1 }' "$dir/r.txt" | sort -g)

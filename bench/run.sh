@@ -117,8 +117,8 @@ for c in tarzst many frames; do
     fi
     t=$(hfp x "rm -f $dir/b.db $dir/b.db-wal $dir/b.db-shm" "$idx --db $dir/b.db -q -j $j $in")
     ev=$("$qry" --db "$dir/b.db" sql "SELECT count(*) FROM events" -f csv 2>/dev/null | tail -1 | tr -d '\r' ||
-         sqlite3 "$dir/b.db" "SELECT count(*) FROM events")
-    [ -n "$ev" ] || ev=$(sqlite3 "$dir/b.db" "SELECT count(*) FROM events")
+         sqlite3 "$dir/b.db" "SELECT coalesce(sum(n), 0) FROM event_blocks")
+    [ -n "$ev" ] || ev=$(sqlite3 "$dir/b.db" "SELECT coalesce(sum(n), 0) FROM event_blocks")
     row "**wsuslog-index -j $j**" "$t" "$floorj" "$ev" >> "$report"
     rss=$( { /usr/bin/time -v "$idx" --db "$dir/r.db" -q -j "$j" "$in" >/dev/null; } 2>&1 | awk -F: '/Maximum resident/{gsub(/ /,"",$2); print $2}'; rm -f "$dir"/r.db*)
     echo "$c -j$j peak RSS ${rss} KB" >> "$dir/rss.txt"

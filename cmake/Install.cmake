@@ -1,10 +1,15 @@
 # What `cmake --install` puts where (GNUInstallDirs: CMAKE_INSTALL_PREFIX and
 # DESTDIR apply) and the Debian package `cpack -G DEB` makes of it: the two
-# programs, their man pages (section 1) and their bash completion. Nothing
-# else (libraries, headers, wsuslog-gen, tests) is installed.
+# programs, their man pages (section 1), their bash completion, and
+# wsuslog.so, which lets the sqlite3 shell read `events` (docs/SCHEMA.md).
+# Nothing else (headers, static libraries, wsuslog-gen, tests) is installed.
 include(GNUInstallDirs)
 
 install(TARGETS wsuslog-index wsuslog-query RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+# A loadable SQLite extension, not a library programs link: in a folder of
+# its own under libdir, as Debian keeps plugins (sqlite3: .load
+# /usr/lib/wsuslog/wsuslog).
+install(TARGETS wsuslog-sqlite LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}/wsuslog)
 
 # Man pages: docs/man/*.1.in with the version filled in, then gzip -9n, as
 # Debian ships them (-n: no name or time in the header, so two builds give

@@ -88,8 +88,8 @@ wl_status wl_block_add(wl_block_enc *b, const wl_bevent *e)
 	if (text_len(e->fault_code) > WL_BLOCK_TEXT_MAX ||
 	    text_len(e->parameter) > WL_BLOCK_TEXT_MAX || text_len(e->prefix) > WL_BLOCK_TEXT_MAX)
 		return WL_E_TOO_BIG;
-	size_t need = 20 * 10 + text_len(e->fault_code) + text_len(e->parameter) +
-	              text_len(e->prefix);
+	size_t need =
+	    20 * 10 + text_len(e->fault_code) + text_len(e->parameter) + text_len(e->prefix);
 	if (!reserve(b, need))
 		return WL_E_NOMEM;
 	const wl_bevent *p = &b->prev;
@@ -214,15 +214,16 @@ static wl_btext get_text(rd *r)
 	return t;
 }
 
-wl_status wl_block_decode(wl_block_dec *d, const void *data, size_t size, int64_t upto,
-                          char *err, size_t errlen)
+wl_status wl_block_decode(wl_block_dec *d, const void *data, size_t size, int64_t upto, char *err,
+                          size_t errlen)
 {
 	d->n = 0;
 	d->upto = upto;
 	unsigned long long content = ZSTD_getFrameContentSize(data, size);
 	if (content == ZSTD_CONTENTSIZE_ERROR || content == ZSTD_CONTENTSIZE_UNKNOWN ||
 	    content > WL_BLOCK_DECODED_MAX) {
-		snprintf(err, errlen, "event block: not a zstd frame of a known size under %u bytes",
+		snprintf(err, errlen,
+		         "event block: not a zstd frame of a known size under %u bytes",
 		         (unsigned)WL_BLOCK_DECODED_MAX);
 		return WL_E_DB;
 	}

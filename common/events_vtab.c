@@ -52,9 +52,9 @@ enum {
 };
 
 static const char *const col_names[C_COUNT_] = {
-    "event_id",  "source_id",      "line",         "ts",         "role",     "kind",
-    "host_id",   "server_id",      "client_guid_id", "component_id", "hresult", "fault_code",
-    "parameter", "fault_guid_id",  "prefix",       "message_id"};
+    "event_id",  "source_id",     "line",           "ts",           "role",    "kind",
+    "host_id",   "server_id",     "client_guid_id", "component_id", "hresult", "fault_code",
+    "parameter", "fault_guid_id", "prefix",         "message_id"};
 
 #define NOTES_COLS                                                                                 \
 	"event_id, source_id, line, ts, role, kind, host_id, server_id, client_guid_id,"           \
@@ -93,8 +93,8 @@ static int set_error(sqlite3_vtab *v, const char *fmt, const char *what)
 	return SQLITE_ERROR;
 }
 
-static int ev_connect(sqlite3 *db, void *aux, int argc, const char *const *argv,
-                      sqlite3_vtab **out, char **err)
+static int ev_connect(sqlite3 *db, void *aux, int argc, const char *const *argv, sqlite3_vtab **out,
+                      char **err)
 {
 	(void)aux, (void)argc, (void)argv;
 	int rc = sqlite3_declare_vtab(db, "CREATE TABLE x(event_id INTEGER, source_id INTEGER,"
@@ -184,7 +184,8 @@ static int plan_notes(sqlite3_index_info *ix)
 			w = sqlite3_mprintf("%s%s%s %s", where, *where ? " AND " : "", col, op);
 		} else {
 			ix->aConstraintUsage[i].argvIndex = ++arg;
-			w = sqlite3_mprintf("%s%s%s %s ?%d", where, *where ? " AND " : "", col, op, arg);
+			w = sqlite3_mprintf("%s%s%s %s ?%d", where, *where ? " AND " : "", col, op,
+			                    arg);
 		}
 		sqlite3_free(where);
 		where = w;
@@ -216,9 +217,11 @@ static int ev_best_index(sqlite3_vtab *base, sqlite3_index_info *ix)
 		if (is_rowid(c->iColumn)) {
 			if (c->op == SQLITE_INDEX_CONSTRAINT_EQ)
 				eq = i;
-			else if (c->op == SQLITE_INDEX_CONSTRAINT_GE || c->op == SQLITE_INDEX_CONSTRAINT_GT)
+			else if (c->op == SQLITE_INDEX_CONSTRAINT_GE ||
+			         c->op == SQLITE_INDEX_CONSTRAINT_GT)
 				lo = i;
-			else if (c->op == SQLITE_INDEX_CONSTRAINT_LE || c->op == SQLITE_INDEX_CONSTRAINT_LT)
+			else if (c->op == SQLITE_INDEX_CONSTRAINT_LE ||
+			         c->op == SQLITE_INDEX_CONSTRAINT_LT)
 				hi = i;
 		} else if (c->iColumn == C_SOURCE_ID && c->op == SQLITE_INDEX_CONSTRAINT_EQ) {
 			src = i;
@@ -304,9 +307,9 @@ static int load_block(ev_cursor *c)
 		return SQLITE_OK;
 	c->dec_block = 0;
 	char err[256];
-	wl_status st = wl_block_decode(&c->dec, sqlite3_column_blob(c->st, 1),
-	                               (size_t)sqlite3_column_bytes(c->st, 1), c->hi, err,
-	                               sizeof err);
+	wl_status st =
+	    wl_block_decode(&c->dec, sqlite3_column_blob(c->st, 1),
+	                    (size_t)sqlite3_column_bytes(c->st, 1), c->hi, err, sizeof err);
 	if (st == WL_E_NOMEM)
 		return SQLITE_NOMEM;
 	if (st != WL_OK) {
@@ -685,7 +688,8 @@ static int remove_event(ev_vtab *v, int64_t id, wl_block_dec *dec, int64_t block
 {
 	int rc = exec_bound(v, "DELETE FROM event_blocks WHERE block_id = ?1", block, NULL);
 	if (rc == SQLITE_OK) {
-		memmove(&dec->rows[at], &dec->rows[at + 1], (dec->n - at - 1) * sizeof dec->rows[0]);
+		memmove(&dec->rows[at], &dec->rows[at + 1],
+		        (dec->n - at - 1) * sizeof dec->rows[0]);
 		rc = put_block(v, dec->rows, dec->n - 1);
 	}
 	if (rc == SQLITE_OK)
@@ -770,12 +774,18 @@ static int event_from(ev_vtab *v, sqlite3_value **col, int64_t id, wl_bevent *e)
 	memset(e, 0, sizeof *e);
 	e->id = id;
 	static const int must[] = {C_SOURCE_ID, C_LINE, C_ROLE, C_KIND};
-	int64_t *const ints[C_COUNT_] = {
-	    [C_SOURCE_ID] = &e->source,     [C_LINE] = &e->line,         [C_TS] = &e->ts,
-	    [C_ROLE] = &e->role,            [C_KIND] = &e->kind,         [C_HOST_ID] = &e->host,
-	    [C_SERVER_ID] = &e->server,     [C_CLIENT_GUID_ID] = &e->client,
-	    [C_COMPONENT_ID] = &e->comp,    [C_HRESULT] = &e->hresult,
-	    [C_FAULT_GUID_ID] = &e->fault,  [C_MESSAGE_ID] = &e->msg};
+	int64_t *const ints[C_COUNT_] = {[C_SOURCE_ID] = &e->source,
+	                                 [C_LINE] = &e->line,
+	                                 [C_TS] = &e->ts,
+	                                 [C_ROLE] = &e->role,
+	                                 [C_KIND] = &e->kind,
+	                                 [C_HOST_ID] = &e->host,
+	                                 [C_SERVER_ID] = &e->server,
+	                                 [C_CLIENT_GUID_ID] = &e->client,
+	                                 [C_COMPONENT_ID] = &e->comp,
+	                                 [C_HRESULT] = &e->hresult,
+	                                 [C_FAULT_GUID_ID] = &e->fault,
+	                                 [C_MESSAGE_ID] = &e->msg};
 	for (int k = 0; k < C_COUNT_; k++) {
 		if (!ints[k])
 			continue;
@@ -792,7 +802,8 @@ static int event_from(ev_vtab *v, sqlite3_value **col, int64_t id, wl_bevent *e)
 	}
 	for (size_t k = 0; k < sizeof must / sizeof must[0]; k++)
 		if (sqlite3_value_type(col[must[k]]) == SQLITE_NULL) {
-			set_error(&v->base, "NOT NULL constraint failed: events.%s", col_names[must[k]]);
+			set_error(&v->base, "NOT NULL constraint failed: events.%s",
+			          col_names[must[k]]);
 			return SQLITE_CONSTRAINT;
 		}
 	e->fault_code = text_value(col[C_FAULT_CODE]);

@@ -181,8 +181,7 @@ static const char ddl_events[] =
      * failing profile, and a client's events are found through its sources
      * instead (sum_activity_total, then the sources' ranges of ids). */
     "CREATE INDEX IF NOT EXISTS events_by_client ON event_notes(client_guid_id, role, ts)"
-    "  WHERE client_guid_id IS NOT NULL AND fault_code IS NOT NULL;\n"
-    DDL_LIMITS_INDEXES;
+    "  WHERE client_guid_id IS NOT NULL AND fault_code IS NOT NULL;\n" DDL_LIMITS_INDEXES;
 
 /* Summaries (docs/SCHEMA.md, "Summaries"): what the reports read instead
  * of every event. Each row of sum_errors, sum_activity, their hourly twins
@@ -275,9 +274,9 @@ static const char ddl_summaries[] =
 /* Views over the tables (a separate string: C11 compilers need only take
  * string literals of up to 4095 characters). */
 static const char ddl_views[] =
-    /* One table, one scalar look-up: SQLite flattens it into a query that
-     * joins it by event_id (a view over a join would not be, under a LEFT
-     * JOIN). */
+    /* The line of each event (WL_SQL_RAW, which queries write out rather
+     * than join this view: see there). */
+    /* clang-format off */
     "CREATE VIEW IF NOT EXISTS event_raw AS SELECT t.event_id, t.message_id,"
     "  " WL_SQL_RAW("t.") " AS raw FROM events t;\n"
     /* Analysts' view: names instead of ids, ISO 8601 UTC times, only
@@ -298,6 +297,7 @@ static const char ddl_views[] =
     " LEFT JOIN components c ON c.component_id = e.component_id"
     " LEFT JOIN guids fg ON fg.guid_id = e.fault_guid_id"
     " WHERE s.complete = 1;\n";
+/* clang-format on */
 
 /* Built after a first load, and at the start of a run into an index that
  * already holds messages (the writer looks new texts up by hash). */

@@ -20,14 +20,14 @@ static const char *const copy_sql[Q_COUNT_] = {
                   " events, first_ts, last_ts, head_key FROM sources WHERE complete = 1"
                   " ORDER BY source_id",
     [Q_EVENTS] = "SELECT e.event_id, e.line, e.ts, e.role, e.kind, h.name, sv.name, cg.guid,"
-                 " c.name, e.hresult, e.fault_code, e.parameter, fg.guid, " WL_SQL_RAW("e.")
-                 " FROM events e"
-                 " LEFT JOIN hosts h ON h.host_id = e.host_id"
-                 " LEFT JOIN hosts sv ON sv.host_id = e.server_id"
-                 " LEFT JOIN guids cg ON cg.guid_id = e.client_guid_id"
-                 " LEFT JOIN components c ON c.component_id = e.component_id"
-                 " LEFT JOIN guids fg ON fg.guid_id = e.fault_guid_id"
-                 " WHERE e.source_id = ?1 ORDER BY e.event_id",
+                 " c.name, e.hresult, e.fault_code, e.parameter, fg.guid, " WL_SQL_RAW(
+                     "e.") " FROM events e"
+                           " LEFT JOIN hosts h ON h.host_id = e.host_id"
+                           " LEFT JOIN hosts sv ON sv.host_id = e.server_id"
+                           " LEFT JOIN guids cg ON cg.guid_id = e.client_guid_id"
+                           " LEFT JOIN components c ON c.component_id = e.component_id"
+                           " LEFT JOIN guids fg ON fg.guid_id = e.fault_guid_id"
+                           " WHERE e.source_id = ?1 ORDER BY e.event_id",
     /* The other GUIDs of the source's events, in the events' order. */
     [Q_GUIDS] = "SELECT eg.event_id, g.guid FROM events e"
                 " JOIN event_guids eg ON eg.event_id = e.event_id"

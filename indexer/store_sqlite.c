@@ -580,7 +580,8 @@ wl_status wl_store_sqlite_open(wl_store **out, const char *path, unsigned lanes,
 	sq->blk = calloc(lanes, sizeof *sq->blk);
 	sq->next_id = calloc(lanes, sizeof *sq->next_id);
 	sq->last_id = calloc(lanes, sizeof *sq->last_id);
-	if (!sq->open_source || !sq->blk || !sq->next_id || !sq->last_id || wl_sqlite_summary_alloc(sq) != WL_OK) {
+	if (!sq->open_source || !sq->blk || !sq->next_id || !sq->last_id ||
+	    wl_sqlite_summary_alloc(sq) != WL_OK) {
 		st = WL_E_NOMEM;
 		goto fail;
 	}

@@ -313,8 +313,7 @@ wl_status wl_sqlite_flush_block(wl_sqlite *sq, unsigned lane, char *err, size_t 
 
 /* The next id of lane's chunk; a full block is written first, and the lane
  * moves to a chunk of its own. */
-static wl_status next_event_id(wl_sqlite *sq, unsigned lane, int64_t *id, char *err,
-                               size_t errlen)
+static wl_status next_event_id(wl_sqlite *sq, unsigned lane, int64_t *id, char *err, size_t errlen)
 {
 	if (wl_block_full(&sq->blk[lane])) {
 		wl_status st = wl_sqlite_flush_block(sq, lane, err, errlen);
@@ -355,8 +354,8 @@ static wl_status add_to_block(wl_sqlite *sq, unsigned lane, const wl_evrow *r, c
 	};
 	wl_status st = wl_block_add(&sq->blk[lane], &e);
 	if (st == WL_E_TOO_BIG) {
-		snprintf(err, errlen, "event of line %lld: a text over %u bytes", (long long)r->line,
-		         (unsigned)WL_BLOCK_TEXT_MAX);
+		snprintf(err, errlen, "event of line %lld: a text over %u bytes",
+		         (long long)r->line, (unsigned)WL_BLOCK_TEXT_MAX);
 		st = WL_E_DB;
 	}
 	return st;

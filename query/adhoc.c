@@ -16,6 +16,7 @@
 
 #include "qdb.h"
 #include "qlimits.h"
+#include "query_sql.h"
 
 /* Functions an analyst never needs and an attacker would: they read or
  * write files, load code or swap the FTS tokenizer pointer. Most exist only
@@ -163,7 +164,7 @@ static int lockdown(sqlite3 *db, guard *g)
 	 * table's columns is schema work the authorizer below would refuse
 	 * when the user's statement names it first. An index without it fails
 	 * at that statement, with SQLite's message. */
-	sqlite3_exec(db, "SELECT 1 FROM events LIMIT 0", NULL, NULL, NULL);
+	sqlite3_exec(db, wl_sql_connect_events, NULL, NULL, NULL);
 	if (sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0, &off) != SQLITE_OK ||
 	    sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 1, &on) != SQLITE_OK)
 		return -1;

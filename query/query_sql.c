@@ -37,6 +37,9 @@
 /* The name of a host id (limits.c names each group's server; clients.c
  * its clients' hosts and servers), and the text of a GUID id (clients.c). */
 const char wl_sql_host_name[] = "SELECT name FROM hosts WHERE host_id = ?";
+/* Names `events`, so that SQLite connects the virtual table (adhoc.c). */
+const char wl_sql_connect_events[] = "SELECT 1 FROM events LIMIT 0";
+
 const char wl_sql_guid_text[] = "SELECT guid FROM guids WHERE guid_id = ?";
 
 const char wl_sql_limit_records[] =
@@ -101,6 +104,7 @@ const char wl_sql_errors_by_client[] =
  * fault_code, parameter, source (path!member), line, raw (WL_SQL_RAW).
  * Unknown times sort last. CLIENT_EVENTS: the ids of the events carrying
  * it as their SusClientId. */
+/* clang-format off */
 #define GUID_SQL(CLIENT_EVENTS)                                                                    \
 	"SELECT e.role, e.ts, h.name, sv.name, cg.guid, e.hresult, e.fault_code,"                  \
 	"  e.parameter,"                                                                           \
@@ -117,6 +121,7 @@ const char wl_sql_errors_by_client[] =
 	"   AND s.complete = 1"                                                                    \
 	" ORDER BY e.ts IS NULL, e.ts, e.role, s.path, s.member, e.line,"                          \
 	"   e.event_id"
+/* clang-format on */
 /* Raw: every event is a candidate (no index holds every client's events). */
 const char wl_sql_guid[] = GUID_SQL("SELECT c.event_id FROM guids g"
                                     " JOIN events c ON c.client_guid_id = g.guid_id"
@@ -454,11 +459,11 @@ const char wl_sql_problems[] = "SELECT path, member, offset, line, kind, message
 	" 0, e.event_id, e.source_id, e.line, e.role, e.ts, h.name, sv.name, cg.guid,"             \
 	" e.hresult, e.fault_code, e.parameter,"                                                   \
 	" s.path || CASE WHEN s.member <> '' THEN '!' || s.member ELSE '' END,"                    \
-	" " WL_SQL_RAW("e.") ", e.client_guid_id, e.fault_guid_id, NULL, NULL, NULL"              \
-	" FROM events e JOIN sources s ON s.source_id = e.source_id"                               \
-	" LEFT JOIN hosts h ON h.host_id = e.host_id"                                              \
-	" LEFT JOIN hosts sv ON sv.host_id = e.server_id"                                          \
-	" LEFT JOIN guids cg ON cg.guid_id = e.client_guid_id"
+	" " WL_SQL_RAW("e.") ", e.client_guid_id, e.fault_guid_id, NULL, NULL, NULL"               \
+	                     " FROM events e JOIN sources s ON s.source_id = e.source_id"          \
+	                     " LEFT JOIN hosts h ON h.host_id = e.host_id"                         \
+	                     " LEFT JOIN hosts sv ON sv.host_id = e.server_id"                     \
+	                     " LEFT JOIN guids cg ON cg.guid_id = e.client_guid_id"
 
 /* The fault's records: events listing :guid as a fault ID (what = 1). */
 const char wl_sql_incident_records[] =

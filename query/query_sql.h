@@ -7,6 +7,7 @@
 extern const char wl_sql_limit_records[];
 extern const char wl_sql_host_name[];
 extern const char wl_sql_guid_text[];
+extern const char wl_sql_connect_events[];
 extern const char wl_sql_errors_by_code[];
 extern const char wl_sql_errors_by_server[];
 extern const char wl_sql_errors_by_client[];

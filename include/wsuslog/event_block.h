@@ -99,14 +99,14 @@ typedef struct wl_block_dec {
 	wl_bevent *rows;
 	size_t n, rows_cap;
 	int64_t upto; /* rows holds every event of the block with an id up to this */
-	void *dctx; /* ZSTD_DCtx, reused (its set-up cost a third of a look-up) */
+	void *dctx;   /* ZSTD_DCtx, reused (its set-up cost a third of a look-up) */
 } wl_block_dec;
 
 /* Decode data[0..size) into d->rows[0..d->n): every event, or (a block
  * whose ids ascend) those up to id upto (INT64_MAX: all). A damaged block is
  * WL_E_DB with err naming the byte offset in its encoding. */
-wl_status wl_block_decode(wl_block_dec *d, const void *data, size_t size, int64_t upto,
-                          char *err, size_t errlen);
+wl_status wl_block_decode(wl_block_dec *d, const void *data, size_t size, int64_t upto, char *err,
+                          size_t errlen);
 void wl_block_dec_free(wl_block_dec *d);
 
 /* Register the module "wl_events" on db (both programs, and any program

@@ -59,7 +59,9 @@
  * not joined from the view event_raw: SQLite does not flatten a view over
  * a virtual table into the right side of a LEFT JOIN, and materialises
  * it (every event decoded) instead. */
-#define WL_SQL_RAW(e)                                                                              	"CASE WHEN " e "message_id IS NULL THEN " e "prefix ELSE " e "prefix ||"                   	" (SELECT m.text FROM messages m WHERE m.message_id = " e "message_id) END"
+#define WL_SQL_RAW(e)                                                                              \
+	"CASE WHEN " e "message_id IS NULL THEN " e "prefix ELSE " e "prefix ||"                   \
+	" (SELECT m.text FROM messages m WHERE m.message_id = " e "message_id) END"
 
 /* The fault rules, one home for the query (over every fault) and the
  * writer (faults and fault_members, for the faults an input touched).

@@ -708,11 +708,12 @@ static void test_ids_after_foreign_rows(void **state)
 	wl_store *wr = open_store(f->db);
 	wl_store_close(wr, true, err, sizeof err);
 	sqlite3 *db = open_db(f->db);
-	assert_int_equal(sqlite3_exec(db,
-	                              "INSERT INTO events(event_id, source_id, line, role, kind)"
-	                              " VALUES (8200, 999, 1, 0, 1), (8300, 999, 2, 0, 1)",
-	                              NULL, NULL, NULL),
-	                 SQLITE_OK);
+	char sql[256];
+	snprintf(sql, sizeof sql,
+	         "INSERT INTO events(event_id, source_id, line, role, kind)"
+	         " VALUES (%d, 999, 1, 0, 1), (%d, 999, 2, 0, 1)",
+	         2 * WL_BLOCK_EVENTS + 8, 2 * WL_BLOCK_EVENTS + 108);
+	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
 	sqlite3_close(db);
 
 	wl_stats stats;
@@ -730,7 +731,9 @@ static void test_ids_after_foreign_rows(void **state)
 	assert_int_equal(query_int(db, "SELECT count(*) FROM event_guids g JOIN events e"
 	                               " USING (event_id) WHERE g.guid_id = e.fault_guid_id"),
 	                 N);
-	assert_int_equal(query_int(db, "SELECT count(*) FROM events WHERE event_id = 8300"), 1);
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM events WHERE event_id = %d",
+	         2 * WL_BLOCK_EVENTS + 108);
+	assert_int_equal(query_int(db, sql), 1);
 	sqlite3_close(db);
 }
 

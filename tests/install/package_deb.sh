@@ -32,7 +32,8 @@ dpkg-deb -c "$deb" >"$tmp/contents"
 want=$(printf '%s\n' ./usr/bin/wsuslog-index ./usr/bin/wsuslog-query \
   ./usr/share/bash-completion/completions/wsuslog-index \
   ./usr/share/bash-completion/completions/wsuslog-query \
-  ./usr/share/man/man1/wsuslog-index.1.gz ./usr/share/man/man1/wsuslog-query.1.gz | sort)
+  ./usr/share/man/man1/wsuslog-index.1.gz ./usr/share/man/man1/wsuslog-query.1.gz \
+  ./usr/lib/wsuslog/wsuslog.so | sort)
 got=$(awk '$1 !~ /^d/ { print $6 }' "$tmp/contents" | sort)
 [ "$got" = "$want" ] || { diff <(echo "$want") <(echo "$got") >&2; fail "package contents differ"; }
 awk '$2 != "root/root" { exit 1 }' "$tmp/contents" || fail "files not owned by root/root"
