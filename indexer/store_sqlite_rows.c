@@ -295,6 +295,17 @@ wl_status wl_sqlite_flush_block(wl_sqlite *sq, unsigned lane, char *err, size_t 
 	sq->next_id[lane] = 0;
 	if (b->count == 0)
 		return WL_OK;
+	if (sqlite3_get_autocommit(sq->db)) {
+		/* SQLite rolled the transaction back itself (SQLITE_FULL may):
+		 * the source these events are of is gone with it, and the
+		 * INSERT would commit on its own, the events of no source.
+		 * Sealed to be emptied, and dropped. */
+		const void *gone;
+		size_t gone_n;
+		wl_block_seal(b, &gone, &gone_n);
+		snprintf(err, errlen, "event block of lane %u: the transaction was rolled back", lane);
+		return WL_E_DB;
+	}
 	int64_t first = b->first, last = b->last, source = b->source, n = b->count;
 	const void *data;
 	size_t size;
