@@ -303,7 +303,8 @@ wl_status wl_sqlite_flush_block(wl_sqlite *sq, unsigned lane, char *err, size_t 
 		const void *gone;
 		size_t gone_n;
 		wl_block_seal(b, &gone, &gone_n);
-		snprintf(err, errlen, "event block of lane %u: the transaction was rolled back", lane);
+		snprintf(err, errlen, "event block of lane %u: the transaction was rolled back",
+		         lane);
 		return WL_E_DB;
 	}
 	int64_t first = b->first, last = b->last, source = b->source, n = b->count;
