@@ -9,7 +9,9 @@ install(TARGETS wsuslog-index wsuslog-query RUNTIME DESTINATION ${CMAKE_INSTALL_
 # A loadable SQLite extension, not a library programs link: in a folder of
 # its own under libdir, as Debian keeps plugins (sqlite3: .load
 # /usr/lib/wsuslog/wsuslog).
-install(TARGETS wsuslog-sqlite LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}/wsuslog)
+if(TARGET wsuslog-sqlite)
+  install(TARGETS wsuslog-sqlite LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}/wsuslog)
+endif()
 
 # Man pages: docs/man/*.1.in with the version filled in, then gzip -9n, as
 # Debian ships them (-n: no name or time in the header, so two builds give
