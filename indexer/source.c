@@ -225,7 +225,8 @@ static wl_status walk_dir(walk_ctx *w, const char *path, const struct stat *st)
 		}
 		n++;
 	}
-	qsort(names, n, sizeof *names, cmp_names);
+	if (n) /* an empty folder has no array: qsort's pointer must not be NULL */
+		qsort(names, n, sizeof *names, cmp_names);
 	w->dev[w->depth] = st->st_dev;
 	w->ino[w->depth] = st->st_ino;
 	w->depth++;
