@@ -190,7 +190,8 @@ wl_status wl_ingest_run(const wl_ingest_cfg *cfg, char *const *inputs, size_t n_
 	}
 	if (rc.fatal != WL_OK)
 		goto out_fatal;
-	qsort(rc.inputs.v, rc.inputs.n, sizeof *rc.inputs.v, by_size_desc);
+	if (rc.inputs.n) /* none found: no array, and qsort's pointer must not be NULL */
+		qsort(rc.inputs.v, rc.inputs.n, sizeof *rc.inputs.v, by_size_desc);
 	if (nw > rc.inputs.n && rc.inputs.n > 0)
 		nw = (unsigned)rc.inputs.n;
 
