@@ -305,11 +305,14 @@ static int load_block(ev_cursor *c)
 	c->i = 0;
 	if (id == c->dec_block && id != 0 && c->hi <= c->dec.upto)
 		return SQLITE_OK;
+	/* The first time only up to the ids wanted; a block asked for again
+	 * (the next values of an IN list come in order) whole, once. */
+	int64_t upto = id == c->dec_block ? INT64_MAX : c->hi;
 	c->dec_block = 0;
 	char err[256];
 	wl_status st =
 	    wl_block_decode(&c->dec, sqlite3_column_blob(c->st, 1),
-	                    (size_t)sqlite3_column_bytes(c->st, 1), c->hi, err, sizeof err);
+	                    (size_t)sqlite3_column_bytes(c->st, 1), upto, err, sizeof err);
 	if (st == WL_E_NOMEM)
 		return SQLITE_NOMEM;
 	if (st != WL_OK) {
@@ -463,7 +466,7 @@ static int ev_filter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr, i
 			if (wanted(c, &c->dec.rows[c->i]))
 				return SQLITE_OK;
 	}
-	c->dec_block = 0;
+	c->i = c->dec.n; /* the statement's blocks next (the decoded one may be among them) */
 	return seek(c);
 }
 
