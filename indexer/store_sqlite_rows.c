@@ -210,15 +210,19 @@ static wl_status arena_put(wl_sqlite_batches *b, wl_span sp, size_t max, wl_aspa
 	return WL_OK;
 }
 
-/* The messages row of text a (in the arena), when the text is new. */
-static wl_status add_message(wl_sqlite *sq, wl_aspan a, int64_t *id, char *err, size_t errlen)
+/* The id of message text p[0..n) (the worker's), and its messages row,
+ * text copied into the arena, when the text is new. */
+static wl_status add_message(wl_sqlite *sq, const char *p, size_t n, int64_t *id, char *err,
+                             size_t errlen)
 {
 	wl_sqlite_batches *b = &sq->b;
 	int64_t hash;
 	bool fresh;
-	wl_status st =
-	    wl_sqlite_message_id(sq, b->arena + a.off, a.n, id, &hash, &fresh, err, errlen);
+	wl_status st = wl_sqlite_message_id(sq, p, n, id, &hash, &fresh, err, errlen);
 	if (st != WL_OK || !fresh)
+		return st;
+	wl_aspan a;
+	if ((st = arena_put(b, (wl_span){p, n}, SIZE_MAX, &a)) != WL_OK)
 		return st;
 	b->msg[b->nmsg++] = (wl_msgrow){*id, hash, a};
 	sq->txn_rows++;
@@ -338,11 +342,17 @@ static wl_status next_event_id(wl_sqlite *sq, unsigned lane, int64_t *id, char *
 	return WL_OK;
 }
 
-/* Event r (texts in the arena) into lane's block. */
-static wl_status add_to_block(wl_sqlite *sq, unsigned lane, const wl_evrow *r, char *err,
-                              size_t errlen)
+/* A text of an event for a block: empty is NULL (fault code, parameter). */
+static wl_btext btext(wl_span t, size_t n)
 {
-	const char *a = sq->b.arena;
+	return n ? (wl_btext){t.p, (int32_t)n} : (wl_btext){"", -1};
+}
+
+/* Event r, with its texts (borrowed from the worker's batch), into lane's
+ * block. */
+static wl_status add_to_block(wl_sqlite *sq, unsigned lane, const wl_evrow *r, wl_btext fault_code,
+                              wl_btext parameter, wl_btext prefix, char *err, size_t errlen)
+{
 	wl_bevent e = {
 	    .id = r->id,
 	    .source = r->source,
@@ -359,10 +369,9 @@ static wl_status add_to_block(wl_sqlite *sq, unsigned lane, const wl_evrow *r, c
 	    .has_hr = r->has_hr,
 	    .role = r->role,
 	    .kind = r->kind,
-	    /* An empty fault code or parameter is NULL, as in event_notes. */
-	    .fault_code = {a + r->fault_code.off, r->fault_code.n ? (int32_t)r->fault_code.n : -1},
-	    .parameter = {a + r->parameter.off, r->parameter.n ? (int32_t)r->parameter.n : -1},
-	    .prefix = {a + r->prefix.off, (int32_t)r->prefix.n},
+	    .fault_code = fault_code,
+	    .parameter = parameter,
+	    .prefix = prefix,
 	};
 	wl_status st = wl_block_add(&sq->blk[lane], &e);
 	if (st == WL_E_TOO_BIG) {
@@ -398,7 +407,8 @@ wl_status wl_sqlite_add_event(wl_sqlite *sq, unsigned lane, const wl_event *e, c
 	if (e->has_fault_guid && (st = wl_sqlite_intern(sq, SQ_GUIDS, e->fault_guid.s, 36, &fault,
 	                                                err, errlen)) != WL_OK)
 		return st;
-	wl_evrow *r = &b->ev[b->nev++];
+	/* The row is kept (nev counts it) only if it goes to event_notes. */
+	wl_evrow *r = &b->ev[b->nev];
 	if ((st = next_event_id(sq, lane, &r->id, err, errlen)) != WL_OK)
 		return st;
 	r->source = source_id;
@@ -414,39 +424,48 @@ wl_status wl_sqlite_add_event(wl_sqlite *sq, unsigned lane, const wl_event *e, c
 	r->has_hr = e->has_hresult;
 	r->hr = e->hresult;
 	r->fault = fault;
-	if ((st = arena_put(b, e->fault_code, SIZE_MAX, &r->fault_code)) != WL_OK ||
-	    (st = arena_put(b, e->parameter, SIZE_MAX, &r->parameter)) != WL_OK ||
-	    (st = arena_put(b, e->raw, WL_RAW_MAX, &r->prefix)) != WL_OK)
-		return st;
+	/* Their lengths now (the summaries count a fault code), their bytes
+	 * below if the row is kept. */
+	size_t fc_n = e->fault_code.p ? e->fault_code.n : 0;
+	size_t par_n = e->parameter.p ? e->parameter.n : 0;
+	r->fault_code = (wl_aspan){0, fc_n};
+	r->parameter = (wl_aspan){0, par_n};
 	sq->txn_rows += 2;
 	if ((st = wl_sqlite_summary_event(sq, lane, r)) != WL_OK)
 		return st;
+	/* The line's header goes into the block; its message, shared by many
+	 * lines, is stored once (messages). */
+	size_t raw_n = e->raw.p ? (e->raw.n < WL_RAW_MAX ? e->raw.n : WL_RAW_MAX) : 0;
+	size_t prefix_n = raw_n;
 	r->msg = 0;
-	/* The line's header stays in events.prefix; its message, shared
-	 * by many lines, is stored once. */
-	if (e->msg_off > 0 && e->msg_off < r->prefix.n) {
-		wl_aspan text = {r->prefix.off + e->msg_off, r->prefix.n - e->msg_off};
-		if ((st = add_message(sq, text, &r->msg, err, errlen)) != WL_OK)
+	if (e->msg_off > 0 && e->msg_off < raw_n) {
+		if ((st = add_message(sq, e->raw.p + e->msg_off, raw_n - e->msg_off, &r->msg, err,
+		                      errlen)) != WL_OK)
 			return st;
-		r->prefix.n = e->msg_off;
+		prefix_n = e->msg_off;
 	}
 	if (e->has_fault_guid &&
 	    (st = add_guid(sq, r->id, &e->fault_guid, WL_GUID_FAULT, err, errlen)) != WL_OK)
 		return st;
 	/* The SusClientId is not repeated in event_guids: nearly every event
-	 * carries one, and events.client_guid_id (indexed) finds them. */
+	 * carries one, and events.client_guid_id finds them. */
 	for (unsigned i = 0; i < e->n_other; i++)
 		if ((st = add_guid(sq, r->id, &e->other[i], WL_GUID_OTHER, err, errlen)) != WL_OK)
 			return st;
-	if ((st = add_to_block(sq, lane, r, err, errlen)) != WL_OK)
+	if ((st = add_to_block(sq, lane, r, btext(e->fault_code, fc_n), btext(e->parameter, par_n),
+	                       (wl_btext){raw_n ? e->raw.p : "", (int32_t)prefix_n}, err,
+	                       errlen)) != WL_OK)
 		return st;
 	/* Only events with a fault GUID, a fault code or a parameter are rows
-	 * of event_notes too; the arena keeps the others' text until the
-	 * next flush (messages point into it). */
-	if (!wl_bevent_notable(&(wl_bevent){.fault = r->fault,
-	                                    .fault_code.n = r->fault_code.n ? 0 : -1,
-	                                    .parameter.n = r->parameter.n ? 0 : -1}))
-		b->nev--;
+	 * of event_notes too, written in batches: their texts are copied. */
+	if (fault || fc_n || par_n) {
+		if ((st = arena_put(b, e->fault_code, SIZE_MAX, &r->fault_code)) != WL_OK ||
+		    (st = arena_put(b, e->parameter, SIZE_MAX, &r->parameter)) != WL_OK ||
+		    (st = arena_put(b, (wl_span){e->raw.p, prefix_n}, SIZE_MAX, &r->prefix)) !=
+		        WL_OK)
+			return st;
+		b->nev++;
+	}
 	if (b->nev == BATCH_ROWS || b->arena_n >= ARENA_FLUSH)
 		return flush_events(sq, err, errlen);
 	return WL_OK;
