@@ -589,12 +589,15 @@ static int ev_rowid(sqlite3_vtab_cursor *cur, sqlite3_int64 *out)
 
 /* ---- writing through SQL ---- */
 
+/* Run sql (its ?1, if it has one, is a) to its end; *out: the first row's first
+ * column. */
 static int exec_bound(ev_vtab *v, const char *sql, int64_t a, int64_t *out)
 {
 	sqlite3_stmt *st = NULL;
 	int rc = sqlite3_prepare_v2(v->db, sql, -1, &st, NULL);
 	if (rc == SQLITE_OK) {
-		sqlite3_bind_int64(st, 1, a);
+		if (sqlite3_bind_parameter_count(st) > 0)
+			sqlite3_bind_int64(st, 1, a);
 		rc = sqlite3_step(st);
 		if (rc == SQLITE_ROW && out)
 			*out = sqlite3_column_int64(st, 0);
@@ -750,8 +753,9 @@ static int int_value(ev_vtab *v, sqlite3_value *x, int col, int64_t *out, bool *
 	if (t == SQLITE_NULL)
 		return SQLITE_OK;
 	if (t == SQLITE_FLOAT) {
+		/* In range before the cast: converting a larger double is undefined. */
 		double d = sqlite3_value_double(x);
-		if (d != (double)(int64_t)d)
+		if (!(d > -9.2e18 && d < 9.2e18) || d != (double)(int64_t)d)
 			t = SQLITE_TEXT;
 	}
 	if (t != SQLITE_INTEGER && t != SQLITE_FLOAT) {
@@ -822,8 +826,8 @@ static int next_id(ev_vtab *v, int64_t *id)
 	int64_t max = 0;
 	int rc = exec_bound(v,
 	                    "SELECT coalesce(max(last_event), 0) FROM event_blocks"
-	                    " WHERE chunk = (SELECT max(chunk) FROM event_blocks) AND ?1",
-	                    1, &max);
+	                    " WHERE chunk = (SELECT max(chunk) FROM event_blocks)",
+	                    0, &max);
 	*id = max + 1;
 	return rc;
 }

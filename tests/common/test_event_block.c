@@ -320,6 +320,19 @@ static void test_writes(void **state)
 	                              "INSERT INTO events(source_id, line, role) VALUES (1, 1, 0)",
 	                              NULL, NULL, NULL),
 	                 SQLITE_CONSTRAINT);
+	/* An id that is not an integer (a fraction, or past int64) is refused. */
+	assert_int_not_equal(
+	    sqlite3_exec(db,
+	                 "INSERT INTO events(event_id, source_id, line, role, kind)"
+	                 " VALUES (1e30, 1, 1, 0, 1)",
+	                 NULL, NULL, NULL),
+	    SQLITE_OK);
+	assert_int_not_equal(
+	    sqlite3_exec(db,
+	                 "INSERT INTO events(event_id, source_id, line, role, kind)"
+	                 " VALUES (2.5, 1, 1, 0, 1)",
+	                 NULL, NULL, NULL),
+	    SQLITE_OK);
 	/* Without an id: the next after the largest. */
 	assert_int_equal(sqlite3_exec(db,
 	                              "INSERT INTO events(source_id, line, role, kind)"
