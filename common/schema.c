@@ -137,9 +137,9 @@ static const char ddl_tables[] =
  * literals of up to 4095 characters). */
 static const char ddl_events[] =
     /* Events are stored in blocks (include/wsuslog/event_block.h): a
-     * compressed row of event_blocks per up to 4096 events of one source,
+     * compressed row of event_blocks per up to 1024 events of one source,
      * read as the virtual table `events` (common/events_vtab.c) with the
-     * columns below. chunk: event_id >> 12 of the block's events (the
+     * columns below. chunk: event_id >> 10 of the block's events (the
      * writer gives each block a chunk of its own); first/last_event: the
      * smallest and largest id in it. */
     "CREATE TABLE IF NOT EXISTS event_blocks("

@@ -4,8 +4,9 @@
  * failing-fleet logs (1.25 M rows per GB), whatever was in the row: SQLite's
  * per-row work, not the bytes (docs/ARCHITECTURE.md, "Where the serial time
  * is"). A block holds up to WL_BLOCK_EVENTS events of one source as one
- * zstd-compressed BLOB row of event_blocks, so the writer appends a few
- * hundred rows per GB and the events take a third of the space.
+ * zstd-compressed BLOB row of event_blocks, so the writer appends about
+ * 1,400 rows per GB of those logs instead of 1.25 M, and the index takes
+ * 40 % of the space.
  *
  * Readers see the blocks as the table `events` (a virtual table, module
  * "wl_events", common/events_vtab.c) with the columns schema 5 had, so
@@ -14,9 +15,10 @@
  * plain rows in event_notes, whose indexes serve the look-ups by fault,
  * parameter and client that `limits`, `incident` and the fault rules make.
  *
- * Ids: event ids come in chunks of WL_BLOCK_EVENTS (chunk = id >> 12): the
- * writer gives each block a chunk of its own, so finding an event by id
- * reads one block. Ids of a chunk the block did not fill are never used.
+ * Ids: event ids come in chunks of WL_BLOCK_EVENTS (chunk = id >>
+ * WL_BLOCK_SHIFT): the writer gives each block a chunk of its own, so
+ * finding an event by id reads one block. Ids of a chunk the block did not
+ * fill are never used.
  *
  * The encoding (zstd frame content): varint count * 2 + (1 if the ids
  * ascend), then each event as
@@ -33,6 +35,10 @@
 
 #include "wsuslog/status.h"
 
+/* 1024 events a block: a look-up by id decodes one block, and with 4096 a
+ * report that reads the edges of a time window took 1.98 s instead of
+ * 0.95-1.14 s (10.5 M events, the same code otherwise), for an index 4 %
+ * smaller. */
 #define WL_BLOCK_SHIFT 10
 #define WL_BLOCK_EVENTS (1 << WL_BLOCK_SHIFT)
 /* A block is sealed when its encoding passes this many bytes (even before
