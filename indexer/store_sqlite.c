@@ -456,9 +456,10 @@ static wl_status op_close(wl_store *s, bool ok, char *err, size_t errlen)
 				st = wl_sqlite_durable_finish(sq, build_indexes, err, errlen);
 		} else if (sq->in_txn) {
 			/* Commit what is whole: incomplete inputs stay flagged and are
-			 * removed by the next run. A failed commit rolls back, and so
-			 * does a transaction whose rows carry wrong event ids or
-			 * whose summaries were written in part. */
+			 * removed by the next run (their open blocks are written
+			 * first, so that removal finds every row naming their
+			 * events). A failed commit rolls back, and so does a
+			 * transaction whose summaries were written in part. */
 			char why[256];
 			if (sq->sums_broken || flush_blocks(sq, why, sizeof why) != WL_OK ||
 			    wl_sqlite_summary_flush(sq, why, sizeof why) != WL_OK ||
@@ -538,8 +539,8 @@ static wl_status take_lock(wl_sqlite *sq, const char *path, char *err, size_t er
 }
 
 /* What the index holds decides how this run writes: where ids continue,
- * whether indexes wait for the close, and
- * whether the maps can stand in for the name tables. */
+ * whether indexes wait for the close, and whether the maps can stand in for
+ * the name tables. */
 static wl_status read_state(wl_sqlite *sq, char *err, size_t errlen)
 {
 	int64_t v[2] = {0, 0};
