@@ -247,8 +247,9 @@ wl_status wl_block_decode(wl_block_dec *d, const void *data, size_t size, int64_
 	bool sorted = head & 1;
 	if (!sorted)
 		d->upto = INT64_MAX;
-	/* Each event takes at least 17 bytes of the encoding. */
-	if (r.bad || count > (uint64_t)(r.end - r.p) / 17 + 1) {
+	/* Each event takes at least 15 bytes of the encoding: 12 varints and 3
+	 * text lengths. */
+	if (r.bad || count > (uint64_t)(r.end - r.p) / 15) {
 		snprintf(err, errlen, "event block: bad event count at offset 0");
 		return WL_E_DB;
 	}

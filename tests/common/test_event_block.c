@@ -133,6 +133,35 @@ static void test_unsorted_decodes_all(void **state)
 	free(blob);
 }
 
+/* Events as small as the encoding allows (no time, no code, no ids, an
+ * empty line) read back: the count check allows for them. */
+static void test_smallest_events(void **state)
+{
+	(void)state;
+	wl_block_enc b = {0};
+	enum { M = 2000 };
+	for (int i = 0; i < M; i++) {
+		wl_bevent e = {.id = i + 1,
+		               .source = 1,
+		               .fault_code = {"", -1},
+		               .parameter = {"", -1},
+		               .prefix = {"", 0}};
+		assert_int_equal(wl_block_add(&b, &e), WL_OK);
+	}
+	const void *data;
+	size_t size;
+	assert_int_equal(wl_block_seal(&b, &data, &size), WL_OK);
+	wl_block_dec d = {0};
+	char err[200] = "";
+	if (wl_block_decode(&d, data, size, INT64_MAX, err, sizeof err) != WL_OK)
+		fail_msg("%s", err);
+	assert_int_equal(d.n, M);
+	assert_int_equal(d.rows[M - 1].id, M);
+	assert_int_equal(d.rows[M - 1].prefix.n, 0);
+	wl_block_dec_free(&d);
+	wl_block_enc_free(&b);
+}
+
 /* Cut, flipped or foreign bytes: an error with a reason, never a crash or
  * a read past the buffer (ASan runs this too). */
 static void test_damaged(void **state)
@@ -366,6 +395,7 @@ int main(void)
 	const struct CMUnitTest codec[] = {
 	    cmocka_unit_test(test_round_trip),
 	    cmocka_unit_test(test_unsorted_decodes_all),
+	    cmocka_unit_test(test_smallest_events),
 	    cmocka_unit_test(test_damaged),
 	};
 	const struct CMUnitTest vtab[] = {
