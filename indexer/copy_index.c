@@ -95,7 +95,7 @@ static wl_status status_of(const char *name)
 
 static wl_status send_one(copier *c, const wl_event *e)
 {
-	return c->s->ops->add_events(c->s, 0, e, 1, c->err, c->errlen);
+	return c->s->ops->add_events(c->s, 0, e, 1, NULL, c->err, c->errlen);
 }
 
 /* Events of the source, each with its other GUIDs (a merge walk of the two
@@ -199,7 +199,7 @@ static wl_status copy_sources(copier *c)
 		                     .host = text_or(q, 5, ""),
 		                     .fmt = fmt};
 		uint64_t events = 0;
-		if ((st = ops->begin_source(c->s, 0, &b, c->err, c->errlen)) != WL_OK ||
+		if ((st = ops->begin_source(c->s, 0, &b, NULL, c->err, c->errlen)) != WL_OK ||
 		    (st = copy_events(c, id, &events)) != WL_OK ||
 		    (st = copy_scans_config(c, id)) != WL_OK)
 			break;
@@ -216,7 +216,7 @@ static wl_status copy_sources(copier *c)
 		                   .first_ts = col_or(q, 9, WL_TS_NONE),
 		                   .last_ts = col_or(q, 10, WL_TS_NONE)};
 		wl_source_outcome out = {.duplicate = false, .replaced = 0};
-		if ((st = ops->end_source(c->s, 0, &e, &out, c->err, c->errlen)) != WL_OK)
+		if ((st = ops->end_source(c->s, 0, &e, NULL, &out, c->err, c->errlen)) != WL_OK)
 			break;
 		atomic_fetch_add(&c->stats->logs, 1);
 		atomic_fetch_add(&c->stats->events, events);

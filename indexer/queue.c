@@ -21,6 +21,8 @@ static void msg_free(wl_msg *m)
 {
 	if (!m)
 		return;
+	if (m->enc)
+		m->enc_free(m->enc);
 	free(m->arena);
 	free(m->ev);
 	free(m);

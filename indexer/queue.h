@@ -45,6 +45,12 @@ typedef struct wl_msg {
 	int64_t first_ts, last_ts;
 	/* PROBLEM: its strings in the arena */
 	wl_problem problem;
+
+	/* What the store's lane made of the message on the worker's thread
+	 * (store.h, encode), for the store's writer; kept and reused with the
+	 * message, freed by enc_free. NULL: not encoded. */
+	struct wl_store_enc *enc;
+	void (*enc_free)(struct wl_store_enc *enc);
 } wl_msg;
 
 /* Bounded FIFO between workers and the writer; also recycles messages. */

@@ -21,6 +21,15 @@ wl_status wl_store_problem(wl_store *s, const wl_problem *p, char *err, size_t e
 	return s->ops->problem(s, p, err, errlen);
 }
 
+wl_status wl_store_encode(wl_store *s, wl_msg *m, char *err, size_t errlen)
+{
+	if (!s->ops->encode)
+		return WL_OK;
+	if (m->type != WL_MSG_BEGIN && m->type != WL_MSG_EVENTS && m->type != WL_MSG_END)
+		return WL_OK;
+	return s->ops->encode(s, m->worker, m, err, errlen);
+}
+
 wl_status wl_store_apply(wl_store *s, const wl_msg *m, wl_stats *stats, char *err, size_t errlen)
 {
 	const wl_store_ops *ops = s->ops;
@@ -28,10 +37,10 @@ wl_status wl_store_apply(wl_store *s, const wl_msg *m, wl_stats *stats, char *er
 	case WL_MSG_BEGIN: {
 		wl_source_begin b = {
 		    .path = m->path, .member = m->member, .host = m->host, .fmt = m->fmt};
-		return ops->begin_source(s, m->worker, &b, err, errlen);
+		return ops->begin_source(s, m->worker, &b, m->enc, err, errlen);
 	}
 	case WL_MSG_EVENTS:
-		return ops->add_events(s, m->worker, m->ev, m->nev, err, errlen);
+		return ops->add_events(s, m->worker, m->ev, m->nev, m->enc, err, errlen);
 	case WL_MSG_END: {
 		wl_source_end e = {.path = m->path,
 		                   .member = m->member,
@@ -46,7 +55,7 @@ wl_status wl_store_apply(wl_store *s, const wl_msg *m, wl_stats *stats, char *er
 		                   .first_ts = m->first_ts,
 		                   .last_ts = m->last_ts};
 		wl_source_outcome out = {.duplicate = false, .replaced = 0};
-		wl_status st = ops->end_source(s, m->worker, &e, &out, err, errlen);
+		wl_status st = ops->end_source(s, m->worker, &e, m->enc, &out, err, errlen);
 		if (out.duplicate)
 			atomic_fetch_add(&stats->duplicates, 1);
 		atomic_fetch_add(&stats->replaced, out.replaced);

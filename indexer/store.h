@@ -37,6 +37,7 @@
 #include "wsuslog/status.h"
 
 struct wl_known;
+struct wl_store_enc; /* an engine's encoded message (queue.h) */
 
 /* An input starts. Strings borrowed for the call. */
 typedef struct wl_source_begin {
@@ -84,13 +85,22 @@ typedef struct wl_store_ops {
 	 * concurrently; problem may come from any thread; known, resumed and
 	 * close from the main thread while no worker runs. */
 	bool lane_callers;
-	wl_status (*begin_source)(wl_store *s, unsigned lane, const wl_source_begin *b, char *err,
-	                          size_t errlen);
+	/* NULL, or the lane's share of a store with one caller (the writer):
+	 * run by each worker on its own thread for each of its BEGIN, EVENTS
+	 * and END messages, in order, before the message is queued. It does
+	 * what needs no connection (ids, rows, compression) and leaves the
+	 * result in m->enc, which the writer's call for m then receives as
+	 * enc. A store with encode still takes enc = NULL (it then encodes
+	 * itself): tests call it so. */
+	wl_status (*encode)(wl_store *s, unsigned lane, struct wl_msg *m, char *err, size_t errlen);
+	wl_status (*begin_source)(wl_store *s, unsigned lane, const wl_source_begin *b,
+	                          const struct wl_store_enc *enc, char *err, size_t errlen);
 	/* ev[0..n) are borrowed for the call: a store keeps what it needs. */
-	wl_status (*add_events)(wl_store *s, unsigned lane, const wl_event *ev, size_t n, char *err,
-	                        size_t errlen);
+	wl_status (*add_events)(wl_store *s, unsigned lane, const wl_event *ev, size_t n,
+	                        const struct wl_store_enc *enc, char *err, size_t errlen);
 	wl_status (*end_source)(wl_store *s, unsigned lane, const wl_source_end *e,
-	                        wl_source_outcome *out, char *err, size_t errlen);
+	                        const struct wl_store_enc *enc, wl_source_outcome *out, char *err,
+	                        size_t errlen);
 	wl_status (*input_read)(wl_store *s, unsigned lane, const wl_input_read *in, char *err,
 	                        size_t errlen);
 	wl_status (*problem)(wl_store *s, const wl_problem *p, char *err, size_t errlen);
@@ -113,6 +123,9 @@ struct wl_store {
  * opened with lanes lanes: the one place that chooses. */
 wl_status wl_store_open(const wl_ingest_cfg *cfg, unsigned lanes, wl_stats *stats, wl_store **out,
                         char *err, size_t errlen);
+
+/* The store's encode for m, if it has one (on the worker's thread). */
+wl_status wl_store_encode(wl_store *s, struct wl_msg *m, char *err, size_t errlen);
 
 /* One queue message (indexer/queue.c) as store calls; counts what
  * end_source reports (duplicates, replaced) in stats. */

@@ -636,9 +636,10 @@ static wl_ch *ch_of(wl_store *s)
 	return (wl_ch *)s;
 }
 
-static wl_status op_begin(wl_store *s, unsigned lane_no, const wl_source_begin *b, char *err,
-                          size_t errlen)
+static wl_status op_begin(wl_store *s, unsigned lane_no, const wl_source_begin *b,
+                          const struct wl_store_enc *enc, char *err, size_t errlen)
 {
+	(void)enc; /* no encode: each lane calls this store itself */
 	(void)err;
 	(void)errlen;
 	lane *ln = &ch_of(s)->lanes[lane_no];
@@ -716,8 +717,9 @@ static wl_status put_config(lane *ln, const wl_event *e)
 }
 
 static wl_status op_add_events(wl_store *s, unsigned lane_no, const wl_event *ev, size_t n,
-                               char *err, size_t errlen)
+                               const struct wl_store_enc *enc, char *err, size_t errlen)
 {
+	(void)enc;
 	wl_ch *ch = ch_of(s);
 	lane *ln = &ch->lanes[lane_no];
 	for (size_t i = 0; i < n; i++) {
@@ -733,8 +735,10 @@ static wl_status op_add_events(wl_store *s, unsigned lane_no, const wl_event *ev
 }
 
 static wl_status op_end(wl_store *s, unsigned lane_no, const wl_source_end *e,
-                        wl_source_outcome *out, char *err, size_t errlen)
+                        const struct wl_store_enc *enc, wl_source_outcome *out, char *err,
+                        size_t errlen)
 {
+	(void)enc;
 	(void)err;
 	(void)errlen;
 	lane *ln = &ch_of(s)->lanes[lane_no];

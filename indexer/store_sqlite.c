@@ -20,8 +20,8 @@
 
 const char *const wl_sqlite_sql[SQ_COUNT_] = {
     [SQ_INS_SOURCE] = "INSERT INTO sources(source_key, path, member, format, role, host,"
-                      " indexed_at, first_event) VALUES('', ?1, ?2, ?3, ?4, ?5,"
-                      " strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), ?6)",
+                      " indexed_at, first_event, source_id) VALUES('', ?1, ?2, ?3, ?4, ?5,"
+                      " strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), ?6, ?7)",
     [SQ_END_SOURCE] = "UPDATE sources SET source_key = ?1, bytes = ?2, lines = ?3,"
                       " events = ?4, first_ts = ?5, last_ts = ?6,"
                       " host = CASE WHEN host = '' THEN ?7 ELSE host END, complete = 1,"
@@ -40,13 +40,6 @@ const char *const wl_sqlite_sql[SQ_COUNT_] = {
                       " max_installed_prerequisites, max_cached_updates)"
                       " VALUES(?1, ?2, ?3, ?4, ?5)",
     [SQ_DEL_CONFIG] = "DELETE FROM server_config WHERE source_id = ?1",
-    [SQ_SEL_HOST] = "SELECT host_id FROM hosts WHERE name = ?1",
-    [SQ_INS_HOST] = "INSERT INTO hosts(name) VALUES(?1)",
-    [SQ_SEL_COMP] = "SELECT component_id FROM components WHERE name = ?1",
-    [SQ_INS_COMP] = "INSERT INTO components(name) VALUES(?1)",
-    [SQ_SEL_GUID] = "SELECT guid_id FROM guids WHERE guid = ?1",
-    [SQ_INS_GUID] = "INSERT INTO guids(guid) VALUES(?1)",
-    [SQ_SEL_MSG] = "SELECT message_id, text FROM messages WHERE hash = ?1",
     [SQ_UPSERT_INPUT] = "INSERT INTO inputs(path, size, mtime, complete, indexed_at)"
                         " VALUES(?1, ?2, ?3, 1, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))"
                         " ON CONFLICT(path) DO UPDATE SET size = excluded.size,"
@@ -168,16 +161,17 @@ const char *const wl_sqlite_sql[SQ_COUNT_] = {
 
 /* Multi-row INSERTs (store_sqlite_rows.c binds them in this column order). */
 const wl_sqlite_table wl_sqlite_tables[SQ_T_COUNT_] = {
-    [SQ_T_EVENTS] = {"INSERT OR FAIL INTO event_notes(event_id, source_id, line, ts, role, kind,"
-                     " host_id, server_id, client_guid_id, component_id, hresult, fault_code,"
-                     " parameter, fault_guid_id, prefix, message_id) VALUES",
-                     "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", 16},
-    [SQ_T_MSG] = {"INSERT OR FAIL INTO messages(message_id, hash, text) VALUES", "(?,?,?)", 3},
+    [SQ_T_NOTES] = {"INSERT OR FAIL INTO event_notes(event_id, source_id, line, ts, role, kind,"
+                    " host_id, server_id, client_guid_id, component_id, hresult, fault_code,"
+                    " parameter, fault_guid_id, prefix) VALUES",
+                    "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", 15},
     [SQ_T_EG] = {"INSERT OR FAIL INTO event_guids(guid_id, event_id, what) VALUES", "(?,?,?)", 3},
-    [SQ_T_SCANS] =
-        {"INSERT OR FAIL INTO scans(source_id, line, ts, host_id, server_id, client_guid_id,"
-         " exit_code, round_trips, evaluated, deployed) VALUES",
-         "(?,?,?,?,?,?,?,?,?,?)", 10},
+    [SQ_T_SCANS] = {"INSERT OR FAIL INTO scans(scan_id, source_id, line, ts, host_id, server_id,"
+                    " client_guid_id, exit_code, round_trips, evaluated, deployed) VALUES",
+                    "(?,?,?,?,?,?,?,?,?,?,?)", 11},
+    [SQ_T_HOSTS] = {"INSERT OR FAIL INTO hosts(host_id, name) VALUES", "(?,?)", 2},
+    [SQ_T_COMPS] = {"INSERT OR FAIL INTO components(component_id, name) VALUES", "(?,?)", 2},
+    [SQ_T_GUIDS] = {"INSERT OR FAIL INTO guids(guid_id, guid) VALUES", "(?,?)", 2},
 };
 
 #define ERRORS_COLS(g)                                                                             \
@@ -216,13 +210,18 @@ static const char open_pragmas[] =
     "PRAGMA page_size = 16384; PRAGMA journal_mode = WAL; PRAGMA synchronous = OFF;"
     " PRAGMA cache_size = -32768; PRAGMA threads = 2; PRAGMA foreign_keys = OFF";
 
-static const char sql_next_ids[] = "SELECT (SELECT coalesce(max(chunk), 0) + 1 FROM event_blocks),"
-                                   " (SELECT coalesce(max(message_id), 0) + 1 FROM messages)";
+/* Where the ids the lanes give continue: past every source, chunk of
+ * event ids, scan and name the index holds. */
+static const char sql_next_ids[] = "SELECT (SELECT coalesce(max(source_id), 0) + 1 FROM sources),"
+                                   " (SELECT coalesce(max(chunk), 0) + 1 FROM event_blocks),"
+                                   " (SELECT (coalesce(max(scan_id), 0) >> 10) + 1 FROM scans),"
+                                   " (SELECT coalesce(max(host_id), 0) + 1 FROM hosts),"
+                                   " (SELECT coalesce(max(component_id), 0) + 1 FROM components),"
+                                   " (SELECT coalesce(max(guid_id), 0) + 1 FROM guids)";
 static const char sql_fresh[] = "SELECT NOT EXISTS (SELECT 1 FROM event_blocks)";
-static const char sql_names_empty[] =
-    "SELECT NOT EXISTS (SELECT 1 FROM hosts) AND NOT EXISTS"
-    " (SELECT 1 FROM components) AND NOT EXISTS (SELECT 1 FROM guids)"
-    " AND NOT EXISTS (SELECT 1 FROM messages)";
+static const char sql_names_empty[] = "SELECT NOT EXISTS (SELECT 1 FROM hosts) AND NOT EXISTS"
+                                      " (SELECT 1 FROM components) AND NOT EXISTS"
+                                      " (SELECT 1 FROM guids)";
 
 /* ---- errors and statements ---- */
 
@@ -294,36 +293,31 @@ static wl_status begin(wl_sqlite *sq, char *err, size_t errlen)
 	return st;
 }
 
+/* The names the lanes gave go in before anything is committed: a
+ * committed row never names a missing id. Once committed, the maps may be
+ * emptied (the look-ups find what they forget). */
 static wl_status commit(wl_sqlite *sq, char *err, size_t errlen)
 {
 	if (!sq->in_txn)
 		return WL_OK;
-	wl_status st = wl_sqlite_summary_flush(sq, err, errlen);
+	wl_status st = wl_sqlite_write_names(sq, err, errlen);
+	if (st == WL_OK)
+		st = wl_sqlite_summary_flush(sq, err, errlen);
 	if (st != WL_OK)
 		return st;
 	sq->in_txn = false;
-	return wl_sqlite_exec(sq, "COMMIT", err, errlen);
-}
-
-/* Every lane's open block, before a commit: the event_guids and
- * event_notes rows committed name only events whose block is committed
- * too, so deleting a source's events (which finds them through its
- * blocks) deletes every row that names them. */
-static wl_status flush_blocks(wl_sqlite *sq, char *err, size_t errlen)
-{
-	wl_status st = WL_OK;
-	for (unsigned i = 0; i < sq->lanes && st == WL_OK; i++)
-		st = wl_sqlite_flush_block(sq, i, err, errlen);
+	if ((st = wl_sqlite_exec(sq, "COMMIT", err, errlen)) == WL_OK)
+		wl_names_trim(&sq->names);
 	return st;
 }
 
-/* Every op runs in a transaction. Buffered rows go out before anything
- * but more events: sources are read, deleted and completed by SQL. */
-static wl_status enter(wl_sqlite *sq, bool flush, char *err, size_t errlen)
+/* Every op runs in a transaction. The names given so far go in before SQL
+ * that reads the index (a source's completion, its deletion). */
+static wl_status enter(wl_sqlite *sq, bool names, char *err, size_t errlen)
 {
 	wl_status st = begin(sq, err, errlen);
-	if (st == WL_OK && flush)
-		st = wl_sqlite_flush_rows(sq, err, errlen);
+	if (st == WL_OK && names)
+		st = wl_sqlite_write_names(sq, err, errlen);
 	return st;
 }
 
@@ -333,9 +327,6 @@ static wl_status leave(wl_sqlite *sq, wl_status st, char *err, size_t errlen)
 	if (st != WL_OK)
 		return st;
 	if (sq->txn_rows >= WL_TXN_ROWS || elapsed(&sq->txn_start) >= 2.0) {
-		if ((st = wl_sqlite_flush_rows(sq, err, errlen)) != WL_OK ||
-		    (st = flush_blocks(sq, err, errlen)) != WL_OK)
-			return st;
 		if ((st = commit(sq, err, errlen)) == WL_OK)
 			wl_sqlite_writeback_start(sq);
 	}
@@ -349,37 +340,98 @@ static wl_sqlite *sqlite_of(wl_store *s)
 	return (wl_sqlite *)s;
 }
 
-static wl_status op_begin_source(wl_store *s, unsigned lane, const wl_source_begin *b, char *err,
-                                 size_t errlen)
+/* The lane's half of an op, for a caller that did not encode (tests): into
+ * the store's scratch rows. */
+static wl_sqlite_enc *scratch(wl_sqlite *sq)
+{
+	wl_sqlite_enc_reset(&sq->scratch);
+	return &sq->scratch;
+}
+
+static wl_status op_begin_source(wl_store *s, unsigned lane, const wl_source_begin *b,
+                                 const wl_sqlite_enc *enc, char *err, size_t errlen)
 {
 	wl_sqlite *sq = sqlite_of(s);
-	wl_status st = enter(sq, true, err, errlen);
+	wl_status st = WL_OK;
+	if (!enc) {
+		wl_sqlite_enc *e = scratch(sq);
+		st = wl_sqlite_lane_begin(sq, lane, e);
+		enc = e;
+	}
 	if (st == WL_OK)
-		st = wl_sqlite_source_begin(sq, lane, b, err, errlen);
+		st = enter(sq, false, err, errlen);
+	if (st == WL_OK)
+		st = wl_sqlite_source_begin(sq, lane, b, enc, err, errlen);
 	return leave(sq, st, err, errlen);
 }
 
-static wl_status op_add_events(wl_store *s, unsigned lane, const wl_event *ev, size_t n, char *err,
-                               size_t errlen)
+static wl_status op_add_events(wl_store *s, unsigned lane, const wl_event *ev, size_t n,
+                               const wl_sqlite_enc *enc, char *err, size_t errlen)
 {
 	wl_sqlite *sq = sqlite_of(s);
 	assert(lane < sq->lanes);
 	/* Workers send events only between an input's BEGIN and END. */
 	assert(sq->open_source[lane] != 0);
-	wl_status st = enter(sq, false, err, errlen);
-	for (size_t i = 0; i < n && st == WL_OK; i++)
-		st = wl_sqlite_add_event(sq, lane, &ev[i], err, errlen);
+	wl_status st = WL_OK;
+	if (!enc) {
+		wl_sqlite_enc *e = scratch(sq);
+		st = wl_sqlite_lane_events(sq, lane, ev, n, e, err, errlen);
+		enc = e;
+	}
+	if (st == WL_OK)
+		st = enter(sq, false, err, errlen);
+	if (st == WL_OK)
+		st = wl_sqlite_write_enc(sq, enc, err, errlen);
 	return leave(sq, st, err, errlen);
 }
 
 static wl_status op_end_source(wl_store *s, unsigned lane, const wl_source_end *e,
-                               wl_source_outcome *out, char *err, size_t errlen)
+                               const wl_sqlite_enc *enc, wl_source_outcome *out, char *err,
+                               size_t errlen)
 {
 	wl_sqlite *sq = sqlite_of(s);
-	wl_status st = enter(sq, true, err, errlen);
+	wl_status st = WL_OK;
+	if (!enc) {
+		wl_sqlite_enc *x = scratch(sq);
+		st = wl_sqlite_lane_end(sq, lane, x, err, errlen);
+		enc = x;
+	}
+	/* Its last block and rows, then what reads them back. */
 	if (st == WL_OK)
-		st = wl_sqlite_source_end(sq, lane, e, out, err, errlen);
+		st = enter(sq, true, err, errlen);
+	if (st == WL_OK)
+		st = wl_sqlite_write_enc(sq, enc, err, errlen);
+	if (st == WL_OK)
+		st = wl_sqlite_source_end(sq, lane, e, enc, out, err, errlen);
 	return leave(sq, st, err, errlen);
+}
+
+/* The lane's half of a worker's message, on the worker's thread. */
+static void enc_free(wl_sqlite_enc *enc)
+{
+	wl_sqlite_enc_free(enc);
+	free(enc);
+}
+
+static wl_status op_encode(wl_store *s, unsigned lane, wl_msg *m, char *err, size_t errlen)
+{
+	wl_sqlite *sq = sqlite_of(s);
+	if (!m->enc) {
+		if (!(m->enc = calloc(1, sizeof *m->enc)))
+			return WL_E_NOMEM;
+		m->enc_free = enc_free;
+	}
+	wl_sqlite_enc_reset(m->enc);
+	switch (m->type) {
+	case WL_MSG_BEGIN:
+		return wl_sqlite_lane_begin(sq, lane, m->enc);
+	case WL_MSG_EVENTS:
+		return wl_sqlite_lane_events(sq, lane, m->ev, m->nev, m->enc, err, errlen);
+	case WL_MSG_END:
+		return wl_sqlite_lane_end(sq, lane, m->enc, err, errlen);
+	default:
+		return WL_OK;
+	}
 }
 
 static wl_status op_input_read(wl_store *s, unsigned lane, const wl_input_read *in, char *err,
@@ -449,21 +501,17 @@ static wl_status op_close(wl_store *s, bool ok, char *err, size_t errlen)
 	wl_status st = WL_OK;
 	if (sq->db) {
 		if (ok) {
-			st = wl_sqlite_flush_rows(sq, err, errlen);
-			if (st == WL_OK)
-				st = commit(sq, err, errlen);
+			st = commit(sq, err, errlen);
 			if (st == WL_OK)
 				st = wl_sqlite_durable_finish(sq, build_indexes, err, errlen);
 		} else if (sq->in_txn) {
 			/* Commit what is whole: incomplete inputs stay flagged and are
-			 * removed by the next run (their open blocks are written
-			 * first, so that removal finds every row naming their
-			 * events). A failed commit rolls back, and so does a
-			 * transaction whose summaries were written in part. */
+			 * removed by the next run (the blocks of their events that
+			 * are written carry every row naming those events). A
+			 * failed commit rolls back, and so does a transaction whose
+			 * summaries were written in part. */
 			char why[256];
-			if (sq->sums_broken || flush_blocks(sq, why, sizeof why) != WL_OK ||
-			    wl_sqlite_summary_flush(sq, why, sizeof why) != WL_OK ||
-			    sqlite3_exec(sq->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+			if (sq->sums_broken || commit(sq, why, sizeof why) != WL_OK)
 				sqlite3_exec(sq->db, "ROLLBACK", NULL, NULL, NULL);
 		}
 		for (int i = 0; i < SQ_COUNT_; i++)
@@ -475,24 +523,22 @@ static wl_status op_close(wl_store *s, bool ok, char *err, size_t errlen)
 		 * and a WAL left behind is read (and emptied) by the next open. */
 		if (ok)
 			sqlite3_exec(sq->db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL);
+		/* The look-ups' connection first: while the writer's is open,
+		 * SQLite keeps the descriptor it closes (its locks are the
+		 * process's), and nothing closes one after db_fd is gone. */
+		wl_names_free(&sq->names);
 		sqlite3_close(sq->db);
 	}
 	if (sq->lock_fd >= 0)
 		close(sq->lock_fd);
 	wl_sqlite_durable_close(sq);
 	wl_known_free(&sq->known);
-	wl_idmap_free(&sq->hosts);
-	wl_idmap_free(&sq->comps);
-	wl_idmap_free(&sq->guids);
-	wl_idmap_free(&sq->msgs);
+	wl_names_free(&sq->names);
+	pthread_mutex_destroy(&sq->names.mu);
 	wl_sqlite_summary_free(sq);
+	wl_sqlite_lane_free(sq);
+	wl_sqlite_enc_free(&sq->scratch);
 	free(sq->open_source);
-	if (sq->blk)
-		for (unsigned i = 0; i < sq->lanes; i++)
-			wl_block_enc_free(&sq->blk[i]);
-	free(sq->blk);
-	free(sq->next_id);
-	free(sq->last_id);
 	free(sq->path);
 	free(sq);
 	return st;
@@ -501,6 +547,7 @@ static wl_status op_close(wl_store *s, bool ok, char *err, size_t errlen)
 static const wl_store_ops sqlite_ops = {
     .engine = "sqlite",
     .lane_callers = false,
+    .encode = op_encode,
     .begin_source = op_begin_source,
     .add_events = op_add_events,
     .end_source = op_end_source,
@@ -543,14 +590,18 @@ static wl_status take_lock(wl_sqlite *sq, const char *path, char *err, size_t er
  * the name tables. */
 static wl_status read_state(wl_sqlite *sq, char *err, size_t errlen)
 {
-	int64_t v[2] = {0, 0};
-	wl_status st = query_row(sq, sql_next_ids, v, 2, err, errlen);
+	int64_t v[6] = {0};
+	wl_status st = query_row(sq, sql_next_ids, v, 6, err, errlen);
 	if (st != WL_OK)
 		return st;
-	/* Chunks of blocks a killed run left are not given again: ids stay
+	/* Ids of what a killed run left are not given again: ids stay
 	 * unique among what may still be read. */
-	sq->next_chunk = v[0];
-	sq->next_message_id = v[1];
+	atomic_init(&sq->next_source, v[0]);
+	atomic_init(&sq->next_chunk, v[1]);
+	atomic_init(&sq->next_scan_chunk, v[2]);
+	sq->names.next[SQ_HOSTS] = v[3];
+	sq->names.next[SQ_COMPONENTS] = v[4];
+	sq->names.next[SQ_GUIDS] = v[5];
 	if ((st = begin(sq, err, errlen)) != WL_OK ||
 	    (st = wl_sqlite_remove_incomplete(sq, err, errlen)) != WL_OK ||
 	    (st = commit(sq, err, errlen)) != WL_OK)
@@ -560,7 +611,7 @@ static wl_status read_state(wl_sqlite *sq, char *err, size_t errlen)
 	sq->fresh = v[0] != 0;
 	if ((st = query_row(sq, sql_names_empty, v, 1, err, errlen)) != WL_OK)
 		return st;
-	sq->maps_complete = v[0] != 0;
+	sq->names.complete = v[0] != 0;
 	return WL_OK;
 }
 
@@ -577,32 +628,31 @@ wl_status wl_store_sqlite_open(wl_store **out, const char *path, unsigned lanes,
 	sq->db_fd = -1;
 	wl_store_sqlite_set_map_max(&sq->base, WL_MAP_ENTRIES_MAX);
 	sq->lanes = lanes;
+	pthread_mutex_init(&sq->names.mu, NULL);
+	wl_sqlite_summary_alloc(sq);
 	sq->open_source = calloc(lanes, sizeof *sq->open_source);
-	sq->blk = calloc(lanes, sizeof *sq->blk);
-	sq->next_id = calloc(lanes, sizeof *sq->next_id);
-	sq->last_id = calloc(lanes, sizeof *sq->last_id);
-	if (!sq->open_source || !sq->blk || !sq->next_id || !sq->last_id ||
-	    wl_sqlite_summary_alloc(sq) != WL_OK) {
+	if (!sq->open_source || wl_sqlite_lane_open(sq) != WL_OK) {
 		st = WL_E_NOMEM;
 		goto fail;
 	}
 	/* Keys an open source's summaries may hold in memory (all maps of a
 	 * lane: 64 Ki keys, a few MiB); WSUSLOG_SUM_KEYS lowers it to test the
 	 * SQL fallback. */
-	sq->sum_keys_max = 1u << 16;
+	sq->sum.keys_max = 1u << 16;
 	const char *keys = getenv("WSUSLOG_SUM_KEYS");
 	if (keys && *keys)
-		sq->sum_keys_max = (size_t)strtoull(keys, NULL, 10);
-	sq->sum_dense = WL_SUM_DENSE_DAY;
+		sq->sum.keys_max = (size_t)strtoull(keys, NULL, 10);
+	sq->sum.dense = WL_SUM_DENSE_DAY;
 	const char *dense = getenv("WSUSLOG_SUM_DENSE");
 	if (dense && *dense)
-		sq->sum_dense = (int64_t)strtoll(dense, NULL, 10);
+		sq->sum.dense = (int64_t)strtoll(dense, NULL, 10);
 	if ((st = take_lock(sq, path, err, errlen)) != WL_OK)
 		goto fail;
 	if (!(sq->path = strdup(path))) {
 		st = WL_E_NOMEM;
 		goto fail;
 	}
+	sq->names.path = sq->path;
 	/* NOMUTEX: only one thread ever uses the connection. */
 	if (sqlite3_open_v2(path, &sq->db,
 	                    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
@@ -647,8 +697,6 @@ wl_status wl_store_sqlite_open(wl_store **out, const char *path, unsigned lanes,
 	 * close (PERFORMANCE.md: ~10x faster than random inserts). */
 	if (sq->fresh && (st = wl_schema_drop_indexes(sq->db, err, errlen)) != WL_OK)
 		goto fail;
-	if (!sq->maps_complete && (st = wl_schema_lookup_indexes(sq->db, err, errlen)) != WL_OK)
-		goto fail;
 	*out = &sq->base;
 	return WL_OK;
 fail:
@@ -661,12 +709,16 @@ void wl_store_sqlite_set_map_max(wl_store *s, size_t max)
 	wl_sqlite *sq = sqlite_of(s);
 	assert(s->ops == &sqlite_ops);
 	max = max > 0 ? max : 1;
-	sq->hosts.max = sq->comps.max = sq->guids.max = sq->msgs.max = max;
+	for (int t = 0; t < SQ_NAMES_; t++)
+		sq->names.map[t].max = max;
 }
 
 size_t wl_store_sqlite_map_entries(const wl_store *s)
 {
 	const wl_sqlite *sq = (const wl_sqlite *)s;
 	assert(s->ops == &sqlite_ops);
-	return sq->hosts.used + sq->comps.used + sq->guids.used + sq->msgs.used;
+	size_t n = 0;
+	for (int t = 0; t < SQ_NAMES_; t++)
+		n += sq->names.map[t].used;
+	return n;
 }

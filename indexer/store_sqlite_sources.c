@@ -80,8 +80,8 @@ static wl_status delete_all(wl_sqlite *sq, const copies *c, unsigned *count, cha
 	return WL_OK;
 }
 
-wl_status wl_sqlite_source_begin(wl_sqlite *sq, unsigned lane, const wl_source_begin *b, char *err,
-                                 size_t errlen)
+wl_status wl_sqlite_source_begin(wl_sqlite *sq, unsigned lane, const wl_source_begin *b,
+                                 const wl_sqlite_enc *enc, char *err, size_t errlen)
 {
 	assert(lane < sq->lanes && sq->open_source[lane] == 0);
 	sqlite3_stmt *s = sq->st[SQ_INS_SOURCE];
@@ -94,18 +94,13 @@ wl_status wl_sqlite_source_begin(wl_sqlite *sq, unsigned lane, const wl_source_b
 	                                   : WL_ROLE_CLIENT),
 	                  -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 5, b->host, -1, SQLITE_STATIC);
-	/* Its events will have ids from the chunks given from here on (the
-	 * lane takes a fresh one at its first event: a block holds one
-	 * source). */
-	int64_t first = sq->next_chunk << WL_BLOCK_SHIFT;
-	sq->next_id[lane] = 0;
-	sq->last_id[lane] = first - 1;
-	sqlite3_bind_int64(s, 6, first);
+	/* The lane gave its id, and the first its events may have. */
+	sqlite3_bind_int64(s, 6, enc->first_event);
+	sqlite3_bind_int64(s, 7, enc->source);
 	wl_status st = wl_sqlite_run(sq, SQ_INS_SOURCE, err, errlen);
 	if (st != WL_OK)
 		return st;
-	sq->open_source[lane] = sqlite3_last_insert_rowid(sq->db);
-	wl_sqlite_summary_reset(sq, lane);
+	sq->open_source[lane] = enc->source;
 	sq->txn_rows++;
 	return WL_OK;
 }
@@ -191,20 +186,19 @@ static wl_status supersede(wl_sqlite *sq, int64_t id, const wl_source_end *e, co
 }
 
 wl_status wl_sqlite_source_end(wl_sqlite *sq, unsigned lane, const wl_source_end *e,
-                               wl_source_outcome *out, char *err, size_t errlen)
+                               const wl_sqlite_enc *enc, wl_source_outcome *out, char *err,
+                               size_t errlen)
 {
 	assert(lane < sq->lanes);
 	int64_t id = sq->open_source[lane];
 	/* Workers send END only for an input they sent BEGIN for. */
-	assert(id != 0);
+	assert(id != 0 && id == enc->source);
 	sq->open_source[lane] = 0;
 	*out = (wl_source_outcome){.duplicate = false, .replaced = 0};
 	bool dup = false;
-	/* What follows reads the source's events back, or deletes them. */
-	int64_t last = sq->last_id[lane];
-	wl_status st = wl_sqlite_flush_block(sq, lane, err, errlen);
-	if (st == WL_OK)
-		st = is_duplicate(sq, id, e, &dup, err, errlen);
+	/* Its last rows are written (the caller): what follows reads them
+	 * back, or deletes them. */
+	wl_status st = is_duplicate(sq, id, e, &dup, err, errlen);
 	if (st != WL_OK)
 		return st;
 	if (dup) {
@@ -212,8 +206,8 @@ wl_status wl_sqlite_source_end(wl_sqlite *sq, unsigned lane, const wl_source_end
 		out->duplicate = true;
 		return delete_source(sq, id, err, errlen);
 	}
-	if ((st = complete(sq, id, last, e, err, errlen)) != WL_OK ||
-	    (st = wl_sqlite_summary_add(sq, lane, id, err, errlen)) != WL_OK)
+	if ((st = complete(sq, id, enc->last_event, e, err, errlen)) != WL_OK ||
+	    (st = wl_sqlite_summary_add(sq, enc->acc, id, err, errlen)) != WL_OK)
 		return st;
 	copies found = {NULL, 0, 0};
 	if (e->fmt != WL_FMT_WEBCONFIG)

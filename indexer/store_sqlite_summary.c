@@ -14,13 +14,15 @@
  * (WL_SQL_FAULT_RULES, the query's own definition) from the events of
  * complete sources, after the source is added or its rows are gone.
  *
- * A completing source's rows are grouped in C as they arrive (wl_sumacc, one
- * per lane), so its completion writes a few rows per day instead of reading
- * its events back: that read-back cost the ingest 1.4 CPU-s per GB of
- * logs. Only the hourly maps are kept per row; the daily ones are rolled up
- * from them at the completion. A source with more distinct keys than
- * sq->sum_keys_max (bounded memory) is grouped by SQL at its completion
- * instead, as is a complete source that is deleted (it is read once, to
+ * A completing source's rows are grouped in C as they arrive (wl_sumacc,
+ * by its lane on the worker's thread, store_sqlite_lane.c), so its
+ * completion writes a few rows per day instead of reading its events back:
+ * that read-back cost the ingest 1.4 CPU-s per GB of logs. Only the hourly
+ * maps are kept per row; the daily ones are rolled up from them at the
+ * source's end (wl_sumacc_finish, on the lane too). A source with more
+ * distinct keys than keys_max (bounded memory) is grouped by SQL at its
+ * completion instead, as is a complete source that is deleted (it is read
+ * once, to
  * subtract it). */
 #include <stdlib.h>
 #include <string.h>
@@ -80,56 +82,46 @@ static const unsigned map_shape[SUM_MAPS_][2] = {
     [SUM_FAULTS] = {1, 0},
 };
 
-wl_status wl_sqlite_summary_alloc(wl_sqlite *sq)
+void wl_sqlite_summary_alloc(wl_sqlite *sq)
 {
-	sq->acc = calloc(sq->lanes, sizeof *sq->acc);
-	if (!sq->acc)
-		return WL_E_NOMEM;
 	sq->hours.nk = map_shape[SUM_HOURS][0];
 	sq->hours.nv = map_shape[SUM_HOURS][1];
-	for (unsigned l = 0; l < sq->lanes; l++)
-		for (int t = 0; t < SUM_MAPS_; t++) {
-			sq->acc[l].m[t].nk = map_shape[t][0];
-			sq->acc[l].m[t].nv = map_shape[t][1];
-		}
-	return WL_OK;
 }
 
-void wl_sqlite_summary_reset(wl_sqlite *sq, unsigned lane)
+wl_sumacc *wl_sumacc_new(void)
 {
-	wl_sumacc *a = &sq->acc[lane];
-	for (int t = 0; t < SUM_MAPS_; t++) {
-		/* Keep the slots of a source of usual size for the next one
-		 * (emptying is free: i64map.h). */
-		if (a->m[t].cap > 4096)
-			wl_i64map_free(&a->m[t]);
-		else
-			wl_i64map_empty(&a->m[t]);
-	}
-	a->overflow = false;
+	wl_sumacc *a = calloc(1, sizeof *a);
+	if (a)
+		for (int t = 0; t < SUM_MAPS_; t++) {
+			a->m[t].nk = map_shape[t][0];
+			a->m[t].nv = map_shape[t][1];
+		}
+	return a;
+}
+
+void wl_sumacc_free(wl_sumacc *a)
+{
+	if (!a)
+		return;
+	for (int t = 0; t < SUM_MAPS_; t++)
+		wl_i64map_free(&a->m[t]);
+	free(a);
 }
 
 void wl_sqlite_summary_free(wl_sqlite *sq)
 {
 	wl_i64map_free(&sq->hours);
-	if (!sq->acc)
-		return;
-	for (unsigned l = 0; l < sq->lanes; l++)
-		for (int t = 0; t < SUM_MAPS_; t++)
-			wl_i64map_free(&sq->acc[l].m[t]);
-	free(sq->acc);
-	sq->acc = NULL;
 }
 
 /* Too many keys: drop the maps, SQL groups the source at its completion. */
-static bool full(wl_sqlite *sq, wl_sumacc *a)
+static bool full(wl_sumacc *a, const wl_sumcfg *c)
 {
 	if (a->overflow)
 		return true;
 	size_t used = 0;
 	for (int t = 0; t < SUM_MAPS_; t++)
 		used += a->m[t].used;
-	if (used < sq->sum_keys_max)
+	if (used < c->keys_max)
 		return false;
 	for (int t = 0; t < SUM_MAPS_; t++)
 		wl_i64map_free(&a->m[t]);
@@ -170,10 +162,9 @@ enum { A_EVENTS, A_SCANS, A_T0, A_T1, A_SCAN_T1, A_OK_T1, A_EVAL, A_DEPL, A_RT }
 #define HOUR_US INT64_C(3600000000)
 #define HOURS_PER_DAY 24
 
-wl_status wl_sqlite_summary_event(wl_sqlite *sq, unsigned lane, const wl_evrow *r)
+wl_status wl_sumacc_event(wl_sumacc *a, const wl_sumcfg *c, const wl_evrow *r)
 {
-	wl_sumacc *a = &sq->acc[lane];
-	if (full(sq, a))
+	if (full(a, c))
 		return WL_OK;
 	int64_t ts = r->has_ts ? r->ts : WL_I64_NULL;
 	int64_t hour = r->has_ts ? floor_div(r->ts, HOUR_US) : WL_I64_NULL;
@@ -212,10 +203,9 @@ wl_status wl_sqlite_summary_event(wl_sqlite *sq, unsigned lane, const wl_evrow *
 	return WL_OK;
 }
 
-wl_status wl_sqlite_summary_scan(wl_sqlite *sq, unsigned lane, const wl_scanrow *r)
+wl_status wl_sumacc_scan(wl_sumacc *a, const wl_sumcfg *c, const wl_scanrow *r)
 {
-	wl_sumacc *a = &sq->acc[lane];
-	if (full(sq, a))
+	if (full(a, c))
 		return WL_OK;
 	int64_t ts = r->has_ts ? r->ts : WL_I64_NULL;
 	int64_t who[5] = {r->has_ts ? floor_div(r->ts, HOUR_US) : WL_I64_NULL, 0,
@@ -236,25 +226,10 @@ wl_status wl_sqlite_summary_scan(wl_sqlite *sq, unsigned lane, const wl_scanrow 
 	take_max(&v[A_EVAL], r->v[1] >= 0 ? r->v[1] : WL_I64_NULL);
 	take_max(&v[A_DEPL], r->v[2] >= 0 ? r->v[2] : WL_I64_NULL);
 	take_max(&v[A_RT], r->v[0] >= 0 ? r->v[0] : WL_I64_NULL);
-	return WL_OK;
-}
-
-wl_status wl_sqlite_summary_scan_id(wl_sqlite *sq, const wl_scanrow *r, int64_t scan_id)
-{
-	for (unsigned lane = 0; lane < sq->lanes; lane++) {
-		if (sq->open_source[lane] != r->source)
-			continue;
-		wl_sumacc *a = &sq->acc[lane];
-		if (full(sq, a))
-			return WL_OK;
-		int64_t hour = r->has_ts ? floor_div(r->ts, HOUR_US) : WL_I64_NULL;
-		int64_t *v = wl_i64map_at(&a->m[SUM_SPANS], &hour, NULL);
-		if (!v)
-			return WL_E_NOMEM;
-		take_min(&v[2], scan_id);
-		take_max(&v[3], scan_id);
-		return WL_OK;
-	}
+	if (!(v = wl_i64map_at(&a->m[SUM_SPANS], &who[0], NULL)))
+		return WL_E_NOMEM;
+	take_min(&v[2], r->id);
+	take_max(&v[3], r->id);
 	return WL_OK;
 }
 
@@ -301,7 +276,7 @@ static bool kept(const wl_sqlite *sq, int t, const int64_t *key, const wl_i64map
 	if (t != SUM_ERRORS_H && t != SUM_ACTIVITY_H)
 		return true;
 	return key[0] != WL_I64_NULL &&
-	       day_rows(days, floor_div(key[0], HOURS_PER_DAY)) >= sq->sum_dense;
+	       day_rows(days, floor_div(key[0], HOURS_PER_DAY)) >= sq->sum.dense;
 }
 
 /* A slot to write, with its map's key length, for sorting by key. */
@@ -399,7 +374,7 @@ static wl_status add_by_sql(wl_sqlite *sq, int64_t id, char *err, size_t errlen)
 	for (size_t i = 0; i < sizeof order / sizeof *order && st == WL_OK; i++) {
 		/* ?2 of the hourly statements: the rows of a dense day. */
 		if (sqlite3_bind_parameter_count(sq->st[order[i]]) >= 2)
-			sqlite3_bind_int64(sq->st[order[i]], 2, sq->sum_dense);
+			sqlite3_bind_int64(sq->st[order[i]], 2, sq->sum.dense);
 		st = run_for(sq, order[i], id, err, errlen);
 	}
 	return st;
@@ -434,7 +409,7 @@ static wl_status pend_hours(wl_sqlite *sq, const wl_i64map *m, char *err, size_t
 			return WL_E_NOMEM;
 		add_count(n, key[m->nk]);
 	}
-	return sq->hours.used > sq->sum_keys_max ? wl_sqlite_summary_flush(sq, err, errlen) : WL_OK;
+	return sq->hours.used > sq->sum.keys_max ? wl_sqlite_summary_flush(sq, err, errlen) : WL_OK;
 }
 
 /* A coarser map d from map h: the daily from the hourly (the same keys
@@ -478,7 +453,7 @@ static wl_status roll_up(const wl_i64map *h, wl_i64map *d, wl_i64map *days, bool
  * sparse day merged into one span of 24 hours (the query reads such a day
  * raw when a bound cuts it). Rows without a time get none: a window never
  * reads them. */
-static wl_status spans_out(const wl_sqlite *sq, wl_sumacc *a)
+static wl_status spans_out(wl_sumacc *a, const wl_sumcfg *c)
 {
 	const wl_i64map *h = &a->m[SUM_SPANS];
 	size_t i = 0;
@@ -486,7 +461,7 @@ static wl_status spans_out(const wl_sqlite *sq, wl_sumacc *a)
 		if (hour[0] == WL_I64_NULL)
 			continue;
 		int64_t day = floor_div(hour[0], HOURS_PER_DAY);
-		bool dense = day_rows(&a->m[SUM_DAY_ROWS], day) >= sq->sum_dense;
+		bool dense = day_rows(&a->m[SUM_DAY_ROWS], day) >= c->dense;
 		int64_t key[2] = {dense ? hour[0] : day * HOURS_PER_DAY, dense ? 1 : HOURS_PER_DAY};
 		int64_t *v = wl_i64map_at(&a->m[SUM_SPANS_OUT], key, NULL);
 		if (!v)
@@ -500,31 +475,36 @@ static wl_status spans_out(const wl_sqlite *sq, wl_sumacc *a)
 	return WL_OK;
 }
 
-wl_status wl_sqlite_summary_add(wl_sqlite *sq, unsigned lane, int64_t id, char *err, size_t errlen)
+wl_status wl_sumacc_finish(wl_sumacc *a, const wl_sumcfg *c)
 {
-	wl_sumacc *a = &sq->acc[lane];
-	wl_status st = WL_OK;
-	if (a->overflow) {
-		st = add_by_sql(sq, id, err, errlen);
-	} else if ((st = roll_up(&a->m[SUM_ERRORS_H], &a->m[SUM_ERRORS], NULL, false)) != WL_OK ||
-	           (st = roll_up(&a->m[SUM_ACTIVITY_H], &a->m[SUM_ACTIVITY], &a->m[SUM_DAY_ROWS],
-	                         true)) != WL_OK ||
-	           (st = roll_up(&a->m[SUM_ERRORS], &a->m[SUM_ERRORS_T], NULL, false)) != WL_OK ||
-	           (st = roll_up(&a->m[SUM_ACTIVITY], &a->m[SUM_ACTIVITY_T], NULL, true)) !=
-	               WL_OK ||
-	           (st = spans_out(sq, a)) != WL_OK) {
-		sq->sums_broken = true;
-		wl_sqlite_summary_reset(sq, lane);
+	if (a->overflow)
+		return WL_OK;
+	wl_status st;
+	if ((st = roll_up(&a->m[SUM_ERRORS_H], &a->m[SUM_ERRORS], NULL, false)) != WL_OK ||
+	    (st = roll_up(&a->m[SUM_ACTIVITY_H], &a->m[SUM_ACTIVITY], &a->m[SUM_DAY_ROWS], true)) !=
+	        WL_OK ||
+	    (st = roll_up(&a->m[SUM_ERRORS], &a->m[SUM_ERRORS_T], NULL, false)) != WL_OK ||
+	    (st = roll_up(&a->m[SUM_ACTIVITY], &a->m[SUM_ACTIVITY_T], NULL, true)) != WL_OK)
 		return st;
+	return spans_out(a, c);
+}
+
+wl_status wl_sqlite_summary_add(wl_sqlite *sq, const wl_sumacc *a, int64_t id, char *err,
+                                size_t errlen)
+{
+	wl_status st = WL_OK;
+	if (!a || a->overflow) {
+		st = add_by_sql(sq, id, err, errlen);
+	} else {
+		for (int t = 0; t < SUM_MAPS_ && st == WL_OK; t++)
+			if (t == SUM_HOURS)
+				st = pend_hours(sq, &a->m[t], err, errlen);
+			else if (written(t))
+				st = write_map(sq, &a->m[t], t, id, &a->m[SUM_DAY_ROWS], err,
+				               errlen);
 	}
-	for (int t = 0; t < SUM_MAPS_ && st == WL_OK && !a->overflow; t++)
-		if (t == SUM_HOURS)
-			st = pend_hours(sq, &a->m[t], err, errlen);
-		else if (written(t))
-			st = write_map(sq, &a->m[t], t, id, &a->m[SUM_DAY_ROWS], err, errlen);
-	if (st == WL_OK && (a->overflow || a->m[SUM_FAULTS].used))
+	if (st == WL_OK && (!a || a->overflow || a->m[SUM_FAULTS].used))
 		st = refresh_faults(sq, err, errlen);
-	wl_sqlite_summary_reset(sq, lane);
 	/* The source is complete = 1 already: its part-written summaries
 	 * must not be committed with it. */
 	if (st != WL_OK)

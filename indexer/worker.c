@@ -41,9 +41,11 @@ struct wl_worker {
 	wl_stats *stats;
 	atomic_bool *abort; /* set by whichever thread meets a fatal error (pipeline.c
 	                       set_fatal: the writer, a worker); workers stop at it */
-	/* NULL: messages go into q for the writer thread. Otherwise the store
-	 * takes one caller per lane (store.h, lane_callers): deliver hands m to
-	 * it on this thread and gives m back to q's free list. */
+	/* NULL: messages go into q for the writer thread. Otherwise deliver
+	 * takes each message on this thread: it hands m to a store that takes
+	 * one caller per lane (store.h, lane_callers) and gives m back to q's
+	 * free list, or has the store's lane encode m (store.h, encode) and
+	 * queues it for the writer. */
 	void (*deliver)(void *ctx, wl_msg *m);
 	void *deliver_ctx;
 

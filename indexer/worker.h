@@ -22,10 +22,11 @@ void wl_worker_free(wl_worker *w);
 /* What the pipeline links a worker to before it starts (each optional):
  * what earlier runs indexed (inputs unchanged since are not read; borrowed),
  * the count of workers still reading (a stream gets a read-ahead thread
- * only while a core is free; NULL: count every other thread as spare), a
- * store that takes one caller per lane (deliver hands each message to it
- * on the worker's thread; NULL: messages go into the queue for the writer
- * thread), and --audit's table (borrowed; it sees every line). */
+ * only while a core is free; NULL: count every other thread as spare),
+ * what happens to each message on the worker's thread (deliver: handed to
+ * a store that takes one caller per lane, or encoded by the store's lane
+ * and queued; NULL: queued as it is for the writer thread), and --audit's
+ * table (borrowed; it sees every line). */
 void wl_worker_set_known(wl_worker *w, const struct wl_known *known);
 void wl_worker_set_busy_counter(wl_worker *w, atomic_uint *busy_workers);
 void wl_worker_set_deliver(wl_worker *w, void (*deliver)(void *ctx, wl_msg *m), void *ctx);

@@ -1,10 +1,9 @@
 /* Unit tests of the SQLite store (indexer/store.h, store_sqlite*.c): each
- * event's raw line is stored as events.prefix plus a shared messages
- * row (hash: low 64 bits of the XXH3-128 of the text; message_id local to
- * the file), and the view event_raw gives back the exact line. Covers a fresh index, a second run
- * into a non-empty index (stored messages found by hash and reused, new ones
- * inserted) and a stored text with the same hash as another (the look-up
- * compares the bytes: the other text gets its own row). The store is
+ * event's raw line is stored whole in its block (events.prefix, message_id
+ * NULL), whatever the tokenizer's msg_off, and the view event_raw gives
+ * back the exact line. Covers a fresh index, a second run into a non-empty
+ * index, an index holding lines split into prefix and `messages` (as
+ * earlier versions wrote them), ids, bounded maps and copies. The store is
  * driven directly with BEGIN / EVENTS / END messages (wl_store_apply, as the
  * writer thread does); the index is read back with sqlite3. */
 #include <stdarg.h>
@@ -66,18 +65,7 @@ static size_t stored_len(const tline *t)
 	return t->n < WL_RAW_MAX ? t->n : WL_RAW_MAX;
 }
 
-/* Whether the writer should split the line (msg_off inside the stored bytes). */
-static bool is_split(const tline *t)
-{
-	return t->msg_off > 0 && t->msg_off < stored_len(t);
-}
-
-static int64_t hash_of(const char *p, size_t n)
-{
-	return (int64_t)XXH3_128bits(p, n).low64;
-}
-
-/* ---- messages (shared by the three tests) ---- */
+/* ---- texts of the test lines ---- */
 
 #define P(n) "2024-03-0" #n "\t10:1" #n ":22:333\t 1234\t 5678\tAgent\t"
 
@@ -93,10 +81,6 @@ static const char MSG_G[] = "  * WARNING: new in the second run, error = 0x80244
 /* New in the second run, inserted by the non-empty-index path: NUL too. */
 static const char MSG_H[] = "  * WARNING: run 2 \x80\x81 \0 after the NUL";
 #define MSG_H_LEN (sizeof MSG_H - 1)
-/* The text whose hash a bogus row has in the collision test. */
-static const char MSG_T[] = "  * WARNING: Exit code = 0x8024402F (collides)";
-static const char BOGUS[] = "some other text stored under MSG_T's hash";
-#define BOGUS_ID 1000
 
 /* The run-1 lines. Distinct messages stored: A, B, E and the cut long one. */
 #define RUN1_LINES 13
@@ -327,9 +311,9 @@ static int64_t event_id_of(sqlite3 *db, const char *path, uint64_t line)
 	return id;
 }
 
-/* One line as stored: event_raw gives it back exactly; events holds it
- * split (split) or whole. Returns its message_id (0 for NULL). */
-static int64_t check_line(sqlite3 *db, const char *path, const tline *t, bool split)
+/* One line as stored: event_raw gives it back exactly, and events holds it
+ * whole (its block compresses what lines repeat; message_id is NULL). */
+static void check_line(sqlite3 *db, const char *path, const tline *t)
 {
 	int64_t eid = event_id_of(db, path, t->line);
 	size_t n = stored_len(t);
@@ -344,68 +328,23 @@ static int64_t check_line(sqlite3 *db, const char *path, const tline *t, bool sp
 	s = prep(db, "SELECT prefix, message_id FROM events WHERE event_id = ?1");
 	sqlite3_bind_int64(s, 1, eid);
 	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
-	int64_t mid = 0;
-	if (split) {
-		assert_col_bytes(s, 0, t->raw, t->msg_off, t->line, "events.prefix");
-		if (sqlite3_column_type(s, 1) != SQLITE_INTEGER)
-			fail_msg("line %llu: message_id is not an integer (type %d)",
-			         (unsigned long long)t->line, sqlite3_column_type(s, 1));
-		mid = sqlite3_column_int64(s, 1);
-	} else {
-		assert_col_bytes(s, 0, t->raw, n, t->line, "events.prefix (whole line)");
-		if (sqlite3_column_type(s, 1) != SQLITE_NULL)
-			fail_msg("line %llu: message_id %lld, NULL expected",
-			         (unsigned long long)t->line,
-			         (long long)sqlite3_column_int64(s, 1));
-	}
+	assert_col_bytes(s, 0, t->raw, n, t->line, "events.prefix (whole line)");
+	if (sqlite3_column_type(s, 1) != SQLITE_NULL)
+		fail_msg("line %llu: message_id %lld, NULL expected", (unsigned long long)t->line,
+		         (long long)sqlite3_column_int64(s, 1));
 	sqlite3_finalize(s);
-
-	if (split) {
-		s = prep(db, "SELECT text, hash FROM messages WHERE message_id = ?1");
-		sqlite3_bind_int64(s, 1, mid);
-		assert_int_equal(sqlite3_step(s), SQLITE_ROW);
-		assert_col_bytes(s, 0, t->raw + t->msg_off, n - t->msg_off, t->line,
-		                 "messages.text");
-		assert_int_equal(sqlite3_column_int64(s, 1),
-		                 hash_of(t->raw + t->msg_off, n - t->msg_off));
-		sqlite3_finalize(s);
-	}
-	return mid;
 }
 
-static void check_lines(sqlite3 *db, const char *path, const tline *t, size_t n, int64_t *mids)
+static void check_lines(sqlite3 *db, const char *path, const tline *t, size_t n)
 {
-	for (size_t i = 0; i < n; i++) {
-		int64_t mid = check_line(db, path, &t[i], is_split(&t[i]));
-		if (mids)
-			mids[i] = mid;
-	}
-}
-
-/* Every messages row except `except` carries the hash of its text, and no
- * text is stored twice. */
-static void check_message_ids(sqlite3 *db, int64_t except)
-{
-	sqlite3_stmt *s = prep(db, "SELECT message_id, hash, text FROM messages");
-	int rc;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		int64_t id = sqlite3_column_int64(s, 0);
-		if (except && id == except)
-			continue;
-		const void *p = sqlite3_column_blob(s, 2);
-		size_t n = (size_t)sqlite3_column_bytes(s, 2);
-		assert_int_equal(sqlite3_column_int64(s, 1), hash_of(p, n));
-	}
-	assert_int_equal(rc, SQLITE_DONE);
-	sqlite3_finalize(s);
-	assert_int_equal(query_int(db, "SELECT count(DISTINCT CAST(text AS BLOB)) FROM messages"),
-	                 query_int(db, "SELECT count(*) FROM messages"));
+	for (size_t i = 0; i < n; i++)
+		check_line(db, path, &t[i]);
 }
 
 /* ---- tests ---- */
 
-/* Fresh index: split, whole, binary and cut lines come back exactly; each
- * distinct message is stored once under its hash. */
+/* Fresh index: lines with and without a message split, binary and cut
+ * lines come back exactly, stored whole; `messages` gets no row. */
 static void test_round_trip_fresh(void **state)
 {
 	fixture *f = *state;
@@ -414,32 +353,14 @@ static void test_round_trip_fresh(void **state)
 	write_source(f->db, RUN1_PATH, t, n);
 
 	sqlite3 *db = open_db(f->db);
-	int64_t mid[RUN1_LINES];
-	check_lines(db, RUN1_PATH, t, n, mid);
-
+	check_lines(db, RUN1_PATH, t, n);
 	assert_int_equal(query_int(db, "SELECT count(*) FROM events"), RUN1_LINES);
-	assert_int_equal(query_int(db, "SELECT count(*) FROM messages"), RUN1_MESSAGES);
-	/* Lines 6, 7, 8, 12, 13 are whole. */
-	assert_int_equal(query_int(db, "SELECT count(*) FROM events WHERE message_id IS NULL"), 5);
-	check_message_ids(db, 0);
-
-	/* Shared messages share the id; distinct ones do not. */
-	assert_int_not_equal(mid[0], 0);
-	assert_int_equal(mid[1], mid[0]);
-	assert_int_equal(mid[2], mid[0]);
-	assert_int_equal(mid[4], mid[3]);
-	assert_int_equal(mid[9], mid[8]);
-	assert_int_not_equal(mid[0], mid[3]);
-	assert_int_not_equal(mid[0], mid[8]);
-	assert_int_not_equal(mid[3], mid[8]);
-	/* The long line's message is the kept part only (check_line compared
-	 * its text with raw[msg_off..WL_RAW_MAX)). */
+	assert_int_equal(query_int(db, "SELECT count(*) FROM events WHERE message_id IS NULL"),
+	                 RUN1_LINES);
+	assert_int_equal(query_int(db, "SELECT count(*) FROM messages"), 0);
+	/* The long line is the kept part only (check_line compared it with
+	 * raw[0..WL_RAW_MAX)). */
 	assert_int_equal(stored_len(&t[10]), WL_RAW_MAX);
-	assert_int_not_equal(mid[10], 0);
-	for (size_t i = 5; i <= 7; i++)
-		assert_int_equal(mid[i], 0);
-	assert_int_equal(mid[11], 0);
-	assert_int_equal(mid[12], 0);
 
 	sqlite3_close(db);
 	free_lines(t, n);
@@ -469,91 +390,62 @@ static void test_second_run(void **state)
 	write_source(f->db, path2, t2, n2);
 
 	sqlite3 *db = open_db(f->db);
-	int64_t mid[8], mid1[RUN1_LINES];
-	check_lines(db, path2, t2, n2, mid);
-	check_lines(db, RUN1_PATH, t1, n1, mid1);
-
+	check_lines(db, path2, t2, n2);
+	check_lines(db, RUN1_PATH, t1, n1);
 	assert_int_equal(query_int(db, "SELECT count(*) FROM events"), RUN1_LINES + n2);
 	assert_int_equal(query_int(db, "SELECT count(*) FROM sources WHERE complete = 1"), 2);
-	assert_int_equal(query_int(db, "SELECT count(*) FROM messages"), RUN1_MESSAGES + 2);
-	check_message_ids(db, 0);
-	assert_int_equal(mid[0], mid1[0]); /* MSG_A */
-	assert_int_not_equal(mid[1], 0);
-	assert_int_equal(mid[2], mid[1]);
-	assert_int_equal(mid[3], mid1[8]); /* MSG_E */
-	assert_int_equal(mid[4], mid1[3]); /* MSG_B */
-	assert_int_equal(mid[5], 0);
-	assert_int_not_equal(mid[6], 0);
-	assert_int_not_equal(mid[6], mid[1]);
-	assert_int_equal(mid[7], mid[6]);
-	/* Run 1's events and run 2's reuse of MSG_A point at one row. */
-	assert_int_equal(query_int(db, "SELECT count(DISTINCT message_id) FROM events"),
-	                 RUN1_MESSAGES + 2);
+	assert_int_equal(query_int(db, "SELECT count(*) FROM messages"), 0);
 
 	sqlite3_close(db);
 	free_lines(t1, n1);
 	free_lines(t2, n2);
 }
 
-/* A stored text with the same hash as another text (a collision, or a
- * row written by something else): the look-up compares the bytes, so lines
- * with the other text get a row of their own and the stored row is left
- * alone. */
-static void test_collision(void **state)
+/* Lines split into a prefix and a shared `messages` row (as versions
+ * before this one wrote them, schema 5 and early schema 6) still read back
+ * exactly through event_raw, and a run into such an index adds whole lines
+ * beside them. */
+static void test_split_lines_read(void **state)
 {
 	fixture *f = *state;
 	tline t1[RUN1_LINES];
 	size_t n1 = make_run1(t1);
 	write_source(f->db, RUN1_PATH, t1, n1);
 
+	/* Line 1 as an earlier version stored it: its message in messages. */
+	const tline *l = &t1[0];
+	assert_true(l->msg_off > 0 && l->msg_off < stored_len(l));
 	sqlite3 *db = open_db(f->db);
+	int64_t eid = event_id_of(db, RUN1_PATH, l->line);
 	sqlite3_stmt *s =
-	    prep(db, "INSERT INTO messages(message_id, hash, text) VALUES(?1, ?2, ?3)");
-	sqlite3_bind_int64(s, 1, BOGUS_ID);
-	sqlite3_bind_int64(s, 2, hash_of(MSG_T, strlen(MSG_T)));
-	sqlite3_bind_text(s, 3, BOGUS, -1, SQLITE_STATIC);
+	    prep(db, "INSERT INTO messages(message_id, hash, text) VALUES(77, 0, ?1)");
+	sqlite3_bind_blob(s, 1, l->raw + l->msg_off, (int)(stored_len(l) - l->msg_off),
+	                  SQLITE_STATIC);
 	assert_int_equal(sqlite3_step(s), SQLITE_DONE);
 	sqlite3_finalize(s);
-	int64_t mid1[RUN1_LINES];
-	check_lines(db, RUN1_PATH, t1, n1, mid1);
+	s = prep(db, "UPDATE events SET prefix = ?1, message_id = 77 WHERE event_id = ?2");
+	sqlite3_bind_blob(s, 1, l->raw, (int)l->msg_off, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, eid);
+	assert_int_equal(sqlite3_step(s), SQLITE_DONE);
+	sqlite3_finalize(s);
+	s = prep(db, "SELECT raw FROM event_raw WHERE event_id = ?1");
+	sqlite3_bind_int64(s, 1, eid);
+	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+	assert_col_bytes(s, 0, l->raw, stored_len(l), l->line, "event_raw.raw of a split line");
+	sqlite3_finalize(s);
 	sqlite3_close(db);
 
 	static const char path3[] = "/logs/pc03/WindowsUpdate.log";
-	tline t3[4];
+	tline t3[2];
 	size_t n3 = 0;
-	t3[n3++] = split_line(1, P(1), MSG_T);
-	t3[n3++] = split_line(2, P(2) "again\t", MSG_T); /* found in memory */
-	t3[n3++] = split_line(3, P(3), MSG_A);           /* others still shared */
-	t3[n3++] = split_line(4, P(4), MSG_G);           /* and new ones stored */
+	t3[n3++] = split_line(1, P(1), MSG_A);
+	t3[n3++] = split_line(2, P(2), MSG_G);
 	write_source(f->db, path3, t3, n3);
-
 	db = open_db(f->db);
-	int64_t mid[4];
-	check_lines(db, path3, t3, n3, mid);
-	assert_int_not_equal(mid[0], BOGUS_ID);
-	assert_int_equal(mid[1], mid[0]);
-	assert_int_equal(mid[2], mid1[0]);
-	assert_int_not_equal(mid[3], mid[0]);
-	check_lines(db, RUN1_PATH, t1, n1, NULL);
-
-	/* The bogus row is untouched, nothing points at it. */
-	s = prep(db, "SELECT text FROM messages WHERE message_id = ?1");
-	sqlite3_bind_int64(s, 1, BOGUS_ID);
-	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
-	assert_col_bytes(s, 0, BOGUS, strlen(BOGUS), 0, "bogus messages row");
-	assert_int_equal(sqlite3_step(s), SQLITE_DONE);
-	sqlite3_finalize(s);
-	assert_int_equal(query_int(db, "SELECT count(*) FROM events WHERE message_id = 1000"), 0);
-	/* Two rows share MSG_T's hash: the bogus one and MSG_T's own. */
-	s = prep(db, "SELECT count(*) FROM messages WHERE hash = ?1");
-	sqlite3_bind_int64(s, 1, hash_of(MSG_T, strlen(MSG_T)));
-	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
-	assert_int_equal(sqlite3_column_int64(s, 0), 2);
-	sqlite3_finalize(s);
-
-	assert_int_equal(query_int(db, "SELECT count(*) FROM messages"), RUN1_MESSAGES + 3);
-	check_message_ids(db, BOGUS_ID);
-
+	check_lines(db, path3, t3, n3);
+	check_lines(db, RUN1_PATH, t1 + 1, n1 - 1);
+	assert_int_equal(query_int(db, "SELECT count(*) FROM messages"), 1);
+	assert_int_equal(query_int(db, "SELECT count(*) FROM events WHERE message_id = 77"), 1);
 	sqlite3_close(db);
 	free_lines(t1, n1);
 	free_lines(t3, n3);
@@ -940,8 +832,7 @@ static void test_maps_bounded(void **state)
 
 	sqlite3 *db = open_db(f->db);
 	assert_int_equal(query_int(db, "SELECT count(*) FROM events"), BN);
-	assert_int_equal(query_int(db, "SELECT count(DISTINCT text) FROM messages"), BTEXTS);
-	assert_true(query_int(db, "SELECT count(*) FROM messages") > BTEXTS);
+	assert_int_equal(query_int(db, "SELECT count(*) FROM messages"), 0);
 	assert_int_equal(query_int(db, "SELECT count(*) FROM guids"), BGUIDS);
 	check_bounded(db, "M.log", raw, 0);
 	sqlite3_close(db);
@@ -967,7 +858,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(test_round_trip_fresh, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_second_run, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_collision, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_split_lines_read, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_ids_after_delete, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_ids_after_foreign_rows, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_limits_indexes_during_load, setup, teardown),
