@@ -1,11 +1,17 @@
 /* The SQLite store's state, shared by its files and no one else:
  *   store_sqlite.c          the ops, transactions, every SQL text of the store
- *   store_sqlite_ids.c      id maps: hosts, components, GUIDs, message texts
- *   store_sqlite_rows.c     rows buffered per table, multi-row INSERT batches
+ *   store_sqlite_lane.c     a lane's share, on its worker's thread: ids,
+ *                           blocks sealed and compressed, rows, summaries
+ *   store_sqlite_ids.c      names (hosts, components, GUIDs) shared by lanes
+ *   store_sqlite_rows.c     the writer's share: rows bound, multi-row INSERTs
  *   store_sqlite_sources.c  source lifecycle: duplicates, grown copies,
  *                           inputs a killed run left incomplete, completion
+ *   store_sqlite_summary.c  summaries: grouped by lanes, written at completion
  *   store_sqlite_durable.c  write-back, the close's checkpoint and fdatasync
- * One thread owns a wl_sqlite (the writer): nothing here locks.
+ * Threads: the connection and everything but the lanes belong to the one
+ * thread that calls the ops (the writer). Lane i belongs to worker i (or
+ * to the writer, for a caller that does not encode); lanes share only the
+ * id counters (atomics) and the names (a mutex).
  * Internal to the SQLite store. */
 #ifndef WL_STORE_SQLITE_H
 #define WL_STORE_SQLITE_H

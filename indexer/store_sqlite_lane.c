@@ -159,8 +159,8 @@ wl_status wl_sqlite_lane_begin(wl_sqlite *sq, unsigned lane, wl_sqlite_enc *enc)
 	return WL_OK;
 }
 
-static wl_status intern(wl_sqlite *sq, wl_sqlite_lane *l, wl_sqlite_names t, wl_span k,
-                        int64_t *id, char *err, size_t errlen)
+static wl_status intern(wl_sqlite *sq, wl_sqlite_lane *l, wl_sqlite_names t, wl_span k, int64_t *id,
+                        char *err, size_t errlen)
 {
 	return wl_names_intern(&sq->names, l->cache, t, k.p, k.p ? k.n : 0, id, err, errlen);
 }
@@ -199,7 +199,8 @@ static wl_status add_config(wl_sqlite_lane *l, wl_sqlite_enc *enc, const wl_even
 	                  .max_cached = e->max_cached};
 	wl_status st = wl_rows_grow(&enc->configs);
 	if (st == WL_OK)
-		st = wl_bytes_put(&enc->bytes, e->server.p, e->server.p ? e->server.n : 0, &r.server);
+		st = wl_bytes_put(&enc->bytes, e->server.p, e->server.p ? e->server.n : 0,
+		                  &r.server);
 	if (st == WL_OK)
 		enc->configs.v[enc->configs.n++] = r;
 	return st;
@@ -248,9 +249,9 @@ static wl_status add_event(wl_sqlite *sq, wl_sqlite_lane *l, wl_sqlite_enc *enc,
 	if ((st = intern(sq, l, SQ_HOSTS, e->host, &host, err, errlen)) != WL_OK ||
 	    (st = intern(sq, l, SQ_HOSTS, e->server, &server, err, errlen)) != WL_OK)
 		return st;
-	if (e->has_client_id && (st = wl_names_intern(&sq->names, l->cache, SQ_GUIDS,
-	                                              e->client_id.s, 36, &client, err, errlen)) !=
-	                            WL_OK)
+	if (e->has_client_id &&
+	    (st = wl_names_intern(&sq->names, l->cache, SQ_GUIDS, e->client_id.s, 36, &client, err,
+	                          errlen)) != WL_OK)
 		return st;
 	if (e->kind == WL_EV_CONFIG)
 		return add_config(l, enc, e);
@@ -258,9 +259,9 @@ static wl_status add_event(wl_sqlite *sq, wl_sqlite_lane *l, wl_sqlite_enc *enc,
 		return add_scan(sq, l, enc, e, host, server, client);
 	if ((st = intern(sq, l, SQ_COMPONENTS, e->component, &comp, err, errlen)) != WL_OK)
 		return st;
-	if (e->has_fault_guid && (st = wl_names_intern(&sq->names, l->cache, SQ_GUIDS,
-	                                               e->fault_guid.s, 36, &fault, err, errlen)) !=
-	                             WL_OK)
+	if (e->has_fault_guid &&
+	    (st = wl_names_intern(&sq->names, l->cache, SQ_GUIDS, e->fault_guid.s, 36, &fault, err,
+	                          errlen)) != WL_OK)
 		return st;
 	size_t fc_n = e->fault_code.p ? e->fault_code.n : 0;
 	size_t par_n = e->parameter.p ? e->parameter.n : 0;
