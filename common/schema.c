@@ -299,10 +299,6 @@ static const char ddl_views[] =
     " WHERE s.complete = 1;\n";
 /* clang-format on */
 
-/* Built after a first load, and at the start of a run into an index that
- * already holds messages (the writer looks new texts up by hash). */
-#define DDL_MESSAGES_BY_HASH "CREATE INDEX IF NOT EXISTS messages_by_hash ON messages(hash);\n"
-
 /* Only what the reports need: error-code, client and time reports scan the
  * small `events` rows (about 40 bytes each) faster than they could be
  * maintained as extra indexes on every load. */
@@ -310,9 +306,9 @@ static const char ddl_indexes[] =
     /* Also here: the tables of an index may come from an older build. */
     DDL_LIMITS_INDEXES
     "CREATE INDEX IF NOT EXISTS event_guids_by_guid ON event_guids(guid_id, event_id);\n"
-    /* A run into a non-empty index looks up each new message by its hash;
-     * a first load needs no look-ups (random keys: built afterwards). */
-    DDL_MESSAGES_BY_HASH;
+    /* The texts of lines earlier versions split (docs/SCHEMA.md,
+     * `event_raw`), found by hash; no run looks texts up any more. */
+    "CREATE INDEX IF NOT EXISTS messages_by_hash ON messages(hash);\n";
 
 static const char ddl_drop_indexes[] = "DROP INDEX IF EXISTS event_guids_by_guid;"
                                        "DROP INDEX IF EXISTS events_by_code;"
@@ -433,11 +429,6 @@ wl_status wl_schema_init(sqlite3 *db, char *err, size_t errlen)
 wl_status wl_schema_finish(sqlite3 *db, char *err, size_t errlen)
 {
 	return exec(db, ddl_indexes, err, errlen);
-}
-
-wl_status wl_schema_lookup_indexes(sqlite3 *db, char *err, size_t errlen)
-{
-	return exec(db, DDL_MESSAGES_BY_HASH, err, errlen);
 }
 
 wl_status wl_schema_drop_indexes(sqlite3 *db, char *err, size_t errlen)

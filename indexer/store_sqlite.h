@@ -239,7 +239,8 @@ typedef struct wl_sumacc wl_sumacc;
  * message adds, ready to bind (the store's wl_store_enc). Kept with its
  * message and reused. */
 struct wl_store_enc {
-	/* BEGIN: the source's id and the first id its events may have. */
+	/* The source the message is of; BEGIN: the first id its events may
+	 * have. */
 	int64_t source, first_event;
 	/* END: the last id its events had, and its summaries (owned). */
 	int64_t last_event;

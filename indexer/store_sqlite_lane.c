@@ -335,6 +335,7 @@ wl_status wl_sqlite_lane_events(wl_sqlite *sq, unsigned lane, const wl_event *ev
 	wl_sqlite_lane *l = &sq->lane[lane];
 	/* Workers send events only between an input's BEGIN and END. */
 	assert(l->source != 0);
+	enc->source = l->source;
 	wl_status st = WL_OK;
 	for (size_t i = 0; i < n && st == WL_OK; i++)
 		st = add_event(sq, l, enc, &ev[i], err, errlen);

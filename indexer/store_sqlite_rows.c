@@ -173,12 +173,13 @@ static wl_status write_config(wl_sqlite *sq, const wl_sqlite_enc *enc, const wl_
 
 wl_status wl_sqlite_write_enc(wl_sqlite *sq, const wl_sqlite_enc *enc, char *err, size_t errlen)
 {
-	if (sqlite3_get_autocommit(sq->db) && enc->blocks.n) {
-		/* SQLite rolled the transaction back itself (SQLITE_FULL may):
-		 * the source these events are of is gone with it, and the
-		 * INSERT would commit on its own, the events of no source. */
-		snprintf(err, errlen, "event block of source %lld: the transaction was rolled back",
-		         (long long)enc->blocks.v[0].source);
+	if (sqlite3_get_autocommit(sq->db)) {
+		/* Every call runs in a transaction: SQLite rolled it back
+		 * itself (SQLITE_FULL may). The sources these rows are of are
+		 * gone with it, and an INSERT now would commit on its own, rows
+		 * of no source. */
+		snprintf(err, errlen, "rows of source %lld: the transaction was rolled back",
+		         (long long)enc->source);
 		return WL_E_DB;
 	}
 	rows_src src = {.enc = enc};

@@ -119,10 +119,6 @@ wl_status wl_schema_check(sqlite3 *db, char *err, size_t errlen);
  * ~10x faster than maintaining them during random-key inserts). Idempotent. */
 wl_status wl_schema_finish(sqlite3 *db, char *err, size_t errlen);
 
-/* Create the indexes the writer's look-ups need while it loads into an index
- * that is not empty (messages_by_hash). */
-wl_status wl_schema_lookup_indexes(sqlite3 *db, char *err, size_t errlen);
-
 /* Drop the secondary indexes before a large load (wl_schema_finish puts them
  * back). */
 wl_status wl_schema_drop_indexes(sqlite3 *db, char *err, size_t errlen);
