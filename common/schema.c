@@ -76,14 +76,17 @@ static const char ddl_tables[] =
      * event ids (sources.first_event, last_event; WL_SQL_SOURCE_EVENTS).
      * Schema 4 kept events(source_id, line), an entry per event: 11 % of
      * the writer's CPU and 10 % of the index on the failing profile. */
-    /* One row per GUID in an event. A rowid table appended in event
-     * order; the look-up index by GUID is built after a load (random
-     * keys: the trap PERFORMANCE.md measured at 55 k rows/s). */
+    /* One row per GUID in an event, keyed by the event: one B-tree, filled
+     * in event order by each lane. A rowid table with an index by event
+     * (schema 6 until December 2026) was two B-trees, 3 MB more per GB of
+     * failing-fleet logs (docs/SCHEMA.md); an index made so keeps both,
+     * and reads the same. The look-up index by GUID is built after a load
+     * (random keys: the trap PERFORMANCE.md measured at 55 k rows/s). */
     "CREATE TABLE IF NOT EXISTS event_guids("
-    "  guid_id  INTEGER NOT NULL,"
     "  event_id INTEGER NOT NULL,"
-    "  what     INTEGER NOT NULL);\n"
-    "CREATE INDEX IF NOT EXISTS event_guids_by_event ON event_guids(event_id);\n"
+    "  guid_id  INTEGER NOT NULL,"
+    "  what     INTEGER NOT NULL,"
+    "  PRIMARY KEY(event_id, guid_id, what)) WITHOUT ROWID;\n"
     "CREATE TABLE IF NOT EXISTS scans("
     "  scan_id        INTEGER PRIMARY KEY,"
     "  source_id      INTEGER NOT NULL REFERENCES sources(source_id),"

@@ -28,11 +28,12 @@ static const char *const copy_sql[Q_COUNT_] = {
                            " LEFT JOIN components c ON c.component_id = e.component_id"
                            " LEFT JOIN guids fg ON fg.guid_id = e.fault_guid_id"
                            " WHERE e.source_id = ?1 ORDER BY e.event_id",
-    /* The other GUIDs of the source's events, in the events' order. */
+    /* The other GUIDs of the source's events, in the events' order (a
+     * line's GUIDs by id: event_guids keeps no order within a line). */
     [Q_GUIDS] = "SELECT eg.event_id, g.guid FROM events e"
                 " JOIN event_guids eg ON eg.event_id = e.event_id"
                 " JOIN guids g ON g.guid_id = eg.guid_id"
-                " WHERE e.source_id = ?1 AND eg.what = 3 ORDER BY eg.event_id, eg.rowid",
+                " WHERE e.source_id = ?1 AND eg.what = 3 ORDER BY eg.event_id, eg.guid_id",
     [Q_SCANS] = "SELECT s.line, s.ts, h.name, sv.name, cg.guid, s.exit_code, s.round_trips,"
                 " s.evaluated, s.deployed FROM scans s"
                 " LEFT JOIN hosts h ON h.host_id = s.host_id"

@@ -165,7 +165,8 @@ const wl_sqlite_table wl_sqlite_tables[SQ_T_COUNT_] = {
                     " host_id, server_id, client_guid_id, component_id, hresult, fault_code,"
                     " parameter, fault_guid_id, prefix) VALUES",
                     "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", 15},
-    [SQ_T_EG] = {"INSERT OR FAIL INTO event_guids(guid_id, event_id, what) VALUES", "(?,?,?)", 3},
+    /* OR IGNORE: a line that names a GUID twice has it once. */
+    [SQ_T_EG] = {"INSERT OR IGNORE INTO event_guids(guid_id, event_id, what) VALUES", "(?,?,?)", 3},
     [SQ_T_SCANS] = {"INSERT OR FAIL INTO scans(scan_id, source_id, line, ts, host_id, server_id,"
                     " client_guid_id, exit_code, round_trips, evaluated, deployed) VALUES",
                     "(?,?,?,?,?,?,?,?,?,?,?)", 11},

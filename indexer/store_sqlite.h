@@ -268,6 +268,14 @@ typedef struct wl_sqlite_lane {
 	 * finds every row naming them. */
 	wl_sqlite_enc side;
 	wl_idmap_slot *cache; /* WL_NAME_CACHE */
+	/* The host, server, client and component of the lane's last event:
+	 * most lines repeat them all, and a compare costs less than the
+	 * hash the cache needs. */
+	struct wl_last_name {
+		char k[64];
+		size_t n;
+		int64_t id;
+	} last[4];
 } wl_sqlite_lane;
 
 /* ---- summary contributions of an open source (store_sqlite_summary.c) ----

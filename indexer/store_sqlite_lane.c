@@ -159,10 +159,26 @@ wl_status wl_sqlite_lane_begin(wl_sqlite *sq, unsigned lane, wl_sqlite_enc *enc)
 	return WL_OK;
 }
 
-static wl_status intern(wl_sqlite *sq, wl_sqlite_lane *l, wl_sqlite_names t, wl_span k, int64_t *id,
-                        char *err, size_t errlen)
+/* The name slots of wl_sqlite_lane.last. */
+enum { LAST_HOST, LAST_SERVER, LAST_CLIENT, LAST_COMP };
+
+/* The id of name k[0..n) of table t, through the lane's last name in
+ * slot. */
+static wl_status intern(wl_sqlite *sq, wl_sqlite_lane *l, int slot, wl_sqlite_names t,
+                        const char *k, size_t n, int64_t *id, char *err, size_t errlen)
 {
-	return wl_names_intern(&sq->names, l->cache, t, k.p, k.p ? k.n : 0, id, err, errlen);
+	struct wl_last_name *c = &l->last[slot];
+	if (n == c->n && (n == 0 || memcmp(k, c->k, n) == 0)) {
+		*id = c->id; /* an empty name: 0, as the slot starts */
+		return WL_OK;
+	}
+	wl_status st = wl_names_intern(&sq->names, l->cache, t, k, n, id, err, errlen);
+	if (st == WL_OK && n <= sizeof c->k) {
+		memcpy(c->k, k, n);
+		c->n = n;
+		c->id = *id;
+	}
+	return st;
 }
 
 static wl_status add_scan(wl_sqlite *sq, wl_sqlite_lane *l, wl_sqlite_enc *enc, const wl_event *e,
@@ -246,18 +262,20 @@ static wl_status add_event(wl_sqlite *sq, wl_sqlite_lane *l, wl_sqlite_enc *enc,
 {
 	int64_t host, server, comp, client = 0, fault = 0;
 	wl_status st;
-	if ((st = intern(sq, l, SQ_HOSTS, e->host, &host, err, errlen)) != WL_OK ||
-	    (st = intern(sq, l, SQ_HOSTS, e->server, &server, err, errlen)) != WL_OK)
+	if ((st = intern(sq, l, LAST_HOST, SQ_HOSTS, e->host.p, e->host.p ? e->host.n : 0, &host,
+	                 err, errlen)) != WL_OK ||
+	    (st = intern(sq, l, LAST_SERVER, SQ_HOSTS, e->server.p, e->server.p ? e->server.n : 0,
+	                 &server, err, errlen)) != WL_OK)
 		return st;
-	if (e->has_client_id &&
-	    (st = wl_names_intern(&sq->names, l->cache, SQ_GUIDS, e->client_id.s, 36, &client, err,
-	                          errlen)) != WL_OK)
+	if (e->has_client_id && (st = intern(sq, l, LAST_CLIENT, SQ_GUIDS, e->client_id.s, 36,
+	                                     &client, err, errlen)) != WL_OK)
 		return st;
 	if (e->kind == WL_EV_CONFIG)
 		return add_config(l, enc, e);
 	if (e->kind == WL_EV_SCAN)
 		return add_scan(sq, l, enc, e, host, server, client);
-	if ((st = intern(sq, l, SQ_COMPONENTS, e->component, &comp, err, errlen)) != WL_OK)
+	if ((st = intern(sq, l, LAST_COMP, SQ_COMPONENTS, e->component.p,
+	                 e->component.p ? e->component.n : 0, &comp, err, errlen)) != WL_OK)
 		return st;
 	if (e->has_fault_guid &&
 	    (st = wl_names_intern(&sq->names, l->cache, SQ_GUIDS, e->fault_guid.s, 36, &fault, err,

@@ -590,6 +590,53 @@ static void test_ids_after_delete(void **state)
 	sqlite3_close(db);
 }
 
+/* An index whose event_guids is the rowid table with an index by event
+ * that earlier versions created: a run into it adds rows, and removes
+ * those of a source it drops, as into the keyed table of today. */
+static void test_old_event_guids_table(void **state)
+{
+	fixture *f = *state;
+	char err[512] = "";
+	wl_store *wr = open_store(f->db);
+	wl_stats stats;
+	memset(&stats, 0, sizeof stats);
+	const char *ka = "00000000000000000000000000000aaa";
+	enum { N = 70 };
+	send_source(wr, &stats, "A.log", ka, N, 0x1000);
+	if (wl_store_close(wr, true, err, sizeof err) != WL_OK)
+		fail_msg("wl_store_close: %s", err);
+	sqlite3 *db = open_db(f->db);
+	assert_int_equal(query_int(db, "SELECT count(*) FROM sqlite_schema WHERE name ="
+	                               " 'event_guids' AND sql LIKE '%WITHOUT ROWID%'"),
+	                 1);
+	if (sqlite3_exec(db,
+	                 "CREATE TABLE old_eg(guid_id INTEGER NOT NULL, event_id INTEGER NOT NULL,"
+	                 " what INTEGER NOT NULL);"
+	                 "INSERT INTO old_eg SELECT guid_id, event_id, what FROM event_guids;"
+	                 "DROP TABLE event_guids; ALTER TABLE old_eg RENAME TO event_guids;"
+	                 "CREATE INDEX event_guids_by_event ON event_guids(event_id);"
+	                 "CREATE INDEX event_guids_by_guid ON event_guids(guid_id, event_id);",
+	                 NULL, NULL, NULL) != SQLITE_OK)
+		fail_msg("old event_guids: %s", sqlite3_errmsg(db));
+	sqlite3_close(db);
+
+	wr = open_store(f->db);
+	send_source(wr, &stats, "B.log", ka, N, 0x2000); /* A's bytes: dropped */
+	send_source(wr, &stats, "C.log", "00000000000000000000000000000ccc", N, 0x3000);
+	if (wl_store_close(wr, true, err, sizeof err) != WL_OK)
+		fail_msg("wl_store_close: %s", err);
+	assert_int_equal(atomic_load(&stats.duplicates), 1);
+	db = open_db(f->db);
+	assert_int_equal(query_int(db, "SELECT count(*) FROM sqlite_schema WHERE name ="
+	                               " 'event_guids' AND sql LIKE '%WITHOUT ROWID%'"),
+	                 0);
+	assert_int_equal(query_int(db, "SELECT count(*) FROM event_guids"), 2 * N);
+	assert_int_equal(query_int(db, "SELECT count(*) FROM event_guids g JOIN events e"
+	                               " USING (event_id) WHERE g.guid_id = e.fault_guid_id"),
+	                 2 * N);
+	sqlite3_close(db);
+}
+
 /* Events written behind the store's back (through SQL, here with ids in
  * chunk 2) are not given again: the store's chunks start after the
  * highest, and both sets read back whole. */
@@ -861,6 +908,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_split_lines_read, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_ids_after_delete, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_ids_after_foreign_rows, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_old_event_guids_table, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_limits_indexes_during_load, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_maps_bounded, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_all_copies_replaced, setup, teardown),
