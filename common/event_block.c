@@ -2,16 +2,22 @@
  *
  * Each event is written as varints against the event before it in the block
  * (the first against zeros), so what repeats from line to line (the source,
- * the host, the client, the component, the message) costs a byte before
- * zstd, and zstd takes the repetition of the texts:
+ * the host, the client, the component) costs a byte before zstd, and zstd
+ * takes the repetition of the texts:
  *
  *   d(id) d(source) d(line) flags [d(ts)] [hresult]
  *   role kind host server client comp fault msg
- *   text(fault_code) text(parameter) text(prefix)
+ *   len(fault_code) len(parameter) len(prefix)
  *
  * d(x): zigzag of x minus the previous event's x (ts: the previous event
  * with a time). flags: bit 0 has_ts, bit 1 has_hr. Ids are 0 for NULL.
- * text: 0 for NULL, else length + 1, then the bytes. */
+ * len: 0 for NULL, else length + 1.
+ *
+ * A block is two zstd frames: the count and those varints, then the texts'
+ * bytes, event after event. Most reads want numbers only (a report's time
+ * window reads the events of the hours it cuts): they decompress the first
+ * frame, a fifth of the bytes. Blocks written before December 2026 are one
+ * frame, each text's bytes after its length; they are read as they are. */
 #include "wsuslog/event_block.h"
 
 #include <stdio.h>
@@ -67,6 +73,7 @@ static void put_var(wl_block_enc *b, uint64_t v)
 	b->buf[b->n++] = (unsigned char)v;
 }
 
+/* The length into the numbers, the bytes into the texts (room reserved). */
 static void put_text(wl_block_enc *b, wl_btext t)
 {
 	if (t.n < 0 || !t.p) {
@@ -74,8 +81,23 @@ static void put_text(wl_block_enc *b, wl_btext t)
 		return;
 	}
 	put_var(b, (uint64_t)t.n + 1);
-	memcpy(b->buf + b->n, t.p, (size_t)t.n);
-	b->n += (size_t)t.n;
+	memcpy(b->tbuf + b->tn, t.p, (size_t)t.n);
+	b->tn += (size_t)t.n;
+}
+
+static bool reserve_texts(wl_block_enc *b, size_t more)
+{
+	if (b->tn + more <= b->tcap)
+		return true;
+	size_t cap = b->tcap ? b->tcap : 64 * 1024;
+	while (cap < b->tn + more)
+		cap *= 2;
+	char *p = realloc(b->tbuf, cap);
+	if (!p)
+		return false;
+	b->tbuf = p;
+	b->tcap = cap;
+	return true;
 }
 
 static size_t text_len(wl_btext t)
@@ -88,9 +110,9 @@ wl_status wl_block_add(wl_block_enc *b, const wl_bevent *e)
 	if (text_len(e->fault_code) > WL_BLOCK_TEXT_MAX ||
 	    text_len(e->parameter) > WL_BLOCK_TEXT_MAX || text_len(e->prefix) > WL_BLOCK_TEXT_MAX)
 		return WL_E_TOO_BIG;
-	size_t need =
-	    20 * 10 + text_len(e->fault_code) + text_len(e->parameter) + text_len(e->prefix);
-	if (!reserve(b, need))
+	if (!reserve(b, 20 * 10) ||
+	    !reserve_texts(b,
+	                   text_len(e->fault_code) + text_len(e->parameter) + text_len(e->prefix)))
 		return WL_E_NOMEM;
 	const wl_bevent *p = &b->prev;
 	put_var(b, zigzag(sub(e->id, p->id)));
@@ -126,6 +148,17 @@ wl_status wl_block_add(wl_block_enc *b, const wl_bevent *e)
 	return WL_OK;
 }
 
+/* Compress src[0..n) as one frame at z[*at..], moving *at past it. */
+static wl_status compress_frame(wl_block_enc *b, const void *src, size_t n, size_t *at)
+{
+	size_t zn =
+	    ZSTD_compressCCtx(b->cctx, (char *)b->z + *at, b->zcap - *at, src, n, ZSTD_LEVEL);
+	if (ZSTD_isError(zn))
+		return WL_E_NOMEM; /* only a lack of memory fails with a large enough output */
+	*at += zn;
+	return WL_OK;
+}
+
 wl_status wl_block_seal(wl_block_enc *b, const void **out, size_t *outn)
 {
 	/* The count goes first, with whether ids ascend (a reader after a few
@@ -142,7 +175,7 @@ wl_status wl_block_seal(wl_block_enc *b, const void **out, size_t *outn)
 		return WL_E_NOMEM;
 	memmove(b->buf + hn, b->buf, b->n);
 	memcpy(b->buf, head, hn);
-	size_t bound = ZSTD_compressBound(total);
+	size_t bound = ZSTD_compressBound(total) + ZSTD_compressBound(b->tn);
 	if (bound > b->zcap) {
 		void *z = realloc(b->z, bound);
 		if (!z)
@@ -152,12 +185,16 @@ wl_status wl_block_seal(wl_block_enc *b, const void **out, size_t *outn)
 	}
 	if (!b->cctx && !(b->cctx = ZSTD_createCCtx()))
 		return WL_E_NOMEM;
-	size_t zn = ZSTD_compressCCtx(b->cctx, b->z, b->zcap, b->buf, total, ZSTD_LEVEL);
-	if (ZSTD_isError(zn))
-		return WL_E_NOMEM; /* only a lack of memory fails with a large enough output */
+	size_t zn = 0;
+	wl_status st = compress_frame(b, b->buf, total, &zn);
+	if (st == WL_OK)
+		st = compress_frame(b, b->tbuf, b->tn, &zn);
+	if (st != WL_OK)
+		return st;
 	*out = b->z;
 	*outn = zn;
 	b->n = 0;
+	b->tn = 0;
 	b->count = 0;
 	b->unsorted = false;
 	memset(&b->prev, 0, sizeof b->prev);
@@ -167,6 +204,7 @@ wl_status wl_block_seal(wl_block_enc *b, const void **out, size_t *outn)
 void wl_block_enc_free(wl_block_enc *b)
 {
 	free(b->buf);
+	free(b->tbuf);
 	free(b->z);
 	ZSTD_freeCCtx(b->cctx);
 	memset(b, 0, sizeof *b);
@@ -176,6 +214,10 @@ void wl_block_enc_free(wl_block_enc *b)
 
 typedef struct rd {
 	const unsigned char *p, *start, *end;
+	/* The texts: inline (one-frame blocks: tp NULL), or their own frame
+	 * (tp..tend; none decoded: tp = tend = NULL and texts false). */
+	const char *tp, *tend;
+	bool inline_texts, texts;
 	bool bad;
 } rd;
 
@@ -199,50 +241,108 @@ static uint64_t get_var(rd *r)
 	return 0;
 }
 
+/* A text: its length from the numbers, its bytes inline or from the texts'
+ * frame; NULL ({"", -1}) when it is NULL or the texts are not decoded. */
 static wl_btext get_text(rd *r)
 {
 	uint64_t n = get_var(r);
 	if (n == 0 || r->bad)
 		return (wl_btext){"", -1};
 	n--;
-	if (n > WL_BLOCK_TEXT_MAX || n > (uint64_t)(r->end - r->p)) {
-		r->bad = true;
-		return (wl_btext){"", -1};
+	const char *at;
+	if (r->inline_texts) {
+		if (n > WL_BLOCK_TEXT_MAX || n > (uint64_t)(r->end - r->p)) {
+			r->bad = true;
+			return (wl_btext){"", -1};
+		}
+		at = (const char *)r->p;
+		r->p += n;
+	} else {
+		if (n > WL_BLOCK_TEXT_MAX) {
+			r->bad = true;
+			return (wl_btext){"", -1};
+		}
+		if (!r->texts)
+			return (wl_btext){"", -1};
+		if (n > (uint64_t)(r->tend - r->tp)) {
+			r->bad = true;
+			return (wl_btext){"", -1};
+		}
+		at = r->tp;
+		r->tp += n;
 	}
-	wl_btext t = {(const char *)r->p, (int32_t)n};
-	r->p += n;
-	return t;
+	return (wl_btext){at, (int32_t)n};
 }
 
-wl_status wl_block_decode(wl_block_dec *d, const void *data, size_t size, int64_t upto, char *err,
-                          size_t errlen)
+/* Decompress the frame src[0..size) into *buf (grown to fit): its size in
+ * *got. A damaged frame is WL_E_DB, err saying which (what). */
+static wl_status inflate(wl_block_dec *d, const void *src, size_t size, unsigned char **buf,
+                         size_t *cap, size_t *got, const char *what, char *err, size_t errlen)
 {
-	d->n = 0;
-	d->upto = upto;
-	unsigned long long content = ZSTD_getFrameContentSize(data, size);
+	unsigned long long content = ZSTD_getFrameContentSize(src, size);
 	if (content == ZSTD_CONTENTSIZE_ERROR || content == ZSTD_CONTENTSIZE_UNKNOWN ||
 	    content > WL_BLOCK_DECODED_MAX) {
 		snprintf(err, errlen,
-		         "event block: not a zstd frame of a known size under %u bytes",
+		         "event block: %s: not a zstd frame of a known size under %u bytes", what,
 		         (unsigned)WL_BLOCK_DECODED_MAX);
 		return WL_E_DB;
 	}
-	if (content > d->raw_cap) {
-		unsigned char *p = realloc(d->raw, content ? content : 1);
+	if (content > *cap || !*buf) {
+		unsigned char *p = realloc(*buf, content ? content : 1);
 		if (!p)
 			return WL_E_NOMEM;
-		d->raw = p;
-		d->raw_cap = content;
+		*buf = p;
+		*cap = content ? content : 1;
 	}
 	if (!d->dctx && !(d->dctx = ZSTD_createDCtx()))
 		return WL_E_NOMEM;
-	size_t got = ZSTD_decompressDCtx(d->dctx, d->raw, d->raw_cap, data, size);
-	if (ZSTD_isError(got) || got != content) {
-		snprintf(err, errlen, "event block: %s",
-		         ZSTD_isError(got) ? ZSTD_getErrorName(got) : "shorter than it says");
+	*got = ZSTD_decompressDCtx(d->dctx, *buf, *cap, src, size);
+	if (ZSTD_isError(*got) || *got != content) {
+		snprintf(err, errlen, "event block: %s: %s", what,
+		         ZSTD_isError(*got) ? ZSTD_getErrorName(*got) : "shorter than it says");
 		return WL_E_DB;
 	}
-	rd r = {d->raw, d->raw, d->raw + got, false};
+	return WL_OK;
+}
+
+wl_status wl_block_decode(wl_block_dec *d, const void *data, size_t size, int64_t upto, bool texts,
+                          char *err, size_t errlen)
+{
+	d->n = 0;
+	d->upto = upto;
+	/* One frame (texts inline, before December 2026) or two. */
+	size_t first = ZSTD_findFrameCompressedSize(data, size);
+	if (ZSTD_isError(first)) {
+		snprintf(err, errlen, "event block: not a zstd frame (%s)",
+		         ZSTD_getErrorName(first));
+		return WL_E_DB;
+	}
+	rd r = {.inline_texts = first == size};
+	size_t got = 0;
+	wl_status st = inflate(d, data, first, &d->raw, &d->raw_cap, &got, "numbers", err, errlen);
+	if (st != WL_OK)
+		return st;
+	r.p = r.start = d->raw;
+	r.end = d->raw + got;
+	d->texts = r.inline_texts || texts;
+	if (!r.inline_texts && texts) {
+		const char *rest = (const char *)data + first;
+		size_t rest_n = size - first;
+		size_t tn = ZSTD_findFrameCompressedSize(rest, rest_n);
+		if (ZSTD_isError(tn) || tn != rest_n) {
+			snprintf(err, errlen, "event block: %zu bytes after its frames",
+			         ZSTD_isError(tn) ? rest_n : rest_n - tn);
+			return WL_E_DB;
+		}
+		unsigned char *tb = (unsigned char *)d->traw;
+		st = inflate(d, rest, rest_n, &tb, &d->traw_cap, &got, "texts", err, errlen);
+		d->traw = (char *)tb;
+		if (st != WL_OK)
+			return st;
+		r.texts = true;
+		r.tp = d->traw;
+		r.tend = d->traw + got;
+	}
 	uint64_t head = get_var(&r), count = head >> 1;
 	bool sorted = head & 1;
 	if (!sorted)
@@ -283,7 +383,7 @@ wl_status wl_block_decode(wl_block_dec *d, const void *data, size_t size, int64_
 		e->fault_code = get_text(&r);
 		e->parameter = get_text(&r);
 		e->prefix = get_text(&r);
-		if (flags > 3 || e->prefix.n < 0)
+		if (flags > 3 || (d->texts && e->prefix.n < 0))
 			r.bad = true;
 		if (r.bad) {
 			snprintf(err, errlen, "event block: event %llu damaged at offset %zu",
@@ -296,9 +396,9 @@ wl_status wl_block_decode(wl_block_dec *d, const void *data, size_t size, int64_
 			return WL_OK;
 		}
 	}
-	if (r.p != r.end) {
+	if (r.p != r.end || r.tp != r.tend) {
 		snprintf(err, errlen, "event block: %zu bytes after the last event",
-		         (size_t)(r.end - r.p));
+		         r.p != r.end ? (size_t)(r.end - r.p) : (size_t)(r.tend - r.tp));
 		return WL_E_DB;
 	}
 	d->n = count;
@@ -308,6 +408,7 @@ wl_status wl_block_decode(wl_block_dec *d, const void *data, size_t size, int64_
 void wl_block_dec_free(wl_block_dec *d)
 {
 	free(d->raw);
+	free(d->traw);
 	free(d->rows);
 	ZSTD_freeDCtx(d->dctx);
 	memset(d, 0, sizeof *d);

@@ -66,6 +66,11 @@ enum { PLAN_SCAN, PLAN_ROWID, PLAN_SOURCE, PLAN_NOTES };
 #define HAS_LO 0x10
 #define HAS_HI 0x20
 #define HAS_EQ 0x40
+/* The statement reads a text column (fault_code, parameter, prefix): the
+ * blocks' texts are decompressed (most reads want numbers only, a fifth of
+ * a block's bytes). A text read without it still works: the block is
+ * decoded again with its texts. */
+#define NEED_TEXT 0x80
 
 typedef struct ev_vtab {
 	sqlite3_vtab base;
@@ -80,6 +85,7 @@ typedef struct ev_cursor {
 	char *st_sql;     /* and its idxStr (PLAN_NOTES) */
 	wl_block_dec dec;
 	int64_t dec_block; /* block_id decoded in dec, 0 for none */
+	bool texts;        /* the plan reads texts (NEED_TEXT) */
 	size_t i;          /* row of dec */
 	int64_t lo, hi;    /* ids wanted */
 	int64_t src;       /* source wanted, 0 for any */
@@ -227,9 +233,13 @@ static int ev_best_index(sqlite3_vtab *base, sqlite3_index_info *ix)
 			src = i;
 		}
 	}
+	int texts = ix->colUsed & ((sqlite3_uint64)1 << C_FAULT_CODE |
+	                           (sqlite3_uint64)1 << C_PARAMETER | (sqlite3_uint64)1 << C_PREFIX)
+	                ? NEED_TEXT
+	                : 0;
 	if (eq >= 0) {
 		ix->aConstraintUsage[eq].argvIndex = 1;
-		ix->idxNum = PLAN_ROWID | HAS_EQ;
+		ix->idxNum = PLAN_ROWID | HAS_EQ | texts;
 		ix->estimatedCost = 20;
 		ix->estimatedRows = 1;
 		ix->idxFlags = SQLITE_INDEX_SCAN_UNIQUE;
@@ -248,16 +258,18 @@ static int ev_best_index(sqlite3_vtab *base, sqlite3_index_info *ix)
 		ix->aConstraintUsage[hi].argvIndex = ++arg;
 		flags |= HAS_HI;
 	}
+	flags |= texts;
 	if (src >= 0) {
 		ix->idxNum = PLAN_SOURCE | flags;
 		ix->estimatedCost = 5000;
 		ix->estimatedRows = 5000;
-	} else if (flags) {
+	} else if (flags & (HAS_LO | HAS_HI)) {
 		ix->idxNum = PLAN_ROWID | flags;
-		ix->estimatedCost = flags == (HAS_LO | HAS_HI) ? 2000 : 500000;
-		ix->estimatedRows = flags == (HAS_LO | HAS_HI) ? 2000 : 500000;
+		bool both = (flags & (HAS_LO | HAS_HI)) == (HAS_LO | HAS_HI);
+		ix->estimatedCost = both ? 2000 : 500000;
+		ix->estimatedRows = both ? 2000 : 500000;
 	} else {
-		ix->idxNum = PLAN_SCAN;
+		ix->idxNum = PLAN_SCAN | texts;
 		ix->estimatedCost = 1e7;
 		ix->estimatedRows = 1000000;
 	}
@@ -298,21 +310,16 @@ static int db_error(ev_cursor *c)
 	return set_error(c->base.pVtab, "events: %s", sqlite3_errmsg(cursor_db(c)));
 }
 
-/* Decode the block the statement is on (unless it is decoded already). */
-static int load_block(ev_cursor *c)
+/* Decode the block the statement is on, up to id upto, with its texts if
+ * texts. */
+static int decode_block(ev_cursor *c, int64_t upto, bool texts)
 {
 	int64_t id = sqlite3_column_int64(c->st, 0);
-	c->i = 0;
-	if (id == c->dec_block && id != 0 && c->hi <= c->dec.upto)
-		return SQLITE_OK;
-	/* The first time only up to the ids wanted; a block asked for again
-	 * (the next values of an IN list come in order) whole, once. */
-	int64_t upto = id == c->dec_block ? INT64_MAX : c->hi;
 	c->dec_block = 0;
 	char err[256];
 	wl_status st =
 	    wl_block_decode(&c->dec, sqlite3_column_blob(c->st, 1),
-	                    (size_t)sqlite3_column_bytes(c->st, 1), upto, err, sizeof err);
+	                    (size_t)sqlite3_column_bytes(c->st, 1), upto, texts, err, sizeof err);
 	if (st == WL_E_NOMEM)
 		return SQLITE_NOMEM;
 	if (st != WL_OK) {
@@ -323,6 +330,18 @@ static int load_block(ev_cursor *c)
 	}
 	c->dec_block = id;
 	return SQLITE_OK;
+}
+
+/* Decode the block the statement is on (unless it is decoded already). */
+static int load_block(ev_cursor *c)
+{
+	int64_t id = sqlite3_column_int64(c->st, 0);
+	c->i = 0;
+	if (id == c->dec_block && id != 0 && c->hi <= c->dec.upto && (c->dec.texts || !c->texts))
+		return SQLITE_OK;
+	/* The first time only up to the ids wanted; a block asked for again
+	 * (the next values of an IN list come in order) whole, once. */
+	return decode_block(c, id == c->dec_block ? INT64_MAX : c->hi, c->texts);
 }
 
 static bool wanted(const ev_cursor *c, const wl_bevent *e)
@@ -360,6 +379,7 @@ static int ev_filter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr, i
 	sqlite3 *db = cursor_db(c);
 	c->eof = false;
 	c->plan = idxNum & 0xf;
+	c->texts = (idxNum & NEED_TEXT) != 0;
 	c->lo = INT64_MIN;
 	c->hi = INT64_MAX;
 	c->src = 0;
@@ -518,6 +538,13 @@ static int ev_column(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int col)
 		sqlite3_result_value(ctx, sqlite3_column_value(c->st, col));
 		return SQLITE_OK;
 	}
+	if (!c->dec.texts && (col == C_FAULT_CODE || col == C_PARAMETER || col == C_PREFIX)) {
+		/* A text the plan did not say it reads: the block again, with
+		 * its texts (the same rows, in the same order). */
+		int rc = decode_block(c, c->dec.upto, true);
+		if (rc != SQLITE_OK)
+			return rc;
+	}
 	const wl_bevent *e = &c->dec.rows[c->i];
 	switch (col) {
 	case C_EVENT_ID:
@@ -666,8 +693,8 @@ static int find_event(ev_vtab *v, int64_t id, wl_block_dec *dec, int64_t *block,
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		char err[200];
 		wl_status s = wl_block_decode(dec, sqlite3_column_blob(st, 1),
-		                              (size_t)sqlite3_column_bytes(st, 1), INT64_MAX, err,
-		                              sizeof err);
+		                              (size_t)sqlite3_column_bytes(st, 1), INT64_MAX, true,
+		                              err, sizeof err);
 		if (s != WL_OK) {
 			sqlite3_finalize(st);
 			if (s == WL_E_NOMEM)

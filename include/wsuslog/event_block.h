@@ -20,11 +20,13 @@
  * finding an event by id reads one block. Ids of a chunk the block did not
  * fill are never used.
  *
- * The encoding (zstd frame content): varint count * 2 + (1 if the ids
- * ascend), then each event as
- * varints, deltas against the event before it in the block (zigzag for
- * signed ones), texts as length + 1 (0: NULL) then bytes. See
- * common/event_block.c. */
+ * The encoding: two zstd frames. The first holds varint count * 2 + (1 if
+ * the ids ascend), then each event as varints, deltas against the event
+ * before it in the block (zigzag for signed ones), its texts' lengths + 1
+ * (0: NULL); the second the texts' bytes, event after event, so a reader
+ * that wants numbers only decompresses the first. Blocks written before
+ * December 2026 are the first frame alone, each text's bytes after its
+ * length; both are read. See common/event_block.c. */
 #ifndef WSUSLOG_EVENT_BLOCK_H
 #define WSUSLOG_EVENT_BLOCK_H
 
@@ -74,8 +76,10 @@ static inline bool wl_bevent_notable(const wl_bevent *e)
 
 /* A block being written. Zero-initialise; wl_block_enc_free when done. */
 typedef struct wl_block_enc {
-	unsigned char *buf; /* the encoding after the count (count is written at seal) */
+	unsigned char *buf; /* the numbers after the count (count is written at seal) */
 	size_t n, cap;
+	char *tbuf; /* the texts */
+	size_t tn, tcap;
 	unsigned count;
 	int64_t source, first, last; /* of the events added */
 	bool unsorted;               /* an id came after a larger one */
@@ -91,7 +95,7 @@ wl_status wl_block_add(wl_block_enc *b, const wl_bevent *e);
 /* Whether the block should be sealed before another event is added. */
 static inline bool wl_block_full(const wl_block_enc *b)
 {
-	return b->count >= WL_BLOCK_EVENTS || b->n >= WL_BLOCK_BYTES;
+	return b->count >= WL_BLOCK_EVENTS || b->n + b->tn >= WL_BLOCK_BYTES;
 }
 /* Compress the events added into *out (valid until the next call on b),
  * then empty b for the next block. WL_E_NOMEM. */
@@ -100,8 +104,11 @@ void wl_block_enc_free(wl_block_enc *b);
 
 /* A block read back. Zero-initialise; wl_block_dec_free when done. */
 typedef struct wl_block_dec {
-	unsigned char *raw; /* the decompressed encoding; rows' texts point here */
+	unsigned char *raw; /* the numbers, decompressed (and texts, in a one-frame block) */
 	size_t raw_cap;
+	char *traw; /* the texts, decompressed; rows' texts point here */
+	size_t traw_cap;
+	bool texts; /* rows hold their texts (else every text is NULL) */
 	wl_bevent *rows;
 	size_t n, rows_cap;
 	int64_t upto; /* rows holds every event of the block with an id up to this */
@@ -109,10 +116,11 @@ typedef struct wl_block_dec {
 } wl_block_dec;
 
 /* Decode data[0..size) into d->rows[0..d->n): every event, or (a block
- * whose ids ascend) those up to id upto (INT64_MAX: all). A damaged block is
- * WL_E_DB with err naming the byte offset in its encoding. */
-wl_status wl_block_decode(wl_block_dec *d, const void *data, size_t size, int64_t upto, char *err,
-                          size_t errlen);
+ * whose ids ascend) those up to id upto (INT64_MAX: all); with their texts
+ * if texts (a one-frame block has them anyway: d->texts says). A damaged
+ * block is WL_E_DB with err naming the byte offset in its encoding. */
+wl_status wl_block_decode(wl_block_dec *d, const void *data, size_t size, int64_t upto, bool texts,
+                          char *err, size_t errlen);
 void wl_block_dec_free(wl_block_dec *d);
 
 /* Register the module "wl_events" on db (both programs, and any program

@@ -103,7 +103,7 @@ static void test_round_trip(void **state)
 	size_t size = make_block(N, 0, &blob);
 	wl_block_dec d = {0};
 	char err[200] = "";
-	assert_int_equal(wl_block_decode(&d, blob, size, INT64_MAX, err, sizeof err), WL_OK);
+	assert_int_equal(wl_block_decode(&d, blob, size, INT64_MAX, true, err, sizeof err), WL_OK);
 	assert_int_equal(d.n, N);
 	char buf[128];
 	for (int i = 0; i < N; i++) {
@@ -111,7 +111,7 @@ static void test_round_trip(void **state)
 		assert_event_equal(&d.rows[i], &want);
 	}
 	/* Up to an id: a block whose ids ascend stops after it. */
-	assert_int_equal(wl_block_decode(&d, blob, size, 1000 + 41, err, sizeof err), WL_OK);
+	assert_int_equal(wl_block_decode(&d, blob, size, 1000 + 41, true, err, sizeof err), WL_OK);
 	assert_int_equal(d.n, 42);
 	assert_int_equal(d.rows[41].id, 1041);
 	wl_block_dec_free(&d);
@@ -126,7 +126,7 @@ static void test_unsorted_decodes_all(void **state)
 	size_t size = make_block(N, 1, &blob);
 	wl_block_dec d = {0};
 	char err[200] = "";
-	assert_int_equal(wl_block_decode(&d, blob, size, 1005, err, sizeof err), WL_OK);
+	assert_int_equal(wl_block_decode(&d, blob, size, 1005, true, err, sizeof err), WL_OK);
 	assert_int_equal(d.n, N);
 	assert_int_equal(d.rows[0].id, 1000 + N - 1);
 	wl_block_dec_free(&d);
@@ -153,13 +153,135 @@ static void test_smallest_events(void **state)
 	assert_int_equal(wl_block_seal(&b, &data, &size), WL_OK);
 	wl_block_dec d = {0};
 	char err[200] = "";
-	if (wl_block_decode(&d, data, size, INT64_MAX, err, sizeof err) != WL_OK)
+	if (wl_block_decode(&d, data, size, INT64_MAX, true, err, sizeof err) != WL_OK)
 		fail_msg("%s", err);
 	assert_int_equal(d.n, M);
 	assert_int_equal(d.rows[M - 1].id, M);
 	assert_int_equal(d.rows[M - 1].prefix.n, 0);
 	wl_block_dec_free(&d);
 	wl_block_enc_free(&b);
+}
+
+/* Numbers only: the texts' frame is not read (it may be damaged), every
+ * text is NULL, and the numbers are the same. */
+static void test_numbers_only(void **state)
+{
+	(void)state;
+	void *blob;
+	size_t size = make_block(N, 0, &blob);
+	size_t first = ZSTD_findFrameCompressedSize(blob, size);
+	assert_true(first < size); /* two frames */
+	unsigned char *bad = malloc(size);
+	memcpy(bad, blob, size);
+	memset(bad + first, 0xee, size - first); /* the texts' frame destroyed */
+	wl_block_dec d = {0};
+	char err[200] = "";
+	if (wl_block_decode(&d, bad, size, INT64_MAX, false, err, sizeof err) != WL_OK)
+		fail_msg("%s", err);
+	assert_false(d.texts);
+	assert_int_equal(d.n, N);
+	char buf[128];
+	for (int i = 0; i < N; i++) {
+		wl_bevent want = event_n(i, buf, sizeof buf);
+		want.fault_code = want.parameter = want.prefix = (wl_btext){"", -1};
+		assert_event_equal(&d.rows[i], &want);
+	}
+	/* With the texts: the damage is found, and named. */
+	assert_int_equal(wl_block_decode(&d, bad, size, INT64_MAX, true, err, sizeof err), WL_E_DB);
+	assert_non_null(strstr(err, "event block"));
+	assert_int_equal(wl_block_decode(&d, blob, size, INT64_MAX, true, err, sizeof err), WL_OK);
+	assert_true(d.texts);
+	free(bad);
+	wl_block_dec_free(&d);
+	free(blob);
+}
+
+/* ---- blocks of one frame, as written before December 2026 ---- */
+
+static void put_v(unsigned char *b, size_t *n, uint64_t v)
+{
+	for (; v >= 0x80; v >>= 7)
+		b[(*n)++] = (unsigned char)(v | 0x80);
+	b[(*n)++] = (unsigned char)v;
+}
+
+static uint64_t zz(int64_t v)
+{
+	return ((uint64_t)v << 1) ^ (uint64_t)(v >> 63);
+}
+
+static void put_t(unsigned char *b, size_t *n, wl_btext t)
+{
+	if (t.n < 0) {
+		put_v(b, n, 0);
+		return;
+	}
+	put_v(b, n, (uint64_t)t.n + 1);
+	memcpy(b + *n, t.p, (size_t)t.n);
+	*n += (size_t)t.n;
+}
+
+/* Events 0..n-1 in the one-frame layout (texts after their lengths),
+ * written here from its description, not by the encoder. */
+static size_t one_frame_block(int n, void **out)
+{
+	unsigned char *raw = malloc((size_t)n * 256 + 16);
+	size_t k = 0;
+	put_v(raw, &k, (uint64_t)n << 1 | 1);
+	wl_bevent prev = {0};
+	char buf[128];
+	for (int i = 0; i < n; i++) {
+		wl_bevent e = event_n(i, buf, sizeof buf);
+		put_v(raw, &k, zz(e.id - prev.id));
+		put_v(raw, &k, zz(e.source - prev.source));
+		put_v(raw, &k, zz(e.line - prev.line));
+		put_v(raw, &k, (uint64_t)e.has_ts | (uint64_t)e.has_hr << 1);
+		if (e.has_ts)
+			put_v(raw, &k, zz(e.ts - prev.ts));
+		if (e.has_hr)
+			put_v(raw, &k, zz(e.hresult));
+		put_v(raw, &k, zz(e.role));
+		put_v(raw, &k, zz(e.kind));
+		const int64_t ids[] = {e.host, e.server, e.client, e.comp, e.fault, e.msg};
+		for (size_t j = 0; j < 6; j++)
+			put_v(raw, &k, zz(ids[j]));
+		put_t(raw, &k, e.fault_code);
+		put_t(raw, &k, e.parameter);
+		put_t(raw, &k, e.prefix);
+		int64_t ts = e.has_ts ? e.ts : prev.ts;
+		prev = e;
+		prev.ts = ts;
+	}
+	size_t cap = ZSTD_compressBound(k);
+	*out = malloc(cap);
+	size_t zn = ZSTD_compress(*out, cap, raw, k, 1);
+	assert_false(ZSTD_isError(zn));
+	free(raw);
+	return zn;
+}
+
+/* A one-frame block reads with its texts, whether they were asked for or
+ * not. */
+static void test_one_frame_blocks(void **state)
+{
+	(void)state;
+	void *blob;
+	size_t size = one_frame_block(N, &blob);
+	wl_block_dec d = {0};
+	char err[200] = "";
+	char buf[128];
+	for (int texts = 0; texts < 2; texts++) {
+		if (wl_block_decode(&d, blob, size, INT64_MAX, texts, err, sizeof err) != WL_OK)
+			fail_msg("%s", err);
+		assert_true(d.texts);
+		assert_int_equal(d.n, N);
+		for (int i = 0; i < N; i++) {
+			wl_bevent want = event_n(i, buf, sizeof buf);
+			assert_event_equal(&d.rows[i], &want);
+		}
+	}
+	wl_block_dec_free(&d);
+	free(blob);
 }
 
 /* Cut, flipped or foreign bytes: an error with a reason, never a crash or
@@ -173,8 +295,8 @@ static void test_damaged(void **state)
 	char err[200];
 	for (size_t cut = 0; cut < size; cut += 7) {
 		err[0] = 0;
-		assert_int_not_equal(wl_block_decode(&d, blob, cut, INT64_MAX, err, sizeof err),
-		                     WL_OK);
+		assert_int_not_equal(
+		    wl_block_decode(&d, blob, cut, INT64_MAX, true, err, sizeof err), WL_OK);
 		assert_non_null(strstr(err, "event block"));
 	}
 	unsigned char *bad = malloc(size);
@@ -182,7 +304,7 @@ static void test_damaged(void **state)
 		memcpy(bad, blob, size);
 		bad[at] ^= 0x5a;
 		err[0] = 0;
-		wl_status st = wl_block_decode(&d, bad, size, INT64_MAX, err, sizeof err);
+		wl_status st = wl_block_decode(&d, bad, size, INT64_MAX, true, err, sizeof err);
 		if (st != WL_OK)
 			assert_non_null(strstr(err, "event block"));
 	}
@@ -192,7 +314,7 @@ static void test_damaged(void **state)
 	                           "not an event block at all, just text";
 	void *z = malloc(256);
 	size_t zn = ZSTD_compress(z, 256, junk, sizeof junk, 1);
-	assert_int_equal(wl_block_decode(&d, z, zn, INT64_MAX, err, sizeof err), WL_E_DB);
+	assert_int_equal(wl_block_decode(&d, z, zn, INT64_MAX, true, err, sizeof err), WL_E_DB);
 	assert_non_null(strstr(err, "offset"));
 	free(z);
 	wl_block_dec_free(&d);
@@ -373,17 +495,70 @@ static void test_writes(void **state)
 
 /* A damaged block makes the statement fail with a message naming the
  * block, not the process crash. */
+/* count(*) and sum(line) of events. */
+static void events_sums(int64_t *n, int64_t *sum)
+{
+	sqlite3_stmt *q;
+	assert_int_equal(
+	    sqlite3_prepare_v2(db, "SELECT count(*), sum(line) FROM events", -1, &q, NULL),
+	    SQLITE_OK);
+	if (sqlite3_step(q) != SQLITE_ROW)
+		fail_msg("events: %s", sqlite3_errmsg(db));
+	*n = sqlite3_column_int64(q, 0);
+	*sum = sqlite3_column_int64(q, 1);
+	sqlite3_finalize(q);
+}
+
 static void test_damaged_block_in_db(void **state)
 {
 	(void)state;
-	assert_int_equal(
-	    sqlite3_exec(db,
-	                 "UPDATE event_blocks SET data = substr(data, 1, length(data) / 2)"
-	                 " WHERE block_id = (SELECT min(block_id) FROM event_blocks)",
-	                 NULL, NULL, NULL),
-	    SQLITE_OK);
+	/* Its texts' frame damaged: reads of numbers only do not see it,
+	 * reads of texts are an error naming the row. */
+	sqlite3_stmt *q;
+	assert_int_equal(sqlite3_prepare_v2(db,
+	                                    "SELECT block_id, data FROM event_blocks"
+	                                    " ORDER BY block_id LIMIT 1",
+	                                    -1, &q, NULL),
+	                 SQLITE_OK);
+	assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+	int64_t block = sqlite3_column_int64(q, 0);
+	size_t size = (size_t)sqlite3_column_bytes(q, 1);
+	unsigned char *data = malloc(size);
+	memcpy(data, sqlite3_column_blob(q, 1), size);
+	sqlite3_finalize(q);
+	size_t first = ZSTD_findFrameCompressedSize(data, size);
+	assert_true(first < size);
+	memset(data + first, 0xee, size - first);
+	int64_t n0, s0;
+	events_sums(&n0, &s0);
+	assert_int_equal(sqlite3_prepare_v2(db,
+	                                    "UPDATE event_blocks SET data = ?1 WHERE block_id = ?2",
+	                                    -1, &q, NULL),
+	                 SQLITE_OK);
+	sqlite3_bind_blob(q, 1, data, (int)size, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 2, block);
+	assert_int_equal(sqlite3_step(q), SQLITE_DONE);
+	sqlite3_finalize(q);
+	free(data);
+	int64_t n1, s1;
+	events_sums(&n1, &s1);
+	assert_int_equal(n1, n0);
+	assert_int_equal(s1, s0);
 	char *msg = NULL;
-	int rc = sqlite3_exec(db, "SELECT count(*) FROM events", NULL, NULL, &msg);
+	int rc = sqlite3_exec(db, "SELECT count(prefix) FROM events", NULL, NULL, &msg);
+	assert_int_not_equal(rc, SQLITE_OK);
+	if (!msg || !strstr(msg, "event block") || !strstr(msg, "event_blocks row"))
+		fail_msg("message: %s", msg ? msg : "(none)");
+	sqlite3_free(msg);
+	msg = NULL;
+
+	/* Cut inside its first frame: every read of it fails. */
+	assert_int_equal(sqlite3_exec(db,
+	                              "UPDATE event_blocks SET data = substr(data, 1, 8)"
+	                              " WHERE block_id = (SELECT min(block_id) FROM event_blocks)",
+	                              NULL, NULL, NULL),
+	                 SQLITE_OK);
+	rc = sqlite3_exec(db, "SELECT count(*) FROM events", NULL, NULL, &msg);
 	assert_int_not_equal(rc, SQLITE_OK);
 	if (!msg || !strstr(msg, "event block") || !strstr(msg, "event_blocks row"))
 		fail_msg("message: %s", msg ? msg : "(none)");
@@ -393,10 +568,9 @@ static void test_damaged_block_in_db(void **state)
 int main(void)
 {
 	const struct CMUnitTest codec[] = {
-	    cmocka_unit_test(test_round_trip),
-	    cmocka_unit_test(test_unsorted_decodes_all),
-	    cmocka_unit_test(test_smallest_events),
-	    cmocka_unit_test(test_damaged),
+	    cmocka_unit_test(test_round_trip),      cmocka_unit_test(test_unsorted_decodes_all),
+	    cmocka_unit_test(test_smallest_events), cmocka_unit_test(test_damaged),
+	    cmocka_unit_test(test_numbers_only),    cmocka_unit_test(test_one_frame_blocks),
 	};
 	const struct CMUnitTest vtab[] = {
 	    cmocka_unit_test(test_plans),
