@@ -218,9 +218,15 @@ const char wl_sql_guid_sum[] =
 	"(m.hours = 1 AND m.hour IN (" HOUR_OF(":since") ", " HOUR_OF(":until") ")"                \
 	" AND NOT " IN_WHOLE(x, WL_SQL_HOUR_US) " OR m.hours = 24 AND NOT " IN_WHOLE(x, u) ")"     \
 	" AND " IN_WINDOW(x)
+/* edge: the events of the hours a bound cuts, their numbers only: a
+ * statement that reads no text of `events` leaves the blocks' texts
+ * compressed (SQLite materialises a CTE read twice, with every column it
+ * names): the windowed `capacity` at 10.5 M events, 0.97 -> 0.67 s. */
 #define EDGE_CTE(u)                                                                                \
 	"edge AS ("                                                                                \
-	"  SELECT e.* FROM sum_spans m CROSS JOIN events e"                                        \
+	"  SELECT e.event_id, e.source_id, e.line, e.ts, e.role, e.kind, e.host_id, e.server_id,"  \
+	"    e.client_guid_id, e.component_id, e.hresult, e.fault_guid_id"                         \
+	"  FROM sum_spans m CROSS JOIN events e"                                                   \
 	"    ON e.event_id BETWEEN m.e0 AND m.e1 AND +e.source_id = m.source_id"                   \
 	"  WHERE " SPAN_AT_BOUNDS " AND " EDGE_OF("e.ts", u) ")"
 #define EDGE_SCANS_CTE(u)                                                                          \
