@@ -81,6 +81,8 @@ static void put_text(wl_block_enc *b, wl_btext t)
 		return;
 	}
 	put_var(b, (uint64_t)t.n + 1);
+	if (t.n == 0)
+		return; /* tbuf may be NULL still: no memcpy from or to NULL */
 	memcpy(b->tbuf + b->tn, t.p, (size_t)t.n);
 	b->tn += (size_t)t.n;
 }
@@ -188,7 +190,7 @@ wl_status wl_block_seal(wl_block_enc *b, const void **out, size_t *outn)
 	size_t zn = 0;
 	wl_status st = compress_frame(b, b->buf, total, &zn);
 	if (st == WL_OK)
-		st = compress_frame(b, b->tbuf, b->tn, &zn);
+		st = compress_frame(b, b->tn ? b->tbuf : "", b->tn, &zn);
 	if (st != WL_OK)
 		return st;
 	*out = b->z;

@@ -174,7 +174,8 @@ static wl_status intern(wl_sqlite *sq, wl_sqlite_lane *l, int slot, wl_sqlite_na
 	}
 	wl_status st = wl_names_intern(&sq->names, l->cache, t, k, n, id, err, errlen);
 	if (st == WL_OK && n <= sizeof c->k) {
-		memcpy(c->k, k, n);
+		if (n) /* k may be NULL when empty */
+			memcpy(c->k, k, n);
 		c->n = n;
 		c->id = *id;
 	}
