@@ -48,19 +48,35 @@ static int64_t add(int64_t x, int64_t y)
 	return (int64_t)((uint64_t)x + (uint64_t)y);
 }
 
+/* buf (of *cap bytes) with room for more bytes after n: itself, or grown
+ * by doubling (*cap updated); NULL when memory runs out (buf is kept). */
+static void *grow(void *buf, size_t *cap, size_t n, size_t more)
+{
+	if (buf && n + more <= *cap)
+		return buf;
+	size_t c = *cap ? *cap : 64 * 1024;
+	while (c < n + more)
+		c *= 2;
+	void *p = realloc(buf, c);
+	if (p)
+		*cap = c;
+	return p;
+}
+
 static bool reserve(wl_block_enc *b, size_t more)
 {
-	if (b->n + more <= b->cap)
-		return true;
-	size_t cap = b->cap ? b->cap : 64 * 1024;
-	while (cap < b->n + more)
-		cap *= 2;
-	unsigned char *p = realloc(b->buf, cap);
-	if (!p)
-		return false;
-	b->buf = p;
-	b->cap = cap;
-	return true;
+	unsigned char *p = grow(b->buf, &b->cap, b->n, more);
+	if (p)
+		b->buf = p;
+	return p != NULL;
+}
+
+static bool reserve_texts(wl_block_enc *b, size_t more)
+{
+	char *p = grow(b->tbuf, &b->tcap, b->tn, more);
+	if (p)
+		b->tbuf = p;
+	return p != NULL;
 }
 
 /* Callers reserved room: 10 bytes per varint. */
@@ -85,21 +101,6 @@ static void put_text(wl_block_enc *b, wl_btext t)
 		return; /* tbuf may be NULL still: no memcpy from or to NULL */
 	memcpy(b->tbuf + b->tn, t.p, (size_t)t.n);
 	b->tn += (size_t)t.n;
-}
-
-static bool reserve_texts(wl_block_enc *b, size_t more)
-{
-	if (b->tn + more <= b->tcap)
-		return true;
-	size_t cap = b->tcap ? b->tcap : 64 * 1024;
-	while (cap < b->tn + more)
-		cap *= 2;
-	char *p = realloc(b->tbuf, cap);
-	if (!p)
-		return false;
-	b->tbuf = p;
-	b->tcap = cap;
-	return true;
 }
 
 static size_t text_len(wl_btext t)

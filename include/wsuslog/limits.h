@@ -54,16 +54,15 @@
  * larger transactions mean fewer WAL commits. */
 #define WL_TXN_ROWS 200000u
 
-/* Entries in each of the writer's in-memory maps (hosts, components, GUIDs,
- * message hashes). They save a database look-up per string; distinct GUIDs
- * and message texts grow with the input (140 k GUIDs and 395 k texts in
- * 10 GB of generated logs), so a map that reaches this many entries is
- * emptied: from then on a host, component or GUID missing from its map is
- * looked up in the database (its UNIQUE index), and a message text seen
- * again is stored again (a first load has no hash index to find it by).
- * Each map then holds at most 2^19 slots of 24-32 bytes plus its keys
- * (48 bytes each for GUIDs; texts keep no key), whatever the input: GUIDs
- * and texts, the two that grow, stay under 40 MiB together. */
+/* Entries in each of the SQLite store's name maps (hosts, components,
+ * GUIDs, shared by the lanes: indexer/store_sqlite_ids.c). They save a
+ * database look-up per string; distinct GUIDs grow with the input (140 k
+ * GUIDs in 10 GB of generated logs), so after a commit the writer empties a
+ * map that holds this many entries (keeping the names given since, not yet
+ * in the index): from then on a host, component or GUID missing from its
+ * map is looked up in the database (its UNIQUE index). Each map then holds
+ * about 2^19 slots of 24 bytes, plus what one transaction adds, whatever the
+ * input. */
 #define WL_MAP_ENTRIES_MAX (1u << 18)
 
 /* wsuslog-index --audit keeps one entry per (input, line shape). A log
