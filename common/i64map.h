@@ -48,6 +48,10 @@ const int64_t *wl_i64map_find(const wl_i64map *m, const int64_t *key);
  * it (key + m->nk); NULL after the last. In no particular order. */
 int64_t *wl_i64map_next(const wl_i64map *m, size_t *i);
 
+/* calloc(n, size) with every page already written: for a hash table,
+ * whose probes read slots before writing them (i64map.c says why). */
+void *wl_calloc_written(size_t n, size_t size);
+
 /* Every key removed; the slots stay allocated for the next filling. */
 void wl_i64map_empty(wl_i64map *m);
 

@@ -42,7 +42,7 @@ wl_status wl_idmap_put(wl_idmap *m, XXH128_hash_t h, int64_t id)
 	assert(id > 0 && wl_idmap_get(m, h) == 0);
 	if ((m->used + 1) * 2 > m->cap) {
 		size_t cap = m->cap ? m->cap * 2 : 1024;
-		wl_idmap_slot *nv = calloc(cap, sizeof *nv);
+		wl_idmap_slot *nv = wl_calloc_written(cap, sizeof *nv);
 		if (!nv)
 			return WL_E_NOMEM;
 		wl_idmap bigger = {nv, cap, m->used, m->max, m->emptied};
