@@ -315,8 +315,20 @@ typedef struct wl_sumcfg {
 	int64_t dense;
 } wl_sumcfg;
 
+/* A key of a map to write as a row, with the map's key length (for
+ * sorting rows by key). */
+typedef struct wl_sumrow {
+	const int64_t *key;
+	unsigned nk;
+} wl_sumrow;
+
 struct wl_sumacc {
 	wl_i64map m[SUM_MAPS_];
+	/* At completion, each written map's rows in key order (wl_sumacc_finish,
+	 * on the lane: the writer only binds them). */
+	wl_sumrow *rows[SUM_MAPS_];
+	size_t nrows[SUM_MAPS_];
+	bool finished;
 	/* More keys than keys_max: the maps are dropped and the source's
 	 * rows are grouped by SQL at its completion instead. */
 	bool overflow;

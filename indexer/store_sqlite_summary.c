@@ -19,11 +19,13 @@
  * completion writes a few rows per day instead of reading its events back:
  * that read-back cost the ingest 1.4 CPU-s per GB of logs. Only the hourly
  * maps are kept per row; the daily ones are rolled up from them at the
- * source's end (wl_sumacc_finish, on the lane too). A source with more
+ * source's end, and every map's rows sorted (wl_sumacc_finish, on the lane
+ * too: the writer only binds them). A source with more
  * distinct keys than keys_max (bounded memory) is grouped by SQL at its
  * completion instead, as is a complete source that is deleted (it is read
  * once, to
  * subtract it). */
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -103,8 +105,10 @@ void wl_sumacc_free(wl_sumacc *a)
 {
 	if (!a)
 		return;
-	for (int t = 0; t < SUM_MAPS_; t++)
+	for (int t = 0; t < SUM_MAPS_; t++) {
 		wl_i64map_free(&a->m[t]);
+		free(a->rows[t]);
+	}
 	free(a);
 }
 
@@ -271,57 +275,59 @@ static int64_t day_rows(const wl_i64map *days, int64_t day)
 /* Whether a key of map t becomes a row: the hourly tables hold rows
  * with a time in dense days only (the NULL hour's key, events without a
  * time, is in the map for the daily roll-up). days: the lane's day counts. */
-static bool kept(const wl_sqlite *sq, int t, const int64_t *key, const wl_i64map *days)
+static bool kept(int t, const int64_t *key, const wl_i64map *days, int64_t dense)
 {
 	if (t != SUM_ERRORS_H && t != SUM_ACTIVITY_H)
 		return true;
-	return key[0] != WL_I64_NULL &&
-	       day_rows(days, floor_div(key[0], HOURS_PER_DAY)) >= sq->sum.dense;
+	return key[0] != WL_I64_NULL && day_rows(days, floor_div(key[0], HOURS_PER_DAY)) >= dense;
 }
-
-/* A slot to write, with its map's key length, for sorting by key. */
-typedef struct sorted_row {
-	const int64_t *key;
-	unsigned nk;
-} sorted_row;
 
 static int cmp_row(const void *pa, const void *pb)
 {
-	const sorted_row *a = pa, *b = pb;
+	const wl_sumrow *a = pa, *b = pb;
 	for (unsigned c = 0; c < a->nk; c++)
 		if (a->key[c] != b->key[c])
 			return a->key[c] < b->key[c] ? -1 : 1;
 	return 0;
 }
 
-/* Every row of map t, in key order, in multi-row INSERTs of up to
- * BATCH_ROWS rows (one step per row cost the writer a third more): the
- * source id when the table has one, then the row's key and values (NULL
- * for WL_I64_NULL). Key order makes each insert land next to the last one
- * in the table's index (hour first) instead of at a random page. */
-static wl_status write_map(wl_sqlite *sq, const wl_i64map *m, int t, int64_t id,
-                           const wl_i64map *days, char *err, size_t errlen)
+/* The keys of map t that become rows (kept), in key order: key order
+ * makes each insert land next to the last one in the table's index (hour
+ * first) instead of at a random page. NULL when memory ran out. */
+static wl_sumrow *sorted_rows(const wl_i64map *m, int t, const wl_i64map *days, int64_t dense,
+                              size_t *n)
 {
-	bool with_source = wl_sqlite_sum_tables[t].ncol > (int)(m->nk + m->nv);
-	size_t n = 0, next = 0, i = 0;
-	sorted_row *rows = malloc((m->used ? m->used : 1) * sizeof *rows);
+	wl_sumrow *rows = malloc((m->used ? m->used : 1) * sizeof *rows);
 	if (!rows)
-		return WL_E_NOMEM;
+		return NULL;
+	size_t i = 0;
+	*n = 0;
 	for (const int64_t *key; (key = wl_i64map_next(m, &i));)
-		if (kept(sq, t, key, days))
-			rows[n++] = (sorted_row){key, m->nk};
-	qsort(rows, n, sizeof *rows, cmp_row);
-	wl_status st = WL_OK;
-	for (int k = WL_SQ_BATCH_LOG; k >= 0 && st == WL_OK; k--) {
+		if (kept(t, key, days, dense))
+			rows[(*n)++] = (wl_sumrow){key, m->nk};
+	qsort(rows, *n, sizeof *rows, cmp_row);
+	return rows;
+}
+
+/* n rows of table t, in multi-row INSERTs of up to BATCH_ROWS rows (one
+ * step per row cost the writer a third more): the source id when the
+ * table has one, then the row's key and values, ncol of them (NULL for
+ * WL_I64_NULL). */
+static wl_status write_rows(wl_sqlite *sq, const wl_sumrow *rows, size_t n, unsigned ncol, int t,
+                            int64_t id, char *err, size_t errlen)
+{
+	bool with_source = wl_sqlite_sum_tables[t].ncol > (int)ncol;
+	size_t next = 0;
+	for (int k = WL_SQ_BATCH_LOG; k >= 0; k--) {
 		size_t size = (size_t)1 << k;
 		sqlite3_stmt *s = sq->sum_ins[t][k];
-		for (; n - next >= size && st == WL_OK;) {
+		while (n - next >= size) {
 			int p = 1;
 			for (size_t r = 0; r < size; r++) {
 				const int64_t *row = rows[next++].key;
 				if (with_source)
 					sqlite3_bind_int64(s, p++, id);
-				for (unsigned c = 0; c < m->nk + m->nv; c++, p++) {
+				for (unsigned c = 0; c < ncol; c++, p++) {
 					if (row[c] == WL_I64_NULL)
 						sqlite3_bind_null(s, p);
 					else
@@ -331,11 +337,10 @@ static wl_status write_map(wl_sqlite *sq, const wl_i64map *m, int t, int64_t id,
 			int rc = sqlite3_step(s);
 			sqlite3_reset(s);
 			if (rc != SQLITE_DONE)
-				st = wl_sqlite_db_error(sq, err, errlen, "summaries");
+				return wl_sqlite_db_error(sq, err, errlen, "summaries");
 		}
 	}
-	free(rows);
-	return st;
+	return WL_OK;
 }
 
 static wl_status run_for(wl_sqlite *sq, int which, int64_t id, char *err, size_t errlen)
@@ -391,7 +396,12 @@ wl_status wl_sqlite_summary_flush(wl_sqlite *sq, char *err, size_t errlen)
 		wl_i64map_free(&sq->hours);
 		return WL_OK;
 	}
-	wl_status st = write_map(sq, &sq->hours, SUM_HOURS, 0, NULL, err, errlen);
+	size_t n;
+	wl_sumrow *rows = sorted_rows(&sq->hours, SUM_HOURS, NULL, 0, &n);
+	wl_status st =
+	    rows ? write_rows(sq, rows, n, sq->hours.nk + sq->hours.nv, SUM_HOURS, 0, err, errlen)
+	         : WL_E_NOMEM;
+	free(rows);
 	wl_i64map_free(&sq->hours);
 	if (st != WL_OK)
 		sq->sums_broken = true;
@@ -484,15 +494,23 @@ wl_status wl_sumacc_finish(wl_sumacc *a, const wl_sumcfg *c)
 	    (st = roll_up(&a->m[SUM_ACTIVITY_H], &a->m[SUM_ACTIVITY], &a->m[SUM_DAY_ROWS], true)) !=
 	        WL_OK ||
 	    (st = roll_up(&a->m[SUM_ERRORS], &a->m[SUM_ERRORS_T], NULL, false)) != WL_OK ||
-	    (st = roll_up(&a->m[SUM_ACTIVITY], &a->m[SUM_ACTIVITY_T], NULL, true)) != WL_OK)
+	    (st = roll_up(&a->m[SUM_ACTIVITY], &a->m[SUM_ACTIVITY_T], NULL, true)) != WL_OK ||
+	    (st = spans_out(a, c)) != WL_OK)
 		return st;
-	return spans_out(a, c);
+	for (int t = 0; t < SUM_MAPS_; t++)
+		if (written(t) && t != SUM_HOURS &&
+		    !(a->rows[t] =
+		          sorted_rows(&a->m[t], t, &a->m[SUM_DAY_ROWS], c->dense, &a->nrows[t])))
+			return WL_E_NOMEM;
+	a->finished = true;
+	return WL_OK;
 }
 
 wl_status wl_sqlite_summary_add(wl_sqlite *sq, const wl_sumacc *a, int64_t id, char *err,
                                 size_t errlen)
 {
 	wl_status st = WL_OK;
+	assert(!a || a->overflow || a->finished);
 	if (!a || a->overflow) {
 		st = add_by_sql(sq, id, err, errlen);
 	} else {
@@ -500,8 +518,8 @@ wl_status wl_sqlite_summary_add(wl_sqlite *sq, const wl_sumacc *a, int64_t id, c
 			if (t == SUM_HOURS)
 				st = pend_hours(sq, &a->m[t], err, errlen);
 			else if (written(t))
-				st = write_map(sq, &a->m[t], t, id, &a->m[SUM_DAY_ROWS], err,
-				               errlen);
+				st = write_rows(sq, a->rows[t], a->nrows[t],
+				                a->m[t].nk + a->m[t].nv, t, id, err, errlen);
 	}
 	if (st == WL_OK && (!a || a->overflow || a->m[SUM_FAULTS].used))
 		st = refresh_faults(sq, err, errlen);
