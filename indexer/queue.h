@@ -27,9 +27,13 @@ typedef struct wl_msg {
 	wl_msg_type type;
 	unsigned worker;
 
-	char *arena; /* WL_MSG_ARENA bytes, owned */
+	/* The payload: WL_BATCH_EVENTS event slots and, after them, the
+	 * WL_MSG_ARENA bytes their strings are copied into; one allocation,
+	 * owned (ev is its start). A message whose rows were encoded on the
+	 * worker goes on without it (wl_queue_drop_payload). */
+	char *arena;
 	size_t arena_n;
-	wl_event *ev; /* WL_BATCH_EVENTS, owned */
+	wl_event *ev;
 	size_t nev;
 
 	/* BEGIN (strings in the arena) */
@@ -61,15 +65,22 @@ typedef struct wl_queue {
 	size_t n, depth;
 	wl_msg *free_list;
 	size_t allocated, max_alloc;
+	/* Payloads given back by wl_queue_drop_payload, linked through their
+	 * first bytes, for the next blank message that has none. */
+	void *payloads;
 	bool closed;
 } wl_queue;
 
 wl_status wl_queue_init(wl_queue *q, size_t depth, size_t max_alloc);
 void wl_queue_destroy(wl_queue *q);
-/* A blank message (recycled or new); blocks while max_alloc are in use.
- * NULL on allocation failure. */
+/* A blank message (recycled or new) with its payload; blocks while
+ * max_alloc are in use. NULL on allocation failure. */
 wl_msg *wl_queue_get_blank(wl_queue *q);
 void wl_queue_put_blank(wl_queue *q, wl_msg *m);
+/* m's events were encoded and the writer reads only what the encoding
+ * made: its payload goes back to the queue now, for a worker's next batch,
+ * instead of waiting with m (queue.c says why). ev and arena become NULL. */
+void wl_queue_drop_payload(wl_queue *q, wl_msg *m);
 /* Blocks while the queue is full (back-pressure). */
 void wl_queue_push(wl_queue *q, wl_msg *m);
 /* Blocks until a message or close; NULL when closed and drained. */

@@ -42,8 +42,10 @@
 
 /* Events per message from a parser worker to the writer: large enough to
  * amortise the queue lock (a message per ~1000 events), small enough that
- * the WL_QUEUE_DEPTH + 3 x workers + 2 messages that may exist (each ~0.5 MiB
- * of event slots and a 512 KiB arena) stay near 120 MiB even at -j 16. */
+ * a message's payload (0.53 MiB of event slots and a 512 KiB arena)
+ * stays small: payloads are pooled apart from the WL_QUEUE_DEPTH + 3 x
+ * workers + 2 messages that may exist, and number about two per worker
+ * when workers encode (indexer/queue.c). */
 #define WL_BATCH_EVENTS 1024u
 
 /* Batches in flight between workers and the writer (back-pressure bound). */

@@ -141,6 +141,51 @@ static void fifo_order_and_recycling(void **state)
 	wl_queue_destroy(&q);
 }
 
+/* A batch encoded on its worker is queued without its payload, which the
+ * worker's next batch gets: one payload serves every batch in flight. */
+static void dropped_payloads_serve_the_next_batches(void **state)
+{
+	(void)state;
+	wl_queue q;
+	assert_int_equal(wl_queue_init(&q, 8, 8), WL_OK);
+	wl_msg *m = blank_with(&q, 0, 0);
+	wl_event *payload = m->ev;
+	/* Slots, then the arena, both whole (ASan checks the bounds). */
+	assert_ptr_equal(m->arena, (char *)(m->ev + WL_BATCH_EVENTS));
+	m->ev[WL_BATCH_EVENTS - 1].line = 7;
+	m->arena[WL_MSG_ARENA - 1] = 'x';
+	for (uint64_t i = 0; i < 5; i++) {
+		if (i)
+			m = blank_with(&q, 0, i);
+		assert_ptr_equal(m->ev, payload);
+		m->nev = 3;
+		wl_queue_drop_payload(&q, m);
+		assert_null(m->ev);
+		assert_null(m->arena);
+		assert_int_equal(m->nev, 0);
+		wl_queue_push(&q, m);
+	}
+	assert_int_equal(q.allocated, 5);
+	for (uint64_t i = 0; i < 5; i++) {
+		m = wl_queue_pop(&q);
+		assert_int_equal(m->bytes, i);
+		assert_null(m->ev);
+		wl_queue_put_blank(&q, m);
+	}
+	/* A recycled message without a payload takes the pooled one; a
+	 * second batch at the same time gets one of its own. */
+	wl_msg *a = wl_queue_get_blank(&q), *b = wl_queue_get_blank(&q);
+	assert_non_null(a);
+	assert_non_null(b);
+	assert_ptr_equal(a->ev, payload);
+	assert_non_null(b->ev);
+	assert_ptr_not_equal(b->ev, payload);
+	assert_int_equal(q.allocated, 5);
+	wl_queue_put_blank(&q, a);
+	wl_queue_put_blank(&q, b);
+	wl_queue_destroy(&q);
+}
+
 static void push_blocks_while_depth_messages_wait(void **state)
 {
 	(void)state;
@@ -317,6 +362,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(fifo_order_and_recycling),
+	    cmocka_unit_test(dropped_payloads_serve_the_next_batches),
 	    cmocka_unit_test(push_blocks_while_depth_messages_wait),
 	    cmocka_unit_test(get_blank_blocks_at_max_alloc),
 	    cmocka_unit_test(close_wakes_a_blocked_pop),
