@@ -8,9 +8,10 @@
  * batch is queued. So payloads number about two per worker (one filling,
  * one encoding) instead of one per message in existence: at -j16, 82
  * messages could hold 82 MiB of payloads, and an 8.2 GB load peaked at
- * 248-258 MiB RSS against a 256 MiB bound. A payload is made only for a
- * message that has none while the pool is empty, so there are never more
- * payloads than messages: the max_alloc bound still holds. */
+ * 248-258 MiB RSS against a 256 MiB bound. A message holds a payload only
+ * while it is in use (get_blank to put_blank, unless dropped), and a new
+ * payload is made only when the pool is empty, so there are never more
+ * payloads than messages in use: the max_alloc bound still holds. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -66,6 +67,33 @@ void wl_queue_destroy(wl_queue *q)
 	pthread_cond_destroy(&q->free_cv);
 }
 
+/* Payload p onto the pool; under q->mu. */
+static void pool_put(wl_queue *q, void *p)
+{
+	memcpy(p, &q->payloads, sizeof q->payloads);
+	q->payloads = p;
+}
+
+/* A payload off the pool, or NULL when it is empty; under q->mu. */
+static void *pool_take(wl_queue *q)
+{
+	void *p = q->payloads;
+	if (p)
+		memcpy(&q->payloads, p, sizeof q->payloads);
+	return p;
+}
+
+/* m's payload, if it has one, onto the pool; under q->mu. */
+static void detach(wl_queue *q, wl_msg *m)
+{
+	if (!m->ev)
+		return;
+	pool_put(q, m->ev);
+	m->ev = NULL;
+	m->arena = NULL;
+	m->nev = m->arena_n = 0;
+}
+
 wl_msg *wl_queue_get_blank(wl_queue *q)
 {
 	pthread_mutex_lock(&q->mu);
@@ -76,50 +104,45 @@ wl_msg *wl_queue_get_blank(wl_queue *q)
 		q->free_list = m->next;
 	else
 		q->allocated++;
-	void *payload = NULL;
-	if ((!m || !m->ev) && q->payloads) {
-		payload = q->payloads;
-		memcpy(&q->payloads, payload, sizeof q->payloads);
-	}
+	void *payload = pool_take(q);
 	pthread_mutex_unlock(&q->mu);
-	if (!m && !(m = calloc(1, sizeof *m))) {
-		free(payload);
-		goto fail;
+	if (!payload)
+		payload = malloc(EV_BYTES + WL_MSG_ARENA);
+	if (!m)
+		m = calloc(1, sizeof *m);
+	if (!m || !payload) {
+		pthread_mutex_lock(&q->mu);
+		if (payload)
+			pool_put(q, payload);
+		if (m) {
+			m->next = q->free_list;
+			q->free_list = m;
+		} else {
+			q->allocated--;
+		}
+		pthread_cond_signal(&q->free_cv);
+		pthread_mutex_unlock(&q->mu);
+		return NULL;
 	}
 	m->next = NULL;
-	if (!m->ev) {
-		if (!payload && !(payload = malloc(EV_BYTES + WL_MSG_ARENA))) {
-			wl_queue_put_blank(q, m);
-			return NULL;
-		}
-		attach(m, payload);
-	}
+	attach(m, payload);
 	return m;
-fail:
-	pthread_mutex_lock(&q->mu);
-	q->allocated--;
-	pthread_cond_signal(&q->free_cv);
-	pthread_mutex_unlock(&q->mu);
-	return NULL;
 }
 
 void wl_queue_drop_payload(wl_queue *q, wl_msg *m)
 {
-	void *payload = m->ev;
-	if (!payload)
-		return;
-	m->ev = NULL;
-	m->arena = NULL;
-	m->nev = m->arena_n = 0;
 	pthread_mutex_lock(&q->mu);
-	memcpy(payload, &q->payloads, sizeof q->payloads);
-	q->payloads = payload;
+	detach(q, m);
 	pthread_mutex_unlock(&q->mu);
 }
 
 void wl_queue_put_blank(wl_queue *q, wl_msg *m)
 {
 	pthread_mutex_lock(&q->mu);
+	/* Idle payloads wait in the pool, not on idle messages: a message
+	 * taken without one would otherwise make a new payload while others
+	 * sat further down the free list. */
+	detach(q, m);
 	m->next = q->free_list;
 	q->free_list = m;
 	pthread_cond_signal(&q->free_cv);

@@ -637,9 +637,11 @@ wl_status wl_store_sqlite_open(wl_store **out, const char *path, unsigned lanes,
 		goto fail;
 	}
 	/* Keys an open source's summaries may hold in memory (all maps of a
-	 * lane: 64 Ki keys, a few MiB); WSUSLOG_SUM_KEYS lowers it to test the
-	 * SQL fallback. */
-	sq->sum.keys_max = 1u << 16;
+	 * lane): the lane's share of WL_SUM_KEYS_TOTAL. WSUSLOG_SUM_KEYS sets
+	 * it, to test the SQL fallback. */
+	sq->sum.keys_max = WL_SUM_KEYS_TOTAL / lanes;
+	if (sq->sum.keys_max < WL_SUM_KEYS_MIN)
+		sq->sum.keys_max = WL_SUM_KEYS_MIN;
 	const char *keys = getenv("WSUSLOG_SUM_KEYS");
 	if (keys && *keys)
 		sq->sum.keys_max = (size_t)strtoull(keys, NULL, 10);
