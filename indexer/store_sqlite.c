@@ -404,6 +404,13 @@ static wl_status op_end_source(wl_store *s, unsigned lane, const wl_source_end *
 		st = wl_sqlite_write_enc(sq, enc, err, errlen);
 	if (st == WL_OK)
 		st = wl_sqlite_source_end(sq, lane, e, enc, out, err, errlen);
+	/* Its summaries are written: free them and give their keys back to
+	 * the pool now, not when the message is next encoded (an idle
+	 * message held them, up to a source's whole share, meanwhile). The
+	 * enc is the message's, which the writer holds until it puts it
+	 * back: const only to the ops that read it. */
+	wl_sumacc_free(enc->acc);
+	((wl_sqlite_enc *)enc)->acc = NULL;
 	return leave(sq, st, err, errlen);
 }
 
@@ -636,15 +643,18 @@ wl_status wl_store_sqlite_open(wl_store **out, const char *path, unsigned lanes,
 		st = WL_E_NOMEM;
 		goto fail;
 	}
-	/* Keys an open source's summaries may hold in memory (all maps of a
-	 * lane): the lane's share of WL_SUM_KEYS_TOTAL. WSUSLOG_SUM_KEYS sets
-	 * it, to test the SQL fallback. */
-	sq->sum.keys_max = WL_SUM_KEYS_TOTAL / lanes;
-	if (sq->sum.keys_max < WL_SUM_KEYS_MIN)
-		sq->sum.keys_max = WL_SUM_KEYS_MIN;
+	/* Keys an open source's summaries may hold in memory: its own, then
+	 * the pool's (limits.h). WSUSLOG_SUM_KEYS=N makes it N keys and no
+	 * pool, to test the SQL fallback. */
+	sq->sum.keys_own = WL_SUM_KEYS_LANE;
+	sq->sum.pool_max = WL_SUM_KEYS_POOL;
+	atomic_init(&sq->sum_pool, 0);
+	sq->sum.pool = &sq->sum_pool;
 	const char *keys = getenv("WSUSLOG_SUM_KEYS");
-	if (keys && *keys)
-		sq->sum.keys_max = (size_t)strtoull(keys, NULL, 10);
+	if (keys && *keys) {
+		sq->sum.keys_own = (size_t)strtoull(keys, NULL, 10);
+		sq->sum.pool_max = 0;
+	}
 	sq->sum.dense = WL_SUM_DENSE_DAY;
 	const char *dense = getenv("WSUSLOG_SUM_DENSE");
 	if (dense && *dense)

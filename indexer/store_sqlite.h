@@ -311,7 +311,9 @@ extern const wl_sqlite_table wl_sqlite_sum_tables[SUM_MAPS_];
 /* What bounds and shapes the accumulators: keys per source before the SQL
  * fallback, and the events and scans that make a day dense. */
 typedef struct wl_sumcfg {
-	size_t keys_max;
+	size_t keys_own;     /* a source's keys before it draws on the pool */
+	size_t pool_max;     /* the pool's keys (0: none) */
+	atomic_size_t *pool; /* the keys drawn from it, by every lane */
 	int64_t dense;
 } wl_sumcfg;
 
@@ -329,8 +331,11 @@ struct wl_sumacc {
 	wl_sumrow *rows[SUM_MAPS_];
 	size_t nrows[SUM_MAPS_];
 	bool finished;
-	/* More keys than keys_max: the maps are dropped and the source's
-	 * rows are grouped by SQL at its completion instead. */
+	/* Keys drawn from the pool (given back when the maps go), and the pool. */
+	size_t drawn;
+	atomic_size_t *pool;
+	/* Its own keys and the pool spent: the maps are dropped and the
+	 * source's rows are grouped by SQL at its completion instead. */
 	bool overflow;
 };
 
@@ -364,6 +369,7 @@ typedef struct wl_sqlite {
 	atomic_int_least64_t next_source, next_chunk, next_scan_chunk;
 	wl_sqlite_lane *lane; /* lanes of them */
 	wl_sumcfg sum;
+	atomic_size_t sum_pool; /* sum.pool */
 	/* The lanes' work for a caller that did not encode (tests): one
 	 * message's rows. */
 	wl_sqlite_enc scratch;

@@ -21,9 +21,9 @@
  * maps are kept per row; the daily ones are rolled up from them at the
  * source's end, and every map's rows sorted (wl_sumacc_finish, on the lane
  * too: the writer only binds them). A source with more
- * distinct keys than keys_max (bounded memory) is grouped by SQL at its
- * completion instead, as is a complete source that is deleted (it is read
- * once, to
+ * distinct keys than it may hold (its own, then chunks of a pool the lanes
+ * share: bounded memory, limits.h) is grouped by SQL at its completion
+ * instead, as is a complete source that is deleted (it is read once, to
  * subtract it). */
 #include <assert.h>
 #include <stdlib.h>
@@ -101,10 +101,19 @@ wl_sumacc *wl_sumacc_new(void)
 	return a;
 }
 
+/* The keys a drew from the pool, given back. */
+static void give_back(wl_sumacc *a)
+{
+	if (a->drawn)
+		atomic_fetch_sub(a->pool, a->drawn);
+	a->drawn = 0;
+}
+
 void wl_sumacc_free(wl_sumacc *a)
 {
 	if (!a)
 		return;
+	give_back(a);
 	for (int t = 0; t < SUM_MAPS_; t++) {
 		wl_i64map_free(&a->m[t]);
 		free(a->rows[t]);
@@ -117,7 +126,9 @@ void wl_sqlite_summary_free(wl_sqlite *sq)
 	wl_i64map_free(&sq->hours);
 }
 
-/* Too many keys: drop the maps, SQL groups the source at its completion. */
+/* Whether a's source is past what it may hold: its own keys, then chunks
+ * drawn from the pool the lanes share. When the pool is spent too, drop
+ * the maps: SQL groups the source at its completion. */
 static bool full(wl_sumacc *a, const wl_sumcfg *c)
 {
 	if (a->overflow)
@@ -125,8 +136,18 @@ static bool full(wl_sumacc *a, const wl_sumcfg *c)
 	size_t used = 0;
 	for (int t = 0; t < SUM_MAPS_; t++)
 		used += a->m[t].used;
-	if (used < c->keys_max)
+	if (used < c->keys_own + a->drawn)
 		return false;
+	if (c->pool_max) {
+		size_t was = atomic_fetch_add(c->pool, WL_SUM_KEYS_CHUNK);
+		if (was + WL_SUM_KEYS_CHUNK <= c->pool_max) {
+			a->pool = c->pool;
+			a->drawn += WL_SUM_KEYS_CHUNK;
+			return false;
+		}
+		atomic_fetch_sub(c->pool, WL_SUM_KEYS_CHUNK);
+	}
+	give_back(a);
 	for (int t = 0; t < SUM_MAPS_; t++)
 		wl_i64map_free(&a->m[t]);
 	a->overflow = true;
@@ -419,7 +440,8 @@ static wl_status pend_hours(wl_sqlite *sq, const wl_i64map *m, char *err, size_t
 			return WL_E_NOMEM;
 		add_count(n, key[m->nk]);
 	}
-	return sq->hours.used > sq->sum.keys_max ? wl_sqlite_summary_flush(sq, err, errlen) : WL_OK;
+	size_t most = sq->sum.keys_own + sq->sum.pool_max;
+	return sq->hours.used > most ? wl_sqlite_summary_flush(sq, err, errlen) : WL_OK;
 }
 
 /* A coarser map d from map h: the daily from the hourly (the same keys

@@ -91,15 +91,18 @@
  * WSUSLOG_SUM_DENSE=N in the environment sets it, for tests. */
 #define WL_SUM_DENSE_DAY 256
 
-/* Summary keys the open sources may hold in memory, all lanes together
- * (store_sqlite_summary.c): each lane gets its share, WL_SUM_KEYS_TOTAL /
- * lanes but at least WL_SUM_KEYS_MIN, and a source with more keys is
- * grouped by SQL at its completion instead (slower for that source, the
- * same rows). A key takes 150-500 bytes with its map's slack. A share of
- * 64 Ki keys per lane at any -j let 16 lanes of large multi-client logs
- * hold 165 MiB of maps, and a -j16 run peak at 410 MiB RSS. */
-#define WL_SUM_KEYS_TOTAL (1u << 17)
-#define WL_SUM_KEYS_MIN (1u << 12)
+/* Summary keys the open sources may hold in memory (store_sqlite_summary.c):
+ * each lane's open source up to WL_SUM_KEYS_LANE keys of its own, and past
+ * them chunks of WL_SUM_KEYS_CHUNK from a pool of WL_SUM_KEYS_POOL that
+ * all lanes share; a source that finds the pool spent is grouped by SQL at
+ * its completion instead (slower for that source, the same rows). So one
+ * large source may hold about as many keys at any -j (68 Ki), and 16 lanes
+ * together 128 Ki. A key takes 150-500 bytes with its map's slack. Before
+ * (64 Ki keys a lane at any -j), 16 lanes of large multi-client logs held
+ * 165 MiB of maps, and a -j16 run peaked at 410 MiB RSS. */
+#define WL_SUM_KEYS_LANE (1u << 12)
+#define WL_SUM_KEYS_POOL (1u << 16)
+#define WL_SUM_KEYS_CHUNK (1u << 10)
 
 /* Worker threads: -j above this is clamped. */
 #define WL_THREADS_MAX 64

@@ -23,6 +23,7 @@
 
 #include "pipeline.h"
 #include "store.h"
+#include "store_sqlite.h"
 #include "wsuslog/event_block.h"
 #include "wsuslog/limits.h"
 
@@ -900,6 +901,46 @@ static void test_maps_bounded(void **state)
 	free(raw);
 }
 
+/* n events of distinct hours into a: three keys each (hourly activity,
+ * span, sum_hours). */
+static void hourly_events(wl_sumacc *a, const wl_sumcfg *c, int n)
+{
+	for (int i = 0; i < n; i++) {
+		wl_evrow r = {
+		    .id = i + 1, .source = 1, .has_ts = true, .ts = i * INT64_C(3600000000)};
+		assert_int_equal(wl_sumacc_event(a, c, &r), WL_OK);
+	}
+}
+
+/* A source's summary keys: its own, then chunks of the pool every lane
+ * shares (limits.h, WL_SUM_KEYS_POOL); with both spent it overflows (its
+ * rows are grouped by SQL), and keys drawn go back when its maps go. */
+static void test_summary_keys_pool(void **state)
+{
+	(void)state;
+	atomic_size_t pool;
+	atomic_init(&pool, 0);
+	wl_sumcfg c = {.keys_own = 8, .pool_max = WL_SUM_KEYS_CHUNK, .pool = &pool, .dense = 1};
+	wl_sumacc *a = wl_sumacc_new(), *b = wl_sumacc_new(), *d = wl_sumacc_new();
+	assert_non_null(a);
+	assert_non_null(b);
+	assert_non_null(d);
+	hourly_events(a, &c, 20); /* 60 keys: past its own 8, one chunk */
+	assert_false(a->overflow);
+	assert_int_equal(atomic_load(&pool), WL_SUM_KEYS_CHUNK);
+	hourly_events(b, &c, 20); /* its own 8, then the pool is spent */
+	assert_true(b->overflow);
+	assert_int_equal(atomic_load(&pool), WL_SUM_KEYS_CHUNK);
+	wl_sumacc_free(a);
+	assert_int_equal(atomic_load(&pool), 0);
+	hourly_events(d, &c, 20); /* a's chunk, back in the pool */
+	assert_false(d->overflow);
+	assert_int_equal(atomic_load(&pool), WL_SUM_KEYS_CHUNK);
+	wl_sumacc_free(b);
+	wl_sumacc_free(d);
+	assert_int_equal(atomic_load(&pool), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -912,6 +953,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_limits_indexes_during_load, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_maps_bounded, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_all_copies_replaced, setup, teardown),
+	    cmocka_unit_test(test_summary_keys_pool),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
