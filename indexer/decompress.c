@@ -228,6 +228,22 @@ static wl_status zstd_borrow(wl_reader *r, size_t cap, const char **p, size_t *g
 	return WL_OK;
 }
 
+uint64_t wl_zstd_file_ring(const char *path)
+{
+	unsigned char head[ZSTD_FRAMEHEADERSIZE_MAX];
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return 0;
+	size_t n = fread(head, 1, sizeof head, f);
+	fclose(f);
+	ZSTD_frameHeader fh;
+	if (ZSTD_getFrameHeader(&fh, head, n) != 0 || fh.frameType != ZSTD_frame ||
+	    fh.windowSize > (1ull << WL_ZSTD_WINDOW_LOG_MAX))
+		return 0;
+	size_t ring = ZSTD_decodingBufferSize_min(fh.windowSize, fh.frameContentSize);
+	return ZSTD_isError(ring) ? 0 : ring;
+}
+
 wl_status wl_zstd_reader_open(wl_zstd_reader *zr, wl_reader *under, ZSTD_DCtx *dctx,
                               uint64_t max_out)
 {

@@ -48,6 +48,12 @@ typedef struct wl_zstd_reader {
 	uint64_t max_out;
 } wl_zstd_reader;
 
+/* The ring a zstd reader needs for the first frame of file `path`
+ * (ZSTD_decodingBufferSize_min: its window, or its content when that is
+ * smaller); 0 when the file does not start with a zstd frame or cannot be
+ * read. What the pipeline reserves before a worker opens the file. */
+uint64_t wl_zstd_file_ring(const char *path);
+
 /* Returns WL_E_NOMEM or WL_OK. Free with wl_zstd_reader_close. */
 wl_status wl_zstd_reader_open(wl_zstd_reader *zr, wl_reader *under, ZSTD_DCtx *dctx,
                               uint64_t max_out);

@@ -24,6 +24,14 @@
  * the decoder allocates the window, so this also caps its memory. */
 #define WL_ZSTD_WINDOW_LOG_MAX 31
 
+/* Bytes of zstd decoding rings (each input's window, decompress.c) the
+ * inputs being read may need together: a worker whose next .zst needs more
+ * than is left waits for others to finish (one input always goes ahead).
+ * Sixteen inputs with 8 MiB windows (zstd -19) took 130 MiB of rings at
+ * -j16 and broke the 256 MiB bound; with the 2 MiB windows of zstd's
+ * default levels, 16 rings fit and no worker waits. */
+#define WL_ZSTD_RING_BUDGET (64ull * 1024 * 1024)
+
 /* Read block for raw files and decompressor output. PERFORMANCE.md measured
  * 128-256 KiB per ZSTD_decompressStream call as fastest; 1-4 MiB was slower. */
 #define WL_BLOCK_SIZE (256u * 1024u)

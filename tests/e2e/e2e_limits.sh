@@ -82,6 +82,23 @@ cmp -s "$tmp/f1.dump" "$tmp/f3.dump" || fail "multi-frame log: -j1 and -j3 index
 "$qry" --db "$tmp/f3.db" limits --format csv | tr -d '\r' > "$tmp/limits-f3.csv"
 diff -u "$tmp/truth-big/limits.csv" "$tmp/limits-f3.csv" || fail "multi-frame log: limits differ from the truth"
 
+# Sixteen copies of a log compressed with 8 MiB windows (as zstd -19
+# makes them) at -j16: the decoding rings share WL_ZSTD_RING_BUDGET (64 MiB),
+# so peak RSS stays near 141 MiB; without the budget the sixteen rings took
+# it to 203-205 MiB. The copies are duplicates: the truth of one.
+command -v zstd >/dev/null || fail "zstd (the command) is missing: scripts/setup"
+"$gen" --seed 3 --size 24M --big-log "$tmp/w.big.zst" --truth "$tmp/truth-w"
+mkdir -p "$tmp/wide"
+zstd -dc "$tmp/w.big.zst" | zstd -q -3 --zstd=wlog=23 -o "$tmp/wide/log00.zst"
+for k in $(seq -w 1 15); do cp "$tmp/wide/log00.zst" "$tmp/wide/log$k.zst"; done
+/usr/bin/time -f '%M' -o "$tmp/w.rss" "$idx" --db "$tmp/w.db" -j 16 -q "$tmp/wide" ||
+  fail "wsuslog-index -j16 failed on $tmp/wide"
+rss=$(tail -1 "$tmp/w.rss")
+[ "$rss" -gt 0 ] && [ "$rss" -le 176128 ] ||
+  fail "peak RSS with 8 MiB zstd windows at -j16: $rss KiB (want <= 172 MiB)"
+"$qry" --db "$tmp/w.db" limits --format csv | tr -d '\r' > "$tmp/limits-w.csv"
+diff -u "$tmp/truth-w/limits.csv" "$tmp/limits-w.csv" || fail "8 MiB windows: limits differ from the truth"
+
 # Re-indexing the same inputs adds nothing.
 before=$(sqlite3 "$tmp/a.db" "SELECT count(*) FROM events")
 run_index "$tmp/a.db" 2 "$tmp/site.tar.zst"
