@@ -8,9 +8,12 @@
 
 #include <archive.h>
 #include <archive_entry.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <zstd_errors.h>
 
 #include "wsuslog/limits.h"
@@ -231,11 +234,17 @@ static wl_status zstd_borrow(wl_reader *r, size_t cap, const char **p, size_t *g
 uint64_t wl_zstd_file_ring(const char *path)
 {
 	unsigned char head[ZSTD_FRAMEHEADERSIZE_MAX];
-	FILE *f = fopen(path, "rb");
-	if (!f)
+	/* As the file reader opens it (source.c): a path that became a FIFO
+	 * after the walk must not hang here. */
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
 		return 0;
-	size_t n = fread(head, 1, sizeof head, f);
-	fclose(f);
+	struct stat st;
+	ssize_t got = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) ? read(fd, head, sizeof head) : -1;
+	close(fd);
+	if (got <= 0)
+		return 0;
+	size_t n = (size_t)got;
 	ZSTD_frameHeader fh;
 	if (ZSTD_getFrameHeader(&fh, head, n) != 0 || fh.frameType != ZSTD_frame ||
 	    fh.windowSize > (1ull << WL_ZSTD_WINDOW_LOG_MAX))
